@@ -1,0 +1,148 @@
+"""The rollup leaders read first: the plan by category, plan vs. completed to date, and how far
+each category is behind 序时进度. Sums come from the database, in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from projects.models import MONEY, Category, PlanYear, Project
+from projects.selectors import ZERO_MONEY, Flag, Period, current_period, projects_with_progress
+
+CENT = Decimal("0.01")
+
+
+def _money(value) -> Decimal:
+    # SQLite hands back sums that may carry float noise; quantize once, here.
+    return Decimal(value or 0).quantize(CENT)
+
+
+def rate(part: Decimal, whole: Decimal) -> Decimal | None:
+    """part / whole in percent, to two decimals; None where there is no plan to measure against."""
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(CENT)
+
+
+@dataclass
+class RollupRow:
+    projects: int
+    total_investment: Decimal
+    government_investment: Decimal
+    social_investment: Decimal
+    annual_plan: Decimal
+    completed_ytd: Decimal
+    time_elapsed: Decimal
+    flags: dict = field(default_factory=dict)
+    category: Category | None = None  # None on the totals row
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return rate(self.completed_ytd, self.annual_plan)
+
+    @property
+    def gap_points(self) -> Decimal | None:
+        """Points behind 序时进度 (positive = behind, negative = ahead)."""
+        completion = self.completion_rate
+        return None if completion is None else (self.time_elapsed - completion).quantize(CENT)
+
+    @property
+    def code(self) -> str | None:
+        return self.category.code if self.category else None
+
+    @property
+    def name(self) -> str | None:
+        return self.category.name if self.category else None
+
+
+@dataclass
+class Rollup:
+    plan_year: PlanYear
+    period: Period
+    rows: list[RollupRow]
+    total: RollupRow
+
+
+def category_rollup(*, plan_year: PlanYear, month: int | None = None, projects: QuerySet | None = None) -> Rollup:
+    """Three queries, whatever the number of projects: categories, the grouped sums, and the
+    flag counts. `projects` narrows the rollup (an office's own projects, a filter)."""
+    period = current_period(plan_year, month)
+    base = (Project.objects.all() if projects is None else projects).filter(plan_year=plan_year)
+    money = DecimalField(**MONEY)
+    grouped = {
+        row["category"]: row
+        for row in base.order_by()
+        .values("category")
+        .annotate(
+            n=Count("pk"),
+            total=Coalesce(Sum("total_investment"), ZERO_MONEY, output_field=money),
+            government=Coalesce(Sum("government_investment"), ZERO_MONEY, output_field=money),
+            social=Coalesce(Sum("social_investment"), ZERO_MONEY, output_field=money),
+            plan=Coalesce(Sum("annual_plan"), ZERO_MONEY, output_field=money),
+        )
+    }
+    progress = {
+        row["category"]: row
+        for row in projects_with_progress(period, base)
+        .order_by()
+        .values("category")
+        .annotate(
+            completed=Sum("completed_ytd"),
+            green=Count("pk", filter=Q(flag=Flag.GREEN)),
+            yellow=Count("pk", filter=Q(flag=Flag.YELLOW)),
+            red=Count("pk", filter=Q(flag=Flag.RED)),
+        )
+    }
+    rows = []
+    for category in Category.objects.order_by("order"):
+        g, p = grouped.get(category.pk, {}), progress.get(category.pk, {})
+        rows.append(
+            RollupRow(
+                category=category,
+                projects=g.get("n", 0),
+                total_investment=_money(g.get("total")),
+                government_investment=_money(g.get("government")),
+                social_investment=_money(g.get("social")),
+                annual_plan=_money(g.get("plan")),
+                completed_ytd=_money(p.get("completed")),
+                time_elapsed=period.time_elapsed,
+                flags={flag: p.get(flag, 0) for flag in (Flag.GREEN, Flag.YELLOW, Flag.RED)},
+            )
+        )
+    total = RollupRow(
+        projects=sum(r.projects for r in rows),
+        total_investment=sum((r.total_investment for r in rows), Decimal("0.00")),
+        government_investment=sum((r.government_investment for r in rows), Decimal("0.00")),
+        social_investment=sum((r.social_investment for r in rows), Decimal("0.00")),
+        annual_plan=sum((r.annual_plan for r in rows), Decimal("0.00")),
+        completed_ytd=sum((r.completed_ytd for r in rows), Decimal("0.00")),
+        time_elapsed=period.time_elapsed,
+        flags={flag: sum(r.flags[flag] for r in rows) for flag in (Flag.GREEN, Flag.YELLOW, Flag.RED)},
+    )
+    return Rollup(plan_year=plan_year, period=period, rows=rows, total=total)
+
+
+def rollup_as_json(rollup: Rollup) -> dict:
+    """The rollup for other tools: amounts as decimal strings in 万元, categories in order."""
+
+    def amounts(row: RollupRow) -> dict:
+        completion = row.completion_rate
+        return {
+            "projects": row.projects,
+            "total_investment": str(row.total_investment),
+            "government_investment": str(row.government_investment),
+            "social_investment": str(row.social_investment),
+            "annual_plan": str(row.annual_plan),
+            "completed_ytd": str(row.completed_ytd),
+            "completion_rate": str(completion) if completion is not None else None,
+        }
+
+    return {
+        "year": rollup.plan_year.year,
+        "month": rollup.period.month,
+        "unit": "万元",
+        "time_elapsed": str(rollup.period.time_elapsed),
+        "categories": [{"code": r.code, "name": r.name, **amounts(r)} for r in rollup.rows],
+        "total": amounts(rollup.total),
+    }

@@ -1,0 +1,424 @@
+"""The domain of the county's major-project list: plan years, categories, units, projects,
+milestones and the monthly progress reports offices file. Rules the database can hold are
+constraints here; the workflow that changes these rows lives in services.py."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+# Money is held in 万元 with two decimals; the largest project (江龙高速 and its kind) is a few
+# million 万元, so 14 digits leave room for any county total.
+MONEY = {"max_digits": 14, "decimal_places": 2}
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+
+# The national investment-project code (全国投资项目在线审批监管平台): year, region, industry,
+# type, serial — e.g. 2020-500235-48-01-123456.
+NATIONAL_CODE_RE = r"^(19|20)\d{2}-\d{6}-\d{2}-\d{2}-\d{6}$"
+# A project without a national code carries a county code such as YY2022-IND-001.
+COUNTY_CODE_RE = r"^YY\d{4}-[A-Z]{2,4}-\d{3}$"
+PROJECT_CODE_RE = rf"({NATIONAL_CODE_RE})|({COUNTY_CODE_RE})"
+
+project_code_validator = RegexValidator(
+    PROJECT_CODE_RE,
+    _(
+        "Enter a national project code such as 2020-500235-48-01-123456 "
+        "or a county code such as YY2022-IND-001."
+    ),
+    code="invalid_project_code",
+)
+percent_validators = [MinValueValidator(ZERO), MaxValueValidator(HUNDRED)]
+money_validators = [MinValueValidator(ZERO)]
+
+
+class User(AbstractUser):
+    """A person who signs in. Office staff belong to one responsible unit; everyone else has none.
+
+    Kept in this app (not a separate accounts app) because the unit is the only thing we add and
+    the unit is part of the domain."""
+
+    unit = models.ForeignKey(
+        "ResponsibleUnit",
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class CategoryCode(models.TextChoices):
+    INDUSTRY = "industry", _("Major industrial projects")
+    RURAL = "rural", _("Major rural-revitalisation projects")
+    URBAN = "urban", _("Major urban-improvement projects")
+    ECOLOGY = "ecology", _("Major ecological projects")
+    LIVELIHOOD = "livelihood", _("Major livelihood projects")
+    REGIONAL = "regional", _("Major regional-coordination projects")
+
+
+class Category(models.Model):
+    """One of the six categories, in the report's order and wording."""
+
+    code = models.CharField(_("code"), max_length=20, choices=CategoryCode.choices, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True, help_text=_("As the report writes it."))
+    name_en = models.CharField(_("English name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanYear(models.Model):
+    """A year's plan and the totals its document declares, so the data can be reconciled."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    source = models.CharField(_("source document"), max_length=300, blank=True)
+    reporting_month = models.PositiveSmallIntegerField(
+        _("reporting month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("The month whose reports are being collected (1-N月). Empty: the current month."),
+    )
+    declared_projects = models.PositiveIntegerField(_("declared number of projects"))
+    declared_total_investment = models.DecimalField(_("declared total investment (万元)"), **MONEY)
+    declared_annual_plan = models.DecimalField(_("declared planned investment for the year (万元)"), **MONEY)
+    declared_government_investment = models.DecimalField(_("declared government investment (万元)"), **MONEY)
+    declared_social_investment = models.DecimalField(_("declared social investment (万元)"), **MONEY)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("plan year")
+        verbose_name_plural = _("plan years")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reporting_month__isnull=True) | Q(reporting_month__gte=1, reporting_month__lte=12),
+                name="planyear_reporting_month_1_12",
+            ),
+            models.CheckConstraint(
+                condition=Q(declared_government_investment__gte=0)
+                & Q(declared_social_investment__gte=0)
+                & Q(declared_total_investment__gte=0)
+                & Q(declared_annual_plan__gte=0),
+                name="planyear_declared_amounts_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CategoryPlan(models.Model):
+    """What the plan document declares for one category in one year."""
+
+    plan_year = models.ForeignKey(PlanYear, on_delete=models.CASCADE, related_name="category_plans")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="plans")
+    declared_projects = models.PositiveIntegerField(_("declared number of projects"))
+    declared_total_investment = models.DecimalField(_("declared total investment (万元)"), **MONEY)
+    declared_annual_plan = models.DecimalField(_("declared planned investment for the year (万元)"), **MONEY)
+
+    class Meta:
+        ordering = ["plan_year", "category__order"]
+        verbose_name = _("declared category figures")
+        verbose_name_plural = _("declared category figures")
+        constraints = [
+            models.UniqueConstraint(fields=["plan_year", "category"], name="categoryplan_unique_per_year"),
+            models.CheckConstraint(
+                condition=Q(declared_total_investment__gte=0) & Q(declared_annual_plan__gte=0),
+                name="categoryplan_amounts_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_year.year} {self.category}"
+
+
+class ResponsibleUnit(models.Model):
+    """责任单位: the county department answerable for a project and its monthly report."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Used in account names."))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("responsible unit")
+        verbose_name_plural = _("responsible units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OwnerUnit(models.Model):
+    """业主单位: the company or agency that builds and owns the project."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("owner unit")
+        verbose_name_plural = _("owner units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.TextChoices):
+    PRELIMINARY = "preliminary", _("Preliminary work")  # 前期
+    NEW = "new", _("New start")  # 新开工
+    CONTINUING = "continuing", _("Continuing")  # 续建
+    COMPLETING = "completing", _("Completion")  # 竣工
+    IN_PRODUCTION = "in_production", _("Built and producing")  # 建成投产
+    RESERVE = "reserve", _("Reserve")  # 储备
+
+
+class Source(models.TextChoices):
+    REPORT = "report", _("Named in the report")
+    PLACEHOLDER = "placeholder", _("Placeholder")
+    ENTERED = "entered", _("Entered by a user")
+
+
+class Project(models.Model):
+    plan_year = models.ForeignKey(PlanYear, verbose_name=_("plan year"), on_delete=models.PROTECT, related_name="projects")
+    code = models.CharField(_("project code"), max_length=24, unique=True, validators=[project_code_validator])
+    name = models.CharField(_("project name"), max_length=200)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="projects")
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    scope = models.TextField(_("scope and scale"), blank=True)
+    location = models.CharField(_("location"), max_length=100, blank=True, help_text=_("Township or street."))
+    start_year = models.PositiveSmallIntegerField(_("start year"))
+    end_year = models.PositiveSmallIntegerField(_("end year"))
+    owner_unit = models.ForeignKey(
+        OwnerUnit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="projects"
+    )
+    responsible_unit = models.ForeignKey(
+        ResponsibleUnit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="projects"
+    )
+    leader = models.CharField(_("linked leader"), max_length=50, blank=True)
+    total_investment = models.DecimalField(_("total investment (万元)"), validators=money_validators, **MONEY)
+    government_investment = models.DecimalField(_("government investment (万元)"), validators=money_validators, **MONEY)
+    social_investment = models.DecimalField(_("social investment (万元)"), validators=money_validators, **MONEY)
+    completed_before_year = models.DecimalField(
+        _("completed before the year (万元)"), validators=money_validators, default=ZERO, **MONEY
+    )
+    annual_plan = models.DecimalField(_("planned investment for the year (万元)"), validators=money_validators, **MONEY)
+    annual_target = models.TextField(_("target for the year"), blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.ENTERED)
+    source_note = models.TextField(_("source note"), blank=True, help_text=_("The report's words this row rests on."))
+    remarks = models.TextField(_("remarks"), blank=True)
+    # Optimistic lock: every save through the services bumps it; a save based on an older
+    # version is refused instead of overwriting someone else's change.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["category__order", "code"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_investment__gte=0)
+                & Q(government_investment__gte=0)
+                & Q(social_investment__gte=0)
+                & Q(completed_before_year__gte=0)
+                & Q(annual_plan__gte=0),
+                name="project_amounts_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_investment=F("government_investment") + F("social_investment")),
+                name="project_funding_split_adds_up",
+            ),
+            models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="project_end_not_before_start"),
+        ]
+        indexes = [models.Index(fields=["plan_year", "category"]), models.Index(fields=["responsible_unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class MilestoneKind(models.TextChoices):
+    PERCENT = "percent", _("Percent of works")
+    EVENT = "event", _("Event")
+
+
+class MilestoneEvent(models.TextChoices):
+    START = "start", _("Construction starts")  # 开工
+    FEASIBILITY = "feasibility", _("Feasibility study approved")  # 可研批复
+    FEASIBILITY_REPORT = "feasibility_report", _("Feasibility report compiled")  # 可研报告编制
+    PRELIMINARY_DONE = "preliminary_done", _("Preliminary work done")  # 完成前期工作
+    MAIN_WORKS = "main_works", _("Main works complete")  # 主体完工
+    COMPLETED = "completed", _("Construction complete")  # 完工
+    IN_SERVICE = "in_service", _("In service")  # 建成投用 / 开通投用 / 建成通车
+    IN_PRODUCTION = "in_production", _("Built and producing")  # 建成投产
+    ACCEPTANCE = "acceptance", _("Completion acceptance")  # 竣工验收
+    OTHER = "other", _("Other")
+
+
+class Milestone(models.Model):
+    """A dated target: a percent of works (江龙高速 58 % by 2022-12-31) or an event (开工)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("kind"), max_length=10, choices=MilestoneKind.choices)
+    event = models.CharField(_("event"), max_length=20, choices=MilestoneEvent.choices, blank=True)
+    title = models.CharField(_("milestone"), max_length=200)
+    due_date = models.DateField(_("due date"))
+    target_percent = models.DecimalField(
+        _("target percent of works"), null=True, blank=True, validators=percent_validators, **PERCENT
+    )
+    baseline_percent = models.DecimalField(
+        _("percent at the start of the year"), null=True, blank=True, validators=percent_validators, **PERCENT
+    )
+    baseline_note = models.CharField(_("state at the start of the year"), max_length=200, blank=True)
+    quantity = models.CharField(_("quantity"), max_length=50, blank=True, help_text=_("e.g. 2 km, 30 km²."))
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    source_note = models.TextField(_("source note"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_percent__isnull=True) | Q(target_percent__gte=0, target_percent__lte=100),
+                name="milestone_target_percent_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_percent__isnull=True) | Q(baseline_percent__gte=0, baseline_percent__lte=100),
+                name="milestone_baseline_percent_0_100",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=MilestoneKind.PERCENT) & Q(target_percent__isnull=False))
+                | (Q(kind=MilestoneKind.EVENT) & ~Q(event="")),
+                name="milestone_kind_has_its_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class ProgressReport(models.Model):
+    """One project's report for one month. A correction to an approved report is a new
+    revision; the old one stays, marked superseded, and only one revision is current."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    is_current = models.BooleanField(_("current revision"), default=True)
+    investment_completed = models.DecimalField(
+        _("investment completed in the month (万元)"), validators=money_validators, **MONEY
+    )
+    physical_percent = models.DecimalField(
+        _("cumulative physical progress (%)"), validators=percent_validators, **PERCENT
+    )
+    physical_narrative = models.TextField(_("physical progress (形象进度)"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_month_plan = models.TextField(_("next month's plan"), blank=True)
+    percent_drop_reason = models.TextField(
+        _("reason the percent fell"), blank=True, help_text=_("Required when the percent is below the last approved one.")
+    )
+    milestones_met = models.ManyToManyField(Milestone, verbose_name=_("milestones met"), blank=True, related_name="reports")
+    status = models.CharField(_("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    created_by = models.ForeignKey(
+        "User", verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[milestones_met])
+
+    class Meta:
+        ordering = ["project", "-year", "-month", "-revision"]
+        verbose_name = _("monthly progress report")
+        verbose_name_plural = _("monthly progress reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year", "month"],
+                condition=Q(is_current=True),
+                name="report_one_current_per_project_month",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "year", "month", "revision"], name="report_revision_unique"
+            ),
+            # At most one correction under way for a month.
+            models.UniqueConstraint(
+                fields=["project", "year", "month"],
+                condition=Q(is_current=False) & ~Q(status=ReportStatus.SUPERSEDED),
+                name="report_one_open_revision_per_project_month",
+            ),
+            models.CheckConstraint(condition=Q(investment_completed__gte=0), name="report_investment_non_negative"),
+            models.CheckConstraint(
+                condition=Q(physical_percent__gte=0, physical_percent__lte=100), name="report_percent_0_100"
+            ),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="report_month_1_12"),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.SUPERSEDED) | Q(is_current=False),
+                name="report_superseded_is_not_current",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "month", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} {self.year}-{self.month:02d} r{self.revision}"
+
+
+class ReportAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    EDIT = "edit", _("Edited")
+    SUBMIT = "submit", _("Submitted")
+    APPROVE = "approve", _("Approved")
+    RETURN = "return", _("Returned")
+    REVISE = "revise", _("Revision opened")
+    IMPORT = "import", _("Imported")
+
+
+class ReportEvent(models.Model):
+    """One workflow step on a report, written in the same transaction as the step."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=ReportAction.choices)
+    actor = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_status = models.CharField(_("from"), max_length=12, choices=ReportStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=ReportStatus.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.action}"

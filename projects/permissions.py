@@ -1,0 +1,46 @@
+"""Who may see which rows. Every list, form, export and import narrows through these, so an
+office never sees another unit's project however it asks."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Milestone, ProgressReport, Project
+from .roles import is_office, sees_everything
+
+
+def visible_projects(user, qs: QuerySet | None = None) -> QuerySet:
+    qs = Project.objects.all() if qs is None else qs
+    if is_office(user):
+        return qs.filter(responsible_unit_id=user.unit_id) if user.unit_id else qs.none()
+    if sees_everything(user):
+        return qs
+    return qs.none()
+
+
+def visible_milestones(user, qs: QuerySet | None = None) -> QuerySet:
+    qs = Milestone.objects.all() if qs is None else qs
+    if is_office(user):
+        return qs.filter(project__responsible_unit_id=user.unit_id) if user.unit_id else qs.none()
+    return qs if sees_everything(user) else qs.none()
+
+
+def visible_reports(user, qs: QuerySet | None = None) -> QuerySet:
+    qs = ProgressReport.objects.all() if qs is None else qs
+    if is_office(user):
+        return qs.filter(project__responsible_unit_id=user.unit_id) if user.unit_id else qs.none()
+    return qs if sees_everything(user) else qs.none()
+
+
+def owns_project(user, project: Project) -> bool:
+    """May this user act for the project's unit (file reports, edit its plan row)?"""
+    if is_office(user):
+        return user.unit_id is not None and project.responsible_unit_id == user.unit_id
+    return sees_everything(user)
+
+
+def get_project_for(user, *, code: str, qs: QuerySet | None = None) -> Project:
+    """Fetch a project by code and check the user may see it; 404 otherwise (never 'exists')."""
+    try:
+        return visible_projects(user, qs).get(code=code)
+    except Project.DoesNotExist as exc:
+        raise Http404("No such project.") from exc

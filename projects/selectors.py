@@ -1,0 +1,148 @@
+"""Reads of the domain: projects annotated with their progress for a period, computed in the
+database so a page's query count does not grow with its rows."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import MONEY, Milestone, PlanYear, ProgressReport, Project, ReportStatus
+
+ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
+RATE = DecimalField(max_digits=12, decimal_places=4)
+
+
+class Flag:
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    CHOICES = [(GREEN, _("On track")), (YELLOW, _("Behind")), (RED, _("Needs attention"))]
+
+
+@dataclass(frozen=True)
+class Period:
+    """The reporting period a rollup speaks of: months 1..month of the plan year."""
+
+    year: int
+    month: int
+
+    @property
+    def as_of(self) -> datetime.date:
+        return datetime.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def time_elapsed(self) -> Decimal:
+        """序时进度 in percent: month N is N/12 of the year."""
+        return (Decimal(self.month) * 100 / 12).quantize(Decimal("0.01"))
+
+
+def current_period(plan_year: PlanYear, month: int | None = None) -> Period:
+    """The period asked for, else the plan's reporting month, else the month we are in (or
+    December for a past year)."""
+    if month is None:
+        month = plan_year.reporting_month
+    if month is None:
+        today = timezone.localdate()
+        month = today.month if plan_year.year == today.year else 12
+    return Period(year=plan_year.year, month=month)
+
+
+def approved_reports(period: Period) -> QuerySet:
+    """The reports that count: approved, current revision, in the year up to the period."""
+    return ProgressReport.objects.filter(
+        year=period.year, month__lte=period.month, status=ReportStatus.APPROVED, is_current=True
+    )
+
+
+def projects_with_progress(period: Period, qs: QuerySet | None = None) -> QuerySet:
+    """Projects annotated with completed_ytd, completion_rate (percent), gap_points (behind
+    序时进度, positive = behind), latest_percent, overdue_milestones and flag."""
+    qs = Project.objects.all() if qs is None else qs
+    completed = (
+        approved_reports(period)
+        .filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("investment_completed"))
+        .values("total")
+    )
+    latest_percent = (
+        ProgressReport.objects.filter(
+            project=OuterRef("pk"), status=ReportStatus.APPROVED, is_current=True,
+        )
+        .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
+        .order_by("-year", "-month")
+        .values("physical_percent")[:1]
+    )
+    overdue = (
+        Milestone.objects.filter(project=OuterRef("pk"), due_date__lt=period.as_of)
+        .filter(Q(met_on__isnull=True) | Q(met_on__gt=F("due_date")) & Q(met_on__gt=period.as_of))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    yellow, red = settings.PORTFOLIO_FLAG_YELLOW_POINTS, settings.PORTFOLIO_FLAG_RED_POINTS
+    yellow_overdue = settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES
+    red_overdue = settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES
+    return (
+        qs.annotate(
+            completed_ytd=Coalesce(Subquery(completed, output_field=DecimalField(**MONEY)), ZERO_MONEY),
+            latest_percent=Subquery(latest_percent, output_field=DecimalField(max_digits=5, decimal_places=2)),
+            overdue_milestones=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
+        )
+        .annotate(
+            completion_rate=Case(
+                When(annual_plan__gt=0, then=ExpressionWrapper(
+                    F("completed_ytd") * Value(Decimal("100")) / F("annual_plan"), output_field=RATE)),
+                default=Value(None, output_field=RATE),
+                output_field=RATE,
+            )
+        )
+        .annotate(
+            gap_points=Case(
+                When(annual_plan__gt=0, then=ExpressionWrapper(
+                    Value(period.time_elapsed, output_field=RATE) - F("completion_rate"), output_field=RATE)),
+                default=Value(None, output_field=RATE),
+                output_field=RATE,
+            )
+        )
+        .annotate(
+            flag=Case(
+                When(Q(gap_points__gte=red) | Q(overdue_milestones__gte=red_overdue), then=Value(Flag.RED)),
+                When(Q(gap_points__gte=yellow) | Q(overdue_milestones__gte=yellow_overdue), then=Value(Flag.YELLOW)),
+                default=Value(Flag.GREEN),
+                output_field=CharField(),
+            )
+        )
+    )
+
+
+def project_list(*, plan_year: PlanYear, period: Period, qs: QuerySet | None = None) -> QuerySet:
+    """What the project browser and exports list: one plan year, with progress and relations."""
+    qs = Project.objects.all() if qs is None else qs
+    return projects_with_progress(
+        period,
+        qs.filter(plan_year=plan_year).select_related("category", "responsible_unit", "owner_unit"),
+    ).order_by("category__order", "code")

@@ -1,0 +1,391 @@
+"""Every write to projects, milestones and monthly reports. The admin, the web pages and the
+spreadsheet importer all call these functions, so each rule is written once: who may act, in
+which status, on which version, and the audit row written in the same transaction."""
+
+import calendar
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Milestone,
+    MilestoneKind,
+    ProgressReport,
+    Project,
+    ReportAction,
+    ReportEvent,
+    ReportStatus,
+)
+from .permissions import owns_project
+from .roles import Role, can_edit_plan, can_review, has_role
+
+
+class Msg:
+    """Refusals users see; tests name them instead of repeating the text."""
+
+    NOT_YOURS = _("This project belongs to another responsible unit.")
+    NOT_ALLOWED = _("Your role may not do this.")
+    STALE = _(
+        "Someone else saved this record after you opened it. Your changes were not saved: "
+        "reload the page to see their version, then make your change again."
+    )
+    FUTURE_MONTH = _("You cannot report on a month that has not begun.")
+    WRONG_YEAR = _("This project is in the %(plan)s plan; a report for %(year)s does not belong to it.")
+    DUPLICATE_MONTH = _("There is already a report for this project and month; edit it or open a revision.")
+    PERCENT_DROP = _(
+        "The cumulative percent (%(new)s%%) is below the last approved one (%(old)s%%); say why in "
+        "'reason the percent fell'."
+    )
+    PERCENT_RANGE = _("A percent must be between 0 and 100.")
+    NEGATIVE = _("An amount cannot be negative.")
+    NOT_EDITABLE = _("Only a draft or returned report can be edited; an approved report is locked — open a revision.")
+    NOT_SUBMITTABLE = _("Only a draft or returned report can be submitted.")
+    NOT_SUBMITTED = _("Only a submitted report can be approved or returned.")
+    OWN_REPORT = _("Nobody approves or returns their own report.")
+    COMMENT_REQUIRED = _("Say why the report is returned.")
+    NOT_REVISABLE = _("Only the approved, current report of a month can be revised.")
+    REVISION_OPEN = _("A revision of this report is already open.")
+    MILESTONE_NOT_OURS = _("A milestone met must belong to the report's project.")
+    MILESTONE_KIND = _("Only an event milestone is marked met by hand; a percent milestone is met by an approved report.")
+    FUNDING_SPLIT = _("Government and social investment must add up to the total investment.")
+
+
+def _lock(obj: Model, expected_version: int | None) -> Model:
+    """Re-read the row under a lock and refuse if someone saved it since `expected_version`."""
+    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(Msg.STALE, code="stale")
+    return locked
+
+
+def _save(obj: Model, *, actor, reason: str) -> None:
+    obj.version += 1
+    obj._history_user = actor
+    obj._change_reason = reason
+    obj.full_clean(validate_unique=False, validate_constraints=False)
+    obj.save()
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _check_owner(actor, project: Project) -> None:
+    if not owns_project(actor, project):
+        raise ValidationError(Msg.NOT_YOURS, code="not_yours")
+
+
+def _check_can_report(actor, project: Project) -> None:
+    if not has_role(actor, Role.OFFICE, Role.ADMIN):
+        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    _check_owner(actor, project)
+
+
+def _event(report: ProgressReport, *, actor, action: str, from_status: str, comment: str = "") -> None:
+    ReportEvent.objects.create(
+        report=report, action=action, actor=actor, from_status=from_status, to_status=report.status, comment=comment
+    )
+
+
+def _check_report_values(*, project: Project, year: int, month: int, values: dict, exclude_pk=None) -> None:
+    """The checks every report write shares; all problems at once, by field."""
+    errors: dict[str, list] = {}
+    today = timezone.localdate()
+    if not 1 <= month <= 12:
+        errors.setdefault("month", []).append(_("A month is 1 to 12."))
+    elif (year, month) > (today.year, today.month):
+        errors.setdefault("month", []).append(Msg.FUTURE_MONTH)
+    if year != project.plan_year.year:
+        errors.setdefault("year", []).append(Msg.WRONG_YEAR % {"plan": project.plan_year.year, "year": year})
+    amount = values.get("investment_completed")
+    if amount is not None and Decimal(amount) < 0:
+        errors.setdefault("investment_completed", []).append(Msg.NEGATIVE)
+    percent = values.get("physical_percent")
+    if percent is not None:
+        percent = Decimal(percent)
+        if not Decimal(0) <= percent <= Decimal(100):
+            errors.setdefault("physical_percent", []).append(Msg.PERCENT_RANGE)
+        elif not (values.get("percent_drop_reason") or "").strip():
+            last = last_approved_percent(project=project, year=year, month=month, exclude_pk=exclude_pk)
+            if last is not None and percent < last:
+                errors.setdefault("physical_percent", []).append(Msg.PERCENT_DROP % {"new": percent, "old": last})
+    if errors:
+        raise ValidationError(errors)
+
+
+def last_approved_percent(*, project: Project, year: int, month: int, exclude_pk=None) -> Decimal | None:
+    """The cumulative percent of the latest approved report before this month (or of this month's
+    approved revision, when a correction is being made)."""
+    qs = ProgressReport.objects.filter(project=project, status=ReportStatus.APPROVED, is_current=True)
+    qs = qs.filter(year__lt=year) | qs.filter(year=year, month__lte=month)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    last = qs.order_by("-year", "-month").values_list("physical_percent", flat=True).first()
+    return last
+
+
+def _set_milestones(report: ProgressReport, milestones: Iterable[Milestone] | None) -> None:
+    if milestones is None:
+        return
+    milestones = list(milestones)
+    if any(m.project_id != report.project_id for m in milestones):
+        raise ValidationError({"milestones_met": [Msg.MILESTONE_NOT_OURS]})
+    report.milestones_met.set(milestones)
+
+
+REPORT_FIELDS = (
+    "investment_completed",
+    "physical_percent",
+    "physical_narrative",
+    "problems",
+    "next_month_plan",
+    "percent_drop_reason",
+)
+
+
+@transaction.atomic
+def report_create(
+    *,
+    actor,
+    project: Project,
+    year: int,
+    month: int,
+    investment_completed: Decimal,
+    physical_percent: Decimal,
+    physical_narrative: str = "",
+    problems: str = "",
+    next_month_plan: str = "",
+    percent_drop_reason: str = "",
+    milestones_met: Iterable[Milestone] | None = None,
+    action: str = ReportAction.CREATE,
+) -> ProgressReport:
+    _check_can_report(actor, project)
+    values = {
+        "investment_completed": investment_completed,
+        "physical_percent": physical_percent,
+        "physical_narrative": physical_narrative,
+        "problems": problems,
+        "next_month_plan": next_month_plan,
+        "percent_drop_reason": percent_drop_reason,
+    }
+    _check_report_values(project=project, year=year, month=month, values=values)
+    if ProgressReport.objects.filter(project=project, year=year, month=month).exists():
+        raise ValidationError({"month": [Msg.DUPLICATE_MONTH]}, code="duplicate")
+    report = ProgressReport(project=project, year=year, month=month, created_by=actor, **values)
+    report._history_user = actor
+    report._change_reason = str(ReportAction(action).label)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError as exc:  # a concurrent create of the same month won the race
+        raise ValidationError({"month": [Msg.DUPLICATE_MONTH]}, code="duplicate") from exc
+    _set_milestones(report, milestones_met)
+    _event(report, actor=actor, action=action, from_status="")
+    return report
+
+
+@transaction.atomic
+def report_update(
+    *,
+    actor,
+    report: ProgressReport,
+    expected_version: int | None,
+    milestones_met: Iterable[Milestone] | None = None,
+    reason: str = "",
+    action: str = ReportAction.EDIT,
+    **values,
+) -> ProgressReport:
+    unknown = set(values) - set(REPORT_FIELDS)
+    if unknown:
+        raise TypeError(f"report_update() got unexpected fields {sorted(unknown)}")
+    report = _lock(report, expected_version)
+    _check_can_report(actor, report.project)
+    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        raise ValidationError(Msg.NOT_EDITABLE, code="locked")
+    merged = {field: values.get(field, getattr(report, field)) for field in REPORT_FIELDS}
+    _check_report_values(project=report.project, year=report.year, month=report.month, values=merged,
+                         exclude_pk=report.pk)
+    changed = {f for f in REPORT_FIELDS if merged[f] != getattr(report, f)}
+    for field, value in merged.items():
+        setattr(report, field, value)
+    _save(report, actor=actor, reason=reason or str(ReportAction(action).label))
+    _set_milestones(report, milestones_met)
+    if changed or milestones_met is not None:
+        _event(report, actor=actor, action=action, from_status=report.status, comment=reason)
+    return report
+
+
+@transaction.atomic
+def report_submit(*, actor, report: ProgressReport, expected_version: int | None = None) -> ProgressReport:
+    report = _lock(report, expected_version)
+    _check_can_report(actor, report.project)
+    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        raise ValidationError(Msg.NOT_SUBMITTABLE, code="bad_status")
+    previous = report.status
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_by = actor
+    report.submitted_at = timezone.now()
+    _save(report, actor=actor, reason=str(ReportAction.SUBMIT.label))
+    _event(report, actor=actor, action=ReportAction.SUBMIT, from_status=previous)
+    return report
+
+
+def _check_reviewer(actor, report: ProgressReport) -> None:
+    if not can_review(actor):
+        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(Msg.NOT_SUBMITTED, code="bad_status")
+    if actor.pk in (report.created_by_id, report.submitted_by_id):
+        raise ValidationError(Msg.OWN_REPORT, code="own_report")
+
+
+@transaction.atomic
+def report_approve(*, actor, report: ProgressReport, comment: str = "", expected_version: int | None = None) -> ProgressReport:
+    report = _lock(report, expected_version)
+    _check_reviewer(actor, report)
+    if not report.is_current:
+        # A revision replaces the approved report it corrects; the old one stays, superseded.
+        # The old row must stop being current before this one becomes current (one per month).
+        old = (
+            ProgressReport.objects.select_for_update()
+            .filter(project_id=report.project_id, year=report.year, month=report.month, is_current=True)
+            .first()
+        )
+        if old is not None:
+            old.status = ReportStatus.SUPERSEDED
+            old.is_current = False
+            _save(old, actor=actor, reason=str(_("Superseded by revision %(n)s")) % {"n": report.revision})
+        report.is_current = True
+    report.status = ReportStatus.APPROVED
+    report.reviewed_by = actor
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment
+    _save(report, actor=actor, reason=str(ReportAction.APPROVE.label))
+    _event(report, actor=actor, action=ReportAction.APPROVE, from_status=ReportStatus.SUBMITTED, comment=comment)
+    _meet_milestones(report, actor=actor)
+    return report
+
+
+def _meet_milestones(report: ProgressReport, *, actor) -> None:
+    """An approved report meets the percent milestones it reaches and the events it lists."""
+    month_end = _month_end(report.year, report.month)
+    reached = Milestone.objects.select_for_update().filter(
+        project_id=report.project_id,
+        kind=MilestoneKind.PERCENT,
+        met_on__isnull=True,
+        target_percent__lte=report.physical_percent,
+    )
+    for milestone in list(reached) + list(report.milestones_met.filter(met_on__isnull=True)):
+        milestone.met_on = month_end
+        _save(milestone, actor=actor, reason=str(_("Met: report %(report)s approved")) % {"report": report})
+
+
+@transaction.atomic
+def report_return(*, actor, report: ProgressReport, comment: str, expected_version: int | None = None) -> ProgressReport:
+    report = _lock(report, expected_version)
+    _check_reviewer(actor, report)
+    if not (comment or "").strip():
+        raise ValidationError({"review_comment": [Msg.COMMENT_REQUIRED]}, code="comment_required")
+    report.status = ReportStatus.RETURNED
+    report.reviewed_by = actor
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment
+    _save(report, actor=actor, reason=str(ReportAction.RETURN.label))
+    _event(report, actor=actor, action=ReportAction.RETURN, from_status=ReportStatus.SUBMITTED, comment=comment)
+    return report
+
+
+@transaction.atomic
+def report_revise(*, actor, report: ProgressReport, reason: str = "") -> ProgressReport:
+    """Open a correction of an approved report: a new draft revision, the approved one kept
+    (and still counted) until the revision itself is approved."""
+    report = _lock(report, None)
+    _check_can_report(actor, report.project)
+    if report.status != ReportStatus.APPROVED or not report.is_current:
+        raise ValidationError(Msg.NOT_REVISABLE, code="bad_status")
+    siblings = ProgressReport.objects.filter(project_id=report.project_id, year=report.year, month=report.month)
+    if siblings.filter(is_current=False).exclude(status=ReportStatus.SUPERSEDED).exists():
+        raise ValidationError(Msg.REVISION_OPEN, code="revision_open")
+    revision = ProgressReport(
+        project_id=report.project_id,
+        year=report.year,
+        month=report.month,
+        revision=max(siblings.values_list("revision", flat=True)) + 1,
+        is_current=False,
+        created_by=actor,
+        **{field: getattr(report, field) for field in REPORT_FIELDS},
+    )
+    revision._history_user = actor
+    revision._change_reason = reason or str(ReportAction.REVISE.label)
+    revision.save()
+    revision.milestones_met.set(report.milestones_met.all())
+    _event(revision, actor=actor, action=ReportAction.REVISE, from_status="", comment=reason)
+    return revision
+
+
+@transaction.atomic
+def milestone_mark_met(*, actor, milestone: Milestone, met_on: datetime.date | None,
+                       expected_version: int | None = None) -> Milestone:
+    milestone = _lock(milestone, expected_version)
+    if not can_edit_plan(actor):
+        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    _check_owner(actor, milestone.project)
+    if milestone.kind != MilestoneKind.EVENT:
+        raise ValidationError(Msg.MILESTONE_KIND, code="percent_milestone")
+    if met_on is not None and met_on > timezone.localdate():
+        raise ValidationError({"met_on": [_("A milestone cannot be met in the future.")]})
+    milestone.met_on = met_on
+    _save(milestone, actor=actor, reason=str(_("Marked met")) if met_on else str(_("Marked not met")))
+    return milestone
+
+
+PROJECT_FIELDS = (
+    "code", "name", "category", "stage", "scope", "location", "start_year", "end_year", "owner_unit",
+    "responsible_unit", "leader", "total_investment", "government_investment", "social_investment",
+    "completed_before_year", "annual_plan", "annual_target", "remarks",
+)
+
+
+def _check_project_values(project: Project) -> None:
+    if project.government_investment + project.social_investment != project.total_investment:
+        raise ValidationError({"social_investment": [Msg.FUNDING_SPLIT]}, code="funding_split")
+    project.full_clean(validate_constraints=False, exclude=["version"])
+
+
+@transaction.atomic
+def project_create(*, actor, plan_year, reason: str = "", **values) -> Project:
+    if not can_edit_plan(actor):
+        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    unknown = set(values) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"project_create() got unexpected fields {sorted(unknown)}")
+    project = Project(plan_year=plan_year, **values)
+    _check_owner(actor, project)
+    _check_project_values(project)
+    project._history_user = actor
+    project._change_reason = reason or str(_("Created"))
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor, project: Project, expected_version: int | None, reason: str = "", **values) -> Project:
+    unknown = set(values) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"project_update() got unexpected fields {sorted(unknown)}")
+    project = _lock(project, expected_version)
+    if not can_edit_plan(actor):
+        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    _check_owner(actor, project)
+    for field, value in values.items():
+        setattr(project, field, value)
+    _check_owner(actor, project)  # an office cannot hand its project to another unit
+    _check_project_values(project)
+    _save(project, actor=actor, reason=reason or str(_("Edited")))
+    return project
