@@ -129,3 +129,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# `manage.py setup_demo` (demo accounts with a known password) runs only where this is True.
+DEMO_ALLOWED = False

@@ -1,0 +1,88 @@
+"""The plan paragraph of the county report (二（三）重大项目安排), generated from the project rows, and
+the 亿元 formatting the report uses. The dashboard and `manage.py plan_summary` share it."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, Sum
+
+from projects.models import MONEY, Category, PlanYear
+
+TEN_THOUSAND = Decimal("10000")
+ONE_DECIMAL = Decimal("0.1")
+CENT = Decimal("0.01")
+CHINESE_NUMERALS = "零一二三四五六七八九十"
+
+
+def _one_decimal(value: Decimal) -> str:
+    """One decimal, half up, a trailing “.0” dropped: 222.0 → 222, 75.9 → 75.9 (the report's style)."""
+    text = format(value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
+def yi_yuan(wan: Decimal) -> str:
+    """万元 → 亿元 as the report writes it in prose: 11545000.00 → 1154.5, 2220000.00 → 222."""
+    return _one_decimal(Decimal(wan) / TEN_THOUSAND)
+
+
+def share(part: Decimal, whole: Decimal) -> str:
+    return _one_decimal(Decimal(part) * 100 / whole) if whole else "0"
+
+
+def chinese_count(n: int) -> str:
+    return CHINESE_NUMERALS[n] if 0 <= n <= 10 else str(n)
+
+
+@dataclass
+class CategoryFigures:
+    name: str
+    projects: int
+    total_investment: Decimal
+    annual_plan: Decimal
+    government_investment: Decimal
+    social_investment: Decimal
+
+
+def plan_figures(plan_year: PlanYear) -> list[CategoryFigures]:
+    """Count and sums of the year's projects per category, in the report's order; one query.
+    Categories without a project in the year are left out."""
+    money = DecimalField(**MONEY)
+    rows = (
+        Category.objects.filter(projects__plan_year=plan_year)
+        .annotate(
+            n=Count("projects"),
+            total=Sum("projects__total_investment", output_field=money),
+            annual=Sum("projects__annual_plan", output_field=money),
+            government=Sum("projects__government_investment", output_field=money),
+            social=Sum("projects__social_investment", output_field=money),
+        )
+        .order_by("order")
+    )
+
+    def q(value) -> Decimal:  # SQLite sums may carry float noise
+        return Decimal(value or 0).quantize(CENT)
+
+    return [
+        CategoryFigures(c.name, c.n, q(c.total), q(c.annual), q(c.government), q(c.social)) for c in rows
+    ]
+
+
+def plan_summary_text(plan_year: PlanYear) -> str:
+    """The plan paragraph, worded as the report words it. It is the document's Chinese text, not an
+    interface string, so it is not translated."""
+    figures = plan_figures(plan_year)
+    n = sum(f.projects for f in figures)
+    total = sum((f.total_investment for f in figures), Decimal("0"))
+    annual = sum((f.annual_plan for f in figures), Decimal("0"))
+    government = sum((f.government_investment for f in figures), Decimal("0"))
+    social = sum((f.social_investment for f in figures), Decimal("0"))
+    categories = "；".join(
+        f"{f.name}{f.projects}个，总投资{yi_yuan(f.total_investment)}亿元，年度计划投资{yi_yuan(f.annual_plan)}亿元"
+        for f in figures
+    )
+    return (
+        f"{plan_year.year}年实施县级重大项目{n}个，总投资{yi_yuan(total)}亿元。"
+        f"年度计划完成投资{yi_yuan(annual)}亿元，其中：政府性投资{yi_yuan(government)}亿元，"
+        f"占比{share(government, total)}%，社会性投资{yi_yuan(social)}亿元，占比{share(social, total)}%。"
+        f"项目分{chinese_count(len(figures))}类安排：{categories}。"
+    )

@@ -1,0 +1,57 @@
+"""`manage.py setup_demo`: load the 2022 plan, create the role groups and one demo account per role
+and per responsible unit. Idempotent; refused on production settings."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from config import env
+from projects.models import PlanYear
+from projects.setup import ensure_demo_accounts
+
+PLAN_YEAR = 2022
+DEFAULT_PASSWORD = "yunyang-demo-2022"
+
+
+def plan_fixture():
+    return settings.BASE_DIR / "fixtures" / "plan_2022.json"
+
+
+def demo_allowed() -> bool:
+    """Demo data and well-known passwords never go near production: the settings must opt in with
+    DEMO_ALLOWED = True, and the production module is refused whatever it says."""
+    module = getattr(settings, "SETTINGS_MODULE", "") or ""
+    return bool(getattr(settings, "DEMO_ALLOWED", False)) and not module.endswith(".production")
+
+
+class Command(BaseCommand):
+    help = "Load the 2022 plan and create the role groups and demo accounts (not in production)."
+
+    def handle(self, *args, **options):
+        if not demo_allowed():
+            raise CommandError(
+                _("Refusing to create demo data: these settings (%(module)s) do not allow it (DEMO_ALLOWED).")
+                % {"module": settings.SETTINGS_MODULE}
+            )
+        password = env.DEMO_PASSWORD or DEFAULT_PASSWORD
+        with transaction.atomic():
+            if PlanYear.objects.filter(year=PLAN_YEAR).exists():
+                self.stdout.write(_("The %(year)s plan is already loaded; left as it is.") % {"year": PLAN_YEAR})
+            else:
+                call_command("loaddata", plan_fixture(), verbosity=0)
+                self.stdout.write(_("Loaded the %(year)s plan.") % {"year": PLAN_YEAR})
+            accounts = ensure_demo_accounts(password=password)
+
+        self.stdout.write("")
+        self.stdout.write(_("Demo accounts (all staff):"))
+        width = max(len(a.username) for a in accounts)
+        for account in accounts:
+            state = _("created") if account.created else _("exists")
+            unit = account.unit.name if account.unit else ""
+            self.stdout.write(f"  {account.username.ljust(width)}  {account.role:<8}  {state:<8}  {unit}".rstrip())
+        if env.DEMO_PASSWORD and env.DEMO_PASSWORD != DEFAULT_PASSWORD:
+            self.stdout.write(_("Password of new accounts: the value of DEMO_PASSWORD."))
+        else:
+            self.stdout.write(_("Password of new accounts: %(password)s") % {"password": DEFAULT_PASSWORD})
