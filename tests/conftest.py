@@ -1,7 +1,10 @@
 """One named user per role, two units with a project each, on a 2022 plan year."""
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 
+from projects.models import PlanYear
 from projects.roles import Role
 from tests import factories
 
@@ -9,6 +12,13 @@ from tests import factories
 @pytest.fixture
 def plan_year(db):
     return factories.PlanYearFactory(year=2022)
+
+
+@pytest.fixture
+def plan_2022(db):
+    """The whole 2022 plan as `setup_demo` loads it: fixtures/plan_2022.json, 165 projects."""
+    call_command("loaddata", settings.BASE_DIR / "fixtures" / "plan_2022.json", verbosity=0)
+    return PlanYear.objects.get(year=2022)
 
 
 @pytest.fixture
