@@ -50,7 +50,8 @@ class Command(BaseCommand):
         for account in accounts:
             state = _("created") if account.created else _("exists")
             unit = account.unit.name if account.unit else ""
-            self.stdout.write(f"  {account.username.ljust(width)}  {account.role:<8}  {state:<8}  {unit}".rstrip())
+            columns = [account.username.ljust(width), account.role.ljust(8), unit, f"({state})"]
+            self.stdout.write("  " + "  ".join(column for column in columns if column))
         if env.DEMO_PASSWORD and env.DEMO_PASSWORD != DEFAULT_PASSWORD:
             self.stdout.write(_("Password of new accounts: the value of DEMO_PASSWORD."))
         else:
