@@ -2,7 +2,7 @@
 are refused; the query count does not grow with the number of projects."""
 
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
 import pytest
@@ -74,11 +74,13 @@ def test_json_counts_approved_reports_up_to_the_month(plan_2022):
 def test_table_in_yi_yuan(plan_2022):
     lines = rollup(year=2022).splitlines()
     assert "months 1-9" in lines[0]
+    as_json = {c["code"]: c for c in json.loads(rollup(year=2022, format="json"))["categories"]}
     for code, name, projects, total, annual in CATEGORY_TABLE:
         row = next(line for line in lines if line.startswith(name)).split()
         assert row[1:3] == [str(projects), total]
         assert row[5:10] == [annual, "0.0", "0.0", "75.0", "-75.0"]
-        assert Decimal(row[3]) + Decimal(row[4]) == Decimal(total)
+        for column, key in ((3, "government_investment"), (4, "social_investment")):
+            assert Decimal(row[column]) == (Decimal(as_json[code][key]) / 10000).quantize(Decimal("0.1"), ROUND_HALF_UP)
     total_row = next(line for line in lines if line.startswith("Total")).split()
     assert total_row[1:] == ["165", "1154.5", "503.1", "651.4", "222.0", "0.0", "0.0", "75.0", "-75.0"]
     # Aligned: every data line as wide as the header line, counting a Chinese character as two columns.
