@@ -45,12 +45,12 @@ class Command(BaseCommand):
         parser.add_argument("--month", type=int, help="Months 1..N of the year (default: the plan's reporting month).")
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
-    def handle(self, *args, year, month, format, **options):
+    def handle(self, *args, **options):
+        month = options["month"]
         if month is not None and not 1 <= month <= 12:
             raise CommandError(_("The month must be between 1 and 12."))
-        plan_year = get_plan_year(year)
-        rollup = category_rollup(plan_year=plan_year, month=month)
-        if format == "json":
+        rollup = category_rollup(plan_year=get_plan_year(options["year"]), month=month)
+        if options["format"] == "json":
             self.stdout.write(json.dumps(rollup_as_json(rollup), ensure_ascii=False, indent=2))
             return
         self.stdout.write(self.table(rollup))
