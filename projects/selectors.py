@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -146,3 +147,16 @@ def project_list(*, plan_year: PlanYear, period: Period, qs: QuerySet | None = N
         period,
         qs.filter(plan_year=plan_year).select_related("category", "responsible_unit", "owner_unit"),
     ).order_by("category__order", "code")
+
+
+def milestones_with_status(qs: QuerySet | None = None, *, as_of: datetime.date | None = None) -> QuerySet:
+    """Milestones annotated with `overdue`: due before `as_of` (default today) and not met."""
+    qs = Milestone.objects.all() if qs is None else qs
+    as_of = as_of or timezone.localdate()
+    return qs.annotate(
+        overdue=Case(
+            When(met_on__isnull=True, due_date__lt=as_of, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
