@@ -9,6 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms.models import construct_instance
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -56,12 +57,18 @@ class ServiceModelForm(forms.ModelForm):
     model_admin = None
     request = None
 
-    def validate_unique(self):
-        # Uniqueness and constraints are checked by the services and the database.
-        pass
-
     def _post_clean(self):
-        super()._post_clean()
+        # As ModelForm._post_clean, except that uniqueness and the model's constraints are left
+        # to the service (which explains a refusal in words) and to the database.
+        try:
+            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
+        try:
+            self.instance.full_clean(exclude=self._get_validation_exclusions(), validate_unique=False,
+                                     validate_constraints=False)
+        except ValidationError as exc:
+            self._update_errors(exc)
         if self._errors or self.model_admin is None:
             return
         try:
@@ -169,10 +176,11 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        # Subclassing re-runs the form metaclass, so adjust the fields of the subclass.
+        form = type(form.__name__, (form,), {"model_admin": self, "request": request})
         if "version" in form.base_fields:
             form.base_fields["version"].widget = forms.HiddenInput()
-            form.base_fields["version"].required = obj is not None
-        return type(form.__name__, (form,), {"model_admin": self, "request": request})
+        return form
 
     def editable_fields(self, request, obj) -> list[str]:
         raise NotImplementedError
@@ -362,7 +370,9 @@ class MilestoneAdmin(ScopedAdmin):
     def editable_fields(self, request, obj):
         fields = ["project"] if obj is None else []
         fields += list(services.MILESTONE_FIELDS)
-        if obj is not None and obj.kind == MilestoneKind.EVENT:
+        if obj is None:
+            return fields + ["change_reason"]
+        if obj.kind == MilestoneKind.EVENT:
             fields.append("met_on")
         return fields + ["version", "change_reason"]
 
