@@ -432,7 +432,6 @@ class ProgressReportAdmin(ScopedAdmin):
     delete_roles = ()  # a report is never deleted; a correction is a revision
     list_display = ("project", "period", "revision", "status_badge", "investment_completed", "physical_percent",
                     "responsible_unit", "submitted_at")
-    list_select_related = ("project", "project__responsible_unit")
     list_filter = ("status", "year", "month", "is_current", "project__category")
     search_fields = ("project__name", "project__code")
     list_per_page = 50
@@ -450,7 +449,9 @@ class ProgressReportAdmin(ScopedAdmin):
         return obj.project
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("project", "project__plan_year")
+        # Django skips list_select_related when the queryset already selects, so name all here.
+        return super().get_queryset(request).select_related(
+            "project", "project__plan_year", "project__responsible_unit")
 
     def get_list_filter(self, request):
         filters = list(self.list_filter)
