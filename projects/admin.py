@@ -686,7 +686,9 @@ class UserAdmin(DjangoUserAdmin):
     """Accounts are the administrators' business; the unit ties an office account to its projects."""
 
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Responsible unit"), {"fields": ("unit",)}))
-    add_fieldsets = (*DjangoUserAdmin.add_fieldsets, (_("Responsible unit"), {"fields": ("unit", "groups")}))
+    # Staff status is what lets an account into the admin; roles are groups.
+    add_fieldsets = (*DjangoUserAdmin.add_fieldsets,
+                     (_("Responsible unit"), {"fields": ("unit", "groups", "is_staff")}))
     list_display = ("username", "first_name", "last_name", "unit", "is_active", "is_staff")
     list_filter = ("groups", "unit", "is_active", "is_staff")
     list_select_related = ("unit",)

@@ -342,3 +342,23 @@ def test_anonymous_is_sent_to_login(db, world):
                 "/admin/tools/missing-reports/"):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_administrator_creates_an_office_account(admin_user, unit_a):
+    from django.contrib.auth.models import Group
+
+    from projects.models import User
+    from projects.roles import Role
+
+    office = Group.objects.get_or_create(name=Role.OFFICE)[0]
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post("/admin/projects/user/add/", {
+        "username": "jtj_office2", "password1": "Yy-2022-strong!", "password2": "Yy-2022-strong!",
+        "usable_password": "true", "unit": unit_a.pk, "groups": [office.pk], "is_staff": "on"})
+    assert response.status_code == 302
+    user = User.objects.get(username="jtj_office2")
+    assert (user.unit, list(user.groups.all()), user.is_staff) == (unit_a, [office], True)
+    other = Client()
+    other.force_login(user)
+    assert other.get("/admin/projects/project/").status_code == 200
