@@ -2,6 +2,8 @@
 narrowed to what the user's role and unit may see (ScopedAdmin), and every save goes through
 projects.services, so the admin never re-implements a rule and a refusal is a form error."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import csrf_protect_m
@@ -17,6 +19,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import services
 from .models import (
@@ -96,6 +100,21 @@ class ServiceModelForm(forms.ModelForm):
     def changed(self, names) -> dict:
         """The cleaned values of the given fields that the user changed."""
         return {name: self.cleaned_data[name] for name in names if name in self.changed_data}
+
+
+class HistoryDisplay(HistoricalRecordContextHelper):
+    """Shows a history row's changes as people read them: choice labels, local times, and a
+    dash for an empty value (not "Deleted user (pk=None)")."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "" or (isinstance(value, DeletedObject) and value.pk is None):
+            return "—"
+        if getattr(field, "flatchoices", None):
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return super().prepare_delta_change_value(change, value)
 
 
 # --- The one place that narrows rows and decides permissions --------------------------------
@@ -214,6 +233,9 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryDisplay(self.model, historical_record)
+
     def history_view(self, request, object_id, extra_context=None):
         self.get_object(request, unquote(object_id))  # 404 outside the user's rows
         return super().history_view(request, object_id, extra_context)
@@ -281,8 +303,8 @@ def period_for(request) -> Period | None:
 class ProjectAdmin(ScopedAdmin):
     change_roles = (Role.ADMIN, Role.REVIEWER, Role.OFFICE)  # can_edit_plan
     list_display = (
-        "code", "name", "category", "responsible_unit", "stage", "annual_plan", "completed_to_date",
-        "completion", "gap", "flag_badge",
+        "code", "name", "category", "responsible_unit", "annual_plan", "completed_to_date", "completion", "gap",
+        "flag_badge",
     )
     list_display_links = ("code", "name")
     list_select_related = ("category", "responsible_unit")
@@ -328,7 +350,8 @@ class ProjectAdmin(ScopedAdmin):
 
     @admin.display(description=_("completed to date (万元)"), ordering="completed_ytd")
     def completed_to_date(self, obj):
-        return getattr(obj, "completed_ytd", None)
+        completed = getattr(obj, "completed_ytd", None)
+        return None if completed is None else f"{completed:.2f}"
 
     @admin.display(description=_("completion rate (%)"), ordering="completion_rate")
     def completion(self, obj):
@@ -365,7 +388,9 @@ class MilestoneAdmin(ScopedAdmin):
         return obj.project
 
     def get_queryset(self, request):
-        return milestones_with_status(super().get_queryset(request))
+        # Overdue as of the end of the reporting month, as the project flags count it.
+        period = period_for(request)
+        return milestones_with_status(super().get_queryset(request), as_of=period.as_of if period else None)
 
     def editable_fields(self, request, obj):
         fields = ["project"] if obj is None else []
@@ -423,6 +448,8 @@ class ReportForm(ServiceModelForm):
             field.queryset = field.queryset.filter(kind=MilestoneKind.EVENT).select_related("project")
             if self.instance.pk:
                 field.queryset = field.queryset.filter(project_id=self.instance.project_id)
+            # Many projects have a milestone called 开工: say whose it is and when it is due.
+            field.label_from_instance = lambda m: f"{m.project.name}：{m.title}（{m.due_date:%Y-%m-%d}）"
 
 
 @admin.register(ProgressReport)
@@ -439,8 +466,8 @@ class ProgressReportAdmin(ScopedAdmin):
     WORKFLOW_STEPS = ("_approve", "_return", "_revise")
     VALUE_FIELDS = ["investment_completed", "physical_percent", "physical_narrative", "problems",
                     "next_month_plan", "percent_drop_reason", "milestones_met"]
-    STATUS_FIELDS = ("revision", "is_current", "status", "created_by", "submitted_by", "submitted_at",
-                     "reviewed_by", "reviewed_at", "review_comment", "workflow_events")
+    STATUS_FIELDS = ("revision", "is_current", "status", "created_by", "submitter", "submitted_at",
+                     "reviewer", "reviewed_at", "review_comment", "workflow_events")
 
     def scope(self, user, qs):
         return visible_reports(user, qs)
@@ -605,6 +632,14 @@ class ProgressReportAdmin(ScopedAdmin):
         colour = {ReportStatus.APPROVED: "green", ReportStatus.SUBMITTED: "yellow",
                   ReportStatus.RETURNED: "red"}.get(obj.status, "grey")
         return badge(obj.get_status_display(), colour)
+
+    @admin.display(description=_("submitted by"))
+    def submitter(self, obj):
+        return obj.submitted_by or "—"
+
+    @admin.display(description=_("reviewed by"))
+    def reviewer(self, obj):
+        return obj.reviewed_by or "—"
 
     @admin.display(description=_("workflow events"))
     def workflow_events(self, obj):

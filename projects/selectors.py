@@ -167,12 +167,13 @@ def project_list(*, plan_year: PlanYear, period: Period, qs: QuerySet | None = N
 
 
 def milestones_with_status(qs: QuerySet | None = None, *, as_of: datetime.date | None = None) -> QuerySet:
-    """Milestones annotated with `overdue`: due before `as_of` (default today) and not met."""
+    """Milestones annotated with `overdue`: due before `as_of` (default today) and not met by
+    then — the same test projects_with_progress counts for a project's flag."""
     qs = Milestone.objects.all() if qs is None else qs
     as_of = as_of or timezone.localdate()
     return qs.annotate(
         overdue=Case(
-            When(met_on__isnull=True, due_date__lt=as_of, then=Value(True)),
+            When(Q(due_date__lt=as_of) & (Q(met_on__isnull=True) | Q(met_on__gt=as_of)), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )

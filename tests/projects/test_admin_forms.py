@@ -424,6 +424,10 @@ def test_report_history_and_events_name_every_actor(office_client, reviewer_clie
     assert events == [("create", "office_a"), ("submit", "office_a"), ("approve", "reviewer")]
     page = reviewer_client.get(change_url(report)).content.decode()
     assert "reviewer" in page and "office_a" in page
+    history = reviewer_client.get(change_url(report).replace("change/", "history/")).content.decode()
+    # Changes read as people say them: the status label, not its code; no "deleted user" for an
+    # empty reviewer.
+    assert str(ReportStatus.SUBMITTED.label) in history and "pk=None" not in history
 
 
 # --- Lists show progress -----------------------------------------------------------------------
