@@ -330,9 +330,9 @@ class ProjectAdmin(ScopedAdmin):
         return filters
 
     def editable_fields(self, request, obj):
-        fields = [name for name in services.PROJECT_FIELDS]
-        head = ["plan_year"] if obj is None else []
-        return head + fields + ["version", "change_reason"]
+        if obj is None:
+            return ["plan_year", *services.PROJECT_FIELDS, "change_reason"]
+        return [*services.PROJECT_FIELDS, "version", "change_reason"]
 
     def get_readonly_fields(self, request, obj=None):
         return ("plan_year", *self.readonly_fields) if obj is not None else self.readonly_fields

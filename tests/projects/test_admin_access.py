@@ -362,3 +362,60 @@ def test_administrator_creates_an_office_account(admin_user, unit_a):
     other = Client()
     other.force_login(user)
     assert other.get("/admin/projects/project/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("side", SIDES)
+def test_post_project_add(request, role, side, world, plan_year):
+    """A new project for a unit: offices only for their own (the other unit is not a choice)."""
+    template = world[side]["project"]
+    client, user = login(request, role)
+    before = snapshot()
+    data = project_post(template, code="YY2022-NEW-001", name="新增项目")
+    data["plan_year"] = plan_year.pk
+    del data["version"]
+    response = client.post("/admin/projects/project/add/", data)
+    expected = {"leader": 403, "finance": 403}.get(role, 200 if (role == "office_a" and side == OTHER) else 302)
+    assert response.status_code == expected
+    if expected == 302:
+        created = Project.objects.get(code="YY2022-NEW-001")
+        assert created.responsible_unit == template.responsible_unit
+        assert created.history.get().history_user == user
+    else:
+        assert snapshot() == before
+
+
+def test_milestone_cannot_be_moved_to_another_project(world, office_a):
+    milestone = world[OWN]["milestone"]
+    client = Client()
+    client.force_login(office_a)
+    response = client.post(change_url(milestone), milestone_post(milestone, title="开工仪式",
+                                                                 project=world[OTHER]["project"].pk))
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.project == world[OWN]["project"] and milestone.title == "开工仪式"
+
+
+def test_report_keys_posted_by_hand_are_ignored(world, office_a):
+    """Status, project and month are not form fields: posting them changes nothing of theirs."""
+    report = make_report(world[OWN]["project"], office_a)
+    client = Client()
+    client.force_login(office_a)
+    response = client.post(change_url(report), {
+        **report_post(report, problems="雨季停工"), "status": "approved", "project": world[OTHER]["project"].pk,
+        "month": 1, "is_current": "", "reviewed_by": office_a.pk})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.project, report.month, report.problems) == (
+        ReportStatus.DRAFT, world[OWN]["project"], 3, "雨季停工")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_filtering_by_another_unit_by_hand_shows_nothing_to_an_office(request, role, world):
+    client, _user = login(request, role)
+    response = client.get("/admin/projects/project/", {"responsible_unit__id__exact": world[OTHER]["project"].responsible_unit_id})
+    shown = [p.pk for p in response.context["cl"].result_list]
+    assert shown == ([] if role == "office_a" else [world[OTHER]["project"].pk])
+    response = client.get("/admin/projects/milestone/", {"project__id__exact": world[OTHER]["project"].pk})
+    shown = [m.pk for m in response.context["cl"].result_list]
+    assert shown == ([] if role == "office_a" else [world[OTHER]["milestone"].pk])
