@@ -6,9 +6,7 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from projects.models import ReportStatus
 from tests.factories import ProjectFactory

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from projects import services
-from projects.models import MilestoneKind, ProgressReport, Project, ReportAction, ReportEvent, ReportStatus
+from projects.models import MilestoneKind, ProgressReport, ReportAction, ReportEvent, ReportStatus
 from projects.services import Msg
 from tests.factories import MilestoneFactory
 
