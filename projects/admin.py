@@ -335,7 +335,17 @@ class ProjectAdmin(ScopedAdmin):
         return [*services.PROJECT_FIELDS, "version", "change_reason"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ("plan_year", *self.readonly_fields) if obj is not None else self.readonly_fields
+        return ("plan_year", "progress", *self.readonly_fields) if obj is not None else self.readonly_fields
+
+    @admin.display(description=_("progress to date"))
+    def progress(self, obj):
+        if getattr(obj, "completed_ytd", None) is None:
+            return "—"
+        return format_html(
+            "{}: {} 万元 · {}: {} · {}: {} &nbsp; {}",
+            _("completed"), f"{obj.completed_ytd:.2f}", _("completion rate (%)"), self.completion(obj) or "—",
+            _("behind 序时进度 (points)"), self.gap(obj) or "—", self.flag_badge(obj),
+        )
 
     def commit(self, request, form):
         if form.instance._state.adding:

@@ -453,3 +453,10 @@ def test_project_list_shows_progress_from_approved_reports_only(office_client, p
     assert row.completion_rate == Decimal("25")
     assert row.gap_points == Decimal("0")
     assert row.flag == "green"
+
+
+def test_project_page_shows_its_progress(office_client, project_a, office_a, reviewer):
+    make_report(project_a, office_a, month=1, amount="600.00", status=ReportStatus.APPROVED, reviewer=reviewer)
+    html = office_client.get(change_url(project_a)).content.decode()
+    # 600 / 1200 = 50.00 %; reporting month 9 → 序时进度 75.00 → 25.00 points behind.
+    assert "600.00 万元" in html and "50.00" in html and "25.00" in html
