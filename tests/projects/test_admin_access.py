@@ -419,3 +419,53 @@ def test_filtering_by_another_unit_by_hand_shows_nothing_to_an_office(request, r
     response = client.get("/admin/projects/milestone/", {"project__id__exact": world[OTHER]["project"].pk})
     shown = [m.pk for m in response.context["cl"].result_list]
     assert shown == ([] if role == "office_a" else [world[OTHER]["milestone"].pk])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_bulk_delete_of_projects_is_for_administrators(request, role, world):
+    Milestone.objects.all().delete()
+    client, _user = login(request, role)
+    before = snapshot()
+    pks = [world[side]["project"].pk for side in SIDES]
+    response = client.post("/admin/projects/project/", {"action": "delete_selected", "_selected_action": pks,
+                                                        "post": "yes"})
+    if role == "admin_user":
+        assert response.status_code == 302
+        assert not Project.objects.filter(pk__in=pks).exists()
+    else:
+        assert response.status_code == 200
+        assert snapshot() == before
+
+
+ADD_PAGE = {  # role: (project, milestone, report)
+    "admin_user": (200, 200, 200),
+    "reviewer": (200, 200, 403),
+    "leader": (403, 403, 403),
+    "finance": (403, 403, 403),
+    "office_a": (200, 200, 200),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_get_add_pages(request, role, world):
+    client, _user = login(request, role)
+    codes = tuple(client.get(f"/admin/projects/{m}/add/").status_code
+                  for m in ("project", "milestone", "progressreport"))
+    assert codes == ADD_PAGE[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("side", SIDES)
+def test_post_milestone_add(request, role, side, world):
+    project = world[side]["project"]
+    client, user = login(request, role)
+    before = snapshot()
+    response = client.post("/admin/projects/milestone/add/", {
+        "project": project.pk, "kind": "event", "event": "completed", "title": "完工", "due_date": "2022-12-31"})
+    expected = {"leader": 403, "finance": 403}.get(role, 200 if (role == "office_a" and side == OTHER) else 302)
+    assert response.status_code == expected
+    if expected == 302:
+        created = project.milestones.get(event="completed")
+        assert created.history.get().history_user == user
+    else:
+        assert snapshot() == before
