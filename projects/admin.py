@@ -37,7 +37,7 @@ from .models import (
     User,
 )
 from .permissions import owns_project, visible_milestones, visible_projects, visible_reports
-from .roles import Role, can_edit_plan, can_review, has_role, is_office, roles_of
+from .roles import Role, can_edit_plan, can_report, can_review, has_role, is_office, roles_of
 from .selectors import Flag, Period, current_period, milestones_with_status, projects_with_progress
 
 # Service refusals that mean "this person may not", shown as 403 rather than a form message.
@@ -125,9 +125,13 @@ class ScopedAdmin(SimpleHistoryAdmin):
     and unit. A hand-typed URL for a row outside the narrowed queryset is a 404."""
 
     form = ServiceModelForm
-    # Which roles may add and change rows of this model (ownership is checked on top).
-    change_roles: tuple = (Role.ADMIN,)
-    delete_roles: tuple = (Role.ADMIN,)
+
+    def may_edit(self, user) -> bool:
+        """May this user add and change rows of the model (ownership is checked on top)?"""
+        return has_role(user, Role.ADMIN)
+
+    def may_delete(self, user) -> bool:
+        return has_role(user, Role.ADMIN)
 
     def scope(self, user, qs):
         return qs
@@ -183,13 +187,13 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return bool(roles_of(request.user)) and self._owns(request, obj)
 
     def has_add_permission(self, request):
-        return has_role(request.user, *self.change_roles)
+        return self.may_edit(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return has_role(request.user, *self.change_roles) and self._owns(request, obj)
+        return self.may_edit(request.user) and self._owns(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return has_role(request.user, *self.delete_roles) and self._owns(request, obj)
+        return self.may_delete(request.user) and self._owns(request, obj)
 
     # Forms: bind the request so the form can call the service; carry the version
 
@@ -301,7 +305,6 @@ def period_for(request) -> Period | None:
 
 @admin.register(Project)
 class ProjectAdmin(ScopedAdmin):
-    change_roles = (Role.ADMIN, Role.REVIEWER, Role.OFFICE)  # can_edit_plan
     list_display = (
         "code", "name", "category", "responsible_unit", "annual_plan", "completed_to_date", "completion", "gap",
         "flag_badge",
@@ -311,6 +314,9 @@ class ProjectAdmin(ScopedAdmin):
     search_fields = ("code", "name", "location", "leader")
     list_per_page = 50
     readonly_fields = ("source", "source_note")
+
+    def may_edit(self, user) -> bool:
+        return can_edit_plan(user)
 
     def scope(self, user, qs):
         return visible_projects(user, qs)
@@ -384,12 +390,14 @@ class ProjectAdmin(ScopedAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(ScopedAdmin):
-    change_roles = (Role.ADMIN, Role.REVIEWER, Role.OFFICE)
     list_display = ("title", "project", "kind", "due_date", "target_percent", "met_on", "state")
     list_select_related = ("project",)
     list_filter = ("kind", "event", "due_date", "project__category")
     search_fields = ("title", "project__name", "project__code")
     list_per_page = 50
+
+    def may_edit(self, user) -> bool:
+        return can_edit_plan(user)
 
     def scope(self, user, qs):
         return visible_milestones(user, qs)
@@ -465,8 +473,6 @@ class ReportForm(ServiceModelForm):
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ScopedAdmin):
     form = ReportForm
-    change_roles = (Role.ADMIN, Role.OFFICE)  # those who file reports
-    delete_roles = ()  # a report is never deleted; a correction is a revision
     list_display = ("project", "period", "revision", "status_badge", "investment_completed", "physical_percent",
                     "responsible_unit", "submitted_at")
     list_filter = ("status", "year", "month", "is_current", "project__category")
@@ -478,6 +484,12 @@ class ProgressReportAdmin(ScopedAdmin):
                     "next_month_plan", "percent_drop_reason", "milestones_met"]
     STATUS_FIELDS = ("revision", "is_current", "status", "created_by", "submitter", "submitted_at",
                      "reviewer", "reviewed_at", "review_comment", "workflow_events")
+
+    def may_edit(self, user) -> bool:
+        return can_report(user)
+
+    def may_delete(self, user) -> bool:
+        return False  # a report is never deleted; a correction is a revision
 
     def scope(self, user, qs):
         return visible_reports(user, qs)
@@ -545,7 +557,7 @@ class ProgressReportAdmin(ScopedAdmin):
             "submit": self.has_change_permission(request, obj) and not self.locked(obj),
             "review": can_review(user) and obj.status == ReportStatus.SUBMITTED
             and user.pk not in (obj.created_by_id, obj.submitted_by_id),
-            "revise": has_role(user, Role.ADMIN, Role.OFFICE) and owns_project(user, obj.project)
+            "revise": can_report(user) and owns_project(user, obj.project)
             and obj.status == ReportStatus.APPROVED and obj.is_current,
         }
 

@@ -23,7 +23,7 @@ from .models import (
     ReportStatus,
 )
 from .permissions import owns_project
-from .roles import Role, can_edit_plan, can_review, has_role
+from .roles import can_edit_plan, can_report, can_review
 
 
 class Msg:
@@ -84,7 +84,7 @@ def _check_owner(actor, project: Project) -> None:
 
 
 def _check_can_report(actor, project: Project) -> None:
-    if not has_role(actor, Role.OFFICE, Role.ADMIN):
+    if not can_report(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
     _check_owner(actor, project)
 
