@@ -460,3 +460,10 @@ def test_project_page_shows_its_progress(office_client, project_a, office_a, rev
     html = office_client.get(change_url(project_a)).content.decode()
     # 600 / 1200 = 50.00 %; reporting month 9 → 序时进度 75.00 → 25.00 points behind.
     assert "600.00 万元" in html and "50.00" in html and "25.00" in html
+
+
+def test_enter_in_a_field_saves_rather_than_submits(office_client, project_a, office_a):
+    """Browsers press the first submit button on Enter: it must be the admin's Save."""
+    report = make_report(project_a, office_a)
+    html = office_client.get(change_url(report)).content.decode()
+    assert html.index('name="_save"') < html.index('name="_submit"')
