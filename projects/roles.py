@@ -49,3 +49,8 @@ def can_edit_plan(user) -> bool:
 
 def can_import(user) -> bool:
     return has_role(user, Role.ADMIN, Role.FINANCE, Role.OFFICE)
+
+
+def can_report(user) -> bool:
+    """File, correct and submit monthly reports: project offices (for their unit) and administrators."""
+    return has_role(user, Role.OFFICE, Role.ADMIN)

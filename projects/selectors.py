@@ -8,12 +8,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     DecimalField,
     ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -23,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +34,21 @@ from .models import MONEY, Milestone, PlanYear, ProgressReport, Project, ReportS
 
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
 RATE = DecimalField(max_digits=12, decimal_places=4)
+
+
+class Ratio(Func):
+    """numerator / denominator. Exact decimal division on PostgreSQL; SQLite keeps whole amounts
+    as integers and would divide them as integers (150 * 100 / 2000 = 7, not 7.5), so there the
+    numerator is made REAL first (SQLite's decimals are floating point in any case)."""
+
+    arg_joiner = " / "
+    template = "(%(expressions)s)"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        numerator, denominator = self.get_source_expressions()
+        clone = self.copy()
+        clone.set_source_expressions([Cast(numerator, FloatField()), denominator])
+        return super(Ratio, clone).as_sqlite(compiler, connection, **extra_context)
 
 
 class Flag:
@@ -114,8 +132,8 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None) -> QueryS
         )
         .annotate(
             completion_rate=Case(
-                When(annual_plan__gt=0, then=ExpressionWrapper(
-                    F("completed_ytd") * Value(Decimal("100")) / F("annual_plan"), output_field=RATE)),
+                When(annual_plan__gt=0, then=Ratio(
+                    F("completed_ytd") * Value(Decimal("100")), F("annual_plan"), output_field=RATE)),
                 default=Value(None, output_field=RATE),
                 output_field=RATE,
             )
@@ -146,3 +164,17 @@ def project_list(*, plan_year: PlanYear, period: Period, qs: QuerySet | None = N
         period,
         qs.filter(plan_year=plan_year).select_related("category", "responsible_unit", "owner_unit"),
     ).order_by("category__order", "code")
+
+
+def milestones_with_status(qs: QuerySet | None = None, *, as_of: datetime.date | None = None) -> QuerySet:
+    """Milestones annotated with `overdue`: due before `as_of` (default today) and not met by
+    then — the same test projects_with_progress counts for a project's flag."""
+    qs = Milestone.objects.all() if qs is None else qs
+    as_of = as_of or timezone.localdate()
+    return qs.annotate(
+        overdue=Case(
+            When(Q(due_date__lt=as_of) & (Q(met_on__isnull=True) | Q(met_on__gt=as_of)), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )

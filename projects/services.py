@@ -23,7 +23,7 @@ from .models import (
     ReportStatus,
 )
 from .permissions import owns_project
-from .roles import Role, can_edit_plan, can_review, has_role
+from .roles import can_edit_plan, can_report, can_review
 
 
 class Msg:
@@ -54,6 +54,8 @@ class Msg:
     MILESTONE_NOT_OURS = _("A milestone met must belong to the report's project.")
     MILESTONE_KIND = _("Only an event milestone is marked met by hand; a percent milestone is met by an approved report.")
     FUNDING_SPLIT = _("Government and social investment must add up to the total investment.")
+    MILESTONE_TARGET = _("A percent milestone needs a target percent.")
+    MILESTONE_EVENT = _("An event milestone needs its event.")
 
 
 def _lock(obj: Model, expected_version: int | None) -> Model:
@@ -82,7 +84,7 @@ def _check_owner(actor, project: Project) -> None:
 
 
 def _check_can_report(actor, project: Project) -> None:
-    if not has_role(actor, Role.OFFICE, Role.ADMIN):
+    if not can_report(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
     _check_owner(actor, project)
 
@@ -138,6 +140,9 @@ def _set_milestones(report: ProgressReport, milestones: Iterable[Milestone] | No
         raise ValidationError({"milestones_met": [Msg.MILESTONE_NOT_OURS]})
     report.milestones_met.set(milestones)
 
+
+# The statuses in which a report may still be edited or submitted; approved is locked.
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 REPORT_FIELDS = (
     "investment_completed",
@@ -206,7 +211,7 @@ def report_update(
         raise TypeError(f"report_update() got unexpected fields {sorted(unknown)}")
     report = _lock(report, expected_version)
     _check_can_report(actor, report.project)
-    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+    if report.status not in EDITABLE:
         raise ValidationError(Msg.NOT_EDITABLE, code="locked")
     merged = {field: values.get(field, getattr(report, field)) for field in REPORT_FIELDS}
     _check_report_values(project=report.project, year=report.year, month=report.month, values=merged,
@@ -225,7 +230,7 @@ def report_update(
 def report_submit(*, actor, report: ProgressReport, expected_version: int | None = None) -> ProgressReport:
     report = _lock(report, expected_version)
     _check_can_report(actor, report.project)
-    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+    if report.status not in EDITABLE:
         raise ValidationError(Msg.NOT_SUBMITTABLE, code="bad_status")
     previous = report.status
     report.status = ReportStatus.SUBMITTED
@@ -281,7 +286,9 @@ def _meet_milestones(report: ProgressReport, *, actor) -> None:
         met_on__isnull=True,
         target_percent__lte=report.physical_percent,
     )
-    for milestone in list(reached) + list(report.milestones_met.filter(met_on__isnull=True)):
+    # A percent milestone ticked by the office is met only when the percent reaches it (above).
+    ticked = report.milestones_met.select_for_update().filter(met_on__isnull=True, kind=MilestoneKind.EVENT)
+    for milestone in list(reached) + list(ticked):
         milestone.met_on = month_end
         _save(milestone, actor=actor, reason=str(_("Met: report %(report)s approved")) % {"report": report})
 
@@ -302,10 +309,11 @@ def report_return(*, actor, report: ProgressReport, comment: str, expected_versi
 
 
 @transaction.atomic
-def report_revise(*, actor, report: ProgressReport, reason: str = "") -> ProgressReport:
+def report_revise(*, actor, report: ProgressReport, reason: str = "",
+                  expected_version: int | None = None) -> ProgressReport:
     """Open a correction of an approved report: a new draft revision, the approved one kept
     (and still counted) until the revision itself is approved."""
-    report = _lock(report, None)
+    report = _lock(report, expected_version)
     _check_can_report(actor, report.project)
     if report.status != ReportStatus.APPROVED or not report.is_current:
         raise ValidationError(Msg.NOT_REVISABLE, code="bad_status")
@@ -331,7 +339,7 @@ def report_revise(*, actor, report: ProgressReport, reason: str = "") -> Progres
 
 @transaction.atomic
 def milestone_mark_met(*, actor, milestone: Milestone, met_on: datetime.date | None,
-                       expected_version: int | None = None) -> Milestone:
+                       expected_version: int | None = None, reason: str = "") -> Milestone:
     milestone = _lock(milestone, expected_version)
     if not can_edit_plan(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
@@ -341,7 +349,58 @@ def milestone_mark_met(*, actor, milestone: Milestone, met_on: datetime.date | N
     if met_on is not None and met_on > timezone.localdate():
         raise ValidationError({"met_on": [_("A milestone cannot be met in the future.")]})
     milestone.met_on = met_on
-    _save(milestone, actor=actor, reason=str(_("Marked met")) if met_on else str(_("Marked not met")))
+    default = str(_("Marked met")) if met_on else str(_("Marked not met"))
+    _save(milestone, actor=actor, reason=reason or default)
+    return milestone
+
+
+MILESTONE_FIELDS = (
+    "kind", "event", "title", "due_date", "target_percent", "baseline_percent", "baseline_note", "quantity",
+    "source_note",
+)
+
+
+def _check_milestone_values(milestone: Milestone) -> None:
+    if milestone.kind == MilestoneKind.PERCENT and milestone.target_percent is None:
+        raise ValidationError({"target_percent": [Msg.MILESTONE_TARGET]}, code="milestone_target")
+    if milestone.kind == MilestoneKind.EVENT and not milestone.event:
+        raise ValidationError({"event": [Msg.MILESTONE_EVENT]}, code="milestone_event")
+    milestone.full_clean(validate_constraints=False, exclude=["version"])
+
+
+@transaction.atomic
+def milestone_create(*, actor, project: Project, reason: str = "", **values) -> Milestone:
+    """A new dated target on a project; met_on is never set here (approval or mark-met does it)."""
+    unknown = set(values) - set(MILESTONE_FIELDS)
+    if unknown:
+        raise TypeError(f"milestone_create() got unexpected fields {sorted(unknown)}")
+    if not can_edit_plan(actor):
+        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    _check_owner(actor, project)
+    milestone = Milestone(project=project, **values)
+    _check_milestone_values(milestone)
+    milestone._history_user = actor
+    milestone._change_reason = reason or str(_("Created"))
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(*, actor, milestone: Milestone, expected_version: int | None, reason: str = "",
+                     **values) -> Milestone:
+    """Change a milestone's target or date. Whether it is met is not changed here: a percent
+    milestone is met by an approved report, an event one through milestone_mark_met."""
+    unknown = set(values) - set(MILESTONE_FIELDS)
+    if unknown:
+        raise TypeError(f"milestone_update() got unexpected fields {sorted(unknown)}")
+    milestone = _lock(milestone, expected_version)
+    if not can_edit_plan(actor):
+        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    _check_owner(actor, milestone.project)
+    for field, value in values.items():
+        setattr(milestone, field, value)
+    _check_milestone_values(milestone)
+    _save(milestone, actor=actor, reason=reason or str(_("Edited")))
     return milestone
 
 

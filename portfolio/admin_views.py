@@ -1,0 +1,89 @@
+"""Admin pages that read across the portfolio: the category rollup and the missing monthly
+reports. Thin views: narrow to what the user may see, call a selector, render."""
+
+from itertools import groupby
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import PlanYear, User
+from projects.permissions import visible_projects
+from projects.roles import roles_of
+from projects.selectors import Flag, current_period
+
+from .selectors import category_rollup, missing_reports
+
+
+def _plan_year_and_month(request: HttpRequest) -> tuple[PlanYear | None, int | None]:
+    """?year= picks the plan year (else the latest); ?month= the month (else its reporting month)."""
+    if not roles_of(request.user):
+        raise PermissionDenied
+    plan_years = PlanYear.objects.order_by("-year")
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        plan_years = plan_years.filter(year=int(year))
+    month = request.GET.get("month", "")
+    month = int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
+    return plan_years.first(), month
+
+
+def _context(request: HttpRequest, title, **values) -> dict:
+    return {**admin.site.each_context(request), "title": title, **values}
+
+
+def rollup(request: HttpRequest) -> TemplateResponse:
+    plan_year, month = _plan_year_and_month(request)
+    if plan_year is None:
+        return TemplateResponse(request, "admin/portfolio/rollup.html",
+                                _context(request, _("Category rollup"), rollup=None))
+    result = category_rollup(plan_year=plan_year, month=month, projects=visible_projects(request.user))
+    changelist = reverse("admin:projects_project_changelist")
+
+    def link(row, flag=None) -> str:
+        # The project list computes its progress columns for the same plan year and month.
+        params = {"plan_year__id__exact": plan_year.pk, "month": result.period.month}
+        if row.category is not None:
+            params["category__id__exact"] = row.category.pk
+        if flag:
+            params["flag"] = flag
+        return f"{changelist}?{urlencode(params)}"
+
+    rows = [
+        {"row": row, "link": link(row), "yellow_link": link(row, Flag.YELLOW), "red_link": link(row, Flag.RED)}
+        for row in [*result.rows, result.total]
+    ]
+    return TemplateResponse(
+        request,
+        "admin/portfolio/rollup.html",
+        _context(request, _("Category rollup"), rollup=result, rows=rows[:-1], total=rows[-1],
+                 months=range(1, 13)),
+    )
+
+
+def missing(request: HttpRequest) -> TemplateResponse:
+    plan_year, month = _plan_year_and_month(request)
+    if plan_year is None:
+        return TemplateResponse(request, "admin/portfolio/missing_reports.html",
+                                _context(request, _("Missing monthly reports"), period=None))
+    period = current_period(plan_year, month)
+    projects = list(missing_reports(plan_year=plan_year, month=month, projects=visible_projects(request.user)))
+    unit_ids = {project.responsible_unit_id for project in projects}
+    contacts: dict[int, list[User]] = {}
+    for user in User.objects.filter(unit_id__in=unit_ids, is_active=True).order_by("username"):
+        contacts.setdefault(user.unit_id, []).append(user)
+    units = [
+        {"unit": unit_projects[0].responsible_unit, "projects": unit_projects,
+         "contacts": contacts.get(unit_projects[0].responsible_unit_id, [])}
+        for unit_projects in (list(group) for _key, group in groupby(projects, key=lambda p: p.responsible_unit_id))
+    ]
+    return TemplateResponse(
+        request,
+        "admin/portfolio/missing_reports.html",
+        _context(request, _("Missing monthly reports"), period=period, plan_year=plan_year, units=units,
+                 missing_count=len(projects), months=range(1, 13)),
+    )

@@ -1,0 +1,167 @@
+"""The rollup and missing-reports admin pages: figures against a hand computation after a set
+of approvals, links to the projects behind each figure, narrowing for an office, and query
+counts that do not grow with the data."""
+
+from decimal import Decimal
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.test import Client
+
+from projects.models import ReportStatus
+from tests.factories import ProjectFactory
+from tests.projects.admin_support import make_report
+
+D = Decimal
+ROLLUP, MISSING = "/admin/tools/rollup/", "/admin/tools/missing-reports/"
+
+
+@pytest.fixture
+def portfolio(plan_year, categories, unit_a, unit_b, office_a, office_b, reviewer):
+    """Four projects in three categories; reporting month 9 (序时进度 75.00 %)."""
+    industry, urban, regional = categories[0], categories[2], categories[5]
+    p1 = ProjectFactory(plan_year=plan_year, category=industry, responsible_unit=unit_a, annual_plan=D("1000.00"))
+    p2 = ProjectFactory(plan_year=plan_year, category=industry, responsible_unit=unit_b, annual_plan=D("3000.00"))
+    p3 = ProjectFactory(plan_year=plan_year, category=urban, responsible_unit=unit_a, annual_plan=D("2000.00"))
+    p4 = ProjectFactory(plan_year=plan_year, category=regional, responsible_unit=unit_b, annual_plan=D("500.00"))
+    approved = {"status": ReportStatus.APPROVED, "reviewer": reviewer}
+    make_report(p1, office_a, month=1, amount="200.00", **approved)
+    make_report(p1, office_a, month=2, amount="300.00", percent="20", **approved)
+    make_report(p1, office_a, month=3, amount="100.00", percent="30", status=ReportStatus.SUBMITTED)  # not counted
+    make_report(p2, office_b, month=1, amount="2400.00", **approved)
+    make_report(p3, office_a, month=1, amount="100.00", **approved)
+    make_report(p3, office_a, month=2, amount="900.00", percent="20")  # draft, not counted
+    return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "categories": categories}
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def figures(row) -> tuple:
+    return (row.projects, row.annual_plan, row.completed_ytd, row.completion_rate, row.time_elapsed, row.gap_points,
+            row.flags["yellow"], row.flags["red"])
+
+
+def test_rollup_figures_match_a_hand_computation(portfolio, leader):
+    response = client_for(leader).get(ROLLUP)
+    assert response.status_code == 200
+    rows = {item["row"].code: figures(item["row"]) for item in response.context["rows"]}
+    # industry: plan 1000 + 3000 = 4000; approved 200 + 300 + 2400 = 2900; 2900 / 4000 = 72.50 %;
+    #   75.00 − 72.50 = 2.50 points. p1 at 50 % is 25 points behind → yellow; p2 at 80 % → green.
+    assert rows["industry"] == (2, D("4000.00"), D("2900.00"), D("72.50"), D("75.00"), D("2.50"), 1, 0)
+    # urban: 100 / 2000 = 5.00 %, 70.00 behind → p3 red (≥ 30 points).
+    assert rows["urban"] == (1, D("2000.00"), D("100.00"), D("5.00"), D("75.00"), D("70.00"), 0, 1)
+    # regional: nothing approved: 0.00 %, 75.00 behind → p4 red.
+    assert rows["regional"] == (1, D("500.00"), D("0.00"), D("0.00"), D("75.00"), D("75.00"), 0, 1)
+    # categories without projects: no plan, no rate.
+    assert rows["rural"] == (0, D("0.00"), D("0.00"), None, D("75.00"), None, 0, 0)
+    # totals: plan 6500, completed 3000, 3000 / 6500 = 46.1538 → 46.15 %, 28.85 behind; 1 yellow, 2 red.
+    total = response.context["total"]["row"]
+    assert figures(total) == (4, D("6500.00"), D("3000.00"), D("46.15"), D("75.00"), D("28.85"), 1, 2)
+    html = response.content.decode()
+    assert '<tr class="total"' in html and "46.15" in html and "28.85" in html
+
+
+def test_rollup_counts_only_up_to_the_chosen_month(portfolio, leader):
+    response = client_for(leader).get(ROLLUP, {"month": "1"})
+    total = response.context["total"]["row"]
+    # Month 1: approved 200 + 2400 + 100 = 2700 (p1's month-2 report is later); 序时进度 1/12 = 8.33 %.
+    assert total.completed_ytd == D("2700.00")
+    assert total.time_elapsed == D("8.33")
+
+
+def _changelist_pks(client, link) -> set[int]:
+    query = parse_qs(urlparse(link).query)
+    response = client.get(urlparse(link).path, {k: v[0] for k, v in query.items()})
+    assert response.status_code == 200
+    return {p.pk for p in response.context["cl"].result_list}
+
+
+def test_each_figure_links_to_the_projects_behind_it(portfolio, reviewer):
+    client = client_for(reviewer)
+    response = client.get(ROLLUP)
+    items = {item["row"].code: item for item in response.context["rows"]}
+    p = portfolio
+    assert _changelist_pks(client, items["industry"]["link"]) == {p["p1"].pk, p["p2"].pk}
+    assert _changelist_pks(client, items["industry"]["yellow_link"]) == {p["p1"].pk}
+    assert _changelist_pks(client, items["industry"]["red_link"]) == set()
+    assert _changelist_pks(client, response.context["total"]["red_link"]) == {p["p3"].pk, p["p4"].pk}
+    assert _changelist_pks(client, response.context["total"]["link"]) == {p[k].pk for k in ("p1", "p2", "p3", "p4")}
+    # The project list shows the same figures the rollup counted.
+    listed = client.get("/admin/projects/project/", {"month": "9"}).context["cl"].result_list
+    assert sum((row.completed_ytd for row in listed), D("0")) == D("3000.00")
+    html = response.content.decode()
+    assert items["industry"]["yellow_link"].replace("&", "&amp;") in html
+
+
+def test_office_rollup_covers_its_own_projects_only(portfolio, office_a):
+    response = client_for(office_a).get(ROLLUP)
+    total = response.context["total"]["row"]
+    # p1 and p3: plan 1000 + 2000; approved 500 + 100.
+    assert (total.projects, total.annual_plan, total.completed_ytd) == (2, D("3000.00"), D("600.00"))
+
+
+def test_admin_index_links_to_the_tools(portfolio, leader):
+    html = client_for(leader).get("/admin/").content.decode()
+    assert f'href="{ROLLUP}"' in html and f'href="{MISSING}"' in html
+
+
+def test_missing_reports_by_unit(portfolio, reviewer, office_a, office_b):
+    p = portfolio
+    make_report(p["p1"], office_a, month=9, amount="10.00", percent="30", status=ReportStatus.SUBMITTED)
+    make_report(p["p2"], office_b, month=9, amount="10.00")  # a draft is not a report yet
+    make_report(p["p3"], office_a, month=9, amount="10.00", status=ReportStatus.RETURNED, reviewer=reviewer)
+    response = client_for(reviewer).get(MISSING)
+    assert response.status_code == 200
+    units = {item["unit"].code: ([pr.pk for pr in item["projects"]], [u.username for u in item["contacts"]])
+             for item in response.context["units"]}
+    assert units == {"jtj": ([p["p3"].pk], ["office_a"]), "slj": (sorted([p["p2"].pk, p["p4"].pk]), ["office_b"])}
+    statuses = {pr.pk: pr.draft_status for item in response.context["units"] for pr in item["projects"]}
+    assert statuses == {p["p2"].pk: "draft", p["p3"].pk: "returned", p["p4"].pk: None}
+    # Another month, another list: month 1 every project but p4 has an approved report.
+    response = client_for(reviewer).get(MISSING, {"month": "1"})
+    assert [pr.pk for item in response.context["units"] for pr in item["projects"]] == [p["p4"].pk]
+
+
+def test_office_sees_its_own_missing_reports_only(portfolio, office_a):
+    response = client_for(office_a).get(MISSING)
+    shown = {pr.pk for item in response.context["units"] for pr in item["projects"]}
+    assert shown == {portfolio["p1"].pk, portfolio["p3"].pk}
+
+
+# --- Query counts --------------------------------------------------------------------------------
+
+
+def _more_projects(plan_year, categories, unit_a, office_a, reviewer, n):
+    for i in range(n):
+        project = ProjectFactory(plan_year=plan_year, category=categories[i % 6], responsible_unit=unit_a)
+        make_report(project, office_a, month=1, amount="10.00", status=ReportStatus.APPROVED, reviewer=reviewer)
+        make_report(project, office_a, month=2, amount="10.00", percent="12")
+
+
+@pytest.mark.parametrize("url", [ROLLUP, MISSING])
+def test_tool_pages_query_count_does_not_grow(url, portfolio, plan_year, categories, unit_a, office_a, reviewer,
+                                              leader, django_assert_num_queries):
+    client = client_for(leader)
+    # Queries: session, user, the user's groups (role), plan year; for the rollup the grouped
+    # sums, the grouped progress and flags, and the categories; for the missing reports the
+    # projects and the contacts; then the admin's sidebar asks for the user's and the groups'
+    # permissions (auth's Group admin), 2 more.
+    expected = {ROLLUP: 9, MISSING: 8}[url]
+    client.get(url)  # warm up anything cached per process (content types, translations)
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
+    _more_projects(plan_year, categories, unit_a, office_a, reviewer, 12)
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
+
+
+def test_pages_speak_chinese_by_default(portfolio, leader, office_a):
+    html = client_for(leader).get(ROLLUP).content.decode()
+    assert "合计" in html and "落后序时进度" in html
+    report = portfolio["p3"].reports.get(status=ReportStatus.DRAFT)
+    html = client_for(office_a).get(f"/admin/projects/progressreport/{report.pk}/change/").content.decode()
+    assert "保存并提交审核" in html and "月度进度报告" in html
