@@ -10,6 +10,7 @@
   var NAVY = "#2c5282", LIGHT = "#90b4e0", RED = "#c53030", GREY = "#718096", GREEN = "#2f855a";
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.maintainAspectRatio = false;
+  Chart.defaults.plugins.legend.labels.usePointStyle = true;
   Chart.defaults.animation = false; // figures, not a show; also makes screenshots and print exact
 
   function yi(wan) { return Number(wan) / 10000; }
@@ -65,10 +66,10 @@
       data: {
         labels: pm.map(function (m) { return labels.month_fmt.replace("%s", m.month); }),
         datasets: [
-          { type: "bar", label: labels.investment, data: pm.map(function (m) { return Number(m.investment); }),
-            backgroundColor: LIGHT, yAxisID: "y" },
           { type: "line", label: labels.percent, data: pm.map(function (m) { return Number(m.percent); }),
-            borderColor: GREEN, backgroundColor: GREEN, yAxisID: "y1", tension: 0.2 }
+            borderColor: GREEN, backgroundColor: GREEN, yAxisID: "y1", tension: 0.2 },
+          { type: "bar", label: labels.investment, data: pm.map(function (m) { return Number(m.investment); }),
+            backgroundColor: LIGHT, yAxisID: "y" }
         ]
       },
       options: {
