@@ -122,16 +122,16 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def totals(self, qs) -> dict:
         """The footer: one aggregate over every filtered row, in the database."""
         money = DecimalField(**MONEY)
-        sums = qs.order_by().aggregate(
+        fields = ("total_investment", "government_investment", "social_investment", "annual_plan", "completed_ytd")
+        # Aliases differ from the annotation names: aggregate(completed_ytd=Sum("completed_ytd"))
+        # over the annotation of the same name sums nothing.
+        raw = qs.order_by().aggregate(
             n=Count("pk"),
-            total_investment=Coalesce(Sum("total_investment"), ZERO_MONEY, output_field=money),
-            government_investment=Coalesce(Sum("government_investment"), ZERO_MONEY, output_field=money),
-            social_investment=Coalesce(Sum("social_investment"), ZERO_MONEY, output_field=money),
-            annual_plan=Coalesce(Sum("annual_plan"), ZERO_MONEY, output_field=money),
-            completed_ytd=Coalesce(Sum("completed_ytd"), ZERO_MONEY, output_field=money),
+            **{f"sum_{f}": Coalesce(Sum(f), ZERO_MONEY, output_field=money) for f in fields},
         )
-        for key in ("total_investment", "government_investment", "social_investment", "annual_plan", "completed_ytd"):
-            sums[key] = Decimal(sums[key]).quantize(Decimal("0.01"))
+        sums = {"n": raw["n"]}
+        for f in fields:
+            sums[f] = Decimal(raw[f"sum_{f}"]).quantize(Decimal("0.01"))
         sums["completion_rate"] = rate(sums["completed_ytd"], sums["annual_plan"])
         sums["gap_points"] = (
             None if sums["completion_rate"] is None else self.period.time_elapsed - sums["completion_rate"]
@@ -148,7 +148,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             table = self.get_table_class()(data=self.object_list)
             RequestConfig(self.request, paginate=False).configure(table)
             return export.project_workbook_response(
-                rows=table.data.data, totals=self.totals(self.object_list), plan_year=self.plan_year,
+                rows=table.data.data, totals=context["table"].totals, plan_year=self.plan_year,
                 period=self.period, filename=f"projects-{self.plan_year.year}-{timezone.localdate():%Y%m%d}.xlsx",
             )
         return super().render_to_response(context, **response_kwargs)
