@@ -12,7 +12,7 @@ def period_label(period: Period) -> str:
     """「1-9月」, or 「1月」 in January."""
     if period.month == 1:
         return _("January")
-    return _("months 1–%(month)s") % {"month": period.month}
+    return _("Months 1–%(month)s") % {"month": period.month}
 
 
 def progress_sentence(row, period: Period) -> str:

@@ -63,9 +63,10 @@ class ProjectTable(tables.Table):
                          footer=lambda table: _("Total of %(n)s projects") % {"n": (getattr(table, "totals", None) or {}).get("n", 0)})
     name = tables.Column(verbose_name=_("Project"), attrs={"td": {"class": "name"}}, linkify=lambda record: reverse("portfolio:project", args=[record.code]))
     category = tables.Column(verbose_name=_("Category"), attrs={"td": {"class": "cat"}}, order_by=("category__order", "code"))
-    stage = tables.Column(verbose_name=_("Stage"))
-    responsible_unit = tables.Column(verbose_name=_("Responsible unit"), order_by=("responsible_unit__name",))
-    location = tables.Column(verbose_name=_("Location"))
+    stage = tables.Column(verbose_name=_("Stage"), attrs={"td": {"class": "nowrap"}})
+    responsible_unit = tables.Column(verbose_name=_("Responsible unit"), order_by=("responsible_unit__name",),
+                                     attrs={"td": {"class": "nowrap"}})
+    location = tables.Column(verbose_name=_("Location"), attrs={"td": {"class": "nowrap"}})
     total_investment = MoneyColumn(verbose_name=_("Total investment (10k yuan)"), footer=_footer("total_investment"))
     annual_plan = MoneyColumn(verbose_name=_("Plan for the year (10k yuan)"), footer=_footer("annual_plan"))
     completed_ytd = MoneyColumn(verbose_name=_("Completed to date (10k yuan)"), footer=_footer("completed_ytd"))
@@ -86,9 +87,9 @@ class ProjectTable(tables.Table):
         template_name = "portfolio/_table.html"
         fields = ()  # the columns above, in this order
         sequence = (
-            "code", "name", "category", "stage", "responsible_unit", "location", "total_investment",
+            "code", "name", "flag", "category", "stage", "responsible_unit", "location", "total_investment",
             "annual_plan", "completed_ytd", "completion_rate", "gap_points", "latest_percent",
-            "overdue_milestones", "flag",
+            "overdue_milestones",
         )
         attrs = {"class": "data-table", "id": "project-table"}
         empty_text = _("No project matches these filters.")

@@ -189,13 +189,19 @@ def project_detail(request, code: str):
     reports = list(
         ProgressReport.objects.filter(project=project, year=period.year, is_current=True).order_by("month")
     )
-    approved = [r for r in reports if r.status == ReportStatus.APPROVED and r.month <= period.month]
+    # Every month of the period, so one report does not fill the chart; months without an
+    # approved report are gaps (null), not zeros.
+    approved = {r.month: r for r in reports if r.status == ReportStatus.APPROVED and r.month <= period.month}
     cumulative, chart_months = Decimal("0.00"), []
-    for report in approved:
-        cumulative += report.investment_completed
+    for month in range(1, period.month + 1):
+        report = approved.get(month)
+        if report is not None:
+            cumulative += report.investment_completed
         chart_months.append({
-            "month": report.month, "investment": str(report.investment_completed),
-            "cumulative": str(cumulative), "percent": str(report.physical_percent),
+            "month": month,
+            "investment": None if report is None else str(report.investment_completed),
+            "cumulative": str(cumulative),
+            "percent": None if report is None else str(report.physical_percent),
         })
     history = _history(project)
     total = project.total_investment
@@ -209,7 +215,7 @@ def project_detail(request, code: str):
         "cumulative_to_date": project.completed_before_year + project.completed_ytd,
         "milestones": milestones,
         "reports": reports,
-        "chart": {"months": chart_months},
+        "chart": {"months": chart_months if approved else []},
         "history": history,
         "legend": _legend(),
     })

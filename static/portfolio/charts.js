@@ -66,9 +66,9 @@
       data: {
         labels: pm.map(function (m) { return labels.month_fmt.replace("%s", m.month); }),
         datasets: [
-          { type: "line", label: labels.percent, data: pm.map(function (m) { return Number(m.percent); }),
+          { type: "line", label: labels.percent, data: pm.map(function (m) { return m.percent === null ? null : Number(m.percent); }), spanGaps: true,
             borderColor: GREEN, backgroundColor: GREEN, yAxisID: "y1", tension: 0.2 },
-          { type: "bar", label: labels.investment, data: pm.map(function (m) { return Number(m.investment); }),
+          { type: "bar", label: labels.investment, data: pm.map(function (m) { return m.investment === null ? null : Number(m.investment); }),
             backgroundColor: LIGHT, yAxisID: "y" }
         ]
       },

@@ -36,7 +36,7 @@ def test_progress_sentence_in_the_reports_words(completed, plan, month, expected
 def test_progress_sentence_in_english():
     with translation.override("en"):
         text = progress_sentence(row("1500000.00", "2220000.00"), Period(2022, 9))
-    assert text == ("months 1–9: 150.0 hundred million yuan invested, 67.6% of the annual plan, "
+    assert text == ("Months 1–9: 150.0 hundred million yuan invested, 67.6% of the annual plan, "
                     "7.4 points behind the time-elapsed schedule.")
 
 

@@ -280,8 +280,11 @@ def test_project_page_shows_facts_milestones_progress_and_history(client, leader
     assert 'id="project-completed">300.00<' in html
     assert "6,000.00 万元 (60.0%)" in html  # government share of 10,000
     assert "桥梁桩基完成" in html and "征地滞后" in html
-    assert json_script(response, "project-chart")["months"] == [
-        {"month": 3, "investment": "300.00", "cumulative": "300.00", "percent": "45.00"}]
+    months = json_script(response, "project-chart")["months"]
+    assert [m["month"] for m in months] == list(range(1, 10))
+    assert months[2] == {"month": 3, "investment": "300.00", "cumulative": "300.00", "percent": "45.00"}
+    assert months[1] == {"month": 2, "investment": None, "cumulative": "0.00", "percent": None}
+    assert months[8]["cumulative"] == "300.00"
     history = response.context["history"]
     assert any(e["detail"] == "调整年度计划" and "年度计划投资（万元）" in e["fields"] for e in history)
     assert any(e["kind"] == "report" and e["what"] == "已审核" for e in history)
