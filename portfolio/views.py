@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from projects.models import MONEY, Milestone, PlanYear, ProgressReport, Project, ReportEvent, ReportStatus, ResponsibleUnit
+from projects.models import MONEY, CategoryPlan, Milestone, PlanYear, ProgressReport, Project, ReportEvent, ReportStatus, ResponsibleUnit
 from projects.permissions import get_project_for, visible_projects
 from projects.roles import is_office
 from projects.selectors import ZERO_MONEY, Flag, current_period, project_list, projects_with_progress
@@ -55,6 +55,22 @@ def _plan_summary(plan_year: PlanYear) -> str:
     return plan_summary_text(plan_year)
 
 
+def _declared_difference(row, declared) -> dict | None:
+    """The plan document's figures for a row when the data does not reproduce them, else None."""
+    if declared is None:
+        return None
+    figures = {
+        "projects": declared.declared_projects,
+        "total_investment": declared.declared_total_investment,
+        "annual_plan": declared.declared_annual_plan,
+    }
+    if not any(figures.values()):  # nothing declared (a plan year entered by hand)
+        return None
+    if (row.projects, row.total_investment, row.annual_plan) == tuple(figures.values()):
+        return None
+    return figures
+
+
 @login_required
 def overview(request):
     plan_year = _plan_year(request)
@@ -62,6 +78,11 @@ def overview(request):
         return render(request, "portfolio/empty.html", {"legend": _legend()})
     projects = visible_projects(request.user)
     rollup = category_rollup(plan_year=plan_year, projects=projects)
+    # What the plan document declares, to show beside the data where they differ (an office's
+    # overview covers its own projects only, so there is nothing to reconcile).
+    declared = {} if is_office(request.user) else {
+        plan.category_id: plan for plan in CategoryPlan.objects.filter(plan_year=plan_year)
+    }
     months = monthly_completion(plan_year=plan_year, annual_plan=rollup.total.annual_plan, projects=projects)
     figures = rollup_as_json(rollup)
     charts = {
@@ -82,7 +103,11 @@ def overview(request):
         "period": rollup.period,
         "period_label": period_label(rollup.period),
         "rollup": rollup,
-        "rows": [(row, progress_sentence(row, rollup.period)) for row in rollup.rows],
+        "rows": [
+            (row, progress_sentence(row, rollup.period), _declared_difference(row, declared.get(row.category.pk)))
+            for row in rollup.rows
+        ],
+        "total_declared": None if is_office(request.user) else _declared_difference(rollup.total, plan_year),
         "total_sentence": progress_sentence(rollup.total, rollup.period),
         "months": months,
         "figures": figures,

@@ -159,6 +159,24 @@ def test_plan_summary_paragraph_when_the_summary_module_exists(client, leader, p
     assert "2022年实施县级重大项目165个。" in client.get(OVERVIEW).content.decode()
 
 
+def test_overview_marks_where_the_data_does_not_reproduce_the_plan_document(client, leader, plan_year, categories,
+                                                                          portfolio):
+    from projects.models import CategoryPlan
+
+    rollup = category_rollup(plan_year=plan_year)
+    industry, rural = rollup.rows[0], rollup.rows[1]
+    CategoryPlan.objects.create(plan_year=plan_year, category=categories[0], declared_projects=industry.projects,
+                                declared_total_investment=industry.total_investment,
+                                declared_annual_plan=industry.annual_plan)
+    CategoryPlan.objects.create(plan_year=plan_year, category=categories[1], declared_projects=18,
+                                declared_total_investment=Decimal("844000.00"), declared_annual_plan=Decimal("110000.00"))
+    client.force_login(leader)
+    html = client.get(OVERVIEW).content.decode()
+    assert html.count('class="declared small"') == 1  # the matching category is not marked
+    assert "计划文件：18个项目，84.4 / 11.0（亿元）" in html
+    assert rural.projects != 18
+
+
 @override_settings(PORTFOLIO_FLAG_YELLOW_POINTS=Decimal("5"), PORTFOLIO_FLAG_RED_POINTS=Decimal("20"))
 def test_legend_states_the_thresholds_in_the_settings(client, leader, plan_year):
     client.force_login(leader)
@@ -311,8 +329,8 @@ def sized_portfolio(request, plan_year, categories, unit_a, unit_b):
 def test_overview_query_count(client, leader, sized_portfolio, django_assert_num_queries):
     client.force_login(leader)
     # session, user, plan year, the user's groups (role), rollup ×3 (sums, progress and flags,
-    # categories), completion by month
-    with django_assert_num_queries(8):
+    # categories), the declared category figures, completion by month
+    with django_assert_num_queries(9):
         assert client.get(OVERVIEW).status_code == 200
 
 
