@@ -30,7 +30,7 @@ class ProjectFilter(django_filters.FilterSet):
         )
         self.filters["location"].extra["choices"] = lambda: [(name, name) for name in locations]
         if units is not None:  # an office sees only its own unit
-            self.filters["responsible_unit"].extra["queryset"] = units
+            self.filters["responsible_unit"].queryset = units
 
     def search(self, queryset, name, value):
         value = value.strip()

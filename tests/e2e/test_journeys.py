@@ -51,7 +51,7 @@ def test_office_logs_progress_in_the_admin_and_a_reviewer_approves_it(new_page, 
                                                                      office_a, reviewer, leader):
     office = new_page()
     sign_in(office, "office_a", next_url="/admin/")
-    office.goto("/admin/projects/progressreport/add/")
+    assert office.goto("/admin/projects/progressreport/add/").ok  # fails fast while there is no admin
     office.select_option("#id_project", str(jianglong.pk))
     office.fill("#id_year", "2022")
     office.fill("#id_month", "9")

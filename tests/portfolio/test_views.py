@@ -58,7 +58,9 @@ def test_roles_that_see_everything_see_every_project(client, request, role, proj
 
 def test_an_office_sees_only_its_units_projects(client, office_a, project_a, project_b):
     client.force_login(office_a)
-    assert listed_codes(client.get(PROJECTS)) == [project_a.code]
+    response = client.get(PROJECTS)
+    assert listed_codes(response) == [project_a.code]
+    assert list(response.context["filter"].form.fields["responsible_unit"].queryset) == [office_a.unit]
     assert client.get(f"/projects/{project_a.code}/").status_code == 200
     assert client.get(f"/projects/{project_b.code}/").status_code == 404
     # Its overview counts only its own projects, and its export too.
@@ -81,6 +83,8 @@ def test_unknown_year_is_404_and_no_plan_year_renders_an_empty_page(client, lead
     assert response.status_code == 200
     assert "尚无年度计划" in response.content.decode()
     factories.PlanYearFactory(year=2022)
+    for url in (OVERVIEW, PROJECTS):  # a plan year without projects yet
+        assert client.get(url).status_code == 200
     assert client.get(OVERVIEW + "?year=1999").status_code == 404
     assert client.get(OVERVIEW + "?year=abc").status_code == 404
 
