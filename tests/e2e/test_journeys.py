@@ -3,7 +3,6 @@ reviewer approves it, and the leader's overview and project list show the change
 flags; finance filters the list and exports it. Screenshots of every page go to
 artifacts/screenshots/ (kept as test artefacts, not committed)."""
 
-import io
 import re
 from decimal import Decimal
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from portfolio.selectors import category_rollup, rollup_as_json
 from projects import services
-from projects.models import ProgressReport, Project, ReportStatus
+from projects.models import Project
 from projects.selectors import current_period, projects_with_progress
 from tests import factories
 from tests.portfolio.data import build_portfolio
