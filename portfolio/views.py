@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, DecimalField, Sum
+from django.db.models import Count, DecimalField, F, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -55,6 +55,9 @@ def _plan_summary(plan_year: PlanYear) -> str:
     return plan_summary_text(plan_year)
 
 
+ATTENTION_LIMIT = 10
+
+
 def _declared_difference(row, declared) -> dict | None:
     """The plan document's figures for a row when the data does not reproduce them, else None."""
     if declared is None:
@@ -84,6 +87,12 @@ def overview(request):
         plan.category_id: plan for plan in CategoryPlan.objects.filter(plan_year=plan_year)
     }
     months = monthly_completion(plan_year=plan_year, annual_plan=rollup.total.annual_plan, projects=projects)
+    # The projects to call about: red ones, furthest behind first (one query, capped).
+    attention = list(
+        project_list(plan_year=plan_year, period=rollup.period, qs=projects)
+        .filter(flag=Flag.RED)
+        .order_by(F("gap_points").desc(nulls_last=True), "-overdue_milestones", "code")[:ATTENTION_LIMIT]
+    )
     figures = rollup_as_json(rollup)
     charts = {
         "categories": [
@@ -110,6 +119,7 @@ def overview(request):
         "total_declared": None if is_office(request.user) else _declared_difference(rollup.total, plan_year),
         "total_sentence": progress_sentence(rollup.total, rollup.period),
         "months": months,
+        "attention": attention,
         "figures": figures,
         "charts": charts,
         "plan_summary": _plan_summary(plan_year),

@@ -124,6 +124,22 @@ def test_overview_writes_the_progress_sentence_and_flag_counts(client, leader, p
     assert f'?flag=red" title="重点关注"><span class="dot"></span>{t.flags["red"]}<' in html
 
 
+def test_overview_lists_the_red_projects_furthest_behind_first(client, leader, plan_year, categories, unit_a, unit_b):
+    build_portfolio(plan_year=plan_year, categories=categories, units=[unit_a, unit_b], per_category=6)
+    client.force_login(leader)
+    response = client.get(OVERVIEW)
+    attention = response.context["attention"]
+    red = projects_with_progress(current_period(plan_year)).filter(flag="red")
+    assert red.count() > len(attention) == 10
+    assert all(p.flag == "red" for p in attention)
+    gaps = [p.gap_points for p in attention]
+    assert gaps == sorted(gaps, reverse=True)
+    assert gaps[0] == max(p.gap_points for p in red)
+    html = response.content.decode()
+    assert f'href="/projects/{attention[0].code}/"' in html
+    assert f"全部 {red.count()} 个重点关注项目" in html
+
+
 def test_overview_charts_data(client, leader, plan_year, portfolio):
     client.force_login(leader)
     charts = json_script(client.get(OVERVIEW), "overview-charts")
@@ -333,8 +349,8 @@ def sized_portfolio(request, plan_year, categories, unit_a, unit_b):
 def test_overview_query_count(client, leader, sized_portfolio, django_assert_num_queries):
     client.force_login(leader)
     # session, user, plan year, the user's groups (role), rollup ×3 (sums, progress and flags,
-    # categories), the declared category figures, completion by month
-    with django_assert_num_queries(9):
+    # categories), the declared category figures, completion by month, the red projects to call about
+    with django_assert_num_queries(10):
         assert client.get(OVERVIEW).status_code == 200
 
 
