@@ -8,7 +8,14 @@ from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 
 from projects.models import MONEY, Category, PlanYear, ProgressReport, Project, ReportStatus
-from projects.selectors import ZERO_MONEY, Flag, Period, current_period, projects_with_progress
+from projects.selectors import (
+    ZERO_MONEY,
+    Flag,
+    Period,
+    approved_reports,
+    current_period,
+    projects_with_progress,
+)
 
 CENT = Decimal("0.01")
 
@@ -165,3 +172,44 @@ def missing_reports(*, plan_year: PlanYear, month: int | None = None, projects: 
         .select_related("responsible_unit", "category")
         .order_by("responsible_unit__name", "category__order", "code")
     )
+
+
+@dataclass
+class MonthPoint:
+    month: int
+    completed: Decimal  # approved investment reported for this month, 万元
+    cumulative: Decimal  # months 1..month, 万元
+    cumulative_rate: Decimal | None  # cumulative / annual plan, percent
+    time_elapsed: Decimal  # 序时进度 at the end of this month, percent
+
+
+def monthly_completion(
+    *, plan_year: PlanYear, annual_plan: Decimal, month: int | None = None, projects: QuerySet | None = None
+) -> list[MonthPoint]:
+    """Completed investment by month (approved, current revisions) for the plan year, cumulated,
+    against the time-elapsed line. One query; `annual_plan` is the rollup's total, so the rate
+    here and the overview's completion rate agree. `projects` narrows like category_rollup."""
+    period = current_period(plan_year, month)
+    base = (Project.objects.all() if projects is None else projects).filter(plan_year=plan_year)
+    by_month = {
+        row["month"]: _money(row["total"])
+        for row in approved_reports(period)
+        .filter(project__in=base.values("pk"))
+        .order_by()
+        .values("month")
+        .annotate(total=Sum("investment_completed"))
+    }
+    points, cumulative = [], Decimal("0.00")
+    for m in range(1, period.month + 1):
+        completed = by_month.get(m, Decimal("0.00"))
+        cumulative += completed
+        points.append(
+            MonthPoint(
+                month=m,
+                completed=completed,
+                cumulative=cumulative,
+                cumulative_rate=rate(cumulative, annual_plan),
+                time_elapsed=Period(year=period.year, month=m).time_elapsed,
+            )
+        )
+    return points

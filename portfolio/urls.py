@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "portfolio"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("projects/", views.ProjectListView.as_view(), name="projects"),
+    path("projects/<str:code>/", views.project_detail, name="project"),
+]

@@ -108,7 +108,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Plain markup styled by static/portfolio/site.css (no Bootstrap is shipped); the project table
+# sets its own template, portfolio/_table.html.
+DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 # --- Portfolio rules (county policy, changeable without code) ---
 # A project is yellow when its completion rate is this many points behind 序时进度, red past the

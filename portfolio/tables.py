@@ -1,0 +1,109 @@
+"""The project browser's table. Rows come annotated from projects.selectors.project_list; the
+footer shows totals the view aggregates in the database over every filtered row (not the page)."""
+
+import django_tables2 as tables
+from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Project
+from projects.selectors import Flag
+
+from .units import number, one_decimal, to_wan
+
+FLAG_RANK = Case(
+    When(flag=Flag.GREEN, then=Value(0)),
+    When(flag=Flag.YELLOW, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+FLAG_LABELS = dict(Flag.CHOICES)
+
+
+def category_label(category) -> str:
+    """The category as the reader's language writes it (the report's Chinese name by default)."""
+    if category is None:
+        return ""
+    return category.name_en if (get_language() or "").startswith("en") and category.name_en else category.name
+
+
+def flag_badge(flag: str):
+    return format_html('<span class="flag flag-{}"><span class="dot" aria-hidden="true"></span>{}</span>',
+                       flag, FLAG_LABELS.get(flag, flag))
+
+
+class MoneyColumn(tables.Column):
+    """万元 with two decimals; the unit is in the header."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return number(to_wan(value), 2)
+
+
+class PercentColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return number(one_decimal(value), 1)
+
+
+def _footer(key, render=lambda v: number(to_wan(v), 2)):
+    return lambda table: render((getattr(table, "totals", None) or {}).get(key))
+
+
+class ProjectTable(tables.Table):
+    code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "code"}},
+                         footer=lambda table: _("Total of %(n)s projects") % {"n": (getattr(table, "totals", None) or {}).get("n", 0)})
+    name = tables.Column(verbose_name=_("Project"), attrs={"td": {"class": "name"}}, linkify=lambda record: reverse("portfolio:project", args=[record.code]))
+    category = tables.Column(verbose_name=_("Category"), attrs={"td": {"class": "cat"}}, order_by=("category__order", "code"))
+    stage = tables.Column(verbose_name=_("Stage"), attrs={"td": {"class": "nowrap"}})
+    responsible_unit = tables.Column(verbose_name=_("Responsible unit"), order_by=("responsible_unit__name",),
+                                     attrs={"td": {"class": "nowrap"}})
+    location = tables.Column(verbose_name=_("Location"), attrs={"td": {"class": "nowrap"}})
+    total_investment = MoneyColumn(verbose_name=_("Total investment (10k yuan)"), footer=_footer("total_investment"))
+    annual_plan = MoneyColumn(verbose_name=_("Plan for the year (10k yuan)"), footer=_footer("annual_plan"))
+    completed_ytd = MoneyColumn(verbose_name=_("Completed to date (10k yuan)"), footer=_footer("completed_ytd"))
+    completion_rate = PercentColumn(
+        verbose_name=_("Completion (%)"),
+        footer=_footer("completion_rate", lambda v: number(one_decimal(v), 1)),
+    )
+    gap_points = PercentColumn(
+        verbose_name=_("Behind schedule (points)"),
+        footer=_footer("gap_points", lambda v: number(one_decimal(v), 1)),
+    )
+    latest_percent = PercentColumn(verbose_name=_("Works (%)"))
+    overdue_milestones = tables.Column(verbose_name=_("Overdue milestones"), attrs={"td": {"class": "num"}})
+    flag = tables.Column(verbose_name=_("Flag"))
+
+    class Meta:
+        model = Project
+        template_name = "portfolio/_table.html"
+        fields = ()  # the columns above, in this order
+        sequence = (
+            "code", "name", "flag", "category", "stage", "responsible_unit", "location", "total_investment",
+            "annual_plan", "completed_ytd", "completion_rate", "gap_points", "latest_percent",
+            "overdue_milestones",
+        )
+        attrs = {"class": "data-table", "id": "project-table"}
+        empty_text = _("No project matches these filters.")
+        per_page = 25
+
+    def render_category(self, value):
+        return category_label(value)
+
+    def render_flag(self, value):
+        return flag_badge(value)
+
+    def order_flag(self, queryset, is_descending):
+        # By severity (green < yellow < red), not alphabetically.
+        queryset = queryset.annotate(flag_rank=FLAG_RANK).order_by(
+            ("-" if is_descending else "") + "flag_rank", "code"
+        )
+        return queryset, True

@@ -1,0 +1,300 @@
+"""The leaders' pages: the overview, the project browser (with its .xlsx export) and a project's
+page. Views parse the request, call selectors and render; who sees which project is decided by
+projects.permissions, on the server."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, DecimalField, F, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from projects.models import MONEY, CategoryPlan, Milestone, PlanYear, ProgressReport, Project, ReportEvent, ReportStatus, ResponsibleUnit
+from projects.permissions import get_project_for, visible_projects
+from projects.roles import is_office
+from projects.selectors import ZERO_MONEY, Flag, current_period, project_list, projects_with_progress
+
+from . import export
+from .filters import ProjectFilter
+from .narrative import period_label, progress_sentence
+from .selectors import category_rollup, monthly_completion, rate, rollup_as_json
+from .tables import ProjectTable
+
+
+def _plan_year(request) -> PlanYear | None:
+    """The year asked for (?year=2022), else the latest plan year; None when there is none yet."""
+    year = request.GET.get("year")
+    if year:
+        if not year.isdigit():
+            raise Http404("No such plan year.")
+        return get_object_or_404(PlanYear, year=int(year))
+    return PlanYear.objects.order_by("-year").first()
+
+
+def _legend() -> dict:
+    return {
+        "yellow_points": settings.PORTFOLIO_FLAG_YELLOW_POINTS,
+        "red_points": settings.PORTFOLIO_FLAG_RED_POINTS,
+        "yellow_overdue": settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES,
+        "red_overdue": settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES,
+    }
+
+
+def _plan_summary(plan_year: PlanYear) -> str:
+    # TODO(lead): portfolio.summary is written on another branch; drop this try-import after the merge.
+    try:
+        from .summary import plan_summary_text
+    except ImportError:
+        return ""
+    return plan_summary_text(plan_year)
+
+
+ATTENTION_LIMIT = 10
+
+
+def _declared_difference(row, declared) -> dict | None:
+    """The plan document's figures for a row when the data does not reproduce them, else None."""
+    if declared is None:
+        return None
+    figures = {
+        "projects": declared.declared_projects,
+        "total_investment": declared.declared_total_investment,
+        "annual_plan": declared.declared_annual_plan,
+    }
+    if not any(figures.values()):  # nothing declared (a plan year entered by hand)
+        return None
+    if (row.projects, row.total_investment, row.annual_plan) == tuple(figures.values()):
+        return None
+    return figures
+
+
+@login_required
+def overview(request):
+    plan_year = _plan_year(request)
+    if plan_year is None:
+        return render(request, "portfolio/empty.html", {"legend": _legend()})
+    projects = visible_projects(request.user)
+    rollup = category_rollup(plan_year=plan_year, projects=projects)
+    # What the plan document declares, to show beside the data where they differ (an office's
+    # overview covers its own projects only, so there is nothing to reconcile).
+    declared = {} if is_office(request.user) else {
+        plan.category_id: plan for plan in CategoryPlan.objects.filter(plan_year=plan_year)
+    }
+    months = monthly_completion(plan_year=plan_year, annual_plan=rollup.total.annual_plan, projects=projects)
+    # The projects to call about: red ones, furthest behind first (one query, capped).
+    attention = list(
+        project_list(plan_year=plan_year, period=rollup.period, qs=projects)
+        .filter(flag=Flag.RED)
+        .order_by(F("gap_points").desc(nulls_last=True), "-overdue_milestones", "code")[:ATTENTION_LIMIT]
+    )
+    figures = rollup_as_json(rollup)
+    charts = {
+        "categories": [
+            {"code": row.code, "name": row.name, "name_en": row.category.name_en,
+             "annual_plan": str(row.annual_plan), "completed_ytd": str(row.completed_ytd)}
+            for row in rollup.rows
+        ],
+        "months": [
+            {"month": p.month, "cumulative": str(p.cumulative),
+             "cumulative_rate": None if p.cumulative_rate is None else str(p.cumulative_rate),
+             "time_elapsed": str(p.time_elapsed)}
+            for p in months
+        ],
+    }
+    return render(request, "portfolio/overview.html", {
+        "plan_year": plan_year,
+        "period": rollup.period,
+        "period_label": period_label(rollup.period),
+        "rollup": rollup,
+        "rows": [
+            (row, progress_sentence(row, rollup.period), _declared_difference(row, declared.get(row.category.pk)))
+            for row in rollup.rows
+        ],
+        "total_declared": None if is_office(request.user) else _declared_difference(rollup.total, plan_year),
+        "total_sentence": progress_sentence(rollup.total, rollup.period),
+        "months": months,
+        "attention": attention,
+        "figures": figures,
+        "charts": charts,
+        "plan_summary": _plan_summary(plan_year),
+        "legend": _legend(),
+        "flags": Flag,
+    })
+
+
+class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """The filtered, sortable, paginated list; `?_export=xlsx` returns the same filtered rows."""
+
+    table_class = ProjectTable
+    filterset_class = ProjectFilter
+    template_name = "portfolio/project_list.html"
+    table_pagination = {"per_page": 25}
+
+    def get(self, request, *args, **kwargs):
+        self.plan_year = _plan_year(request)
+        if self.plan_year is None:
+            return render(request, "portfolio/empty.html", {"legend": _legend()})
+        self.period = current_period(self.plan_year)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return project_list(
+            plan_year=self.plan_year, period=self.period, qs=visible_projects(self.request.user)
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if is_office(self.request.user):
+            kwargs["units"] = ResponsibleUnit.objects.filter(pk=self.request.user.unit_id)
+        return kwargs
+
+    def totals(self, qs) -> dict:
+        """The footer: one aggregate over every filtered row, in the database."""
+        money = DecimalField(**MONEY)
+        fields = ("total_investment", "government_investment", "social_investment", "annual_plan", "completed_ytd")
+        # Aliases differ from the annotation names: aggregate(completed_ytd=Sum("completed_ytd"))
+        # over the annotation of the same name sums nothing.
+        raw = qs.order_by().aggregate(
+            n=Count("pk"),
+            **{f"sum_{f}": Coalesce(Sum(f), ZERO_MONEY, output_field=money) for f in fields},
+        )
+        sums = {"n": raw["n"]}
+        for f in fields:
+            sums[f] = Decimal(raw[f"sum_{f}"]).quantize(Decimal("0.01"))
+        sums["completion_rate"] = rate(sums["completed_ytd"], sums["annual_plan"])
+        sums["gap_points"] = (
+            None if sums["completion_rate"] is None else self.period.time_elapsed - sums["completion_rate"]
+        )
+        return sums
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        table.totals = self.totals(self.object_list)
+        return table
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.GET.get("_export") == "xlsx":
+            table = self.get_table_class()(data=self.object_list)
+            RequestConfig(self.request, paginate=False).configure(table)
+            return export.project_workbook_response(
+                rows=table.data.data, totals=context["table"].totals, plan_year=self.plan_year,
+                period=self.period, filename=f"projects-{self.plan_year.year}-{timezone.localdate():%Y%m%d}.xlsx",
+            )
+        return super().render_to_response(context, **response_kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["_export"] = "xlsx"
+        context.update({
+            "plan_year": self.plan_year,
+            "period": self.period,
+            "period_label": period_label(self.period),
+            "legend": _legend(),
+            "export_query": query.urlencode(),
+        })
+        return context
+
+
+def _milestone_state(milestone: Milestone, as_of) -> str:
+    """Met by the period's end, overdue (due before it and not met by it), or still due — the
+    same reading as the overdue count in projects.selectors."""
+    if milestone.met_on is not None and milestone.met_on <= as_of:
+        return "met"
+    if milestone.due_date < as_of:
+        return "overdue"
+    return "due"
+
+
+@login_required
+def project_detail(request, code: str):
+    project = get_project_for(request.user, code=code, qs=Project.objects.select_related("plan_year"))
+    period = current_period(project.plan_year)
+    project = projects_with_progress(
+        period, Project.objects.filter(pk=project.pk).select_related("plan_year", "category", "responsible_unit", "owner_unit")
+    ).get()
+    milestones = [(m, _milestone_state(m, period.as_of)) for m in project.milestones.order_by("due_date", "id")]
+    reports = list(
+        ProgressReport.objects.filter(project=project, year=period.year, is_current=True).order_by("month")
+    )
+    # Every month of the period, so one report does not fill the chart; months without an
+    # approved report are gaps (null), not zeros.
+    approved = {r.month: r for r in reports if r.status == ReportStatus.APPROVED and r.month <= period.month}
+    cumulative, chart_months = Decimal("0.00"), []
+    for month in range(1, period.month + 1):
+        report = approved.get(month)
+        if report is not None:
+            cumulative += report.investment_completed
+        chart_months.append({
+            "month": month,
+            "investment": None if report is None else str(report.investment_completed),
+            "cumulative": str(cumulative),
+            "percent": None if report is None else str(report.physical_percent),
+        })
+    history = _history(project)
+    total = project.total_investment
+    return render(request, "portfolio/project_detail.html", {
+        "project": project,
+        "plan_year": project.plan_year,
+        "period": period,
+        "period_label": period_label(period),
+        "government_share": rate(project.government_investment, total),
+        "social_share": rate(project.social_investment, total),
+        "cumulative_to_date": project.completed_before_year + project.completed_ytd,
+        "milestones": milestones,
+        "reports": reports,
+        "chart": {"months": chart_months if approved else []},
+        "history": history,
+        "legend": _legend(),
+    })
+
+
+HISTORY_LIMIT = 60
+
+
+def _person(user) -> str:
+    if user is None:  # a change made by a script or the importer
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+def _history(project: Project) -> list[dict]:
+    """The project's changes, its milestones' changes and its reports' workflow steps, newest
+    first: three queries, whatever their length (each capped)."""
+    entries = []
+    project_records = list(
+        project.history.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+    )
+    for newer, older in zip(project_records, project_records[1:] + [None]):
+        changed = []
+        if older is not None:
+            changed = [
+                str(Project._meta.get_field(c.field).verbose_name) for c in newer.diff_against(older).changes
+            ]
+        entries.append({"at": newer.history_date, "who": _person(newer.history_user), "kind": "project",
+                        "what": newer.get_history_type_display(), "subject": project.name,
+                        "detail": newer.history_change_reason or "", "fields": changed})
+    for record in (
+        Milestone.history.model.objects.filter(project_id=project.pk)
+        .select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT]
+    ):
+        entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "milestone",
+                        "what": record.get_history_type_display(), "subject": record.title,
+                        "detail": record.history_change_reason or "", "fields": []})
+    for event in (
+        ReportEvent.objects.filter(report__project=project)
+        .select_related("actor", "report").order_by("-at")[:HISTORY_LIMIT]
+    ):
+        entries.append({"at": event.at, "who": _person(event.actor), "kind": "report",
+                        "what": event.get_action_display(),
+                        "subject": f"{event.report.year}-{event.report.month:02d}",
+                        "detail": event.comment, "fields": []})
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries[:HISTORY_LIMIT]

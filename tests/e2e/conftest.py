@@ -1,0 +1,70 @@
+"""End-to-end tests: Playwright drives Debian's chromium (/usr/bin/chromium) against pytest-django's
+live server. No browser is downloaded; without /usr/bin/chromium these tests skip and say why."""
+
+import os
+import pathlib
+
+import pytest
+
+# The live server runs in a thread while Playwright's sync API holds an event loop in this one;
+# Django's async-safety guard would otherwise refuse the test's own ORM calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+SCREENSHOTS = pathlib.Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+PASSWORD = "pw"  # tests.factories.UserFactory
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (`make test` installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """new_page(viewport=…) → a page in a fresh context (its own cookies), closed after the test."""
+    contexts = []
+
+    def make(**kwargs):
+        kwargs.setdefault("viewport", {"width": 1366, "height": 900})
+        kwargs.setdefault("locale", "zh-CN")
+        context = browser.new_context(base_url=live_server.url, accept_downloads=True, **kwargs)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, username: str, password: str = PASSWORD, next_url: str = "/"):
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def screenshot(page, name: str):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def portfolio(plan_year, categories, unit_a, unit_b):
+    from tests.portfolio.data import build_portfolio
+
+    return build_portfolio(plan_year=plan_year, categories=categories, units=[unit_a, unit_b], per_category=2)

@@ -1,0 +1,387 @@
+"""The leaders' pages: sign-in, who sees what, the overview's figures against the rollup, the
+project browser's filters, totals and export, the project page, and pinned query counts."""
+
+import datetime
+import io
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from portfolio.selectors import category_rollup, rollup_as_json
+from projects import services
+from projects.models import Project
+from projects.selectors import current_period, projects_with_progress
+from tests import factories
+from tests.portfolio.data import build_portfolio
+
+OVERVIEW = "/"
+PROJECTS = "/projects/"
+
+
+def json_script(response, element_id: str):
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', response.content.decode(), re.S)
+    assert match, f"no json_script #{element_id}"
+    return json.loads(match.group(1))
+
+
+def listed_codes(response) -> list[str]:
+    return [row.record.code for row in response.context["table"].paginated_rows]
+
+
+# --- sign-in and visibility -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [OVERVIEW, PROJECTS, "/projects/YY2022-REG-001/", "/projects/?_export=xlsx"])
+def test_every_page_needs_sign_in(client, project_a, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_renders_in_chinese(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "登录" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["leader", "reviewer", "finance", "admin_user"])
+def test_roles_that_see_everything_see_every_project(client, request, role, project_a, project_b):
+    client.force_login(request.getfixturevalue(role))
+    assert sorted(listed_codes(client.get(PROJECTS))) == [project_a.code, project_b.code]
+    assert client.get(f"/projects/{project_b.code}/").status_code == 200
+
+
+def test_an_office_sees_only_its_units_projects(client, office_a, project_a, project_b):
+    client.force_login(office_a)
+    response = client.get(PROJECTS)
+    assert listed_codes(response) == [project_a.code]
+    assert list(response.context["filter"].form.fields["responsible_unit"].queryset) == [office_a.unit]
+    assert client.get(f"/projects/{project_a.code}/").status_code == 200
+    assert client.get(f"/projects/{project_b.code}/").status_code == 404
+    # Its overview counts only its own projects, and its export too.
+    figures = json_script(client.get(OVERVIEW), "overview-figures")
+    assert figures["total"]["projects"] == 1
+    wb = load_workbook(io.BytesIO(client.get(PROJECTS + "?_export=xlsx").content))
+    assert [row[0] for row in wb.active.iter_rows(min_row=2, max_row=2, values_only=True)] == [project_a.code]
+
+
+def test_a_user_without_a_role_sees_nothing(client, project_a):
+    nobody = factories.UserFactory(username="nobody")
+    client.force_login(nobody)
+    assert listed_codes(client.get(PROJECTS)) == []
+    assert client.get(f"/projects/{project_a.code}/").status_code == 404
+
+
+def test_unknown_year_is_404_and_no_plan_year_renders_an_empty_page(client, leader, db):
+    client.force_login(leader)
+    response = client.get(OVERVIEW)
+    assert response.status_code == 200
+    assert "尚无年度计划" in response.content.decode()
+    factories.PlanYearFactory(year=2022)
+    for url in (OVERVIEW, PROJECTS):  # a plan year without projects yet
+        assert client.get(url).status_code == 200
+    assert client.get(OVERVIEW + "?year=1999").status_code == 404
+    assert client.get(OVERVIEW + "?year=abc").status_code == 404
+
+
+# --- the overview ------------------------------------------------------------------------------
+
+
+def test_overview_figures_equal_the_rollup_json(client, leader, plan_year, portfolio):
+    client.force_login(leader)
+    response = client.get(OVERVIEW)
+    expected = rollup_as_json(category_rollup(plan_year=plan_year))
+    assert json_script(response, "overview-figures") == expected
+    html = response.content.decode()
+    # The figures shown are the same ones, in 亿元 with one decimal.
+    total = category_rollup(plan_year=plan_year).total
+    completed_yi = (total.completed_ytd / 10000).quantize(Decimal("0.1"))
+    assert re.search(rf'id="kpi-completed">{completed_yi}<', html)
+    assert re.search(rf'id="kpi-projects">{total.projects}<', html)
+    for row in expected["categories"]:
+        assert f'data-category="{row["code"]}"' in html
+
+
+def test_overview_writes_the_progress_sentence_and_flag_counts(client, leader, plan_year, portfolio):
+    client.force_login(leader)
+    response = client.get(OVERVIEW)
+    rollup = category_rollup(plan_year=plan_year)
+    t = rollup.total
+    sentence = (f"1-9月完成投资{(t.completed_ytd / 10000).quantize(Decimal('0.1'))}亿元，"
+                f"占年度计划{t.completion_rate.quantize(Decimal('0.1'))}%，"
+                f"低于序时进度{t.gap_points.quantize(Decimal('0.1'))}个百分点")
+    html = response.content.decode()
+    assert sentence in html
+    assert html.count("亿元，占年度计划") == 7  # the total and one per category
+    flags = projects_with_progress(current_period(plan_year)).values_list("flag", flat=True)
+    assert t.flags == {f: list(flags).count(f) for f in ("green", "yellow", "red")}
+    assert all(t.flags.values())  # the data has every colour, so the counts can be wrong
+    assert f'?flag=red" title="重点关注"><span class="dot"></span>{t.flags["red"]}<' in html
+
+
+def test_overview_lists_the_red_projects_furthest_behind_first(client, leader, plan_year, categories, unit_a, unit_b):
+    build_portfolio(plan_year=plan_year, categories=categories, units=[unit_a, unit_b], per_category=6)
+    client.force_login(leader)
+    response = client.get(OVERVIEW)
+    attention = response.context["attention"]
+    red = projects_with_progress(current_period(plan_year)).filter(flag="red")
+    assert red.count() > len(attention) == 10
+    assert all(p.flag == "red" for p in attention)
+    gaps = [p.gap_points for p in attention]
+    assert gaps == sorted(gaps, reverse=True)
+    assert gaps[0] == max(p.gap_points for p in red)
+    html = response.content.decode()
+    assert f'href="/projects/{attention[0].code}/"' in html
+    assert f"全部 {red.count()} 个重点关注项目" in html
+
+
+def test_overview_charts_data(client, leader, plan_year, portfolio):
+    client.force_login(leader)
+    charts = json_script(client.get(OVERVIEW), "overview-charts")
+    rollup = category_rollup(plan_year=plan_year)
+    assert [c["completed_ytd"] for c in charts["categories"]] == [str(r.completed_ytd) for r in rollup.rows]
+    assert [m["month"] for m in charts["months"]] == list(range(1, 10))
+    assert charts["months"][-1]["cumulative"] == str(rollup.total.completed_ytd)
+    assert charts["months"][2]["time_elapsed"] == "25.00"
+
+
+def test_overview_in_english_when_the_language_cookie_says_so(client, leader, plan_year, portfolio, settings):
+    client.force_login(leader)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(OVERVIEW).content.decode()
+    assert '<html lang="en">' in html
+    assert "Overview" in html and "By category" in html
+    assert "points behind the time-elapsed schedule" in html
+    assert "Major industrial projects" in html  # the category's English name
+    assert "总览" not in html
+
+
+def test_switching_language_posts_to_set_language(client, leader, plan_year):
+    client.force_login(leader)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": OVERVIEW})
+    assert response.status_code == 302
+    assert "<h2>By category</h2>" in client.get(OVERVIEW).content.decode()
+
+
+def test_plan_summary_paragraph_when_the_summary_module_exists(client, leader, plan_year, monkeypatch):
+    import sys
+    import types
+
+    module = types.ModuleType("portfolio.summary")
+    module.plan_summary_text = lambda py: f"{py.year}年实施县级重大项目165个。"
+    monkeypatch.setitem(sys.modules, "portfolio.summary", module)
+    client.force_login(leader)
+    assert "2022年实施县级重大项目165个。" in client.get(OVERVIEW).content.decode()
+
+
+def test_overview_marks_where_the_data_does_not_reproduce_the_plan_document(client, leader, plan_year, categories,
+                                                                          portfolio):
+    from projects.models import CategoryPlan
+
+    rollup = category_rollup(plan_year=plan_year)
+    industry, rural = rollup.rows[0], rollup.rows[1]
+    CategoryPlan.objects.create(plan_year=plan_year, category=categories[0], declared_projects=industry.projects,
+                                declared_total_investment=industry.total_investment,
+                                declared_annual_plan=industry.annual_plan)
+    CategoryPlan.objects.create(plan_year=plan_year, category=categories[1], declared_projects=18,
+                                declared_total_investment=Decimal("844000.00"), declared_annual_plan=Decimal("110000.00"))
+    client.force_login(leader)
+    html = client.get(OVERVIEW).content.decode()
+    assert html.count('class="declared small"') == 1  # the matching category is not marked
+    assert "计划文件：18个项目，84.4 / 11.0（亿元）" in html
+    assert rural.projects != 18
+
+
+@override_settings(PORTFOLIO_FLAG_YELLOW_POINTS=Decimal("5"), PORTFOLIO_FLAG_RED_POINTS=Decimal("20"))
+def test_legend_states_the_thresholds_in_the_settings(client, leader, plan_year):
+    client.force_login(leader)
+    html = client.get(OVERVIEW).content.decode()
+    assert "低于序时进度20个百分点及以上" in html
+    assert "低于序时进度5个百分点及以上" in html
+
+
+# --- the project browser -------------------------------------------------------------------------
+
+
+def test_filters_narrow_the_list(client, leader, plan_year, categories, portfolio, unit_b):
+    client.force_login(leader)
+    annotated = {p.code: p for p in projects_with_progress(current_period(plan_year))}
+    red = sorted(code for code, p in annotated.items() if p.flag == "red")
+    assert red and len(red) < len(annotated)
+    assert sorted(listed_codes(client.get(PROJECTS + "?flag=red"))) == red
+    assert sorted(listed_codes(client.get(PROJECTS + f"?category={categories[2].pk}"))) == sorted(
+        p.code for p in portfolio if p.category == categories[2])
+    assert sorted(listed_codes(client.get(PROJECTS + f"?responsible_unit={unit_b.pk}"))) == sorted(
+        p.code for p in portfolio if p.responsible_unit == unit_b)
+    assert sorted(listed_codes(client.get(PROJECTS + "?location=南溪镇"))) == sorted(
+        p.code for p in portfolio if p.location == "南溪镇")
+    assert listed_codes(client.get(PROJECTS + f"?q={portfolio[3].name}")) == [portfolio[3].code]
+    assert sorted(listed_codes(client.get(PROJECTS + "?q=YY2022-ECO"))) == sorted(
+        p.code for p in portfolio if p.code.startswith("YY2022-ECO"))
+    Project.objects.filter(pk=portfolio[0].pk).update(stage="new")
+    assert listed_codes(client.get(PROJECTS + "?stage=new")) == [portfolio[0].code]
+
+
+def test_footer_totals_every_filtered_row_from_the_database(client, leader, plan_year, categories, unit_a, unit_b):
+    build_portfolio(plan_year=plan_year, categories=categories, units=[unit_a, unit_b], per_category=5)  # 30 > 25 a page
+    client.force_login(leader)
+    response = client.get(PROJECTS + "?flag=green")
+    table = response.context["table"]
+    green = projects_with_progress(current_period(plan_year)).filter(flag="green")
+    assert table.paginator.count == green.count()
+    expected_completed = sum((p.completed_ytd for p in green), Decimal("0"))
+    assert table.totals["completed_ytd"] == expected_completed.quantize(Decimal("0.01"))
+    assert table.totals["n"] == green.count()
+    html = response.content.decode()
+    assert f"合计 {green.count()} 个项目" in html
+    assert f"{expected_completed:,.2f}" in html
+    # All 30 on two pages; the footer on page 2 still totals all 30.
+    page2 = client.get(PROJECTS + "?page=2")
+    assert len(listed_codes(page2)) == 5
+    assert page2.context["table"].totals["n"] == 30
+    assert page2.context["table"].totals["total_investment"] == Decimal("300000.00")
+
+
+def test_columns_sort(client, leader, plan_year, portfolio):
+    client.force_login(leader)
+    codes = listed_codes(client.get(PROJECTS + "?sort=-completed_ytd"))
+    completed = {p.code: p.completed_ytd for p in projects_with_progress(current_period(plan_year))}
+    assert [completed[c] for c in codes] == sorted(completed.values(), reverse=True)
+    flags = {p.code: p.flag for p in projects_with_progress(current_period(plan_year))}
+    by_flag = [flags[c] for c in listed_codes(client.get(PROJECTS + "?sort=-flag"))]
+    rank = {"red": 0, "yellow": 1, "green": 2}
+    assert [rank[f] for f in by_flag] == sorted(rank[f] for f in by_flag)  # by severity, not alphabet
+
+
+def test_export_has_the_filtered_rows_as_numbers(client, finance, plan_year, categories, portfolio):
+    evil = factories.ProjectFactory(plan_year=plan_year, category=categories[0], code="YY2022-IND-099",
+                                    name='=HYPERLINK("http://x","点我")', location="南溪镇")
+    client.force_login(finance)
+    response = client.get(PROJECTS + f"?category={categories[0].pk}&_export=xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].startswith('attachment; filename="projects-2022-')
+    ws = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["项目代码", "项目", "类别"]
+    rows = list(ws.iter_rows(min_row=2, max_row=ws.max_row))
+    data = [r for r in rows if r[0].value and r[0].value.startswith("YY")]
+    expected = projects_with_progress(current_period(plan_year)).filter(category=categories[0]).order_by("code")
+    assert [r[0].value for r in data] == [p.code for p in expected]
+    completed_col = header.index("累计完成投资（万元）")
+    for row, project in zip(data, expected):
+        cell = row[completed_col]
+        assert cell.data_type == "n" and cell.number_format == "#,##0.00"
+        assert Decimal(str(cell.value)) == project.completed_ytd
+    name_cell = next(r[1] for r in data if r[0].value == evil.code)
+    assert name_cell.data_type == "s" and name_cell.value == evil.name  # text, not a formula
+    totals = next(r for r in rows if r[0].value and r[0].value.startswith("合计"))
+    assert Decimal(str(totals[completed_col].value)) == sum((p.completed_ytd for p in expected), Decimal("0"))
+
+
+def test_export_keeps_the_sort(client, finance, plan_year, portfolio):
+    client.force_login(finance)
+    ws = load_workbook(io.BytesIO(client.get(PROJECTS + "?sort=-code&_export=xlsx").content)).active
+    codes = [r[0] for r in ws.iter_rows(min_row=2, values_only=True) if r[0] and r[0].startswith("YY")]
+    assert codes == sorted((p.code for p in portfolio), reverse=True)
+
+
+# --- the project page ----------------------------------------------------------------------------
+
+
+def test_project_page_shows_facts_milestones_progress_and_history(client, leader, admin_user, office_a, reviewer,
+                                                                 plan_year, project_a):
+    due = factories.MilestoneFactory(project=project_a, title="完成总工程量的58%", due_date=datetime.date(2022, 12, 31))
+    overdue = factories.MilestoneFactory(project=project_a, title="主体完工", kind="event", event="main_works",
+                                         target_percent=None, due_date=datetime.date(2022, 6, 30))
+    met = factories.MilestoneFactory(project=project_a, title="开工建设", kind="event", event="start",
+                                     target_percent=None, due_date=datetime.date(2022, 3, 31),
+                                     met_on=datetime.date(2022, 3, 15))
+    report = services.report_create(actor=office_a, project=project_a, year=2022, month=3,
+                                    investment_completed=Decimal("300.00"), physical_percent=Decimal("45"),
+                                    physical_narrative="桥梁桩基完成", problems="征地滞后")
+    services.report_submit(actor=office_a, report=report)
+    services.report_approve(actor=reviewer, report=report)
+    services.project_update(actor=admin_user, project=project_a, expected_version=project_a.version,
+                            reason="调整年度计划", annual_plan=Decimal("1500.00"))
+    client.force_login(leader)
+    response = client.get(f"/projects/{project_a.code}/")
+    html = response.content.decode()
+    states = {m.title: state for m, state in response.context["milestones"]}
+    assert states == {due.title: "due", overdue.title: "overdue", met.title: "met"}
+    assert "已逾期" in html and "2022-03-15 已完成" in html
+    assert 'id="project-completed">300.00<' in html
+    assert "6,000.00 万元 (60.0%)" in html  # government share of 10,000
+    assert "桥梁桩基完成" in html and "征地滞后" in html
+    months = json_script(response, "project-chart")["months"]
+    assert [m["month"] for m in months] == list(range(1, 10))
+    assert months[2] == {"month": 3, "investment": "300.00", "cumulative": "300.00", "percent": "45.00"}
+    assert months[1] == {"month": 2, "investment": None, "cumulative": "0.00", "percent": None}
+    assert months[8]["cumulative"] == "300.00"
+    history = response.context["history"]
+    assert any(e["detail"] == "调整年度计划" and "年度计划投资（万元）" in e["fields"] for e in history)
+    assert any(e["kind"] == "report" and e["what"] == "已审核" for e in history)
+
+
+def test_project_chart_leaves_out_reports_not_yet_approved(client, leader, office_a, project_a, plan_year):
+    services.report_create(actor=office_a, project=project_a, year=2022, month=2,
+                           investment_completed=Decimal("80.00"), physical_percent=Decimal("20"))
+    client.force_login(leader)
+    response = client.get(f"/projects/{project_a.code}/")
+    assert json_script(response, "project-chart")["months"] == []
+    assert "草稿" in response.content.decode()  # the draft is listed with its status
+
+
+# --- query counts --------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=[1, 4], ids=["6-projects", "24-projects"])
+def sized_portfolio(request, plan_year, categories, unit_a, unit_b):
+    return build_portfolio(plan_year=plan_year, categories=categories, units=[unit_a, unit_b],
+                           per_category=request.param)
+
+
+def test_overview_query_count(client, leader, sized_portfolio, django_assert_num_queries):
+    client.force_login(leader)
+    # session, user, plan year, the user's groups (role), rollup ×3 (sums, progress and flags,
+    # categories), the declared category figures, completion by month, the red projects to call about
+    with django_assert_num_queries(10):
+        assert client.get(OVERVIEW).status_code == 200
+
+
+def test_project_list_query_count(client, leader, categories, sized_portfolio, django_assert_num_queries):
+    client.force_login(leader)
+    # session, user, plan year, groups, the category filter's chosen row, page count, footer
+    # totals, category / unit / location choices, the page of rows
+    with django_assert_num_queries(11):
+        response = client.get(PROJECTS + f"?category={categories[0].pk}&flag=yellow&q=测试&sort=-gap_points")
+    assert response.status_code == 200
+    assert listed_codes(response)  # the filters match rows at both sizes, so the page query runs
+    with django_assert_num_queries(10):  # no category chosen: one query fewer
+        assert client.get(PROJECTS + "?page=1").status_code == 200
+
+
+def test_export_query_count(client, finance, sized_portfolio, django_assert_num_queries):
+    client.force_login(finance)
+    # session, user, plan year, groups, page count and totals (shared with the page), all rows
+    with django_assert_num_queries(7):
+        assert client.get(PROJECTS + "?flag=green&_export=xlsx").status_code == 200
+
+
+def test_project_page_query_count(client, leader, admin_user, plan_year, sized_portfolio, django_assert_num_queries):
+    project = sized_portfolio[0]
+    size = len(sized_portfolio) // 6
+    for i in range(size * 2):  # more milestones, history rows and report events on the larger size
+        factories.MilestoneFactory(project=project, title=f"节点{i}", due_date=datetime.date(2022, 5, 1 + i))
+        project = services.project_update(actor=admin_user, project=project, expected_version=project.version,
+                                          reason=f"修改{i}", location=f"地点{i}")
+    client.force_login(leader)
+    # session, user, groups, the project (visibility), the project with its progress, milestones,
+    # reports, project history, milestone history, report events
+    with django_assert_num_queries(10):
+        assert client.get(f"/projects/{project.code}/").status_code == 200
