@@ -24,6 +24,7 @@ from . import export
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
 from .selectors import category_rollup, monthly_completion, rate, rollup_as_json
+from .summary import plan_summary_text
 from .tables import ProjectTable
 
 
@@ -44,15 +45,6 @@ def _legend() -> dict:
         "yellow_overdue": settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES,
         "red_overdue": settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES,
     }
-
-
-def _plan_summary(plan_year: PlanYear) -> str:
-    # TODO(lead): portfolio.summary is written on another branch; drop this try-import after the merge.
-    try:
-        from .summary import plan_summary_text
-    except ImportError:
-        return ""
-    return plan_summary_text(plan_year)
 
 
 ATTENTION_LIMIT = 10
@@ -122,7 +114,7 @@ def overview(request):
         "attention": attention,
         "figures": figures,
         "charts": charts,
-        "plan_summary": _plan_summary(plan_year),
+        "plan_summary": plan_summary_text(plan_year),
         "legend": _legend(),
         "flags": Flag,
     })

@@ -42,15 +42,14 @@ def overview_figures(page) -> dict:
     return json.loads(page.locator("#overview-figures").text_content())
 
 
-# --- journeys 1 and 2 go through the admin, built on another branch (contract: these names) ------
+# --- journeys 1 and 2: the office and the reviewer in the admin --------------------------------
 
 
-@pytest.mark.xfail(reason="needs the admin workflow branch", strict=False)
 def test_office_logs_progress_in_the_admin_and_a_reviewer_approves_it(new_page, plan_year, portfolio, jianglong,
                                                                      office_a, reviewer, leader):
     office = new_page()
     sign_in(office, "office_a", next_url="/admin/")
-    assert office.goto("/admin/projects/progressreport/add/").ok  # fails fast while there is no admin
+    assert office.goto("/admin/projects/progressreport/add/").ok
     office.select_option("#id_project", str(jianglong.pk))
     office.fill("#id_year", "2022")
     office.fill("#id_month", "9")
@@ -109,7 +108,7 @@ def test_leader_sees_the_approved_month_in_the_overview_and_list(new_page, plan_
     assert "重点关注" in row_text(page, jianglong.code)
     screenshot(page, "journey3-project-list-before")
 
-    # Journeys 1-2 through the services (the admin path is the xfail test above until it is merged).
+    # Journeys 1-2 through the services here; the admin path is walked by the test above.
     report = services.report_create(actor=office_a, project=jianglong, year=2022, month=9,
                                     investment_completed=Decimal("60000.00"), physical_percent=Decimal("58"),
                                     physical_narrative="路基完成85%，桥梁完成70%")

@@ -58,7 +58,7 @@ class Command(BaseCommand):
     def table(self, rollup) -> str:
         month = rollup.period.month
         header = [
-            _("Category"), _("Projects"), _("Total investment"), _("Government"), _("Social"),
+            _("Category"), _("Number of projects"), _("Total investment"), _("Government"), _("Social"),
             _("Plan for the year"), _("Completed, months 1-%(month)d") % {"month": month},
             _("Completion %"), _("Time elapsed %"), _("Difference (points)"),
         ]
