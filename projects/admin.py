@@ -768,3 +768,8 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None):
         return self._is_admin(request)
 
+
+
+admin.site.site_header = _("Yunyang County major projects")
+admin.site.site_title = _("Major projects admin")
+admin.site.index_title = _("Plan, reports and review")

@@ -20,10 +20,11 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 
 # The national investment-project code (全国投资项目在线审批监管平台): year, region, industry,
-# type, serial — e.g. 2020-500235-48-01-123456.
-NATIONAL_CODE_RE = r"^(19|20)\d{2}-\d{6}-\d{2}-\d{2}-\d{6}$"
+# type, serial — e.g. 2020-500235-48-01-123456. Anchored with \Z, not $, which would let a
+# trailing newline through.
+NATIONAL_CODE_RE = r"^(19|20)\d{2}-\d{6}-\d{2}-\d{2}-\d{6}\Z"
 # A project without a national code carries a county code such as YY2022-IND-001.
-COUNTY_CODE_RE = r"^YY\d{4}-[A-Z]{2,4}-\d{3}$"
+COUNTY_CODE_RE = r"^YY\d{4}-[A-Z]{2,4}-\d{3}\Z"
 PROJECT_CODE_RE = rf"({NATIONAL_CODE_RE})|({COUNTY_CODE_RE})"
 
 project_code_validator = RegexValidator(

@@ -68,7 +68,8 @@ def test_project_code_accepted(code):
 
 @pytest.mark.parametrize("code", ["", "2020-50023-48-01-123456", "2020-500235-48-01-12345", "1820-500235-48-01-123456",
                                   "2020/500235/48/01/123456", "YY22-IND-001", "yy2022-ind-001", "YY2022-INDUS-001",
-                                  "YY2022-IND-01", "YY2022-IND-0001", "YY2022-IND-001 ", "项目001"])
+                                  "YY2022-IND-01", "YY2022-IND-0001", "YY2022-IND-001 ", "项目001",
+                                  "YY2022-IND-001\n", "2020-500235-48-01-123456\n"])
 def test_malformed_project_code_refused(code):
     with pytest.raises(ValidationError) as error:
         project_code_validator(code)
