@@ -570,10 +570,8 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
                             outcomes=outcomes)
         return todo, outcomes
 
-    if not apply:
-        check(lock=False)
-        return result
-    if result.problems:
+    if not apply or result.problems:
+        check(lock=False)  # every problem at once, the cells' and the rows' alike
         return result
     try:
         with transaction.atomic():
