@@ -73,7 +73,8 @@ PLAN_FIELDS_ORDER = (
     "annual_plan", "annual_target", "remarks",
 )
 DISPATCH_MARKERS = ("investment_month", "month")
-PLAN_MARKERS = ("total_investment", "category", "stage", "government_investment", "annual_plan", "owner_unit")
+PLAN_MARKERS = ("total_investment", "category", "stage", "government_investment", "annual_plan", "owner_unit",
+                "responsible_unit", "period", "scope", "location", "annual_target", "leader", "completed_before_year")
 # report field → the column that carries it
 REPORT_COLUMN = {"investment_completed": "investment_month", "physical_percent": "physical_percent",
                  "physical_narrative": "physical_narrative", "problems": "problems",
