@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext, gettext_lazy as _
 
 from projects import bulk, services
-from projects.models import Category, OwnerUnit, PlanYear, Project, ResponsibleUnit, Stage
+from projects.models import PROJECT_CODE_RE, Category, OwnerUnit, PlanYear, Project, ResponsibleUnit, Stage
 from projects.permissions import owns_project
 from projects.roles import can_edit_plan, can_import, is_office
 
@@ -80,6 +80,7 @@ REPORT_COLUMN = {"investment_completed": "investment_month", "physical_percent":
                  "physical_narrative": "physical_narrative", "problems": "problems",
                  "next_month_plan": "next_month_plan", "percent_drop_reason": "percent_drop_reason",
                  "month": "month", "year": "month", "code": "code"}
+_CODE = re.compile(PROJECT_CODE_RE)
 _TITLE_YEAR = re.compile(r"(20\d{2})\s*年")
 _TITLE_MONTHS = re.compile(r"(?:1|一)\s*[-—~至到]\s*(\d{1,2})\s*月")
 _TITLE_MONTH = re.compile(r"(?:20\d{2}\s*年\s*)(\d{1,2})\s*月")
@@ -198,7 +199,11 @@ class _SheetReader:
         for r in range(self.header.first_data_row, len(self.sheet.rows)):
             row = self.sheet.rows[r]
             texts = [normalize_text(v) for v in row]
-            kind = row_kind([texts[i] for i in sorted(key_columns) if i < len(texts)] or texts)
+            code_index = self.header.columns["code"].index if self.has("code") else None
+            if code_index is not None and code_index < len(texts) and _CODE.match(texts[code_index].replace(" ", "")):
+                kind = "data"  # a project code makes it a project row, whatever its name says
+            else:
+                kind = row_kind([texts[i] for i in sorted(key_columns) if i < len(texts)] or texts)
             if kind == "total":
                 yield r, None, " ".join(t for t in texts if t)
                 continue
@@ -389,7 +394,7 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
             preview.status = "new"
             preview.changes = [(str(Project._meta.get_field(n).verbose_name), "", _display(values[n]))
                                for n in PLAN_FIELDS_ORDER if n in values]
-            todo.append((None, {**values, "code": row.code}))
+            todo.append((row, None, {**values, "code": row.code}))
             continue
         changed = {}
         for name in PLAN_FIELDS_ORDER:
@@ -407,7 +412,7 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
                 preview.changes.append((str(Project._meta.get_field(name).verbose_name), _display(old), _display(new)))
         if changed:
             preview.status = "changed"
-            todo.append((project, changed))
+            todo.append((row, project, changed))
     return todo
 
 
@@ -555,54 +560,63 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
             return result
     reason = reason or gettext("Imported from %(file)s") % {"file": filename}
 
-    def check(lock: bool):
+    def run(lock: bool) -> None:
         owners = {o.name: o for o in OwnerUnit.objects.filter(
             name__in={r.values["owner_unit"] for r in plan_rows if "owner_unit" in r.values})}
         todo = _check_plan(actor=actor, plan_year=plan_year, rows=plan_rows, problems=result.problems,
                            result=result, owners=owners) if plan_rows else []
-        outcomes = []
-        if dispatch_rows:
-            try:
-                outcomes = bulk.reports_check(actor=actor, rows=dispatch_rows, lock=lock)
-            except ValidationError as exc:
-                result.problems.extend(Problem(message=str(m)) for m in exc.messages)
-                return todo, []
-            _check_dispatch(actor=actor, rows=dispatch_rows, problems=result.problems, result=result,
-                            outcomes=outcomes)
-        return todo, outcomes
+        if todo and not result.problems:
+            # Applied now (and rolled back after a preview), so that the dispatch rows of the same
+            # file see the projects the plan creates.
+            _apply_plan_rows(actor=actor, plan_year=plan_year, todo=todo, problems=result.problems, reason=reason)
+        if not dispatch_rows:
+            return
+        try:
+            if lock and not result.problems:
+                try:
+                    outcomes = bulk.reports_import(actor=actor, rows=dispatch_rows, reason=reason)
+                except bulk.ImportRejected as exc:
+                    outcomes = exc.outcomes
+            else:
+                outcomes = bulk.reports_check(actor=actor, rows=dispatch_rows)
+        except ValidationError as exc:
+            result.problems.extend(Problem(message=str(m)) for m in exc.messages)
+            return
+        _check_dispatch(actor=actor, rows=dispatch_rows, problems=result.problems, result=result, outcomes=outcomes)
 
-    if not apply or result.problems:
-        check(lock=False)  # every problem at once, the cells' and the rows' alike
-        return result
+    class Rollback(Exception):
+        pass
+
+    write = apply and not result.problems
     try:
         with transaction.atomic():
-            todo, outcomes = check(lock=True)
-            if result.problems:
-                raise bulk.ImportRejected(outcomes)
-            if todo:
-                _apply_plan_rows(actor=actor, plan_year=plan_year, todo=todo, plan_rows=plan_rows, reason=reason)
-            if any(o.status in ("new", "changed") for o in outcomes):
-                bulk.reports_import(actor=actor, rows=dispatch_rows, reason=reason)
-    except bulk.ImportRejected:
-        return result
-    except ValidationError as exc:  # a rule the preview could not see (a concurrent change)
-        result.problems.extend(Problem(message=str(m)) for m in exc.messages)
+            run(lock=write)
+            if not write or result.problems:
+                raise Rollback  # a preview, or a file with errors: nothing stays written
+    except Rollback:
         return result
     result.applied = True
     return result
 
 
-def _apply_plan_rows(*, actor, plan_year, todo, plan_rows, reason):
-    for project, values in todo:
+def _apply_plan_rows(*, actor, plan_year, todo, problems, reason):
+    for row, project, values in todo:
         values = dict(values)
         owner = values.get("owner_unit")
         if isinstance(owner, OwnerUnit) and owner.pk is None:
             values["owner_unit"], _ = OwnerUnit.objects.get_or_create(name=owner.name)
-        if project is None:
-            services.project_create(actor=actor, plan_year=plan_year, reason=reason, **values)
-        else:
-            services.project_update(actor=actor, project=project, expected_version=project.version, reason=reason,
-                                    **values)
+        try:
+            with transaction.atomic():
+                if project is None:
+                    services.project_create(actor=actor, plan_year=plan_year, reason=reason, **values)
+                else:
+                    services.project_update(actor=actor, project=project, expected_version=project.version,
+                                            reason=reason, **values)
+        except ValidationError as exc:  # a rule only the service sees (a concurrent change, a lock)
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            for name, messages in errors.items():
+                for message in messages:
+                    problems.append(_plan_problem(row, name if name != "__all__" else "", message))
 
 
 def import_preview(*, data: bytes, filename: str, actor, month: int | None = None, year: int | None = None
