@@ -1,8 +1,9 @@
 """Monthly reports written in bulk (the spreadsheet import). The same rules as report_create and
 report_update in services.py — who may report for which project, the month, the year, amounts,
 percents, the fall of the percent below the last approved one, which statuses may change — but
-checked against data preloaded in a handful of queries, and written with bulk_create/bulk_update,
-their history rows and their ReportEvent rows, in one transaction.
+checked against data preloaded in a handful of queries, and written in bulk (INSERT … executemany
+for new reports, bulk_update for changed drafts), with their history rows (user and reason) and
+their ReportEvent rows (action IMPORT), in one transaction.
 
 An imported report is a draft, created by the importer: the office still submits it and a reviewer
 still approves it, so an import never bypasses approval. A report already submitted or approved is
@@ -14,9 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models import AutoField
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from . import services
 from .models import ProgressReport, Project, ReportAction, ReportEvent, ReportStatus
@@ -71,6 +74,7 @@ class ReportOutcome:
     report: ProgressReport | None = None
     project: Project | None = None
     values: dict = field(default_factory=dict)
+    report_id: int | None = None
 
     def error(self, field_name: str, message) -> None:
         self.errors.setdefault(field_name, []).append(str(message))
@@ -96,7 +100,8 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
     codes = sorted({row.code for row in rows})
     projects: dict[str, Project] = {}
     for chunk in _chunks(codes):
-        for project in Project.objects.filter(code__in=chunk).select_related("plan_year"):
+        for project in Project.objects.filter(code__in=chunk).select_related("plan_year").only(
+                "code", "name", "responsible_unit_id", "plan_year__year"):
             projects[project.code] = project
     for row in rows:
         if row.year is None and row.code in projects:
@@ -196,6 +201,44 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
     return outcomes
 
 
+def _insert(model, rows: list[dict]) -> None:
+    """INSERT rows (dicts by attname) with one executemany per batch. bulk_create spends most of
+    its time compiling SQL (SQLite caps a statement at 999 parameters, so ~50 rows a statement),
+    which would make the import ORM-bound; the values here are already checked, and fields with a
+    database conversion (decimals, dates) still go through the field's get_db_prep_save."""
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoField)]
+    conn = connections[DEFAULT_DB_ALIAS]
+    plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+
+    def converter(f):
+        if isinstance(f, models.DecimalField):  # already quantized by the parser
+            return lambda value, f=f: conn.ops.adapt_decimalfield_value(value, f.max_digits, f.decimal_places)
+        if isinstance(f, plain):
+            return None
+        cache = {}  # one timestamp for the whole import: convert it once
+
+        def convert(value, f=f):
+            if value not in cache:
+                cache[value] = f.get_db_prep_save(value, conn)
+            return cache[value]
+        return convert
+
+    converters = [converter(f) for f in fields]
+    columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {conn.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    defaults = {f.attname: f.get_default() for f in fields}
+    params = []
+    for row in rows:
+        values = []
+        for f, convert in zip(fields, converters):
+            value = row.get(f.attname, defaults[f.attname])
+            values.append(convert(value) if convert and value is not None else value)
+        params.append(values)
+    with conn.cursor() as cursor:
+        for i in range(0, len(params), BATCH):
+            cursor.executemany(sql, params[i:i + BATCH])
+
+
 @transaction.atomic
 def reports_import(*, actor, rows: list[ReportRow], reason: str = "") -> list[ReportOutcome]:
     """Check again under lock and write all rows, or raise ImportRejected and write nothing."""
@@ -203,10 +246,8 @@ def reports_import(*, actor, rows: list[ReportRow], reason: str = "") -> list[Re
     if any(o.status == "error" for o in outcomes):
         raise ImportRejected(outcomes)
     reason = reason or str(ReportAction.IMPORT.label)
-    new = [
-        ProgressReport(project=o.project, year=o.year, month=o.month, created_by=actor, **o.values)
-        for o in outcomes if o.status == "new"
-    ]
+    now = timezone.now()
+    new = [o for o in outcomes if o.status == "new"]
     changed = []
     previous_status = {}
     for o in outcomes:
@@ -217,24 +258,45 @@ def reports_import(*, actor, rows: list[ReportRow], reason: str = "") -> list[Re
             report.version += 1
             previous_status[report.pk] = report.status
             changed.append(report)
+    events = []
     if new:
-        new = bulk_create_with_history(new, ProgressReport, batch_size=BATCH, default_user=actor,
-                                       default_change_reason=reason)
-        by_ident = {(r.project_id, r.year, r.month): r for r in new}
-        for o in outcomes:
-            if o.status == "new":
-                o.report = by_ident[(o.project.pk, o.year, o.month)]
+        _insert(ProgressReport, [
+            {"project_id": o.project.pk, "year": o.year, "month": o.month, "revision": 1, "is_current": True,
+             "status": ReportStatus.DRAFT, "created_by_id": actor.pk, "created_at": now, "version": 1, **o.values}
+            for o in new
+        ])
+        # The new ids, to hang the history and the events on.
+        wanted = {(o.project.pk, o.year, o.month): o for o in new}
+        ids = [pid for pid in {o.project.pk for o in new}]
+        for chunk in _chunks(ids):
+            for pk, pid, year, month in ProgressReport.objects.filter(
+                project_id__in=chunk, year__in={o.year for o in new}, month__in={o.month for o in new},
+                is_current=True,
+            ).values_list("pk", "project_id", "year", "month"):
+                o = wanted.get((pid, year, month))
+                if o is not None:
+                    o.report_id = pk
+        history = ProgressReport.history.model
+        _insert(history, [
+            {"id": o.report_id, "project_id": o.project.pk, "year": o.year, "month": o.month, "revision": 1,
+             "is_current": True, "status": ReportStatus.DRAFT, "created_by_id": actor.pk, "created_at": now,
+             "history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": actor.pk,
+             **o.values}
+            for o in new
+        ])
+        events += [
+            {"report_id": o.report_id, "action": ReportAction.IMPORT, "actor_id": actor.pk, "at": now,
+             "from_status": "", "to_status": ReportStatus.DRAFT, "comment": reason}
+            for o in new
+        ]
     if changed:
         bulk_update_with_history(changed, ProgressReport, fields=[*services.REPORT_FIELDS, "version"],
                                  batch_size=500, default_user=actor, default_change_reason=reason)
-    events = [
-        ReportEvent(report=r, action=ReportAction.IMPORT, actor=actor, from_status="", to_status=r.status,
-                    comment=reason)
-        for r in new
-    ] + [
-        ReportEvent(report=r, action=ReportAction.IMPORT, actor=actor, from_status=previous_status[r.pk],
-                    to_status=r.status, comment=reason)
-        for r in changed
-    ]
-    ReportEvent.objects.bulk_create(events, batch_size=BATCH)
+        events += [
+            {"report_id": r.pk, "action": ReportAction.IMPORT, "actor_id": actor.pk, "at": now,
+             "from_status": previous_status[r.pk], "to_status": r.status, "comment": reason}
+            for r in changed
+        ]
+    if events:
+        _insert(ReportEvent, events)
     return outcomes

@@ -470,6 +470,7 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
 
 
 def _check_dispatch(*, actor, rows, problems, result, outcomes):
+    labels = {}
     for outcome, row in zip(outcomes, rows):
         sheet, excel_row, columns = row.key
         preview = RowPreview(sheet=sheet, row=excel_row, kind="dispatch", code=row.code,
@@ -488,14 +489,16 @@ def _check_dispatch(*, actor, rows, problems, result, outcomes):
                                         header=column.header if column else "",
                                         value="" if value is None else str(value)))
         for name, old, new in outcome.changes:
-            label = str(services_field_label(name))
+            if name not in labels:
+                labels[name] = services_field_label(name)
+            label = labels[name]
             preview.changes.append((label, "" if old is None else str(old), "" if new is None else str(new)))
 
 
-def services_field_label(name: str):
+def services_field_label(name: str) -> str:
     from projects.models import ProgressReport
 
-    return ProgressReport._meta.get_field(name).verbose_name
+    return str(ProgressReport._meta.get_field(name).verbose_name)
 
 
 # --- the whole file ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ class Msg:
 
     NOT_A_NUMBER = _("This is not a number.")
     NEGATIVE = _("An amount cannot be negative.")
-    NOT_A_PERCENT = _("This is not a percent (write 58, 58% or 0.58).")
+    NOT_A_PERCENT = _("This is not a percent (write 58, 0.58 or 58%).")
     PERCENT_RANGE = _("A percent must be between 0 and 100.")
     NOT_A_MONTH = _("This is not a month (write 2022-03, 2022.03, 2022年3月 or a date).")
     NOT_A_PERIOD = _("This is not a construction period (write 2021-2024).")
