@@ -156,8 +156,7 @@ def _inspect_zip(data: bytes) -> dict[str, _SheetScan]:
         if "xl/workbook.xml" in names:
             return _inspect_xlsx(archive, names, budget)
         if "mimetype" in names and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-            _read_part(archive, "content.xml", budget)  # prolog, size and CRC checks
-            return {}
+            return _scan_ods(archive, budget)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
         raise FileRefused(Msg.DAMAGED) from None
     raise FileRefused(Msg.NOT_SPREADSHEET)
@@ -299,6 +298,76 @@ def _scan_piece(piece: bytes, scan: _SheetScan, percent_styles, row_limit: int, 
             if style and style.group(1) in percent_styles:
                 scan.percent_cells.add((r - 1, _col_index(letters)))
     scan.max_row = max_row
+
+
+_ODS_TOKEN = re.compile(
+    rb'<table:table(?=[ >])([^>]*)>'
+    rb'|<table:table-row\b([^>]*?)(/?)>'
+    rb'|(</table:table-row>)'
+    rb'|<table:(?:covered-)?table-cell\b([^>]*?)(/?)>'
+)
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+_ODS_ROWS = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_ODS_COLS = re.compile(rb'table:number-columns-repeated="(\d+)"')
+
+
+def _scan_ods(archive, budget) -> dict[str, _SheetScan]:
+    """content.xml as a stream of tags. OpenDocument compresses a run of equal rows or cells into
+    one element with number-rows-repeated / number-columns-repeated; a reader expands them, so a
+    single row repeated a million times, or a cell repeated across 16,000 columns with content
+    after a million empty rows, is a bomb. Count the position of the last row and column that
+    hold something, and refuse past the caps; trailing empty repeats (LibreOffice writes them)
+    are harmless and ignored."""
+    row_limit = settings.IMPORT_MAX_ROWS + 50
+    scans: dict[str, _SheetScan] = {}
+    scan, name = _SheetScan(), ""
+    row_pos = col_pos = repeat = 0
+    row_has_content = False
+    carry = b""
+
+    def walk(piece: bytes):
+        nonlocal scan, name, row_pos, col_pos, repeat, row_has_content
+        for match in _ODS_TOKEN.finditer(piece):
+            table, row_attrs, row_self, row_end, cell_attrs, cell_self = match.groups()
+            if table is not None:
+                found = _ODS_NAME.search(table)
+                name = found.group(1).decode("utf-8", "replace") if found else str(len(scans))
+                scan = scans.setdefault(name, _SheetScan())
+                row_pos = 0
+            elif row_attrs is not None:
+                rows = _ODS_ROWS.search(row_attrs)
+                repeat = int(rows.group(1)) if rows else 1
+                if row_self:
+                    row_pos += repeat
+                else:
+                    col_pos, row_has_content = 0, False
+            elif row_end is not None:
+                if row_has_content:
+                    scan.max_row = row_pos + repeat
+                    if scan.max_row > row_limit:
+                        raise FileRefused(Msg.TOO_MANY_ROWS % {"sheet": name, "max": settings.IMPORT_MAX_ROWS})
+                row_pos += repeat
+            elif cell_attrs is not None:
+                cols = _ODS_COLS.search(cell_attrs)
+                span = int(cols.group(1)) if cols else 1
+                if b"office:value-type" in cell_attrs or not cell_self:
+                    if col_pos + span > MAX_COLUMNS:
+                        raise FileRefused(Msg.TOO_MANY_COLUMNS % {"sheet": name, "max": MAX_COLUMNS})
+                    row_has_content = True
+                    if repeat == 1 and span == 1:
+                        if b"table:formula" in cell_attrs:
+                            scan.formula_cells.add((row_pos, col_pos))
+                        if b'office:value-type="percentage"' in cell_attrs:
+                            scan.percent_cells.add((row_pos, col_pos))
+                col_pos += span
+
+    for chunk in _stream_part(archive, "content.xml", budget):
+        data = carry + chunk
+        cut = data.rfind(b"<")
+        piece, carry = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
+        walk(piece)
+    walk(carry)
+    return scans
 
 
 # --- values -----------------------------------------------------------------------------------

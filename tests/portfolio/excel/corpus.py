@@ -149,6 +149,29 @@ def ods_dispatch(path: Path, rows: list[dict]) -> Path:
     lines = [["云阳县2022年3月县级重大项目调度表"], [], ["项目代码", "项目名称", "本月完成投资", "累计形象进度（%）"]]
     lines += [[r["code"], r.get("name", ""), r["amount"], r["percent"]] for r in rows]
     body = "".join("<table:table-row>" + "".join(cell(v) for v in line) + "</table:table-row>" for line in lines)
+    # LibreOffice closes a sheet with the rest of the grid as one repeated empty row.
+    body += ('<table:table-row table:number-rows-repeated="1048000">'
+             '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>')
+    return _ods(path, body)
+
+
+def hostile_ods_repeated_rows(d: Path) -> Path:
+    """One row with content, repeated a million times: a few bytes that expand to a huge sheet."""
+    body = ('<table:table-row><table:table-cell office:value-type="string"><text:p>项目代码</text:p>'
+            '</table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1000000">'
+            '<table:table-cell table:number-columns-repeated="50" office:value-type="float" office:value="1">'
+            "<text:p>1</text:p></table:table-cell></table:table-row>")
+    return _ods(d / "repeated-rows.ods", body)
+
+
+def hostile_ods_wide_cell(d: Path) -> Path:
+    """A value repeated across 16,000 columns."""
+    body = ('<table:table-row><table:table-cell table:number-columns-repeated="16000" office:value-type="string">'
+            "<text:p>x</text:p></table:table-cell></table:table-row>")
+    return _ods(d / "wide.ods", body)
+
+
+def _ods(path: Path, body: str) -> Path:
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

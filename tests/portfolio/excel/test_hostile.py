@@ -112,3 +112,13 @@ def test_hostile_files_write_nothing(tmp_path, admin_user, project_a, counts, bu
     preview = import_preview(data=path.read_bytes(), filename=path.name, actor=admin_user)
     assert not preview.ok and not preview.rows
     assert counts() == before
+
+
+def test_ods_row_repeated_a_million_times(tmp_path, admin_user):
+    assert refused(corpus.hostile_ods_repeated_rows(tmp_path), admin_user) == [
+        str(reading.Msg.TOO_MANY_ROWS % {"sheet": "调度", "max": 20000})]
+
+
+def test_ods_cell_repeated_across_the_grid(tmp_path, admin_user):
+    assert refused(corpus.hostile_ods_wide_cell(tmp_path), admin_user) == [
+        str(reading.Msg.TOO_MANY_COLUMNS % {"sheet": "调度", "max": reading.MAX_COLUMNS})]
