@@ -11,6 +11,7 @@ not changed by an import; a row that would change one is an error (return it or 
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +45,18 @@ class Msg:
     )
 
 
+@dataclass
+class ProjectRef:
+    """What the report rules need of a project, loaded as plain values: building ten thousand
+    model instances would cost more than the checks themselves."""
+
+    pk: int
+    code: str
+    name: str
+    responsible_unit_id: int
+    plan_year: SimpleNamespace
+
+
 class ImportRejected(Exception):
     """Raised inside the transaction when any row has an error, so nothing is written."""
 
@@ -72,7 +85,7 @@ class ReportOutcome:
     changes: list = field(default_factory=list)  # (field, old, new)
     errors: dict = field(default_factory=dict)  # field ("" for the row) → [messages]
     report: ProgressReport | None = None
-    project: Project | None = None
+    project: ProjectRef | None = None
     values: dict = field(default_factory=dict)
     report_id: int | None = None
 
@@ -98,11 +111,14 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
     if not _may_import(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
     codes = sorted({row.code for row in rows})
-    projects: dict[str, Project] = {}
+    projects: dict[str, ProjectRef] = {}
+    plan_years: dict[int, SimpleNamespace] = {}
     for chunk in _chunks(codes):
-        for project in Project.objects.filter(code__in=chunk).select_related("plan_year").only(
-                "code", "name", "responsible_unit_id", "plan_year__year"):
-            projects[project.code] = project
+        for pk, code, name, unit_id, year in Project.objects.filter(code__in=chunk).values_list(
+                "pk", "code", "name", "responsible_unit_id", "plan_year__year"):
+            plan_year = plan_years.setdefault(year, SimpleNamespace(year=year))
+            projects[code] = ProjectRef(pk=pk, code=code, name=name, responsible_unit_id=unit_id,
+                                        plan_year=plan_year)
     for row in rows:
         if row.year is None and row.code in projects:
             row.year = projects[row.code].plan_year.year
