@@ -46,6 +46,7 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
 _LOOKUP = {text: name for name, texts in VOCABULARY.items() for text in texts}
 _YTD = re.compile(r"^(\d{4}年)?\d{1,2}[-~—–至到]\d{1,2}月(份)?(累计)?完成(投资)?$")
 _UNIT = re.compile(r"[(（\[【]\s*(万元|亿元|%|％)\s*[)）\]】]")
+_UNIT_LINE = re.compile(r"单位\s*[:：]?\s*(?:[^\s,，;；]*?[,，;；]\s*)?(亿元|万元)")
 _PREFIXES = re.compile(r"^(其中[:：]?|\d{4}年(度)?)")
 _SPACE = re.compile(r"\s+")
 
@@ -162,7 +163,8 @@ def detect_header(rows: list[list], merges=(), row_offset: int = 0) -> Header | 
         return None
     columns, data_row = best[2], best[3]
     above = " ".join(" ".join(c for c in row if c) for row in grid[:data_row])
-    scale = TEN_THOUSAND if "亿元" in above and "万元" not in above else Decimal(1)
+    unit_line = _UNIT_LINE.search(above)  # 单位：亿元; a column's own (万元) overrides it
+    scale = TEN_THOUSAND if unit_line and unit_line.group(1) == "亿元" else Decimal(1)
     title = next((c for row in grid[:data_row] for c in row if c), "")
     return Header(columns=columns, first_data_row=data_row, scale=scale, title=title)
 

@@ -390,6 +390,10 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
                 for message in messages:
                     problems.append(_plan_problem(row, name if name != "__all__" else "", message))
             continue
+        if project is None and "category" not in values:
+            preview.status = "error"
+            problems.append(_plan_problem(row, "category", Msg.CATEGORY_MISSING))
+            continue
         if project is None:
             preview.status = "new"
             preview.changes = [(str(Project._meta.get_field(n).verbose_name), "", _display(values[n]))
@@ -444,13 +448,17 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
             if period not in (None, ERROR):
                 year, month = period
         if month is None:
-            month, year = default_month or title_month, default_year or title_year
+            month = default_month or title_month
+        if year is None:
+            year = default_year or title_year
         if month is None and len(problems) == before:
             problems.append(cell.problem("month", Msg.MONTH_MISSING))
         values = {}
         if reader.has("investment_month"):
             values["investment_completed"] = reader.read(r, row, "investment_month", parse_money)
-        ytd = reader.read(r, row, "completed_ytd", parse_money) if reader.has("completed_ytd") else None
+        # 1-N月 is read only when the month's own amount is not given (it is often a formula then).
+        ytd = reader.read(r, row, "completed_ytd", parse_money) if reader.has("completed_ytd") and not reader.has(
+            "investment_month") else None
         if reader.has("physical_percent"):
             values["physical_percent"] = reader.read(r, row, "physical_percent", parse_percent)
         for name in ("physical_narrative", "problems", "next_month_plan", "percent_drop_reason"):

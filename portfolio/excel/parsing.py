@@ -165,10 +165,17 @@ _MONTH_PATTERNS = [
 ]
 
 
-def parse_month(value) -> tuple[int, int] | None:
-    """A month as (year, month): Excel serials, dates, 2022-03, 2022.03, 2022/3, 2022年3月, 202203."""
+_MONTH_ONLY = re.compile(r"^(\d{1,2})\s*(?:月(?:份)?)?$")
+
+
+def parse_month(value) -> tuple[int | None, int] | None:
+    """A month as (year, month): Excel serials, dates, 2022-03, 2022.03, 2022/3, 2022年3月, 202203;
+    a bare month (3, "3月") gives (None, 3), the year coming from the title or the plan."""
     if is_blank(value):
         return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
+            and 1 <= value <= 12:
+        return None, int(value)
     if isinstance(value, datetime.datetime):
         return value.year, value.month
     if isinstance(value, datetime.date):
@@ -188,6 +195,9 @@ def parse_month(value) -> tuple[int, int] | None:
             return day.year, day.month
         raise CellError(Msg.NOT_A_MONTH)
     text = normalize_text(value)
+    match = _MONTH_ONLY.match(text)
+    if match and 1 <= int(match.group(1)) <= 12:
+        return None, int(match.group(1))
     for pattern in _MONTH_PATTERNS:
         match = pattern.match(text)
         if match:
