@@ -11,6 +11,7 @@ not changed by an import; a row that would change one is an error (return it or 
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from types import SimpleNamespace
 from decimal import Decimal
 from typing import Any
@@ -145,6 +146,7 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
         entries.sort(reverse=True)
 
     office = is_office(actor)
+    today = timezone.localdate()
     seen: dict[tuple, Any] = {}
     outcomes = []
     for row in rows:
@@ -194,7 +196,8 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
                 break
         try:
             services._check_report_values(project=project, year=row.year, month=row.month, values=merged,
-                                          exclude_pk=report.pk if report else None, last_approved=last)
+                                          exclude_pk=report.pk if report else None, last_approved=last,
+                                          today=today)
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
                 for message in messages:
@@ -243,12 +246,14 @@ def _insert(model, rows: list[dict]) -> None:
     columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
     sql = f"INSERT INTO {conn.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     defaults = {f.attname: f.get_default() for f in fields}
+    take = itemgetter(*(f.attname for f in fields))
+    converted = [(i, convert) for i, convert in enumerate(converters) if convert]
     params = []
     for row in rows:
-        values = []
-        for f, convert in zip(fields, converters):
-            value = row.get(f.attname, defaults[f.attname])
-            values.append(convert(value) if convert and value is not None else value)
+        values = list(take({**defaults, **row}))
+        for i, convert in converted:
+            if values[i] is not None:
+                values[i] = convert(values[i])
         params.append(values)
     with conn.cursor() as cursor:
         for i in range(0, len(params), BATCH):

@@ -97,11 +97,12 @@ _UNSET = object()
 
 
 def _check_report_values(*, project: Project, year: int, month: int, values: dict, exclude_pk=None,
-                         last_approved=_UNSET) -> None:
+                         last_approved=_UNSET, today: datetime.date | None = None) -> None:
     """The checks every report write shares; all problems at once, by field. A bulk caller (the
-    spreadsheet import) passes `last_approved`, the percent it preloaded, instead of a query per row."""
+    spreadsheet import) passes `last_approved`, the percent it preloaded, instead of a query per row,
+    and `today` once for all its rows."""
     errors: dict[str, list] = {}
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if not 1 <= month <= 12:
         errors.setdefault("month", []).append(_("A month is 1 to 12."))
     elif (year, month) > (today.year, today.month):
