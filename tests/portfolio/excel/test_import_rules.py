@@ -209,3 +209,27 @@ def test_export_commands(tmp_path, project_a, plan_year):
     validations = wb["项目计划表"].data_validations.dataValidation
     assert len(validations) == 3
     assert Project.objects.count() == 1
+
+
+def test_filled_template_creates_the_project(tmp_path, plan_year, categories, unit_a, office_a):
+    from openpyxl import load_workbook
+
+    from portfolio.excel.writing import write_template
+
+    path = tmp_path / "template.xlsx"
+    write_template(path, plan_year=plan_year)
+    wb = load_workbook(path)
+    ws = wb["项目计划表"]
+    headers = [c.value for c in ws[3]]
+    row = {"项目代码": "YY2022-NEW-001", "项目名称": "新建污水厂", "项目类别": categories[3].name, "建设性质": "新开工",
+           "建设起止年限": "2022-2023", "总投资": "1,000", "政府性投资": 600, "社会性投资": 400, "2022年计划投资": 300,
+           "业主单位": "云阳县水务公司", "责任单位": unit_a.name}
+    for column, header in enumerate(headers, start=1):
+        ws.cell(row=4, column=column, value=row.get(header))
+    wb.save(path)
+    result = apply(path, office_a)
+    assert result.applied, [str(p) for p in result.problems]
+    project = Project.objects.get(code="YY2022-NEW-001")
+    assert (project.category, project.stage, project.total_investment, project.annual_plan) == (
+        categories[3], "new", Decimal("1000.00"), Decimal("300.00"))
+    assert project.history.first().history_user == office_a
