@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -94,14 +94,26 @@ def schedule_columns(year: int, month: int) -> list[Col]:
     ]
 
 
+class _ColumnCell(Cell):
+    """A cell whose style never changes: its style id is looked up once, not once per row
+    (openpyxl hashes the style on every write)."""
+
+    __slots__ = ("_style_id",)
+
+    @property
+    def style_id(self):
+        return self._style_id
+
+
 class _Row:
     """One reusable styled cell per column: set the value, append, repeat."""
 
     def __init__(self, ws, styles: list[str]):
         self.cells = []
         for style in styles:
-            cell = WriteOnlyCell(ws)
+            cell = _ColumnCell(ws)
             cell.style = STYLES[style].name
+            cell._style_id = Cell.style_id.fget(cell)
             self.cells.append(cell)
 
     def values(self, values) -> list:
