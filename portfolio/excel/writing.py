@@ -16,6 +16,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -118,16 +119,23 @@ class _Row:
 
     def values(self, values) -> list:
         out = []
+        append = out.append
         for cell, value in zip(self.cells, values):
-            if value is None or value == "":
-                out.append(None)
-                continue
-            if isinstance(value, str):
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if value is None:
+                append(None)
+            elif value.__class__ is str:
+                if not value:
+                    append(None)
+                    continue
+                try:
+                    cell.value = value
+                except IllegalCharacterError:  # control characters pasted from elsewhere
+                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
                 cell.data_type = "s"  # never a formula, whatever the user typed
+                append(cell)
             else:
                 cell.value = value
-            out.append(cell)
+                append(cell)
         return out
 
 

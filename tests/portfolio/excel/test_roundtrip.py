@@ -71,3 +71,12 @@ def test_user_formula_text_stays_text(portfolio, plan_year):
     ws = wb["项目计划表"]
     texts = [c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("http://x","y")']
     assert texts and all(c.data_type == "s" for c in texts)
+
+
+def test_control_characters_are_dropped_not_fatal(plan_year, categories, unit_a):
+    from openpyxl import load_workbook
+
+    factories.ProjectFactory(plan_year=plan_year, category=categories[0], responsible_unit=unit_a,
+                             code="YY2022-CTL-001", name="响铃\x07项目")
+    ws = load_workbook(io.BytesIO(export(plan_year)))["项目计划表"]
+    assert "响铃项目" in {c.value for row in ws.iter_rows() for c in row}
