@@ -95,10 +95,16 @@ def _event(report: ProgressReport, *, actor, action: str, from_status: str, comm
     )
 
 
-def _check_report_values(*, project: Project, year: int, month: int, values: dict, exclude_pk=None) -> None:
-    """The checks every report write shares; all problems at once, by field."""
+_UNSET = object()
+
+
+def _check_report_values(*, project: Project, year: int, month: int, values: dict, exclude_pk=None,
+                         last_approved=_UNSET, today: datetime.date | None = None) -> None:
+    """The checks every report write shares; all problems at once, by field. A bulk caller (the
+    spreadsheet import) passes `last_approved`, the percent it preloaded, instead of a query per row,
+    and `today` once for all its rows."""
     errors: dict[str, list] = {}
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if not 1 <= month <= 12:
         errors.setdefault("month", []).append(_("A month is 1 to 12."))
     elif (year, month) > (today.year, today.month):
@@ -114,7 +120,11 @@ def _check_report_values(*, project: Project, year: int, month: int, values: dic
         if not Decimal(0) <= percent <= Decimal(100):
             errors.setdefault("physical_percent", []).append(Msg.PERCENT_RANGE)
         elif not (values.get("percent_drop_reason") or "").strip():
-            last = last_approved_percent(project=project, year=year, month=month, exclude_pk=exclude_pk)
+            last = (
+                last_approved_percent(project=project, year=year, month=month, exclude_pk=exclude_pk)
+                if last_approved is _UNSET
+                else last_approved
+            )
             if last is not None and percent < last:
                 errors.setdefault("physical_percent", []).append(Msg.PERCENT_DROP % {"new": percent, "old": last})
     if errors:

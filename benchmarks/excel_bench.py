@@ -1,0 +1,292 @@
+"""Spreadsheet benchmark: run with the project's virtualenv python from the repository root,
+
+    .venv/bin/python benchmarks/excel_bench.py [--rows 10000] [--export-rows 100000]
+
+on a temporary SQLite database. It prints:
+- importing a 10,000-row monthly dispatch file: our importer vs django-import-export (a plain
+  Resource for ProgressReport) on the same file and model, in rows/s;
+- reading that file: openpyxl (read-only, with defusedxml) vs python-calamine, in rows/s;
+- exporting the schedule of 100,000 projects vs bare openpyxl write-only writing the same cells,
+  and the peak Python memory of the export at two sizes (it should not grow with the rows); ours
+  includes the database query, the bare run gets the same values handed to it;
+- how long each hostile file of the test corpus takes to be refused, and the peak memory."""
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORK = Path(tempfile.mkdtemp(prefix="excel-bench-"))
+os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from openpyxl import Workbook, load_workbook  # noqa: E402
+
+from projects.models import (  # noqa: E402
+    OwnerUnit,
+    PlanYear,
+    ProgressReport,
+    Project,
+    ReportEvent,
+    ResponsibleUnit,
+    Stage,
+    User,
+)
+
+
+def code(i: int) -> str:
+    return f"2022-500235-48-01-{i:06d}"
+
+
+def setup_db(n_projects: int):
+    call_command("migrate", verbosity=0)
+    from tests.factories import categories
+
+    cats = categories()
+    plan_year, _ = PlanYear.objects.get_or_create(year=2022, defaults=dict(
+        title="云阳县2022年县级重大项目计划", declared_projects=0, declared_total_investment=0,
+        declared_annual_plan=0, declared_government_investment=0, declared_social_investment=0, reporting_month=9))
+    unit, _ = ResponsibleUnit.objects.get_or_create(code="jtj", defaults={"name": "县交通局"})
+    owner, _ = OwnerUnit.objects.get_or_create(name="云阳县城投公司")
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True, "is_staff": True})
+    existing = Project.objects.count()
+    batch = []
+    for i in range(existing, n_projects):
+        batch.append(Project(
+            plan_year=plan_year, code=code(i), name=f"基准项目{i}", category=cats[i % 6], stage=Stage.CONTINUING,
+            scope="道路及配套工程", location="双江街道", start_year=2021, end_year=2024, owner_unit=owner,
+            responsible_unit=unit, leader="张三", total_investment=Decimal("10000.50"),
+            government_investment=Decimal("6000.25"), social_investment=Decimal("4000.25"),
+            completed_before_year=Decimal("1000.00"), annual_plan=Decimal("2400.00"), annual_target="完成主体工程",
+        ))
+        if len(batch) == 5000:
+            Project.objects.bulk_create(batch)
+            batch = []
+    Project.objects.bulk_create(batch)
+    return plan_year, admin
+
+
+def dispatch_file(path: Path, n: int) -> Path:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("9月调度")
+    ws.append(["云阳县2022年9月县级重大项目调度表"])
+    ws.append(["单位：万元"])
+    ws.append(["项目代码", "项目名称", "填报月份", "本月完成投资", "累计形象进度（%）", "形象进度"])
+    for i in range(n):
+        ws.append([code(i), f"基准项目{i}", "2022-09", float(Decimal("123.45") + i % 100), float(30 + i % 50),
+                   "主体施工中"])
+    wb.save(path)
+    return path
+
+
+def clear_reports():
+    ReportEvent.objects.all().delete()
+    ProgressReport.history.all().delete()
+    ProgressReport.objects.all().delete()
+
+
+def bench_ours(path: Path, admin, n: int) -> float:
+    from portfolio.excel.importing import import_apply
+
+    data = path.read_bytes()
+    start = time.perf_counter()
+    result = import_apply(data=data, filename=path.name, actor=admin)
+    elapsed = time.perf_counter() - start
+    assert result.applied, [str(p) for p in result.problems[:5]]
+    assert ProgressReport.objects.count() == n
+    return elapsed
+
+
+def bench_import_export(path: Path, admin, n: int) -> float:
+    import tablib
+    from import_export import fields, resources
+    from import_export.widgets import ForeignKeyWidget
+
+    class ReportResource(resources.ModelResource):
+        project = fields.Field(attribute="project", column_name="项目代码", widget=ForeignKeyWidget(Project, "code"))
+        investment_completed = fields.Field(attribute="investment_completed", column_name="本月完成投资")
+        physical_percent = fields.Field(attribute="physical_percent", column_name="累计形象进度（%）")
+        physical_narrative = fields.Field(attribute="physical_narrative", column_name="形象进度")
+        year = fields.Field(attribute="year", column_name="year")
+        month = fields.Field(attribute="month", column_name="month")
+
+        class Meta:
+            model = ProgressReport
+            fields = ("project", "year", "month", "investment_completed", "physical_percent", "physical_narrative")
+            import_id_fields = ("project", "year", "month")
+
+    start = time.perf_counter()
+    wb = load_workbook(path, read_only=True)
+    rows = list(wb.active.iter_rows(min_row=3, values_only=True))  # tablib wants the header first
+    dataset = tablib.Dataset(*rows[1:], headers=list(rows[0]))
+    months = dataset["填报月份"]
+    dataset.append_col([int(m.split("-")[0]) for m in months], header="year")
+    dataset.append_col([int(m.split("-")[1]) for m in months], header="month")
+    result = ReportResource().import_data(dataset, dry_run=False, use_transactions=True, raise_errors=True)
+    elapsed = time.perf_counter() - start
+    assert not result.has_errors() and ProgressReport.objects.count() == n
+    return elapsed
+
+
+def bench_read(path: Path) -> tuple[float, float, int]:
+    import python_calamine
+
+    start = time.perf_counter()
+    wb = load_workbook(path, read_only=True)
+    n1 = sum(1 for _ in wb.active.iter_rows(values_only=True))
+    openpyxl_s = time.perf_counter() - start
+    start = time.perf_counter()
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    n2 = len(book.get_sheet_by_index(0).to_python(skip_empty_area=False))
+    calamine_s = time.perf_counter() - start
+    assert n1 == n2
+    return openpyxl_s, calamine_s, n1
+
+
+def bench_export(plan_year, n: int) -> dict:
+    from portfolio.excel.writing import schedule_columns, write_schedule
+    from projects.selectors import current_period, project_list
+
+    out = WORK / "export.xlsx"
+    start = time.perf_counter()
+    write_schedule(str(out), plan_year=plan_year, month=9)
+    ours = time.perf_counter() - start
+    # Bare openpyxl, write-only, the same cells (values fetched beforehand, not timed).
+    period = current_period(plan_year, 9)
+    rows = []
+    for p in project_list(plan_year=plan_year, period=period).select_related(None).select_related(
+            "owner_unit", "responsible_unit").iterator(chunk_size=2000):
+        rate = (p.completed_ytd * 100 / p.annual_plan).quantize(Decimal("0.01")) if p.annual_plan else None
+        rows.append((1, p.code, p.name, "续建", p.scope, p.location, f"{p.start_year}-{p.end_year}",
+                     p.total_investment, p.government_investment, p.social_investment, p.completed_before_year,
+                     p.annual_plan, p.completed_ytd, rate, p.latest_percent, p.annual_target, p.owner_unit.name,
+                     p.responsible_unit.name, p.leader, p.remarks))
+    assert len(rows) == n and len(rows[0]) == len(schedule_columns(2022, 9))
+    start = time.perf_counter()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("bare")
+    for row in rows:
+        ws.append(row)
+    wb.save(str(WORK / "bare.xlsx"))
+    bare = time.perf_counter() - start
+    return {"ours": ours, "bare": bare}
+
+
+def export_peak(plan_year, limit: int) -> float:
+    from portfolio.excel.writing import write_schedule
+
+    projects = Project.objects.filter(pk__in=Project.objects.order_by("pk").values("pk")[:limit])
+    tracemalloc.start()
+    write_schedule(str(WORK / f"peak-{limit}.xlsx"), plan_year=plan_year, month=9, projects=projects)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 1024 / 1024
+
+
+def _sub(d: Path, name: str) -> Path:
+    (d / name).mkdir()
+    return d / name
+
+
+def bench_hostile(admin) -> list[tuple[str, float, float, str]]:
+    from django.conf import settings
+
+    from portfolio.excel.importing import import_preview
+    from tests.portfolio.excel import corpus
+
+    d = WORK / "hostile"
+    d.mkdir()
+    buffer = io.BytesIO()
+    wb = Workbook()
+    wb.active.append(["项目代码"])
+    wb.save(buffer)
+    cases = [
+        ("0-byte file", corpus.hostile_empty(d)),
+        ("CSV renamed .xlsx", corpus.hostile_csv_renamed(d)),
+        (".xls renamed .xlsx", corpus.hostile_xls_renamed(d)),
+        ("truncated zip", corpus.hostile_truncated(d, buffer.getvalue())),
+        ("password-protected", corpus.hostile_encrypted(d)),
+        ("XML bomb (billion laughs)", corpus.hostile_xml_bomb(d)),
+        ("zip bomb, 120 MB sheet (over the cap)", corpus.hostile_zip_bomb(_sub(d, "a"), megabytes=120)),
+        ("zip bomb, 60 MB sheet (ratio)", corpus.hostile_zip_bomb(_sub(d, "b"), megabytes=60)),
+        ("lying dimension, 25,000 rows", corpus.hostile_lying_dimension(d, rows=25000)),
+        ("dimension A1:XFD1048576 + far cell", corpus.hostile_far_cell(d)),
+        (f"rows over the cap ({settings.IMPORT_MAX_ROWS:,})", corpus.too_many_rows(d, rows=settings.IMPORT_MAX_ROWS + 100)),
+        ("formula in a data cell", corpus.formula_in_cell(d, code(0))),
+    ]
+    out = []
+    for label, path in cases:
+        data = path.read_bytes()
+        start = time.perf_counter()
+        result = import_preview(data=data, filename=path.name, actor=admin)
+        elapsed = time.perf_counter() - start
+        tracemalloc.start()  # a second run for the memory: tracing slows Python down several times
+        import_preview(data=data, filename=path.name, actor=admin)
+        _c, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert not result.ok, label
+        out.append((f"{label} ({len(data) / 1024:,.0f} KB)", elapsed, peak / 1024 / 1024, str(result.problems[0])))
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--export-rows", type=int, default=100_000)
+    parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--only-export", action="store_true")
+    args = parser.parse_args()
+    n = args.rows
+    print(f"SQLite at {WORK}; {connection.vendor}")
+    plan_year, admin = setup_db(n)
+    if args.only_export:
+        return export(args, plan_year)
+    path = dispatch_file(WORK / "dispatch.xlsx", n)
+    print(f"\n== Importing a {n:,}-row monthly dispatch file ({path.stat().st_size / 1024:,.0f} KB) ==")
+    ours = bench_ours(path, admin, n)
+    clear_reports()
+    theirs = bench_import_export(path, admin, n)
+    clear_reports()
+    print(f"ours (calamine + bulk service):   {ours:7.2f} s  {n / ours:9,.0f} rows/s")
+    print(f"django-import-export 4.4.3:       {theirs:7.2f} s  {n / theirs:9,.0f} rows/s")
+    print(f"speed-up: {theirs / ours:.1f}x")
+
+    print("\n== Reading the same file ==")
+    o, c, rows = bench_read(path)
+    print(f"openpyxl read-only (defusedxml):  {o:7.2f} s  {rows / o:9,.0f} rows/s")
+    print(f"python-calamine:                  {c:7.2f} s  {rows / c:9,.0f} rows/s   ({o / c:.1f}x)")
+
+    print("\n== Hostile files (import preview, the whole path) ==")
+    for label, elapsed, peak, message in bench_hostile(admin):
+        print(f"{label:48s} {elapsed * 1000:8.1f} ms  peak {peak:6.1f} MB  {message[:70]}")
+
+    if not args.skip_export:
+        export(args, plan_year)
+
+
+def export(args, plan_year):
+    m = args.export_rows
+    setup_db(m)
+    print(f"\n== Exporting the schedule of {m:,} projects ==")
+    result = bench_export(plan_year, m)
+    print(f"ours (query + write_schedule):    {result['ours']:7.2f} s")
+    print(f"bare openpyxl write-only:         {result['bare']:7.2f} s   ratio {result['ours'] / result['bare']:.2f}")
+    small, large = export_peak(plan_year, m // 10), export_peak(plan_year, m)
+    print(f"peak Python memory of the export: {small:6.1f} MB at {m // 10:,} rows, {large:6.1f} MB at {m:,} rows")
+
+
+if __name__ == "__main__":
+    main()

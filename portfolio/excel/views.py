@@ -1,0 +1,152 @@
+"""The admin's schedule pages: download the schedule or the blank template, and upload a
+workbook with a preview step. The uploaded bytes are kept server-side under a random token
+recorded in the session, so "apply" re-reads and re-checks exactly the file that was previewed."""
+
+import datetime
+import os
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from projects.models import PlanYear
+from projects.permissions import visible_projects
+from projects.roles import can_import, is_office
+
+from .importing import import_apply, import_preview
+from .reporting import status_label
+from .writing import write_schedule, write_template
+
+SESSION_KEY = "schedule_imports"
+KEEP_SECONDS = 24 * 3600
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Workbook (.xlsx, .xls, .ods)"))
+    month = forms.IntegerField(label=_("Reporting month, if the file does not say"), min_value=1, max_value=12,
+                               required=False)
+    reason = forms.CharField(label=_("Reason (kept in the history)"), max_length=200, required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                gettext("The file is larger than %(mb)s MB; split it or remove what is not needed.")
+                % {"mb": f"{settings.IMPORT_MAX_UPLOAD_BYTES / 1024 / 1024:g}"})
+        return upload
+
+
+def _store_dir() -> Path:
+    path = Path(tempfile.gettempdir()) / "portfolio-imports"
+    path.mkdir(mode=0o700, exist_ok=True)
+    now = time.time()
+    for old in path.iterdir():  # forget previews nobody applied
+        try:
+            if now - old.stat().st_mtime > KEEP_SECONDS:
+                old.unlink()
+        except OSError:
+            pass
+    return path
+
+
+def _plan_year(request) -> PlanYear:
+    year = request.GET.get("year")
+    qs = PlanYear.objects.all()
+    plan_year = qs.filter(year=int(year)).first() if year and year.isdigit() else qs.order_by("-year").first()
+    if plan_year is None:
+        raise Http404("No such plan year.")
+    return plan_year
+
+
+def _month(request) -> int | None:
+    month = request.GET.get("month", "")
+    return int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
+
+
+def _download(write, filename: str) -> FileResponse:
+    handle = tempfile.TemporaryFile()
+    write(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@require_http_methods(["GET"])
+def export_view(request):
+    """The county's schedule (the user's own projects for an office) for ?year=&month=."""
+    plan_year, month = _plan_year(request), _month(request)
+    projects = visible_projects(request.user)
+    stamp = datetime.date.today().strftime("%Y%m%d")
+    name = f"{plan_year.year}年{'1-' + str(month) + '月' if month else ''}重大项目计划表-{stamp}.xlsx"
+    return _download(lambda out: write_schedule(out, plan_year=plan_year, month=month, projects=projects,
+                                                dispatch_month=month), name)
+
+
+@require_http_methods(["GET"])
+def template_view(request):
+    plan_year = _plan_year(request)
+    return _download(lambda out: write_template(out, plan_year=plan_year), f"{plan_year.year}年重大项目计划表-填报模板.xlsx")
+
+
+def _context(request, **extra):
+    from django.contrib import admin
+
+    return {**admin.site.each_context(request), "title": gettext("Import a schedule"), **extra}
+
+
+@require_http_methods(["GET", "POST"])
+def import_view(request):
+    if not can_import(request.user):
+        raise PermissionDenied
+    if request.method == "POST" and "token" in request.POST:
+        return _apply(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(settings.IMPORT_MAX_UPLOAD_BYTES + 1)
+        token = secrets.token_urlsafe(24)
+        (_store_dir() / token).write_bytes(data)
+        pending = request.session.get(SESSION_KEY, {})
+        pending[token] = {"name": os.path.basename(upload.name), "month": form.cleaned_data["month"],
+                          "reason": form.cleaned_data["reason"]}
+        request.session[SESSION_KEY] = pending
+        result = import_preview(data=data, filename=upload.name, actor=request.user,
+                                month=form.cleaned_data["month"])
+        return render(request, "admin/schedules/preview.html", _context(
+            request, result=result, token=token, rows=_rows(result), office=is_office(request.user)))
+    return render(request, "admin/schedules/import.html", _context(request, form=form))
+
+
+def _rows(result):
+    return [{"row": row, "status_label": status_label(row.status)} for row in result.rows]
+
+
+def _apply(request):
+    token = request.POST["token"]
+    pending = request.session.get(SESSION_KEY, {})
+    entry = pending.pop(token, None)
+    path = _store_dir() / token
+    if entry is None or not token.replace("-", "").replace("_", "").isalnum() or not path.exists():
+        messages.error(request, gettext("This preview has expired; upload the file again."))
+        return redirect("schedules:import")
+    request.session[SESSION_KEY] = pending
+    data = path.read_bytes()
+    result = import_apply(data=data, filename=entry["name"], actor=request.user, month=entry["month"],
+                          reason=entry["reason"])
+    path.unlink(missing_ok=True)
+    if result.applied:
+        counts = result.counts
+        messages.success(request, gettext("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
+                         % counts)
+        return redirect("schedules:import")
+    return render(request, "admin/schedules/preview.html", _context(
+        request, result=result, token=None, rows=_rows(result), refused=True))

@@ -1,0 +1,45 @@
+"""python manage.py import_schedule PATH --user NAME [--dry-run] [--month N] [--year Y]
+
+Exits 0 when the file was applied (or, with --dry-run, would apply cleanly), 1 when it was refused;
+the problems are listed on stderr, every one, with sheet, row and column."""
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portfolio.excel.importing import import_apply, import_preview
+from portfolio.excel.reporting import format_result
+from projects.models import User
+
+
+class Command(BaseCommand):
+    help = "Import a project plan or a monthly dispatch workbook (.xlsx, .xls, .ods)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--user", required=True, help="The account the import is made as (its rights apply).")
+        parser.add_argument("--dry-run", action="store_true", help="Check and list the changes; write nothing.")
+        parser.add_argument("--month", type=int, help="The reporting month, when the file does not say it.")
+        parser.add_argument("--year", type=int, help="The plan year, when the file does not say it.")
+        parser.add_argument("--reason", default="", help="Recorded in the history of every row changed.")
+
+    def handle(self, *args, path, user, dry_run, month, year, reason, **options):
+        try:
+            actor = User.objects.get(username=user)
+        except User.DoesNotExist as exc:
+            raise CommandError(f"No user {user}.") from exc
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(settings.IMPORT_MAX_UPLOAD_BYTES + 1)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        name = os.path.basename(path)
+        run = import_preview if dry_run else import_apply
+        kwargs = {"reason": reason} if not dry_run else {}
+        result = run(data=data, filename=name, actor=actor, month=month, year=year, **kwargs)
+        self.stdout.write(format_result(result, dry_run=dry_run))
+        if not result.ok:
+            for problem in result.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{len(result.problems)} problem(s); nothing was changed.", returncode=1)

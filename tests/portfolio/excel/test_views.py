@@ -1,0 +1,67 @@
+"""The admin's schedule pages: upload → preview → apply, downloads, permissions."""
+
+import io
+
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from projects.models import ProgressReport
+
+
+def workbook_bytes(rows):
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    buffer.name = "dispatch.xlsx"
+    return buffer
+
+
+def test_upload_preview_then_apply(client, office_a, project_a):
+    client.force_login(office_a)
+    upload = workbook_bytes([["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"], [project_a.code, "2022-03", 10, 20]])
+    page = client.post(reverse("schedules:import"), {"file": upload})
+    assert page.status_code == 200
+    assert project_a.code in page.content.decode()
+    assert ProgressReport.objects.count() == 0  # the preview writes nothing
+    token = page.context["token"]
+    done = client.post(reverse("schedules:import"), {"token": token})
+    assert done.status_code == 302
+    assert ProgressReport.objects.count() == 1
+    again = client.post(reverse("schedules:import"), {"token": token})  # a token is used once
+    assert again.status_code == 302 and ProgressReport.objects.count() == 1
+
+
+def test_preview_lists_problems_and_offers_no_apply(client, office_a, project_b):
+    client.force_login(office_a)
+    upload = workbook_bytes([["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"], [project_b.code, "2022-03", 10, 20]])
+    page = client.post(reverse("schedules:import"), {"file": upload})
+    body = page.content.decode()
+    assert page.status_code == 200 and 'id="problems"' in body and 'name="token"' not in body
+
+
+def test_hostile_upload_is_a_page_not_a_500(client, admin_user):
+    client.force_login(admin_user)
+    upload = io.BytesIO(b"PK\x03\x04 truncated")
+    upload.name = "x.xlsx"
+    page = client.post(reverse("schedules:import"), {"file": upload})
+    assert page.status_code == 200 and 'id="problems"' in page.content.decode()
+
+
+def test_leader_may_not_import(client, leader):
+    client.force_login(leader)
+    assert client.get(reverse("schedules:import")).status_code == 403
+
+
+def test_export_and_template_download(client, office_a, project_a, project_b):
+    client.force_login(office_a)
+    response = client.get(reverse("schedules:export"), {"year": 2022, "month": 3})
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    codes = {c.value for row in wb["项目计划表"].iter_rows() for c in row}
+    assert project_a.code in codes and project_b.code not in codes  # an office sees its own projects
+    response = client.get(reverse("schedules:template"))
+    assert response.status_code == 200
