@@ -43,8 +43,9 @@ def can_review(user) -> bool:
 
 
 def can_edit_plan(user) -> bool:
-    """Change projects and milestones: administrators, reviewers, and an office for its own."""
-    return has_role(user, Role.ADMIN, Role.REVIEWER, Role.OFFICE)
+    """Change projects and milestones: administrators, reviewers, finance (who keep the plan
+    schedule and import it), and an office for its own unit's."""
+    return has_role(user, Role.ADMIN, Role.REVIEWER, Role.FINANCE, Role.OFFICE)
 
 
 def can_import(user) -> bool:

@@ -42,11 +42,16 @@ def login(request, role) -> tuple[Client, object]:
     return client, user
 
 
-def expect(role, side, *, allowed, office_own=None, view_only=None):
+# Leaders change nothing; finance keeps the plan (projects, milestones) but files no reports.
+PLAN_READ_ONLY = ("leader",)
+REPORT_READ_ONLY = ("leader", "finance")
+
+
+def expect(role, side, *, allowed, office_own=None, view_only=None, read_only=REPORT_READ_ONLY):
     """The status code for a role on a side: 404 for an office on another unit's row."""
     if role == "office_a":
         return (office_own if office_own is not None else allowed) if side == OWN else 404
-    return allowed if view_only is None or role not in ("leader", "finance") else view_only
+    return allowed if view_only is None or role not in read_only else view_only
 
 
 SIDES = [OWN, OTHER]
@@ -129,7 +134,7 @@ def test_post_project_change(request, role, side, world):
     client, user = login(request, role)
     before = snapshot()
     response = client.post(change_url(project), project_post(project, name="改名后的项目", change_reason="更正名称"))
-    expected = expect(role, side, allowed=302, view_only=403)
+    expected = expect(role, side, allowed=302, view_only=403, read_only=PLAN_READ_ONLY)
     assert response.status_code == expected
     project.refresh_from_db()
     if expected == 302:
@@ -146,7 +151,7 @@ def test_post_milestone_change(request, role, side, world):
     client, user = login(request, role)
     before = snapshot()
     response = client.post(change_url(milestone), milestone_post(milestone, met_on="2022-03-15"))
-    expected = expect(role, side, allowed=302, view_only=403)
+    expected = expect(role, side, allowed=302, view_only=403, read_only=PLAN_READ_ONLY)
     assert response.status_code == expected
     milestone.refresh_from_db()
     if expected == 302:
@@ -375,7 +380,7 @@ def test_post_project_add(request, role, side, world, plan_year):
     data["plan_year"] = plan_year.pk
     del data["version"]
     response = client.post("/admin/projects/project/add/", data)
-    expected = {"leader": 403, "finance": 403}.get(role, 200 if (role == "office_a" and side == OTHER) else 302)
+    expected = {"leader": 403}.get(role, 200 if (role == "office_a" and side == OTHER) else 302)
     assert response.status_code == expected
     if expected == 302:
         created = Project.objects.get(code="YY2022-NEW-001")
@@ -441,7 +446,7 @@ ADD_PAGE = {  # role: (project, milestone, report)
     "admin_user": (200, 200, 200),
     "reviewer": (200, 200, 403),
     "leader": (403, 403, 403),
-    "finance": (403, 403, 403),
+    "finance": (200, 200, 403),
     "office_a": (200, 200, 200),
 }
 
@@ -462,7 +467,7 @@ def test_post_milestone_add(request, role, side, world):
     before = snapshot()
     response = client.post("/admin/projects/milestone/add/", {
         "project": project.pk, "kind": "event", "event": "completed", "title": "完工", "due_date": "2022-12-31"})
-    expected = {"leader": 403, "finance": 403}.get(role, 200 if (role == "office_a" and side == OTHER) else 302)
+    expected = {"leader": 403}.get(role, 200 if (role == "office_a" and side == OTHER) else 302)
     assert response.status_code == expected
     if expected == 302:
         created = project.milestones.get(event="completed")

@@ -292,9 +292,8 @@ def test_event_milestone_marked_met_with_its_date(project_a, office_a, office_b)
             met_on=datetime.date(2022, 2, 1))
 
 
-@pytest.mark.parametrize("role", ["leader", "finance"])
-def test_read_only_roles_change_no_milestone(request, project_a, role):
-    actor = request.getfixturevalue(role)
+def test_leaders_change_no_milestone_and_no_project(leader, project_a):
+    actor = leader
     milestone = MilestoneFactory(project=project_a)
     refused(services.milestone_update, Msg.NOT_ALLOWED, actor=actor, milestone=milestone, expected_version=None,
             title="x")
@@ -302,6 +301,13 @@ def test_read_only_roles_change_no_milestone(request, project_a, role):
             title="x", due_date=datetime.date(2022, 6, 1))
     refused(services.project_update, Msg.NOT_ALLOWED, actor=actor, project=project_a, expected_version=None,
             name="x")
+
+
+def test_finance_keeps_the_plan_but_files_no_report(finance, project_a):
+    services.project_update(actor=finance, project=project_a, expected_version=project_a.version, name="更名")
+    assert project_a.history.first().history_user == finance
+    refused(services.report_create, Msg.NOT_ALLOWED, actor=finance, project=project_a, year=2022, month=3,
+            investment_completed=Decimal("1"), physical_percent=Decimal("1"))
 
 
 def test_overdue_milestones_raise_the_flag(plan_year, project_a):

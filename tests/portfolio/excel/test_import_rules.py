@@ -64,13 +64,15 @@ def test_finance_imports_any_unit_as_drafts_with_history_and_events(tmp_path, pr
         assert (event.action, event.actor, event.to_status) == (ReportAction.IMPORT, finance, ReportStatus.DRAFT)
 
 
-def test_finance_may_not_change_the_plan(tmp_path, project_a, finance, plan_year):
+def test_finance_imports_the_plan_and_leaders_may_not(tmp_path, project_a, finance, leader, plan_year):
     from portfolio.excel.writing import write_schedule
 
     buffer = io.BytesIO()
     write_schedule(buffer, plan_year=plan_year)
     result = import_preview(data=buffer.getvalue(), filename="s.xlsx", actor=finance)
-    assert [p.message for p in result.problems] == [str(Msg.NOT_ALLOWED_PLAN)]
+    assert result.problems == [] and result.counts["unchanged"] == 1
+    refused = import_preview(data=buffer.getvalue(), filename="s.xlsx", actor=leader)
+    assert [p.message for p in refused.problems] == [str(Msg.NOT_ALLOWED)]
 
 
 def test_submitted_report_is_locked_but_an_equal_row_is_unchanged(tmp_path, project_a, office_a):
