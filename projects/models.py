@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -242,8 +243,10 @@ class Project(models.Model):
                 & Q(annual_plan__gte=0),
                 name="project_amounts_non_negative",
             ),
+            # Rounded to the cent: SQLite keeps decimals as binary floats, where 3000.39 + 14.14
+            # is not 3014.53. On PostgreSQL (numeric) the rounding changes nothing.
             models.CheckConstraint(
-                condition=Q(total_investment=F("government_investment") + F("social_investment")),
+                condition=Q(total_investment=Round(F("government_investment") + F("social_investment"), 2)),
                 name="project_funding_split_adds_up",
             ),
             models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="project_end_not_before_start"),

@@ -39,6 +39,14 @@ def test_funding_split_must_add_up(db):
                                    total_investment=Decimal("10000.01")))
 
 
+@pytest.mark.parametrize("government, social", [("3000.39", "14.14"), ("0.10", "0.20"), ("1234567.89", "0.01")])
+def test_funding_split_that_adds_up_to_the_cent_is_accepted(db, government, social):
+    # Binary floating point (SQLite's REAL) gets these sums wrong in the last digit.
+    project = ProjectFactory(government_investment=Decimal(government), social_investment=Decimal(social))
+    project.refresh_from_db()
+    assert project.total_investment == Decimal(government) + Decimal(social)
+
+
 def test_two_current_reports_for_one_project_and_month_refused(project_a):
     def report(month=3, **extra):
         return ProgressReport.objects.create(project=project_a, year=2022, month=month,
