@@ -107,6 +107,26 @@ def test_overview_figures_equal_the_rollup_json(client, leader, plan_year, portf
         assert f'data-category="{row["code"]}"' in html
 
 
+def test_overview_figures_equal_the_rollup_command(client, leader, plan_year, portfolio):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("rollup", year=plan_year.year, format="json", stdout=out)
+    client.force_login(leader)
+    assert json_script(client.get(OVERVIEW), "overview-figures") == json.loads(out.getvalue())
+
+
+def test_overview_links_the_schedule_for_the_reporting_month(client, leader, plan_year, portfolio):
+    client.force_login(leader)
+    html = client.get(OVERVIEW).content.decode()
+    period = current_period(plan_year)
+    link = f'{reverse("schedules:export")}?year={plan_year.year}&amp;month={period.month}'
+    assert f'id="schedule-xlsx" href="{link}"' in html
+    response = client.get(link.replace("&amp;", "&"))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(workbook.sheetnames) == 4  # schedule, rollup, milestones, the month's dispatch sheet
+
+
 def test_overview_writes_the_progress_sentence_and_flag_counts(client, leader, plan_year, portfolio):
     client.force_login(leader)
     response = client.get(OVERVIEW)
