@@ -26,11 +26,11 @@ DOMAIN_MODELS = (
 # What each role may do beyond viewing. The screens check roles (projects.roles) and the services
 # check ownership; these model permissions are what the admin site and has_perm() see.
 ROLE_ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    Role.REVIEWER: {"project": ("change",), "milestone": ("change",), "progressreport": ("change",)},
+    Role.REVIEWER: {"project": ("add", "change"), "milestone": ("add", "change"), "progressreport": ("change",)},
     Role.LEADER: {},
-    # The spreadsheet import writes monthly reports.
-    Role.FINANCE: {"progressreport": ("add", "change")},
-    Role.OFFICE: {"progressreport": ("add", "change"), "milestone": ("change",), "project": ("change",)},
+    # Finance keeps the plan and imports the monthly dispatch schedule (reports arrive as drafts).
+    Role.FINANCE: {"project": ("add", "change"), "milestone": ("add", "change"), "progressreport": ("add", "change")},
+    Role.OFFICE: {"project": ("add", "change"), "milestone": ("add", "change"), "progressreport": ("add", "change")},
 }
 
 

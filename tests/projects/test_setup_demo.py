@@ -88,18 +88,18 @@ def test_role_permissions(db):
     assert all(p.startswith("view_") for p in leader)
 
     reviewer = perms(User.objects.get(username="reviewer"))
-    assert {"view_project", "change_project", "change_milestone", "change_progressreport"} <= reviewer
-    assert not {"add_project", "delete_project", "delete_progressreport", "change_user"} & reviewer
+    assert {"view_project", "add_project", "change_project", "change_milestone", "change_progressreport"} <= reviewer
+    assert not {"add_progressreport", "delete_project", "delete_progressreport", "change_user"} & reviewer
 
     finance = perms(User.objects.get(username="finance"))
-    assert {"view_project", "add_progressreport", "change_progressreport"} <= finance
-    assert not {"change_project", "change_milestone", "delete_progressreport"} & finance
+    assert {"view_project", "change_project", "change_milestone", "add_progressreport"} <= finance
+    assert not {"delete_project", "delete_progressreport", "change_user"} & finance
 
     office = User.objects.get(username="office-jtj")
     office_perms = perms(office)
     assert {"view_progressreport", "add_progressreport", "change_progressreport", "change_milestone",
-            "change_project"} <= office_perms
-    assert not {"add_project", "delete_project", "delete_progressreport", "change_category"} & office_perms
+            "change_project", "add_project"} <= office_perms
+    assert not {"delete_project", "delete_progressreport", "change_category"} & office_perms
 
 
 def test_groups_are_reset_to_their_role(db):
