@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from projects.models import MONEY, Category, PlanYear, ProgressReport, Project, ReportStatus
+from projects.models import MONEY, Category, Milestone, PlanYear, ProgressReport, Project, ReportEvent, ReportStatus
 from projects.selectors import (
     ZERO_MONEY,
     Flag,
@@ -213,3 +213,68 @@ def monthly_completion(
             )
         )
     return points
+
+
+def project_months(reports: list[ProgressReport], period: Period) -> list[dict]:
+    """A project's months 1..N for its chart: the approved investment and percent of each month
+    (None where no report was approved, a gap rather than a zero) and the running total. Empty
+    when nothing is approved yet, so one report does not fill a chart alone."""
+    approved = {r.month: r for r in reports if r.status == ReportStatus.APPROVED and r.month <= period.month}
+    if not approved:
+        return []
+    cumulative, months = Decimal("0.00"), []
+    for month in range(1, period.month + 1):
+        report = approved.get(month)
+        if report is not None:
+            cumulative += report.investment_completed
+        months.append({
+            "month": month,
+            "investment": None if report is None else str(report.investment_completed),
+            "cumulative": str(cumulative),
+            "percent": None if report is None else str(report.physical_percent),
+        })
+    return months
+
+
+HISTORY_LIMIT = 60
+
+
+def _person(user) -> str:
+    if user is None:  # a change made by a script or the importer
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+def project_history(project: Project) -> list[dict]:
+    """The project's changes, its milestones' changes and its reports' workflow steps, newest
+    first: three queries, whatever their length (each capped)."""
+    entries = []
+    project_records = list(
+        project.history.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+    )
+    for newer, older in zip(project_records, project_records[1:] + [None]):
+        changed = []
+        if older is not None:
+            changed = [
+                str(Project._meta.get_field(c.field).verbose_name) for c in newer.diff_against(older).changes
+            ]
+        entries.append({"at": newer.history_date, "who": _person(newer.history_user), "kind": "project",
+                        "what": newer.get_history_type_display(), "subject": project.name,
+                        "detail": newer.history_change_reason or "", "fields": changed})
+    for record in (
+        Milestone.history.model.objects.filter(project_id=project.pk)
+        .select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT]
+    ):
+        entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "milestone",
+                        "what": record.get_history_type_display(), "subject": record.title,
+                        "detail": record.history_change_reason or "", "fields": []})
+    for event in (
+        ReportEvent.objects.filter(report__project=project)
+        .select_related("actor", "report").order_by("-at")[:HISTORY_LIMIT]
+    ):
+        entries.append({"at": event.at, "who": _person(event.actor), "kind": "report",
+                        "what": event.get_action_display(),
+                        "subject": f"{event.report.year}-{event.report.month:02d}",
+                        "detail": event.comment, "fields": []})
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries[:HISTORY_LIMIT]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from projects.models import MONEY, CategoryPlan, Milestone, PlanYear, ProgressReport, Project, ReportEvent, ReportStatus, ResponsibleUnit
+from projects.models import MONEY, CategoryPlan, Milestone, PlanYear, ProgressReport, Project, ResponsibleUnit
 from projects.permissions import get_project_for, visible_projects
 from projects.roles import is_office
 from projects.selectors import ZERO_MONEY, Flag, current_period, project_list, projects_with_progress
@@ -23,7 +23,7 @@ from projects.selectors import ZERO_MONEY, Flag, current_period, project_list, p
 from . import export
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
-from .selectors import category_rollup, monthly_completion, rate, rollup_as_json
+from .selectors import category_rollup, monthly_completion, project_history, project_months, rate, rollup_as_json
 from .summary import plan_summary_text
 from .tables import ProjectTable
 
@@ -216,21 +216,8 @@ def project_detail(request, code: str):
     reports = list(
         ProgressReport.objects.filter(project=project, year=period.year, is_current=True).order_by("month")
     )
-    # Every month of the period, so one report does not fill the chart; months without an
-    # approved report are gaps (null), not zeros.
-    approved = {r.month: r for r in reports if r.status == ReportStatus.APPROVED and r.month <= period.month}
-    cumulative, chart_months = Decimal("0.00"), []
-    for month in range(1, period.month + 1):
-        report = approved.get(month)
-        if report is not None:
-            cumulative += report.investment_completed
-        chart_months.append({
-            "month": month,
-            "investment": None if report is None else str(report.investment_completed),
-            "cumulative": str(cumulative),
-            "percent": None if report is None else str(report.physical_percent),
-        })
-    history = _history(project)
+    chart_months = project_months(reports, period)
+    history = project_history(project)
     total = project.total_investment
     return render(request, "portfolio/project_detail.html", {
         "project": project,
@@ -242,51 +229,7 @@ def project_detail(request, code: str):
         "cumulative_to_date": project.completed_before_year + project.completed_ytd,
         "milestones": milestones,
         "reports": reports,
-        "chart": {"months": chart_months if approved else []},
+        "chart": {"months": chart_months},
         "history": history,
         "legend": _legend(),
     })
-
-
-HISTORY_LIMIT = 60
-
-
-def _person(user) -> str:
-    if user is None:  # a change made by a script or the importer
-        return "—"
-    return user.get_full_name() or user.get_username()
-
-
-def _history(project: Project) -> list[dict]:
-    """The project's changes, its milestones' changes and its reports' workflow steps, newest
-    first: three queries, whatever their length (each capped)."""
-    entries = []
-    project_records = list(
-        project.history.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
-    )
-    for newer, older in zip(project_records, project_records[1:] + [None]):
-        changed = []
-        if older is not None:
-            changed = [
-                str(Project._meta.get_field(c.field).verbose_name) for c in newer.diff_against(older).changes
-            ]
-        entries.append({"at": newer.history_date, "who": _person(newer.history_user), "kind": "project",
-                        "what": newer.get_history_type_display(), "subject": project.name,
-                        "detail": newer.history_change_reason or "", "fields": changed})
-    for record in (
-        Milestone.history.model.objects.filter(project_id=project.pk)
-        .select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT]
-    ):
-        entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "milestone",
-                        "what": record.get_history_type_display(), "subject": record.title,
-                        "detail": record.history_change_reason or "", "fields": []})
-    for event in (
-        ReportEvent.objects.filter(report__project=project)
-        .select_related("actor", "report").order_by("-at")[:HISTORY_LIMIT]
-    ):
-        entries.append({"at": event.at, "who": _person(event.actor), "kind": "report",
-                        "what": event.get_action_display(),
-                        "subject": f"{event.report.year}-{event.report.month:02d}",
-                        "detail": event.comment, "fields": []})
-    entries.sort(key=lambda e: e["at"], reverse=True)
-    return entries[:HISTORY_LIMIT]

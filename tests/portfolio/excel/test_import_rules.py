@@ -194,6 +194,21 @@ def test_command_refusal_exits_non_zero_and_lists_problems(tmp_path, project_a, 
     assert ProgressReport.objects.count() == 0
 
 
+def test_command_without_user_imports_as_the_superuser(tmp_path, project_a, admin_user, office_a, capsys):
+    path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 10, 20)])
+    call_command("import_schedule", str(path))
+    report = ProgressReport.objects.get()
+    assert report.created_by == admin_user and report.history.first().history_user == admin_user
+    assert "admin" in capsys.readouterr().err
+
+
+def test_command_without_user_and_no_superuser_is_refused(tmp_path, project_a, office_a):
+    path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 10, 20)])
+    with pytest.raises(CommandError, match="--user"):
+        call_command("import_schedule", str(path))
+    assert ProgressReport.objects.count() == 0
+
+
 def test_command_on_a_broken_file(tmp_path, office_a):
     path = tmp_path / "empty.xlsx"
     path.write_bytes(b"")
