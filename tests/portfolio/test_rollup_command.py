@@ -12,16 +12,7 @@ from django.utils import translation
 
 from projects.models import ProgressReport, Project, ReportStatus
 from tests import factories
-
-# plan-2022.md: code, report wording, projects, total 亿元, 2022 plan 亿元.
-CATEGORY_TABLE = [
-    ("industry", "重大产业项目", 65, "326.2", "75.9"),
-    ("rural", "重大乡村振兴项目", 18, "84.4", "11.0"),
-    ("urban", "重大城市提升项目", 48, "125.9", "41.8"),
-    ("ecology", "重大生态项目", 7, "12.5", "2.3"),
-    ("livelihood", "重大民生项目", 15, "34.7", "13.0"),
-    ("regional", "重大区域协调发展项目", 12, "570.8", "78.0"),
-]
+from tests.plan_2022 import CATEGORY_TABLE
 
 
 def wan(yi: str) -> str:

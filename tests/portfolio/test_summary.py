@@ -9,16 +9,7 @@ from django.core.management.base import CommandError
 
 from portfolio.summary import plan_summary_text, yi_yuan
 from projects.models import Project
-
-# The seed report, 二（三）重大项目安排, typed here (CI need not have the seed beside the clone).
-REPORT_PARAGRAPH = (
-    "2022年实施县级重大项目165个，总投资1154.5亿元。年度计划完成投资222亿元，其中：政府性投资503.1亿元，"
-    "占比43.6%，社会性投资651.4亿元，占比56.4%。项目分六类安排：重大产业项目65个，总投资326.2亿元，"
-    "年度计划投资75.9亿元；重大乡村振兴项目18个，总投资84.4亿元，年度计划投资11亿元；重大城市提升项目48个，"
-    "总投资125.9亿元，年度计划投资41.8亿元；重大生态项目7个，总投资12.5亿元，年度计划投资2.3亿元；"
-    "重大民生项目15个，总投资34.7亿元，年度计划投资13亿元；重大区域协调发展项目12个，总投资570.8亿元，"
-    "年度计划投资78亿元。"
-)
+from tests.plan_2022 import REPORT_PARAGRAPH
 
 
 def test_command_prints_the_reports_paragraph(plan_2022):

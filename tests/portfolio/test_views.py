@@ -17,6 +17,7 @@ from projects import services
 from projects.models import Project
 from projects.selectors import current_period, projects_with_progress
 from tests import factories
+from tests.plan_2022 import REPORT_PARAGRAPH
 from tests.portfolio.data import build_portfolio
 
 OVERVIEW = "/"
@@ -189,8 +190,6 @@ def test_switching_language_posts_to_set_language(client, leader, plan_year):
 
 
 def test_overview_shows_the_plan_paragraph_generated_from_the_data(client, leader, plan_2022):
-    from tests.portfolio.test_summary import REPORT_PARAGRAPH
-
     client.force_login(leader)
     assert REPORT_PARAGRAPH in client.get(OVERVIEW).content.decode()
 
