@@ -9,3 +9,6 @@ STORAGES = {
 }
 AXES_ENABLED = False
 DEMO_ALLOWED = True
+# Tests serve static files from the finders (no collectstatic), as runserver does.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
