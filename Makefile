@@ -33,7 +33,7 @@ run: migrate
 	$(PY) manage.py setup_demo
 	@echo ""
 	@echo "Serving on http://127.0.0.1:8000 — sign in as admin / reviewer / leader / finance"
-	@echo "or a unit account (listed above) with the password \$${DEMO_PASSWORD:-yunyang-demo-2022}."
+	@echo "or a unit account (listed above) with the password $${DEMO_PASSWORD:-yunyang-demo-2022}."
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup-test
