@@ -18,7 +18,14 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from projects.models import MONEY, CategoryPlan, Milestone, PlanYear, ProgressReport, Project, ResponsibleUnit
 from projects.permissions import get_project_for, visible_projects
 from projects.roles import is_office
-from projects.selectors import ZERO_MONEY, Flag, current_period, project_list, projects_with_progress
+from projects.selectors import (
+    ZERO_MONEY,
+    Flag,
+    current_period,
+    milestones_with_status,
+    project_list,
+    projects_with_progress,
+)
 
 from . import export
 from .filters import ProjectFilter
@@ -196,13 +203,11 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
 
 def _milestone_state(milestone: Milestone, as_of) -> str:
-    """Met by the period's end, overdue (due before it and not met by it), or still due — the
-    same reading as the overdue count in projects.selectors."""
+    """Met by the period's end, overdue (annotated by milestones_with_status, the rule the flag
+    counts), or still due."""
     if milestone.met_on is not None and milestone.met_on <= as_of:
         return "met"
-    if milestone.due_date < as_of:
-        return "overdue"
-    return "due"
+    return "overdue" if milestone.overdue else "due"
 
 
 @login_required
@@ -212,7 +217,10 @@ def project_detail(request, code: str):
     project = projects_with_progress(
         period, Project.objects.filter(pk=project.pk).select_related("plan_year", "category", "responsible_unit", "owner_unit")
     ).get()
-    milestones = [(m, _milestone_state(m, period.as_of)) for m in project.milestones.order_by("due_date", "id")]
+    milestones = [
+        (m, _milestone_state(m, period.as_of))
+        for m in milestones_with_status(project.milestones.order_by("due_date", "id"), as_of=period.as_of)
+    ]
     reports = list(
         ProgressReport.objects.filter(project=project, year=period.year, is_current=True).order_by("month")
     )

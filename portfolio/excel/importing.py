@@ -160,6 +160,10 @@ class _SheetReader:
                 result.add(column.index)
         return result
 
+    def code(self, row: list) -> str:
+        """The row's project code with spaces removed; "" when blank."""
+        return normalize_text(self.value(row, "code")).replace(" ", "")
+
     def value(self, row: list, field_name: str):
         column = self.header.columns.get(field_name)
         if column is None or column.index >= len(row):
@@ -275,7 +279,7 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
             continue
         cell = _Cell(sheet, header, r)
         before = len(problems)
-        code = normalize_text(reader.value(row, "code")).replace(" ", "")
+        code = reader.code(row)
         if not code:
             problems.append(cell.problem("code", Msg.CODE_MISSING))
             continue
@@ -438,7 +442,7 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
             continue
         cell = _Cell(sheet, header, r)
         before = len(problems)
-        code = normalize_text(reader.value(row, "code")).replace(" ", "")
+        code = reader.code(row)
         if not code:
             problems.append(cell.problem("code", Msg.CODE_MISSING))
             continue
