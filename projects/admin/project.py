@@ -1,0 +1,157 @@
+"""The project list and form: progress columns for a plan year and month, saves through the services."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .. import services
+from ..models import (
+    PlanYear,
+    Project,
+)
+from ..permissions import visible_projects
+from ..roles import can_edit_plan, is_office
+from ..selectors import Flag, Period, current_period, projects_with_progress
+from .scoping import ScopedAdmin, badge
+
+# --- Projects -------------------------------------------------------------------------------
+
+
+class FlagFilter(admin.SimpleListFilter):
+    title = _("flag")
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return Flag.CHOICES
+
+    def queryset(self, request, queryset):
+        return queryset.filter(flag=self.value()) if self.value() else queryset
+
+
+class PeriodMonthFilter(admin.SimpleListFilter):
+    """Chooses the month the progress columns speak of (1–N月); it filters nothing."""
+
+    title = _("progress up to month")
+    parameter_name = "month"
+
+    def lookups(self, request, model_admin):
+        return [(str(m), gettext("%(month)s月") % {"month": m}) for m in range(1, 13)]
+
+    def queryset(self, request, queryset):
+        return queryset
+
+
+def period_for(request) -> Period | None:
+    """The plan year and month the project list speaks of: ?plan_year__id__exact / ?month, else
+    the latest plan year at its reporting month."""
+    plan_years = PlanYear.objects.order_by("-year")
+    plan_year_id = request.GET.get("plan_year__id__exact")
+    if plan_year_id and plan_year_id.isdigit():
+        plan_years = plan_years.filter(pk=plan_year_id)
+    plan_year = plan_years.first()
+    if plan_year is None:
+        return None
+    month = request.GET.get("month")
+    month = int(month) if month and month.isdigit() and 1 <= int(month) <= 12 else None
+    return current_period(plan_year, month)
+
+
+@admin.register(Project)
+class ProjectAdmin(ScopedAdmin):
+    list_display = (
+        "code",
+        "name",
+        "category",
+        "responsible_unit",
+        "annual_plan",
+        "completed_to_date",
+        "completion",
+        "gap",
+        "flag_badge",
+    )
+    list_display_links = ("code", "name")
+    list_select_related = ("category", "responsible_unit")
+    search_fields = ("code", "name", "location", "leader")
+    list_per_page = 50
+    readonly_fields = ("source", "source_note")
+
+    def may_edit(self, user) -> bool:
+        return can_edit_plan(user)
+
+    def scope(self, user, qs):
+        return visible_projects(user, qs)
+
+    def project_of(self, obj):
+        return obj
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        period = period_for(request)
+        return projects_with_progress(period, qs) if period else qs
+
+    def get_list_filter(self, request):
+        filters = ["plan_year", "category", "stage", FlagFilter, PeriodMonthFilter]
+        if not is_office(request.user):
+            filters.insert(3, "responsible_unit")
+        return filters
+
+    def editable_fields(self, request, obj):
+        if obj is None:
+            return ["plan_year", *services.PROJECT_FIELDS, "change_reason"]
+        return [*services.PROJECT_FIELDS, "version", "change_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("plan_year", "progress", *self.readonly_fields) if obj is not None else self.readonly_fields
+
+    @admin.display(description=_("progress to date"))
+    def progress(self, obj):
+        if getattr(obj, "completed_ytd", None) is None:
+            return "—"
+        return format_html(
+            "{}: {} 万元 · {}: {} · {}: {} &nbsp; {}",
+            _("completed"),
+            f"{obj.completed_ytd:.2f}",
+            _("completion rate (%)"),
+            self.completion(obj) or "—",
+            _("behind 序时进度 (points)"),
+            self.gap(obj) or "—",
+            self.flag_badge(obj),
+        )
+
+    def commit(self, request, form):
+        if form.instance._state.adding:
+            values = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS if name in form.cleaned_data}
+            return services.project_create(
+                actor=request.user, plan_year=form.cleaned_data["plan_year"], reason=form.reason, **values
+            )
+        values = form.changed(services.PROJECT_FIELDS)
+        if not values and "version" not in form.changed_data:
+            return form.instance
+        return services.project_update(
+            actor=request.user,
+            project=form.instance,
+            expected_version=form.expected_version(),
+            reason=form.reason,
+            **values,
+        )
+
+    @admin.display(description=_("completed to date (万元)"), ordering="completed_ytd")
+    def completed_to_date(self, obj):
+        completed = getattr(obj, "completed_ytd", None)
+        return None if completed is None else f"{completed:.2f}"
+
+    @admin.display(description=_("completion rate (%)"), ordering="completion_rate")
+    def completion(self, obj):
+        rate = getattr(obj, "completion_rate", None)
+        return None if rate is None else f"{rate:.2f}"
+
+    @admin.display(description=_("behind 序时进度 (points)"), ordering="gap_points")
+    def gap(self, obj):
+        gap = getattr(obj, "gap_points", None)
+        return None if gap is None else f"{gap:.2f}"
+
+    @admin.display(description=_("flag"), ordering="flag")
+    def flag_badge(self, obj):
+        flag = getattr(obj, "flag", None)
+        return badge(dict(Flag.CHOICES)[flag], flag) if flag else None

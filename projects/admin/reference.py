@@ -1,0 +1,70 @@
+"""Reference data (plan years, categories, units): administrators change it, every role reads it."""
+
+from django.contrib import admin
+
+from ..models import (
+    Category,
+    CategoryPlan,
+    OwnerUnit,
+    PlanYear,
+    ResponsibleUnit,
+)
+from ..roles import Role, can_edit_plan, has_role, roles_of
+
+# --- Reference data: administrators change it, every role reads it ------------------------------
+
+
+class ReferenceAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return bool(roles_of(request.user))
+
+    def has_view_permission(self, request, obj=None):
+        return bool(roles_of(request.user))
+
+    def has_add_permission(self, request):
+        return has_role(request.user, Role.ADMIN)
+
+    def has_change_permission(self, request, obj=None):
+        return has_role(request.user, Role.ADMIN)
+
+    def has_delete_permission(self, request, obj=None):
+        return has_role(request.user, Role.ADMIN)
+
+
+class CategoryPlanInline(admin.TabularInline):
+    model = CategoryPlan
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return bool(roles_of(request.user))
+
+    def has_add_permission(self, request, obj=None):
+        return has_role(request.user, Role.ADMIN)
+
+    has_change_permission = has_delete_permission = has_add_permission
+
+
+@admin.register(PlanYear)
+class PlanYearAdmin(ReferenceAdmin):
+    list_display = ("year", "title", "reporting_month", "declared_projects", "declared_annual_plan")
+    inlines = [CategoryPlanInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(ReferenceAdmin):
+    list_display = ("order", "name", "code", "name_en")
+
+
+@admin.register(ResponsibleUnit)
+class ResponsibleUnitAdmin(ReferenceAdmin):
+    list_display = ("name", "code")
+    search_fields = ("name", "code")
+
+
+@admin.register(OwnerUnit)
+class OwnerUnitAdmin(ReferenceAdmin):
+    search_fields = ("name",)
+
+    def has_add_permission(self, request):
+        # Whoever enters a project may need a new owner company for it.
+        return can_edit_plan(request.user)

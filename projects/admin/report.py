@@ -1,0 +1,313 @@
+"""Monthly progress reports: the office's form, the reviewer's workflow buttons and bulk approval."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import csrf_protect_m
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .. import services
+from ..models import (
+    MilestoneKind,
+    PlanYear,
+    ProgressReport,
+    ReportStatus,
+)
+from ..permissions import owns_project, visible_reports
+from ..roles import can_report, can_review, is_office
+from ..selectors import current_period
+from .forms import FORBIDDEN_CODES, ServiceModelForm
+from .scoping import ScopedAdmin, badge
+
+
+class ReportForm(ServiceModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("milestones_met")
+        if field is not None:
+            # Only event milestones are ticked by hand; a percent one is met by the percent.
+            field.queryset = field.queryset.filter(kind=MilestoneKind.EVENT).select_related("project")
+            if self.instance.pk:
+                field.queryset = field.queryset.filter(project_id=self.instance.project_id)
+            # Many projects have a milestone called 开工: say whose it is and when it is due.
+            field.label_from_instance = lambda m: f"{m.project.name}：{m.title}（{m.due_date:%Y-%m-%d}）"
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ScopedAdmin):
+    form = ReportForm
+    list_display = (
+        "project",
+        "period",
+        "revision",
+        "status_badge",
+        "investment_completed",
+        "physical_percent",
+        "responsible_unit",
+        "submitted_at",
+    )
+    list_filter = ("status", "year", "month", "is_current", "project__category")
+    search_fields = ("project__name", "project__code")
+    list_per_page = 50
+    actions = ["approve_selected"]
+    WORKFLOW_STEPS = ("_approve", "_return", "_revise")
+    VALUE_FIELDS = [
+        "investment_completed",
+        "physical_percent",
+        "physical_narrative",
+        "problems",
+        "next_month_plan",
+        "percent_drop_reason",
+        "milestones_met",
+    ]
+    STATUS_FIELDS = (
+        "revision",
+        "is_current",
+        "status",
+        "created_by",
+        "submitter",
+        "submitted_at",
+        "reviewer",
+        "reviewed_at",
+        "review_comment",
+        "workflow_events",
+    )
+
+    def may_edit(self, user) -> bool:
+        return can_report(user)
+
+    def may_delete(self, user) -> bool:
+        return False  # a report is never deleted; a correction is a revision
+
+    def scope(self, user, qs):
+        return visible_reports(user, qs)
+
+    def project_of(self, obj):
+        return obj.project
+
+    def get_queryset(self, request):
+        # Django skips list_select_related when the queryset already selects, so name all here.
+        return (
+            super().get_queryset(request).select_related("project", "project__plan_year", "project__responsible_unit")
+        )
+
+    def get_list_filter(self, request):
+        filters = list(self.list_filter)
+        if not is_office(request.user):
+            filters.append("project__responsible_unit")
+        return filters
+
+    @staticmethod
+    def locked(obj) -> bool:
+        return obj is not None and obj.status not in services.EDITABLE
+
+    def editable_fields(self, request, obj):
+        if obj is None:
+            return ["project", "year", "month", *self.VALUE_FIELDS, "change_reason"]
+        if self.locked(obj):
+            return []
+        return [*self.VALUE_FIELDS, "version", "change_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        head = ("project", "year", "month")
+        return head + tuple(self.VALUE_FIELDS) + self.STATUS_FIELDS if self.locked(obj) else head + self.STATUS_FIELDS
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        plan_year = PlanYear.objects.order_by("-year").first()
+        if plan_year is not None:
+            initial.setdefault("year", plan_year.year)
+            initial.setdefault("month", current_period(plan_year).month)
+        return initial
+
+    def commit(self, request, form):
+        data = form.cleaned_data
+        if form.instance._state.adding:
+            values = {name: data[name] for name in services.REPORT_FIELDS if name in data}
+            return services.report_create(
+                actor=request.user,
+                project=data["project"],
+                year=data["year"],
+                month=data["month"],
+                milestones_met=data.get("milestones_met"),
+                **values,
+            )
+        report = form.instance
+        values = form.changed(services.REPORT_FIELDS)
+        milestones = data["milestones_met"] if "milestones_met" in form.changed_data else None
+        if self.locked(report) or values or milestones is not None or "version" in form.changed_data:
+            # A locked report goes to the service too, which refuses it with its reason.
+            return services.report_update(
+                actor=request.user,
+                report=report,
+                expected_version=data.get("version"),
+                milestones_met=milestones,
+                reason=form.reason,
+                **values,
+            )
+        return report
+
+    # Workflow buttons
+
+    def workflow(self, request, obj) -> dict:
+        """Which buttons to offer; the services decide again when one is pressed."""
+        user = request.user
+        return {
+            "submit": self.has_change_permission(request, obj) and not self.locked(obj),
+            "review": can_review(user)
+            and obj.status == ReportStatus.SUBMITTED
+            and user.pk not in (obj.created_by_id, obj.submitted_by_id),
+            "revise": can_report(user)
+            and owns_project(user, obj.project)
+            and obj.status == ReportStatus.APPROVED
+            and obj.is_current,
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra_context = {**(extra_context or {}), "workflow": self.workflow(request, obj)}
+        if self.locked(obj):
+            extra_context.update(
+                show_save=False, show_save_and_continue=False, show_save_and_add_another=False, show_delete=False
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @csrf_protect_m
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            step = next((name for name in self.WORKFLOW_STEPS if name in request.POST), None)
+            if step is None and "_submit" in request.POST:
+                obj = self.get_object(request, unquote(object_id))
+                if not self.has_change_permission(request, obj) or self.locked(obj):
+                    step = "_submit"  # nothing to save first: straight to the service
+            if step is not None:
+                return self.workflow_step(request, object_id, step)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def workflow_step(self, request, object_id, step):
+        report = self.get_object(request, unquote(object_id))
+        version = request.POST.get("_workflow_version", "")
+        expected = int(version) if version.isdigit() else None
+        actor = request.user
+        try:
+            if step == "_submit":
+                report = services.report_submit(actor=actor, report=report, expected_version=expected)
+                done = _("The report was submitted for review.")
+            elif step == "_approve":
+                report = services.report_approve(
+                    actor=actor,
+                    report=report,
+                    expected_version=expected,
+                    comment=request.POST.get("review_comment", "").strip(),
+                )
+                done = _("The report was approved.")
+            elif step == "_return":
+                report = services.report_return(
+                    actor=actor,
+                    report=report,
+                    expected_version=expected,
+                    comment=request.POST.get("review_comment", "").strip(),
+                )
+                done = _("The report was returned to its office.")
+            else:
+                report = services.report_revise(
+                    actor=actor,
+                    report=report,
+                    expected_version=expected,
+                    reason=request.POST.get("revise_reason", "").strip(),
+                )
+                done = _("A revision was opened; correct it and submit it for review.")
+        except ValidationError as exc:
+            if getattr(exc, "code", None) in FORBIDDEN_CODES:
+                raise PermissionDenied(exc.messages[0]) from exc
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:projects_progressreport_change", args=[report.pk]))
+
+    def response_change(self, request, obj):
+        if "_submit" in request.POST:
+            # "Save and submit": the edits were saved by the form; now the step itself.
+            try:
+                services.report_submit(actor=request.user, report=obj, expected_version=obj.version)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.message_user(request, message, messages.ERROR)
+            else:
+                self.message_user(request, _("The report was submitted for review."), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:projects_progressreport_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def has_review_permission(self, request):
+        return can_review(request.user)
+
+    @admin.action(description=_("Approve the selected reports"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        approved = 0
+        for report in queryset.select_related("project"):
+            try:
+                services.report_approve(actor=request.user, report=report)
+            except ValidationError as exc:
+                self.message_user(request, f"{report}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                approved += 1
+        self.message_user(request, gettext("%(n)s reports approved.") % {"n": approved}, messages.SUCCESS)
+
+    # Columns and read-only fields
+
+    @admin.display(description=_("month"), ordering="month")
+    def period(self, obj):
+        return f"{obj.year}-{obj.month:02d}"
+
+    @admin.display(description=_("responsible unit"), ordering="project__responsible_unit__name")
+    def responsible_unit(self, obj):
+        return obj.project.responsible_unit
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        colour = {ReportStatus.APPROVED: "green", ReportStatus.SUBMITTED: "yellow", ReportStatus.RETURNED: "red"}.get(
+            obj.status, "grey"
+        )
+        return badge(obj.get_status_display(), colour)
+
+    @admin.display(description=_("submitted by"))
+    def submitter(self, obj):
+        return obj.submitted_by or "—"
+
+    @admin.display(description=_("reviewed by"))
+    def reviewer(self, obj):
+        return obj.reviewed_by or "—"
+
+    @admin.display(description=_("workflow events"))
+    def workflow_events(self, obj):
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"),
+                    e.get_action_display(),
+                    e.actor,
+                    e.get_to_status_display(),
+                    e.comment,
+                )
+                for e in obj.events.select_related("actor")
+            ),
+        )
+        head = format_html(
+            "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            _("at"),
+            _("action"),
+            _("by"),
+            _("to"),
+            _("comment"),
+        )
+        return format_html("<table>{}{}</table>", head, rows)
