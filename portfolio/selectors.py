@@ -7,7 +7,17 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from projects.models import MONEY, Category, Milestone, PlanYear, ProgressReport, Project, ReportEvent, ReportStatus
+from projects.models import (
+    MONEY,
+    Category,
+    Milestone,
+    PlanYear,
+    ProgressReport,
+    Project,
+    ProjectYear,
+    ReportEvent,
+    ReportStatus,
+)
 from projects.selectors import (
     ZERO_MONEY,
     Flag,
@@ -75,7 +85,7 @@ def category_rollup(*, plan_year: PlanYear, month: int | None = None, projects: 
     """Three queries, whatever the number of projects: categories, the grouped sums, and the
     flag counts. `projects` narrows the rollup (an office's own projects, a filter)."""
     period = current_period(plan_year, month)
-    base = (Project.objects.all() if projects is None else projects).filter(plan_year=plan_year)
+    base = (ProjectYear.objects.all() if projects is None else projects).filter(plan_year=plan_year)
     money = DecimalField(**MONEY)
     grouped = {
         row["category"]: row
@@ -164,13 +174,13 @@ def missing_reports(*, plan_year: PlanYear, month: int | None = None, projects: 
     with `draft_status` (the status of a draft or returned report, else None), ordered by
     responsible unit so a reviewer can go down the list unit by unit. One query."""
     period = current_period(plan_year, month)
-    base = (Project.objects.all() if projects is None else projects).filter(plan_year=plan_year)
-    month_reports = ProgressReport.objects.filter(project=OuterRef("pk"), year=period.year, month=period.month)
+    base = (ProjectYear.objects.all() if projects is None else projects).filter(plan_year=plan_year)
+    month_reports = ProgressReport.objects.filter(project_year=OuterRef("pk"), year=period.year, month=period.month)
     return (
         base.exclude(Exists(month_reports.filter(status__in=REPORTED_STATUSES)))
         .annotate(draft_status=Subquery(month_reports.order_by("-revision").values("status")[:1]))
-        .select_related("responsible_unit", "category")
-        .order_by("responsible_unit__name", "category__order", "code")
+        .select_related("project", "project__responsible_unit", "category")
+        .order_by("project__responsible_unit__name", "category__order", "project__code")
     )
 
 
@@ -190,11 +200,11 @@ def monthly_completion(
     against the time-elapsed line. One query; `annual_plan` is the rollup's total, so the rate
     here and the overview's completion rate agree. `projects` narrows like category_rollup."""
     period = current_period(plan_year, month)
-    base = (Project.objects.all() if projects is None else projects).filter(plan_year=plan_year)
+    base = (ProjectYear.objects.all() if projects is None else projects).filter(plan_year=plan_year)
     by_month = {
         row["month"]: _money(row["total"])
         for row in approved_reports(period)
-        .filter(project__in=base.values("pk"))
+        .filter(project_year__in=base.values("pk"))
         .order_by()
         .values("month")
         .annotate(total=Sum("investment_completed"))
@@ -245,31 +255,50 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def project_history(project: Project) -> list[dict]:
-    """The project's changes, its milestones' changes and its reports' workflow steps, newest
-    first: three queries, whatever their length (each capped)."""
-    entries = []
-    project_records = list(
-        project.history.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
-    )
-    for newer, older in zip(project_records, project_records[1:] + [None]):
+def _changes(records, model) -> list[tuple]:
+    """(record, names of the fields it changed) for history records of one row, newest first."""
+    out = []
+    for newer, older in zip(records, records[1:] + [None]):
         changed = []
         if older is not None:
-            changed = [
-                str(Project._meta.get_field(c.field).verbose_name) for c in newer.diff_against(older).changes
-            ]
-        entries.append({"at": newer.history_date, "who": _person(newer.history_user), "kind": "project",
-                        "what": newer.get_history_type_display(), "subject": project.name,
-                        "detail": newer.history_change_reason or "", "fields": changed})
+            changed = [str(model._meta.get_field(c.field).verbose_name) for c in newer.diff_against(older).changes]
+        out.append((newer, changed))
+    return out
+
+
+def project_history(project: Project) -> list[dict]:
+    """The project's changes (its identity and its rows in every year's plan), its milestones'
+    changes and its reports' workflow steps, newest first: four queries, whatever their length
+    (each capped). A change to a year's row names the plan year it was made in."""
+    entries = []
+    records = list(
+        project.history.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+    )
+    for record, changed in _changes(records, Project):
+        entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "project",
+                        "what": record.get_history_type_display(), "subject": project.name,
+                        "detail": record.history_change_reason or "", "fields": changed})
+    by_row: dict[int, list] = {}
     for record in (
-        Milestone.history.model.objects.filter(project_id=project.pk)
+        ProjectYear.history.model.objects.filter(project_id=project.pk)
+        .select_related("history_user", "plan_year").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+    ):
+        by_row.setdefault(record.id, []).append(record)
+    for row_records in by_row.values():
+        for record, changed in _changes(row_records, ProjectYear):
+            year = record.plan_year.year if record.plan_year else ""
+            entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "plan",
+                            "what": record.get_history_type_display(), "subject": f"{project.name} {year}",
+                            "detail": record.history_change_reason or "", "fields": changed})
+    for record in (
+        Milestone.history.model.objects.filter(project_year__project_id=project.pk)
         .select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT]
     ):
         entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "milestone",
                         "what": record.get_history_type_display(), "subject": record.title,
                         "detail": record.history_change_reason or "", "fields": []})
     for event in (
-        ReportEvent.objects.filter(report__project=project)
+        ReportEvent.objects.filter(report__project_year__project=project)
         .select_related("actor", "report").order_by("-at")[:HISTORY_LIMIT]
     ):
         entries.append({"at": event.at, "who": _person(event.actor), "kind": "report",

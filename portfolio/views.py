@@ -15,13 +15,15 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from projects.models import MONEY, CategoryPlan, Milestone, PlanYear, ProgressReport, Project, ResponsibleUnit
-from projects.permissions import get_project_for, visible_projects
+from projects.models import MONEY, CategoryPlan, Milestone, PlanYear, ProgressReport, ProjectYear, ResponsibleUnit
+from projects.permissions import get_project_for, visible_project_years
 from projects.roles import is_office
 from projects.selectors import (
     ZERO_MONEY,
     Flag,
     current_period,
+    default_plan_year,
+    published_plan_years,
     milestones_with_status,
     project_list,
     projects_with_progress,
@@ -36,13 +38,14 @@ from .tables import ProjectTable
 
 
 def _plan_year(request) -> PlanYear | None:
-    """The year asked for (?year=2022), else the latest plan year; None when there is none yet."""
+    """The year asked for (?year=2022), else the current plan; None when there is none yet. A
+    draft plan is not there for these pages (404), whoever asks."""
     year = request.GET.get("year")
     if year:
         if not year.isdigit():
             raise Http404("No such plan year.")
-        return get_object_or_404(PlanYear, year=int(year))
-    return PlanYear.objects.order_by("-year").first()
+        return get_object_or_404(published_plan_years(), year=int(year))
+    return default_plan_year()
 
 
 def _legend() -> dict:
@@ -78,7 +81,7 @@ def overview(request):
     plan_year = _plan_year(request)
     if plan_year is None:
         return render(request, "portfolio/empty.html", {"legend": _legend()})
-    projects = visible_projects(request.user)
+    projects = visible_project_years(request.user)
     rollup = category_rollup(plan_year=plan_year, projects=projects)
     # What the plan document declares, to show beside the data where they differ (an office's
     # overview covers its own projects only, so there is nothing to reconcile).
@@ -90,7 +93,7 @@ def overview(request):
     attention = list(
         project_list(plan_year=plan_year, period=rollup.period, qs=projects)
         .filter(flag=Flag.RED)
-        .order_by(F("gap_points").desc(nulls_last=True), "-overdue_milestones", "code")[:ATTENTION_LIMIT]
+        .order_by(F("gap_points").desc(nulls_last=True), "-overdue_milestones", "project__code")[:ATTENTION_LIMIT]
     )
     figures = rollup_as_json(rollup)
     charts = {
@@ -144,7 +147,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return project_list(
-            plan_year=self.plan_year, period=self.period, qs=visible_projects(self.request.user)
+            plan_year=self.plan_year, period=self.period, qs=visible_project_years(self.request.user)
         )
 
     def get_filterset_kwargs(self, filterset_class):
@@ -212,29 +215,38 @@ def _milestone_state(milestone: Milestone, as_of) -> str:
 
 @login_required
 def project_detail(request, code: str):
-    project = get_project_for(request.user, code=code, qs=Project.objects.select_related("plan_year"))
-    period = current_period(project.plan_year)
-    project = projects_with_progress(
-        period, Project.objects.filter(pk=project.pk).select_related("plan_year", "category", "responsible_unit", "owner_unit")
+    """A project as one year's plan has it (?year=, else its latest published year)."""
+    project = get_project_for(request.user, code=code)
+    rows = ProjectYear.objects.filter(project=project, plan_year__in=published_plan_years())
+    year = request.GET.get("year")
+    if year and year.isdigit():
+        rows = rows.filter(plan_year__year=int(year))
+    row = rows.select_related("plan_year").order_by("-plan_year__year").first()
+    if row is None:
+        raise Http404("The project is in no published plan.")
+    period = current_period(row.plan_year)
+    row = projects_with_progress(
+        period, ProjectYear.objects.filter(pk=row.pk).select_related("plan_year", "category")
     ).get()
     milestones = [
         (m, _milestone_state(m, period.as_of))
-        for m in milestones_with_status(project.milestones.order_by("due_date", "id"), as_of=period.as_of)
+        for m in milestones_with_status(row.milestones.order_by("due_date", "id"), as_of=period.as_of)
     ]
     reports = list(
-        ProgressReport.objects.filter(project=project, year=period.year, is_current=True).order_by("month")
+        ProgressReport.objects.filter(project_year=row, is_current=True).order_by("month")
     )
     chart_months = project_months(reports, period)
     history = project_history(project)
-    total = project.total_investment
+    total = row.total_investment
     return render(request, "portfolio/project_detail.html", {
         "project": project,
-        "plan_year": project.plan_year,
+        "row": row,
+        "plan_year": row.plan_year,
         "period": period,
         "period_label": period_label(period),
-        "government_share": rate(project.government_investment, total),
-        "social_share": rate(project.social_investment, total),
-        "cumulative_to_date": project.completed_before_year + project.completed_ytd,
+        "government_share": rate(row.government_investment, total),
+        "social_share": rate(row.social_investment, total),
+        "cumulative_to_date": row.completed_before_year + row.completed_ytd,
         "milestones": milestones,
         "reports": reports,
         "chart": {"months": chart_months},

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
 from . import services
-from .models import ProgressReport, Project, ReportAction, ReportEvent, ReportStatus
+from .models import PlanYearStatus, ProgressReport, ProjectYear, ReportAction, ReportEvent, ReportStatus
 from .roles import can_import, is_office
 
 BATCH = 2000
@@ -48,10 +48,12 @@ class Msg:
 
 @dataclass
 class ProjectRef:
-    """What the report rules need of a project, loaded as plain values: building ten thousand
-    model instances would cost more than the checks themselves."""
+    """What the report rules need of a project's row in a year's plan, loaded as plain values:
+    building ten thousand model instances would cost more than the checks themselves. `pk` is the
+    row's (ProjectYear), `project_id` the project's."""
 
     pk: int
+    project_id: int
     code: str
     name: str
     responsible_unit_id: int
@@ -112,32 +114,41 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
     if not _may_import(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
     codes = sorted({row.code for row in rows})
-    projects: dict[str, ProjectRef] = {}
+    refs: dict[tuple, ProjectRef] = {}  # (code, year) → the project's row in that year's plan
+    default_year: dict[str, int] = {}  # a row without a year reports on the project's current plan
     plan_years: dict[int, SimpleNamespace] = {}
     for chunk in _chunks(codes):
-        for pk, code, name, unit_id, year in Project.objects.filter(code__in=chunk).values_list(
-                "pk", "code", "name", "responsible_unit_id", "plan_year__year"):
-            plan_year = plan_years.setdefault(year, SimpleNamespace(year=year))
-            projects[code] = ProjectRef(pk=pk, code=code, name=name, responsible_unit_id=unit_id,
-                                        plan_year=plan_year)
+        for pk, project_id, code, name, unit_id, year, status in ProjectYear.objects.filter(
+                project__code__in=chunk).order_by("plan_year__year").values_list(
+                "pk", "project_id", "project__code", "project__name", "project__responsible_unit_id",
+                "plan_year__year", "plan_year__status"):
+            plan_year = plan_years.setdefault(year, SimpleNamespace(year=year, status=status))
+            refs[(code, year)] = ProjectRef(pk=pk, project_id=project_id, code=code, name=name,
+                                            responsible_unit_id=unit_id, plan_year=plan_year)
+            if status != PlanYearStatus.DRAFT or code not in default_year:
+                default_year[code] = year
     for row in rows:
-        if row.year is None and row.code in projects:
-            row.year = projects[row.code].plan_year.year
-    ids = [p.pk for p in projects.values()]
+        if row.year is None and row.code in default_year:
+            row.year = default_year[row.code]
+    ids = sorted({p.pk for p in refs.values()})
+    project_ids = sorted({p.project_id for p in refs.values()})
     years = sorted({row.year for row in rows if row.year})
     current: dict[tuple, ProgressReport] = {}
-    approved: dict[int, list] = defaultdict(list)  # project → [(year, month, percent, pk)]
-    amounts_before: dict[tuple, list] = defaultdict(list)  # (project, year) → [(month, amount)]
+    approved: dict[int, list] = defaultdict(list)  # project (identity) → [(year, month, percent, pk)]
+    amounts_before: dict[tuple, list] = defaultdict(list)  # (project row, year) → [(month, amount)]
     need_ytd = any(row.ytd is not None for row in rows)
     for chunk in _chunks(ids):
-        qs = ProgressReport.objects.filter(project_id__in=chunk, year__in=years, is_current=True)
+        qs = ProgressReport.objects.filter(project_year_id__in=chunk, year__in=years, is_current=True)
         if lock:
             qs = qs.select_for_update()
         for report in qs:
-            current[(report.project_id, report.year, report.month)] = report
+            current[(report.project_year_id, report.year, report.month)] = report
+    # The works carry on across plans: the last approved percent may be last year's.
+    for chunk in _chunks(project_ids):
         for values in ProgressReport.objects.filter(
-            project_id__in=chunk, status=ReportStatus.APPROVED, is_current=True, year__lte=max(years or [0])
-        ).values_list("project_id", "year", "month", "physical_percent", "pk"):
+            project_year__project_id__in=chunk, status=ReportStatus.APPROVED, is_current=True,
+            year__lte=max(years or [0]),
+        ).values_list("project_year__project_id", "year", "month", "physical_percent", "pk"):
             approved[values[0]].append(values[1:])
     if need_ytd:
         for (pid, year, month), report in current.items():
@@ -152,9 +163,12 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
     for row in rows:
         outcome = ReportOutcome(key=row.key, code=row.code, year=row.year, month=row.month)
         outcomes.append(outcome)
-        project = projects.get(row.code)
+        project = refs.get((row.code, row.year))
         if project is None:
-            outcome.error("code", Msg.UNKNOWN_PROJECT)
+            if row.code in default_year:
+                outcome.error("year", services.Msg.NOT_IN_PLAN % {"year": row.year})
+            else:
+                outcome.error("code", Msg.UNKNOWN_PROJECT)
             continue
         outcome.project = project
         if office and project.responsible_unit_id != actor.unit_id:
@@ -190,7 +204,7 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
                 if merged[f] is None:
                     merged[f] = getattr(report, f)
         last = None
-        for year, month, percent, pk in approved.get(project.pk, ()):
+        for year, month, percent, pk in approved.get(project.project_id, ()):
             if (year, month) <= (row.year, row.month) and (report is None or pk != report.pk):
                 last = percent
                 break
@@ -282,7 +296,7 @@ def reports_import(*, actor, rows: list[ReportRow], reason: str = "") -> list[Re
     events = []
     if new:
         _insert(ProgressReport, [
-            {"project_id": o.project.pk, "year": o.year, "month": o.month, "revision": 1, "is_current": True,
+            {"project_year_id": o.project.pk, "year": o.year, "month": o.month, "revision": 1, "is_current": True,
              "status": ReportStatus.DRAFT, "created_by_id": actor.pk, "created_at": now, "version": 1, **o.values}
             for o in new
         ])
@@ -291,15 +305,15 @@ def reports_import(*, actor, rows: list[ReportRow], reason: str = "") -> list[Re
         ids = [pid for pid in {o.project.pk for o in new}]
         for chunk in _chunks(ids):
             for pk, pid, year, month in ProgressReport.objects.filter(
-                project_id__in=chunk, year__in={o.year for o in new}, month__in={o.month for o in new},
+                project_year_id__in=chunk, year__in={o.year for o in new}, month__in={o.month for o in new},
                 is_current=True,
-            ).values_list("pk", "project_id", "year", "month"):
+            ).values_list("pk", "project_year_id", "year", "month"):
                 o = wanted.get((pid, year, month))
                 if o is not None:
                     o.report_id = pk
         history = ProgressReport.history.model
         _insert(history, [
-            {"id": o.report_id, "project_id": o.project.pk, "year": o.year, "month": o.month, "revision": 1,
+            {"id": o.report_id, "project_year_id": o.project.pk, "year": o.year, "month": o.month, "revision": 1,
              "is_current": True, "status": ReportStatus.DRAFT, "created_by_id": actor.pk, "created_at": now,
              "history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": actor.pk,
              **o.values}

@@ -30,7 +30,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import MONEY, Milestone, PlanYear, ProgressReport, Project, ReportStatus
+from .models import MONEY, Milestone, PlanYear, PlanYearStatus, ProgressReport, ProjectYear, ReportStatus
 
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
 RATE = DecimalField(max_digits=12, decimal_places=4)
@@ -86,6 +86,19 @@ def current_period(plan_year: PlanYear, month: int | None = None) -> Period:
     return Period(year=plan_year.year, month=month)
 
 
+def published_plan_years() -> QuerySet:
+    """The plans leaders' pages and rollups count: adopted and closed ones, newest first. A draft
+    (made by the rollover, still being filled in) is not shown until it is adopted."""
+    return PlanYear.objects.exclude(status=PlanYearStatus.DRAFT).order_by("-year")
+
+
+def default_plan_year() -> PlanYear | None:
+    """The year a page shows when none is asked for: the latest adopted plan (the one being
+    reported on), else the latest closed one."""
+    years = published_plan_years()
+    return years.filter(status=PlanYearStatus.ADOPTED).first() or years.first()
+
+
 def approved_reports(period: Period) -> QuerySet:
     """The reports that count: approved, current revision, in the year up to the period."""
     return ProgressReport.objects.filter(
@@ -94,30 +107,31 @@ def approved_reports(period: Period) -> QuerySet:
 
 
 def projects_with_progress(period: Period, qs: QuerySet | None = None) -> QuerySet:
-    """Projects annotated with completed_ytd, completion_rate (percent), gap_points (behind
-    序时进度, positive = behind), latest_percent, overdue_milestones and flag."""
-    qs = Project.objects.all() if qs is None else qs
+    """Projects' rows in a plan (ProjectYear) annotated with completed_ytd, completion_rate
+    (percent), gap_points (behind 序时进度, positive = behind), latest_percent (the project's works,
+    whatever year reported it), overdue_milestones and flag."""
+    qs = ProjectYear.objects.all() if qs is None else qs
     completed = (
         approved_reports(period)
-        .filter(project=OuterRef("pk"))
+        .filter(project_year=OuterRef("pk"))
         .order_by()
-        .values("project")
+        .values("project_year")
         .annotate(total=Sum("investment_completed"))
         .values("total")
     )
     latest_percent = (
         ProgressReport.objects.filter(
-            project=OuterRef("pk"), status=ReportStatus.APPROVED, is_current=True,
+            project_year__project=OuterRef("project"), status=ReportStatus.APPROVED, is_current=True,
         )
         .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
         .order_by("-year", "-month")
         .values("physical_percent")[:1]
     )
     overdue = (
-        Milestone.objects.filter(project=OuterRef("pk"), due_date__lt=period.as_of)
+        Milestone.objects.filter(project_year=OuterRef("pk"), due_date__lt=period.as_of)
         .filter(Q(met_on__isnull=True) | Q(met_on__gt=F("due_date")) & Q(met_on__gt=period.as_of))
         .order_by()
-        .values("project")
+        .values("project_year")
         .annotate(n=Count("pk"))
         .values("n")
     )
@@ -158,12 +172,15 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None) -> QueryS
 
 
 def project_list(*, plan_year: PlanYear, period: Period, qs: QuerySet | None = None) -> QuerySet:
-    """What the project browser and exports list: one plan year, with progress and relations."""
-    qs = Project.objects.all() if qs is None else qs
+    """What the project browser and exports list: the projects' rows in one plan year, with
+    progress and relations (the identity joined, not fetched per row)."""
+    qs = ProjectYear.objects.all() if qs is None else qs
     return projects_with_progress(
         period,
-        qs.filter(plan_year=plan_year).select_related("category", "responsible_unit", "owner_unit"),
-    ).order_by("category__order", "code")
+        qs.filter(plan_year=plan_year).select_related(
+            "plan_year", "category", "project", "project__responsible_unit", "project__owner_unit"
+        ),
+    ).order_by("category__order", "project__code")
 
 
 def milestones_with_status(qs: QuerySet | None = None, *, as_of: datetime.date | None = None) -> QuerySet:

@@ -16,8 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Milestone,
     MilestoneKind,
+    PlanYear,
+    PlanYearStatus,
     ProgressReport,
     Project,
+    ProjectYear,
     ReportAction,
     ReportEvent,
     ReportStatus,
@@ -37,6 +40,10 @@ class Msg:
     )
     FUTURE_MONTH = _("You cannot report on a month that has not begun.")
     WRONG_YEAR = _("This project is in the %(plan)s plan; a report for %(year)s does not belong to it.")
+    NOT_IN_PLAN = _("This project is not in the %(year)s plan.")
+    YEAR_CLOSED = _("The %(year)s plan is closed; its rows and reports no longer change.")
+    YEAR_DRAFT = _("The %(year)s plan is a draft; reports are filed once it is adopted.")
+    ALREADY_IN_PLAN = _("This project is already in the %(year)s plan.")
     DUPLICATE_MONTH = _("There is already a report for this project and month; edit it or open a revision.")
     PERCENT_DROP = _(
         "The cumulative percent (%(new)s%%) is below the last approved one (%(old)s%%); say why in "
@@ -98,12 +105,22 @@ def _event(report: ProgressReport, *, actor, action: str, from_status: str, comm
 _UNSET = object()
 
 
-def _check_report_values(*, project: Project, year: int, month: int, values: dict, exclude_pk=None,
+def _check_year_open(plan_year: PlanYear) -> None:
+    """A closed year's figures never change; a draft one has no reports yet."""
+    if plan_year.status == PlanYearStatus.CLOSED:
+        raise ValidationError(Msg.YEAR_CLOSED % {"year": plan_year.year}, code="year_closed")
+    if plan_year.status == PlanYearStatus.DRAFT:
+        raise ValidationError(Msg.YEAR_DRAFT % {"year": plan_year.year}, code="year_draft")
+
+
+def _check_report_values(*, project, year: int, month: int, values: dict, exclude_pk=None,
                          last_approved=_UNSET, today: datetime.date | None = None) -> None:
-    """The checks every report write shares; all problems at once, by field. A bulk caller (the
-    spreadsheet import) passes `last_approved`, the percent it preloaded, instead of a query per row,
-    and `today` once for all its rows."""
+    """The checks every report write shares; all problems at once, by field. `project` is the
+    project's row in a plan (ProjectYear, or the importer's preloaded stand-in with `plan_year` and
+    `project_id`). A bulk caller (the spreadsheet import) passes `last_approved`, the percent it
+    preloaded, instead of a query per row, and `today` once for all its rows."""
     errors: dict[str, list] = {}
+    _check_year_open(project.plan_year)
     today = today or timezone.localdate()
     if not 1 <= month <= 12:
         errors.setdefault("month", []).append(_("A month is 1 to 12."))
@@ -121,7 +138,7 @@ def _check_report_values(*, project: Project, year: int, month: int, values: dic
             errors.setdefault("physical_percent", []).append(Msg.PERCENT_RANGE)
         elif not (values.get("percent_drop_reason") or "").strip():
             last = (
-                last_approved_percent(project=project, year=year, month=month, exclude_pk=exclude_pk)
+                last_approved_percent(project_id=project.project_id, year=year, month=month, exclude_pk=exclude_pk)
                 if last_approved is _UNSET
                 else last_approved
             )
@@ -131,10 +148,12 @@ def _check_report_values(*, project: Project, year: int, month: int, values: dic
         raise ValidationError(errors)
 
 
-def last_approved_percent(*, project: Project, year: int, month: int, exclude_pk=None) -> Decimal | None:
+def last_approved_percent(*, project_id: int, year: int, month: int, exclude_pk=None) -> Decimal | None:
     """The cumulative percent of the latest approved report before this month (or of this month's
-    approved revision, when a correction is being made)."""
-    qs = ProgressReport.objects.filter(project=project, status=ReportStatus.APPROVED, is_current=True)
+    approved revision, when a correction is being made), in any year of the project: the works
+    carry on from one plan to the next."""
+    qs = ProgressReport.objects.filter(project_year__project_id=project_id, status=ReportStatus.APPROVED,
+                                       is_current=True)
     qs = qs.filter(year__lt=year) | qs.filter(year=year, month__lte=month)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
@@ -146,7 +165,7 @@ def _set_milestones(report: ProgressReport, milestones: Iterable[Milestone] | No
     if milestones is None:
         return
     milestones = list(milestones)
-    if any(m.project_id != report.project_id for m in milestones):
+    if any(m.project_year_id != report.project_year_id for m in milestones):
         raise ValidationError({"milestones_met": [Msg.MILESTONE_NOT_OURS]})
     report.milestones_met.set(milestones)
 
@@ -162,6 +181,14 @@ REPORT_FIELDS = (
     "next_month_plan",
     "percent_drop_reason",
 )
+
+
+def project_year_for(project: Project, year: int) -> ProjectYear:
+    """The project's row in the year's plan, or a refusal on the year field."""
+    row = ProjectYear.objects.select_related("plan_year", "project").filter(project=project, plan_year__year=year).first()
+    if row is None:
+        raise ValidationError({"year": [Msg.NOT_IN_PLAN % {"year": year}]}, code="not_in_plan")
+    return row
 
 
 @transaction.atomic
@@ -180,7 +207,9 @@ def report_create(
     milestones_met: Iterable[Milestone] | None = None,
     action: str = ReportAction.CREATE,
 ) -> ProgressReport:
+    """A report for the project's month of `year`, filed on its row in that year's plan."""
     _check_can_report(actor, project)
+    row = project_year_for(project, year)
     values = {
         "investment_completed": investment_completed,
         "physical_percent": physical_percent,
@@ -189,10 +218,10 @@ def report_create(
         "next_month_plan": next_month_plan,
         "percent_drop_reason": percent_drop_reason,
     }
-    _check_report_values(project=project, year=year, month=month, values=values)
-    if ProgressReport.objects.filter(project=project, year=year, month=month).exists():
+    _check_report_values(project=row, year=year, month=month, values=values)
+    if ProgressReport.objects.filter(project_year=row, year=year, month=month).exists():
         raise ValidationError({"month": [Msg.DUPLICATE_MONTH]}, code="duplicate")
-    report = ProgressReport(project=project, year=year, month=month, created_by=actor, **values)
+    report = ProgressReport(project_year=row, year=year, month=month, created_by=actor, **values)
     report._history_user = actor
     report._change_reason = str(ReportAction(action).label)
     try:
@@ -220,11 +249,11 @@ def report_update(
     if unknown:
         raise TypeError(f"report_update() got unexpected fields {sorted(unknown)}")
     report = _lock(report, expected_version)
-    _check_can_report(actor, report.project)
+    _check_can_report(actor, report.project_year.project)
     if report.status not in EDITABLE:
         raise ValidationError(Msg.NOT_EDITABLE, code="locked")
     merged = {field: values.get(field, getattr(report, field)) for field in REPORT_FIELDS}
-    _check_report_values(project=report.project, year=report.year, month=report.month, values=merged,
+    _check_report_values(project=report.project_year, year=report.year, month=report.month, values=merged,
                          exclude_pk=report.pk)
     changed = {f for f in REPORT_FIELDS if merged[f] != getattr(report, f)}
     for field, value in merged.items():
@@ -239,7 +268,8 @@ def report_update(
 @transaction.atomic
 def report_submit(*, actor, report: ProgressReport, expected_version: int | None = None) -> ProgressReport:
     report = _lock(report, expected_version)
-    _check_can_report(actor, report.project)
+    _check_can_report(actor, report.project_year.project)
+    _check_year_open(report.project_year.plan_year)
     if report.status not in EDITABLE:
         raise ValidationError(Msg.NOT_SUBMITTABLE, code="bad_status")
     previous = report.status
@@ -254,6 +284,7 @@ def report_submit(*, actor, report: ProgressReport, expected_version: int | None
 def _check_reviewer(actor, report: ProgressReport) -> None:
     if not can_review(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    _check_year_open(report.project_year.plan_year)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(Msg.NOT_SUBMITTED, code="bad_status")
     if actor.pk in (report.created_by_id, report.submitted_by_id):
@@ -269,7 +300,7 @@ def report_approve(*, actor, report: ProgressReport, comment: str = "", expected
         # The old row must stop being current before this one becomes current (one per month).
         old = (
             ProgressReport.objects.select_for_update()
-            .filter(project_id=report.project_id, year=report.year, month=report.month, is_current=True)
+            .filter(project_year_id=report.project_year_id, year=report.year, month=report.month, is_current=True)
             .first()
         )
         if old is not None:
@@ -291,7 +322,7 @@ def _meet_milestones(report: ProgressReport, *, actor) -> None:
     """An approved report meets the percent milestones it reaches and the events it lists."""
     month_end = _month_end(report.year, report.month)
     reached = Milestone.objects.select_for_update().filter(
-        project_id=report.project_id,
+        project_year_id=report.project_year_id,
         kind=MilestoneKind.PERCENT,
         met_on__isnull=True,
         target_percent__lte=report.physical_percent,
@@ -324,14 +355,16 @@ def report_revise(*, actor, report: ProgressReport, reason: str = "",
     """Open a correction of an approved report: a new draft revision, the approved one kept
     (and still counted) until the revision itself is approved."""
     report = _lock(report, expected_version)
-    _check_can_report(actor, report.project)
+    _check_can_report(actor, report.project_year.project)
+    _check_year_open(report.project_year.plan_year)
     if report.status != ReportStatus.APPROVED or not report.is_current:
         raise ValidationError(Msg.NOT_REVISABLE, code="bad_status")
-    siblings = ProgressReport.objects.filter(project_id=report.project_id, year=report.year, month=report.month)
+    siblings = ProgressReport.objects.filter(project_year_id=report.project_year_id, year=report.year,
+                                             month=report.month)
     if siblings.filter(is_current=False).exclude(status=ReportStatus.SUPERSEDED).exists():
         raise ValidationError(Msg.REVISION_OPEN, code="revision_open")
     revision = ProgressReport(
-        project_id=report.project_id,
+        project_year_id=report.project_year_id,
         year=report.year,
         month=report.month,
         revision=max(siblings.values_list("revision", flat=True)) + 1,
@@ -353,7 +386,8 @@ def milestone_mark_met(*, actor, milestone: Milestone, met_on: datetime.date | N
     milestone = _lock(milestone, expected_version)
     if not can_edit_plan(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, milestone.project)
+    _check_owner(actor, milestone.project_year.project)
+    _check_plan_open(milestone.project_year.plan_year)
     if milestone.kind != MilestoneKind.EVENT:
         raise ValidationError(Msg.MILESTONE_KIND, code="percent_milestone")
     if met_on is not None and met_on > timezone.localdate():
@@ -379,15 +413,17 @@ def _check_milestone_values(milestone: Milestone) -> None:
 
 
 @transaction.atomic
-def milestone_create(*, actor, project: Project, reason: str = "", **values) -> Milestone:
-    """A new dated target on a project; met_on is never set here (approval or mark-met does it)."""
+def milestone_create(*, actor, project_year: ProjectYear, reason: str = "", **values) -> Milestone:
+    """A new dated target on a project's row in a year's plan; met_on is never set here (approval
+    or mark-met does it)."""
     unknown = set(values) - set(MILESTONE_FIELDS)
     if unknown:
         raise TypeError(f"milestone_create() got unexpected fields {sorted(unknown)}")
     if not can_edit_plan(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, project)
-    milestone = Milestone(project=project, **values)
+    _check_owner(actor, project_year.project)
+    _check_plan_open(project_year.plan_year)
+    milestone = Milestone(project_year=project_year, **values)
     _check_milestone_values(milestone)
     milestone._history_user = actor
     milestone._change_reason = reason or str(_("Created"))
@@ -406,7 +442,8 @@ def milestone_update(*, actor, milestone: Milestone, expected_version: int | Non
     milestone = _lock(milestone, expected_version)
     if not can_edit_plan(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, milestone.project)
+    _check_owner(actor, milestone.project_year.project)
+    _check_plan_open(milestone.project_year.plan_year)
     for field, value in values.items():
         setattr(milestone, field, value)
     _check_milestone_values(milestone)
@@ -414,11 +451,19 @@ def milestone_update(*, actor, milestone: Milestone, expected_version: int | Non
     return milestone
 
 
+# A project's identity (one row whatever the years) and its row in one year's plan.
 PROJECT_FIELDS = (
-    "code", "name", "category", "stage", "scope", "location", "start_year", "end_year", "owner_unit",
-    "responsible_unit", "leader", "total_investment", "government_investment", "social_investment",
-    "completed_before_year", "annual_plan", "annual_target", "remarks",
+    "code", "name", "scope", "location", "start_year", "end_year", "owner_unit", "responsible_unit", "leader",
+    "total_investment", "government_investment", "social_investment", "remarks",
 )
+PROJECT_YEAR_FIELDS = ("category", "stage", "completed_before_year", "annual_plan", "annual_target")
+# Copied from the identity onto the rows of plans not yet closed (see ProjectYear).
+FOLLOWED_FIELDS = ("total_investment", "government_investment", "social_investment")
+
+
+def _check_plan_open(plan_year: PlanYear) -> None:
+    if plan_year.status == PlanYearStatus.CLOSED:
+        raise ValidationError(Msg.YEAR_CLOSED % {"year": plan_year.year}, code="year_closed")
 
 
 def _check_project_values(project: Project) -> None:
@@ -427,14 +472,19 @@ def _check_project_values(project: Project) -> None:
     project.full_clean(validate_constraints=False, exclude=["version"])
 
 
+def _check_fields(name: str, values: dict, allowed) -> None:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"{name}() got unexpected fields {sorted(unknown)}")
+
+
 @transaction.atomic
-def project_create(*, actor, plan_year, reason: str = "", **values) -> Project:
+def project_create(*, actor, reason: str = "", **values) -> Project:
+    """A new project's identity; project_year_create puts it in a year's plan."""
     if not can_edit_plan(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    unknown = set(values) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"project_create() got unexpected fields {sorted(unknown)}")
-    project = Project(plan_year=plan_year, **values)
+    _check_fields("project_create", values, PROJECT_FIELDS)
+    project = Project(**values)
     _check_owner(actor, project)
     _check_project_values(project)
     project._history_user = actor
@@ -445,9 +495,9 @@ def project_create(*, actor, plan_year, reason: str = "", **values) -> Project:
 
 @transaction.atomic
 def project_update(*, actor, project: Project, expected_version: int | None, reason: str = "", **values) -> Project:
-    unknown = set(values) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"project_update() got unexpected fields {sorted(unknown)}")
+    """Change a project's identity. A new total investment or split reaches its rows in the plans
+    not yet closed (a closed year keeps the figures it was planned and reviewed with)."""
+    _check_fields("project_update", values, PROJECT_FIELDS)
     project = _lock(project, expected_version)
     if not can_edit_plan(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
@@ -457,4 +507,48 @@ def project_update(*, actor, project: Project, expected_version: int | None, rea
     _check_owner(actor, project)  # an office cannot hand its project to another unit
     _check_project_values(project)
     _save(project, actor=actor, reason=reason or str(_("Edited")))
+    if set(values) & set(FOLLOWED_FIELDS):
+        for row in ProjectYear.objects.select_for_update().filter(project=project).exclude(
+            plan_year__status=PlanYearStatus.CLOSED
+        ):
+            if any(getattr(row, f) != getattr(project, f) for f in FOLLOWED_FIELDS):
+                for f in FOLLOWED_FIELDS:
+                    setattr(row, f, getattr(project, f))
+                _save(row, actor=actor, reason=reason or str(_("Edited")))
     return project
+
+
+@transaction.atomic
+def project_year_create(*, actor, project: Project, plan_year: PlanYear, reason: str = "",
+                        **values) -> ProjectYear:
+    """Put a project in a year's plan, with the total and split its identity holds now."""
+    _check_fields("project_year_create", values, PROJECT_YEAR_FIELDS)
+    if not can_edit_plan(actor):
+        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    _check_owner(actor, project)
+    _check_plan_open(plan_year)
+    if ProjectYear.objects.filter(project=project, plan_year=plan_year).exists():
+        raise ValidationError(Msg.ALREADY_IN_PLAN % {"year": plan_year.year}, code="already_in_plan")
+    row = ProjectYear(project=project, plan_year=plan_year, **{f: getattr(project, f) for f in FOLLOWED_FIELDS},
+                      **values)
+    row.full_clean(validate_constraints=False, validate_unique=False, exclude=["version"])
+    row._history_user = actor
+    row._change_reason = reason or str(_("Created"))
+    row.save()
+    return row
+
+
+@transaction.atomic
+def project_year_update(*, actor, project_year: ProjectYear, expected_version: int | None, reason: str = "",
+                        **values) -> ProjectYear:
+    """Change what a year's plan says of a project (category, stage, the year's figures)."""
+    _check_fields("project_year_update", values, PROJECT_YEAR_FIELDS)
+    row = _lock(project_year, expected_version)
+    if not can_edit_plan(actor):
+        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    _check_owner(actor, row.project)
+    _check_plan_open(row.plan_year)
+    for field, value in values.items():
+        setattr(row, field, value)
+    _save(row, actor=actor, reason=reason or str(_("Edited")))
+    return row

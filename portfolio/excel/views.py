@@ -19,7 +19,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from projects.models import PlanYear
-from projects.permissions import visible_projects
+from projects.permissions import visible_project_years
 from projects.roles import can_import, is_office
 
 from .importing import import_apply, import_preview
@@ -84,7 +84,7 @@ def _download(write, filename: str) -> FileResponse:
 def export_view(request):
     """The county's schedule (the user's own projects for an office) for ?year=&month=."""
     plan_year, month = _plan_year(request), _month(request)
-    projects = visible_projects(request.user)
+    projects = visible_project_years(request.user)
     stamp = datetime.date.today().strftime("%Y%m%d")
     name = f"{plan_year.year}年{'1-' + str(month) + '月' if month else ''}重大项目计划表-{stamp}.xlsx"
     return _download(lambda out: write_schedule(out, plan_year=plan_year, month=month, projects=projects,

@@ -276,10 +276,11 @@ def _schedule_sheet(wb, plan_year, period, rollup, projects):
     # Plain tuples, not model instances: building 100,000 projects with their relations would
     # cost more than writing them.
     qs = project_list(plan_year=plan_year, period=period, qs=projects).select_related(None).values_list(
-        "category_id", "code", "name", "stage", "scope", "location", "start_year", "end_year",
+        "category_id", "project__code", "project__name", "stage", "project__scope", "project__location",
+        "project__start_year", "project__end_year",
         "total_investment", "government_investment", "social_investment", "completed_before_year",
-        "annual_plan", "completed_ytd", "latest_percent", "annual_target", "owner_unit__name",
-        "responsible_unit__name", "leader", "remarks",
+        "annual_plan", "completed_ytd", "latest_percent", "annual_target", "project__owner_unit__name",
+        "project__responsible_unit__name", "project__leader", "project__remarks",
     )
     iterator = qs.iterator(chunk_size=2000)
     pending = next(iterator, None)
@@ -342,14 +343,15 @@ def _milestone_sheet(wb, plan_year, projects):
     _setup_sheet(ws, columns, header_rows=1, first_header_row=3, freeze_col="C")
     _title_rows(ws, f"{plan_year.year}年县级重大项目节点目标", "", len(columns))
     ws.append(_formula_row(ws, ["header"] * len(columns), [c.header for c in columns]))
-    qs = Milestone.objects.filter(project__plan_year=plan_year)
+    qs = Milestone.objects.filter(project_year__plan_year=plan_year)
     if projects is not None:
-        qs = qs.filter(project__in=projects)
+        qs = qs.filter(project_year__in=projects)
     writer = _Row(ws, ["center", "text", "text", "center", "percent", "center", "center"])
-    for m in qs.select_related("project").order_by("project__category__order", "project__code", "due_date", "pk") \
-            .iterator(chunk_size=2000):
+    for m in qs.select_related("project_year__project").order_by(
+        "project_year__category__order", "project_year__project__code", "due_date", "pk"
+    ).iterator(chunk_size=2000):
         ws.append(writer.values((
-            m.project.code, m.project.name, m.title, str(m.get_kind_display()), m.target_percent,
+            m.project_year.project.code, m.project_year.project.name, m.title, str(m.get_kind_display()), m.target_percent,
             m.due_date.isoformat(), m.met_on.isoformat() if m.met_on else "",
         )))
 
@@ -376,11 +378,11 @@ def _dispatch_sheet(wb, plan_year, month, projects):
     _title_rows(ws, f"云阳县{plan_year.year}年{month}月县级重大项目调度表", "单位：万元", len(columns))
     ws.append(_formula_row(ws, ["header"] * len(columns), [c.header for c in columns]))
     period = Period(year=plan_year.year, month=month)
-    qs = project_list(plan_year=plan_year, period=period, qs=projects).select_related(None)
+    qs = project_list(plan_year=plan_year, period=period, qs=projects).select_related(None).select_related("project")
     reports = {
-        r.project_id: r for r in ProgressReport.objects.filter(
-            project__plan_year=plan_year, year=plan_year.year, month=month, is_current=True
-        ).only("project_id", *("investment_completed", "physical_percent", "physical_narrative", "problems",
+        r.project_year_id: r for r in ProgressReport.objects.filter(
+            project_year__plan_year=plan_year, year=plan_year.year, month=month, is_current=True
+        ).only("project_year_id", *("investment_completed", "physical_percent", "physical_narrative", "problems",
                                "next_month_plan", "percent_drop_reason", "status"))
     }
     writer = _Row(ws, ["center", "center", "text", "center", "money", "money", "percent", "text", "text", "text",
@@ -388,7 +390,7 @@ def _dispatch_sheet(wb, plan_year, month, projects):
     for i, p in enumerate(qs.iterator(chunk_size=2000), start=1):
         r = reports.get(p.pk)
         ws.append(writer.values((
-            i, p.code, p.name, f"{plan_year.year}-{month:02d}",
+            i, p.project.code, p.project.name, f"{plan_year.year}-{month:02d}",
             r.investment_completed if r else None, p.completed_ytd, r.physical_percent if r else None,
             r.physical_narrative if r else "", r.problems if r else "", r.next_month_plan if r else "",
             r.percent_drop_reason if r else "", str(r.get_status_display()) if r else "",
