@@ -10,19 +10,27 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, DecimalField, F, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from projects.models import MONEY, CategoryPlan, Milestone, PlanYear, ProgressReport, ProjectYear, ResponsibleUnit
+from projects.models import (
+    MONEY,
+    CategoryPlan,
+    Milestone,
+    PlanYear,
+    PlanYearStatus,
+    ProgressReport,
+    ProjectYear,
+    ResponsibleUnit,
+)
 from projects.permissions import get_project_for, visible_project_years
 from projects.roles import is_office
 from projects.selectors import (
     ZERO_MONEY,
     Flag,
     current_period,
-    default_plan_year,
     published_plan_years,
     milestones_with_status,
     project_list,
@@ -37,15 +45,18 @@ from .summary import plan_summary_text
 from .tables import ProjectTable
 
 
-def _plan_year(request) -> PlanYear | None:
-    """The year asked for (?year=2022), else the current plan; None when there is none yet. A
-    draft plan is not there for these pages (404), whoever asks."""
+def _plan_years(request) -> tuple[PlanYear | None, list[PlanYear]]:
+    """The year asked for (?year=2022), else the current plan (the latest adopted one), and the
+    years the switcher offers; one query for both. None when there is no plan yet. A draft plan is
+    not there for these pages (404), whoever asks."""
+    years = list(published_plan_years())
     year = request.GET.get("year")
     if year:
-        if not year.isdigit():
+        chosen = next((y for y in years if str(y.year) == year), None)
+        if chosen is None:
             raise Http404("No such plan year.")
-        return get_object_or_404(published_plan_years(), year=int(year))
-    return default_plan_year()
+        return chosen, years
+    return next((y for y in years if y.status == PlanYearStatus.ADOPTED), years[0] if years else None), years
 
 
 def _legend() -> dict:
@@ -78,7 +89,7 @@ def _declared_difference(row, declared) -> dict | None:
 
 @login_required
 def overview(request):
-    plan_year = _plan_year(request)
+    plan_year, plan_years = _plan_years(request)
     if plan_year is None:
         return render(request, "portfolio/empty.html", {"legend": _legend()})
     projects = visible_project_years(request.user)
@@ -111,6 +122,7 @@ def overview(request):
     }
     return render(request, "portfolio/overview.html", {
         "plan_year": plan_year,
+        "plan_years": plan_years,
         "period": rollup.period,
         "period_label": period_label(rollup.period),
         "rollup": rollup,
@@ -139,7 +151,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": 25}
 
     def get(self, request, *args, **kwargs):
-        self.plan_year = _plan_year(request)
+        self.plan_year, self.plan_years = _plan_years(request)
         if self.plan_year is None:
             return render(request, "portfolio/empty.html", {"legend": _legend()})
         self.period = current_period(self.plan_year)
@@ -197,6 +209,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         query["_export"] = "xlsx"
         context.update({
             "plan_year": self.plan_year,
+            "plan_years": self.plan_years,
             "period": self.period,
             "period_label": period_label(self.period),
             "legend": _legend(),
@@ -217,13 +230,13 @@ def _milestone_state(milestone: Milestone, as_of) -> str:
 def project_detail(request, code: str):
     """A project as one year's plan has it (?year=, else its latest published year)."""
     project = get_project_for(request.user, code=code)
-    rows = ProjectYear.objects.filter(project=project, plan_year__in=published_plan_years())
+    # The project's rows in the published plans, newest first: the switcher offers their years.
+    rows = list(ProjectYear.objects.filter(project=project, plan_year__in=published_plan_years())
+                .select_related("plan_year").order_by("-plan_year__year"))
     year = request.GET.get("year")
-    if year and year.isdigit():
-        rows = rows.filter(plan_year__year=int(year))
-    row = rows.select_related("plan_year").order_by("-plan_year__year").first()
+    row = next((r for r in rows if str(r.plan_year.year) == year), None) if year else (rows[0] if rows else None)
     if row is None:
-        raise Http404("The project is in no published plan.")
+        raise Http404("The project is in no published plan of that year.")
     period = current_period(row.plan_year)
     row = projects_with_progress(
         period, ProjectYear.objects.filter(pk=row.pk).select_related("plan_year", "category")
@@ -242,6 +255,7 @@ def project_detail(request, code: str):
         "project": project,
         "row": row,
         "plan_year": row.plan_year,
+        "plan_years": [r.plan_year for r in rows],
         "period": period,
         "period_label": period_label(period),
         "government_share": rate(row.government_investment, total),

@@ -1,0 +1,143 @@
+"""Several years: a draft plan is invisible to leaders and rollups, the year switcher moves every
+page between published years, a project carried into the next year keeps its code, history and
+reports, and the rollover's prior-investment figure is the sum the approved reports give."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from portfolio.selectors import category_rollup
+from projects import services
+from projects.models import MilestoneKind, PlanYearStatus, ProgressReport, ProjectYear, Stage
+from projects.rollover import rollover_apply, rollover_plan
+from tests import factories
+from tests.factories import row_of
+
+
+def approved(project, office, reviewer, *, year=2022, month, amount, percent):
+    report = services.report_create(actor=office, project=project, year=year, month=month,
+                                    investment_completed=Decimal(amount), physical_percent=Decimal(percent))
+    services.report_submit(actor=office, report=report)
+    return services.report_approve(actor=reviewer, report=report)
+
+
+@pytest.fixture
+def draft_2023(plan_year, project_a, categories):
+    draft = factories.PlanYearFactory(year=2023, status=PlanYearStatus.DRAFT)
+    factories.ProjectYearFactory(project=project_a, plan_year=draft, category=categories[5],
+                                 annual_plan=Decimal("99999.00"))
+    return draft
+
+
+def test_a_draft_year_is_invisible_to_leaders(client, leader, plan_year, project_a, draft_2023):
+    client.force_login(leader)
+    response = client.get("/")
+    assert response.context["plan_year"] == plan_year  # the adopted year, not the newer draft
+    assert [y.year for y in response.context["plan_years"]] == [2022]
+    for url in ("/?year=2023", "/projects/?year=2023", f"/projects/{project_a.code}/?year=2023"):
+        assert client.get(url).status_code == 404, url
+    assert "99,999" not in client.get(f"/projects/{project_a.code}/").content.decode()
+    with pytest.raises(CommandError, match="2023"):
+        call_command("rollup", "--year", "2023")
+    # Adopted, it is counted.
+    draft_2023.status = PlanYearStatus.ADOPTED
+    draft_2023.save()
+    assert client.get("/").context["plan_year"] == draft_2023
+    assert client.get("/?year=2023").context["rollup"].total.annual_plan == Decimal("99999.00")
+
+
+def test_the_switcher_moves_every_page_between_years(client, leader, plan_year, project_a, categories):
+    factories.PlanYearFactory(year=2021, status=PlanYearStatus.CLOSED)
+    old = factories.ProjectFactory(plan_year=factories.PlanYearFactory(year=2021), code="YY2021-TST-001",
+                                   annual_plan=Decimal("500.00"))
+    client.force_login(leader)
+    html = client.get("/").content.decode()
+    assert 'id="year-switcher"' in html and 'href="/?year=2021"' in html and 'href="/?year=2022"' in html
+    assert client.get("/?year=2021").context["rollup"].total.annual_plan == Decimal("500.00")
+    codes = [r.record.project.code for r in client.get("/projects/?year=2021").context["table"].paginated_rows]
+    assert codes == [old.code]
+    assert client.get("/projects/?year=2022").context["plan_year"] == plan_year
+
+
+def test_a_project_carried_into_the_next_year_keeps_code_history_and_reports(
+        client, leader, admin_user, office_a, reviewer, plan_year, project_a, categories):
+    approved(project_a, office_a, reviewer, month=1, amount="100.00", percent="20")
+    approved(project_a, office_a, reviewer, month=2, amount="250.50", percent="35")
+    draft = services.report_create(actor=office_a, project=project_a, year=2022, month=3,
+                                   investment_completed=Decimal("999.00"), physical_percent=Decimal("40"))
+    plan = rollover_plan(from_year=plan_year, to_year=2023)
+    (carried,) = plan.carried
+    # 1000.00 before 2022 + 350.50 approved in 2022 (the draft's 999 is not approved).
+    assert carried.completed_before_year == Decimal("1350.50")
+    assert carried.stage == Stage.CONTINUING and not carried.flagged  # ends 2023
+    target = rollover_apply(actor=admin_user, plan=plan)
+    assert target.status == PlanYearStatus.DRAFT
+    row_2023 = row_of(project_a, 2023)
+    assert (row_2023.completed_before_year, row_2023.annual_plan) == (Decimal("1350.50"), Decimal("0.00"))
+    assert row_2023.history.get().history_user == admin_user
+    # The 2022 row and its reports are untouched; the project is one, with both years.
+    assert row_of(project_a, 2022).reports.count() == 3 and draft.project_year.plan_year == plan_year
+    assert sorted(project_a.years.values_list("plan_year__year", flat=True)) == [2022, 2023]
+    # Adopted, 2023's reports go on the 2023 row, and the percent carries on from 2022.
+    target.status = PlanYearStatus.ADOPTED
+    target.save()
+    services.project_year_update(actor=admin_user, project_year=row_2023, expected_version=row_2023.version,
+                                 annual_plan=Decimal("2000.00"))
+    with pytest.raises(Exception, match="35"):  # below the last approved percent (2022-02) without a reason
+        services.report_create(actor=office_a, project=project_a, year=2023, month=1,
+                               investment_completed=Decimal("10"), physical_percent=Decimal("30"))
+    report = services.report_create(actor=office_a, project=project_a, year=2023, month=1,
+                                    investment_completed=Decimal("10"), physical_percent=Decimal("50"))
+    assert report.project_year == row_2023
+    assert ProgressReport.objects.filter(project_year__project=project_a).count() == 4
+    client.force_login(leader)
+    assert client.get(f"/projects/{project_a.code}/?year=2022").context["row"].annual_plan == Decimal("1200.00")
+    assert client.get(f"/projects/{project_a.code}/").context["row"] == row_2023
+
+
+def test_rollover_closes_finished_projects_and_flags_overdue_ones(plan_year, categories, unit_a, admin_user):
+    done_event = factories.ProjectFactory(plan_year=plan_year, code="YY2022-TST-101", end_year=2022)
+    factories.MilestoneFactory(project_year=row_of(done_event), kind=MilestoneKind.EVENT, event="acceptance",
+                               target_percent=None, met_on=datetime.date(2022, 11, 30))
+    done_works = factories.ProjectFactory(plan_year=plan_year, code="YY2022-TST-102", stage=Stage.COMPLETING)
+    ProgressReport.objects.create(project_year=row_of(done_works), year=2022, month=9, physical_percent=100,
+                                  investment_completed=Decimal("5"), status="approved")
+    overdue = factories.ProjectFactory(plan_year=plan_year, code="YY2022-TST-103", end_year=2022)
+    preliminary = factories.ProjectFactory(plan_year=plan_year, code="YY2022-TST-104", stage=Stage.PRELIMINARY)
+    plan = rollover_plan(from_year=plan_year, to_year=2023)
+    assert {r.project for r in plan.closed} == {done_event, done_works}
+    assert {c.row.project for c in plan.carried} == {overdue, preliminary}
+    assert [c.row.project for c in plan.flagged] == [overdue]
+    assert {c.row.project: c.stage for c in plan.carried}[preliminary] == Stage.PRELIMINARY
+
+
+def test_rollover_dry_run_changes_nothing_and_the_command_reports(plan_year, project_a, admin_user, capsys):
+    before = ProjectYear.objects.count()
+    call_command("rollover", "--from", "2022", "--to", "2023", "--dry-run")
+    out = capsys.readouterr().out
+    assert project_a.code in out and ProjectYear.objects.count() == before
+    assert not plan_year.__class__.objects.filter(year=2023).exists()
+    call_command("rollover", "--from", "2022", "--to", "2023")
+    assert ProjectYear.objects.filter(plan_year__year=2023).count() == 1
+    with pytest.raises(CommandError):  # twice is refused, nothing doubled
+        call_command("rollover", "--from", "2022", "--to", "2023")
+    with pytest.raises(CommandError):
+        call_command("rollover", "--from", "2022", "--to", "2025", "--dry-run")
+
+
+def test_a_closed_year_never_changes(plan_year, project_a, admin_user, office_a):
+    row = row_of(project_a)
+    plan_year.status = PlanYearStatus.CLOSED
+    plan_year.save()
+    before = category_rollup(plan_year=plan_year).total
+    services.project_update(actor=admin_user, project=project_a, expected_version=project_a.version,
+                            government_investment=Decimal("9000.00"), total_investment=Decimal("13000.00"))
+    assert category_rollup(plan_year=plan_year).total == before  # the closed row kept its figures
+    with pytest.raises(Exception, match="2022"):
+        services.project_year_update(actor=admin_user, project_year=row, expected_version=row.version,
+                                     annual_plan=Decimal("1.00"))
+    with pytest.raises(Exception, match="2022"):
+        services.report_create(actor=office_a, project=project_a, year=2022, month=3,
+                               investment_completed=Decimal("1"), physical_percent=Decimal("1"))
