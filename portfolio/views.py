@@ -49,7 +49,7 @@ def _plan_years(request) -> tuple[PlanYear | None, list[PlanYear]]:
     """The year asked for (?year=2022), else the current plan (the latest adopted one), and the
     years the switcher offers; one query for both. None when there is no plan yet. A draft plan is
     not there for these pages (404), whoever asks."""
-    years = list(published_plan_years())
+    years = list(published_plan_years().annotate(version_count=Count("versions")))
     year = request.GET.get("year")
     if year:
         chosen = next((y for y in years if str(y.year) == year), None)
@@ -106,6 +106,12 @@ def overview(request):
         .filter(flag=Flag.RED)
         .order_by(F("gap_points").desc(nulls_last=True), "-overdue_milestones", "project__code")[:ATTENTION_LIMIT]
     )
+    # 调整前 beside 调整后 once the plan was adjusted (queries only then: the versions, a rollup).
+    adjustment = None
+    if plan_year.version_count > 1:
+        versions = list(plan_year.versions.order_by("ordinal"))
+        before = category_rollup(plan_year=plan_year, projects=projects, plan_version=versions[0])
+        adjustment = {"before": before, "after_name": versions[-1].name, "rows": list(zip(before.rows, rollup.rows))}
     figures = rollup_as_json(rollup)
     charts = {
         "categories": [
@@ -137,6 +143,7 @@ def overview(request):
         "figures": figures,
         "charts": charts,
         "plan_summary": plan_summary_text(plan_year),
+        "adjustment": adjustment,
         "legend": _legend(),
         "flags": Flag,
     })
