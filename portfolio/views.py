@@ -40,6 +40,7 @@ from projects.selectors import (
 from . import export
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
+from .review import year_review
 from .selectors import category_rollup, monthly_completion, project_history, project_months, rate, rollup_as_json
 from .summary import plan_summary_text
 from .tables import ProjectTable
@@ -144,6 +145,8 @@ def overview(request):
         "charts": charts,
         "plan_summary": plan_summary_text(plan_year),
         "adjustment": adjustment,
+        # A closed year is read as its review (执行情况), each clause linked to its projects.
+        "review": year_review(plan_year) if plan_year.status == PlanYearStatus.CLOSED else None,
         "legend": _legend(),
         "flags": Flag,
     })
