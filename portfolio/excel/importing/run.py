@@ -1,0 +1,134 @@
+"""The whole file: read every sheet, check every row, and either report (preview) or apply all
+rows in one transaction — or nothing."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
+
+from projects import bulk
+from projects.models import Category, OwnerUnit, PlanYear, ResponsibleUnit
+from projects.roles import can_edit_plan, can_import
+
+from ..headers import detect_header
+from ..parsing import Problem
+from ..reading import FileRefused, read_workbook
+from .monthly_rows import _check_dispatch, _read_dispatch
+from .plan_rows import _apply_plan_rows, _check_plan, _read_plan
+from .result import ImportResult
+from .sheets import _sheet_kind
+from .vocabulary import Msg
+
+
+def _refs() -> dict:
+    units = {}
+    for unit in ResponsibleUnit.objects.all():
+        units[unit.name] = unit
+        units[unit.code] = unit
+    return {"categories": list(Category.objects.order_by("order")), "units": units}
+
+
+def _read(*, data: bytes, filename: str, actor, month: int | None, year: int | None, result: ImportResult):
+    """Read and check the file; (plan rows, dispatch rows, refs) with every problem in result."""
+    problems = result.problems
+    if not can_import(actor):
+        problems.append(Problem(message=str(Msg.NOT_ALLOWED)))
+        return [], [], None
+    try:
+        sheets = read_workbook(data, filename)
+    except FileRefused as exc:
+        problems.append(Problem(message=str(exc.message)))
+        return [], [], None
+    refs = _refs()
+    plan_rows, dispatch_rows = [], []
+    for sheet in sheets:
+        header = detect_header(sheet.rows, sheet.merges)
+        if header is None:
+            continue
+        kind = _sheet_kind(header)
+        if kind is None:
+            continue
+        if (-1, -1) in sheet.formula_cells:
+            problems.append(Problem(message=str(Msg.WHOLE_SHEET_FORMULAS), sheet=sheet.name))
+            continue
+        if kind == "plan":
+            plan_rows += _read_plan(sheet, header, problems, refs)
+        else:
+            dispatch_rows += _read_dispatch(sheet, header, problems, month, year)
+    if not plan_rows and not dispatch_rows and not problems:
+        problems.append(Problem(message=str(Msg.NO_DATA)))
+    if plan_rows and not can_edit_plan(actor):
+        problems.append(Problem(message=str(Msg.NOT_ALLOWED_PLAN)))
+        plan_rows = []
+    return plan_rows, dispatch_rows, refs
+
+
+def _plan_year(year: int | None) -> PlanYear | None:
+    qs = PlanYear.objects.all()
+    return qs.filter(year=year).first() if year else qs.order_by("-year").first()
+
+
+def _run(*, data, filename, actor, month=None, year=None, apply=False, reason="") -> ImportResult:
+    result = ImportResult(filename=filename)
+    plan_rows, dispatch_rows, refs = _read(data=data, filename=filename, actor=actor, month=month, year=year,
+                                           result=result)
+    plan_year = None
+    if plan_rows:
+        plan_year = _plan_year(year)
+        if plan_year is None:
+            result.problems.append(Problem(message=str(Msg.NO_PLAN_YEAR % {"year": year or ""})))
+            return result
+    reason = reason or gettext("Imported from %(file)s") % {"file": filename}
+
+    def run(lock: bool) -> None:
+        owners = {o.name: o for o in OwnerUnit.objects.filter(
+            name__in={r.values["owner_unit"] for r in plan_rows if "owner_unit" in r.values})}
+        todo = _check_plan(actor=actor, plan_year=plan_year, rows=plan_rows, problems=result.problems,
+                           result=result, owners=owners) if plan_rows else []
+        if todo and not result.problems:
+            # Applied now (and rolled back after a preview), so that the dispatch rows of the same
+            # file see the projects the plan creates.
+            _apply_plan_rows(actor=actor, plan_year=plan_year, todo=todo, problems=result.problems, reason=reason)
+        if not dispatch_rows:
+            return
+        try:
+            if lock and not result.problems:
+                try:
+                    outcomes = bulk.reports_import(actor=actor, rows=dispatch_rows, reason=reason)
+                except bulk.ImportRejected as exc:
+                    outcomes = exc.outcomes
+            else:
+                outcomes = bulk.reports_check(actor=actor, rows=dispatch_rows)
+        except ValidationError as exc:
+            result.problems.extend(Problem(message=str(m)) for m in exc.messages)
+            return
+        _check_dispatch(actor=actor, rows=dispatch_rows, problems=result.problems, result=result, outcomes=outcomes)
+
+    class Rollback(Exception):
+        pass
+
+    write = apply and not result.problems
+    try:
+        with transaction.atomic():
+            run(lock=write)
+            if not write or result.problems:
+                raise Rollback  # a preview, or a file with errors: nothing stays written
+    except Rollback:
+        return result
+    result.applied = True
+    return result
+
+
+def import_preview(*, data: bytes, filename: str, actor, month: int | None = None, year: int | None = None
+                   ) -> ImportResult:
+    """What importing the file would do; writes nothing."""
+    return _run(data=data, filename=filename, actor=actor, month=month, year=year)
+
+
+def import_apply(*, data: bytes, filename: str, actor, month: int | None = None, year: int | None = None,
+                 reason: str = "") -> ImportResult:
+    """Re-read and re-check the file, then apply every row in one transaction — or, if anything
+    is wrong, nothing (result.applied is False and result.problems says why)."""
+    return _run(data=data, filename=filename, actor=actor, month=month, year=year, apply=True, reason=reason)
+
+
+
