@@ -2,12 +2,15 @@
 bulk by projects.bulk."""
 
 from projects import bulk
+from projects.models import ProgressReport
+from projects.roles import is_office
 
 from ..headers import Header
 from ..parsing import Problem, is_blank, parse_money, parse_month, parse_percent, parse_text
 from ..reading import Sheet
 from .result import RowPreview
-from .sheets import ERROR, _Cell, _SheetReader
+from .limits import limit_errors
+from .sheets import ERROR, _Cell, _SheetReader, heading_category
 from .vocabulary import _TITLE_MONTH, _TITLE_MONTHS, _TITLE_YEAR, REPORT_COLUMN, Msg
 
 
@@ -18,7 +21,8 @@ def _title_period(header: Header) -> tuple[int | None, int | None]:
     return (int(year.group(1)) if year else None), (int(month.group(1)) if month else None)
 
 
-def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, default_year) -> list:
+def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, default_year,
+                   categories=()) -> list:
     reader = _SheetReader(sheet, header, problems)
     title_year, title_month = _title_period(header)
     rows = []
@@ -29,6 +33,8 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
         before = len(problems)
         code = reader.code(row)
         if not code:
+            if heading_category(texts, categories):
+                continue  # a category heading between the projects
             problems.append(cell.problem("code", Msg.CODE_MISSING))
             continue
         year, month = None, None
@@ -53,6 +59,12 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
         for name in ("physical_narrative", "problems", "next_month_plan", "percent_drop_reason"):
             if reader.has(name):
                 values[name] = reader.read(r, row, name, parse_text)
+        for name, value in [*values.items(), ("investment_completed", ytd)]:
+            if value is not ERROR:
+                for message in limit_errors(ProgressReport, name, value):
+                    field_name = REPORT_COLUMN.get(name, name) if name != "investment_completed" or reader.has(
+                        "investment_month") else "completed_ytd"
+                    problems.append(cell.problem(field_name, message, value))
         if len(problems) > before or ytd is ERROR or any(v is ERROR for v in values.values()):
             continue
         if all(v in (None, "") for v in values.values()) and (ytd is None or reader.has("investment_month")):
@@ -66,12 +78,22 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
     return rows
 
 
-def _check_dispatch(*, actor, rows, problems, result, outcomes):
+def _visible_name(actor, outcome, created: dict) -> str:
+    """The project's name as the database has it, only for someone who may see the project (an
+    office typing another unit's code learns nothing from the preview)."""
+    if outcome.project is None:
+        return created.get(outcome.code, {}).get("name", "")
+    if is_office(actor) and outcome.project.responsible_unit_id != actor.unit_id:
+        return ""
+    return outcome.project.name
+
+
+def _check_dispatch(*, actor, rows, problems, result, outcomes, created=None):
     labels = {}
     for outcome, row in zip(outcomes, rows):
         sheet, excel_row, columns = row.key
         preview = RowPreview(sheet=sheet, row=excel_row, kind="dispatch", code=row.code,
-                             name=outcome.project.name if outcome.project else "", month=row.month,
+                             name=_visible_name(actor, outcome, created or {}), month=row.month,
                              status=outcome.status)
         result.rows.append(preview)
         for name, messages in outcome.errors.items():

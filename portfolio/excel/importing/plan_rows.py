@@ -13,10 +13,11 @@ from projects.permissions import owns_project
 from projects.roles import is_office
 
 from ..headers import Header
-from ..parsing import Problem, is_blank, normalize_text, parse_money, parse_period, parse_text
+from ..parsing import Problem, is_blank, match_key, normalize_text, parse_money, parse_period, parse_text
 from ..reading import Sheet
+from .limits import limit_errors
 from .result import ImportResult, RowPreview
-from .sheets import ERROR, _Cell, _category_in, _SheetReader
+from .sheets import ERROR, _Cell, _category_in, _SheetReader, heading_category
 from .vocabulary import PLAN_FIELDS_ORDER, PLAN_MONEY, PLAN_TEXT, STAGE_LABELS, STAGE_WORDS, Msg
 
 
@@ -44,6 +45,10 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
         before = len(problems)
         code = reader.code(row)
         if not code:
+            found = heading_category(texts, categories)
+            if found:
+                current_category = found
+                continue
             problems.append(cell.problem("code", Msg.CODE_MISSING))
             continue
         values = {}
@@ -77,13 +82,16 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
                 values["stage"] = stage
         if reader.has("responsible_unit") and not is_blank(reader.value(row, "responsible_unit")):
             text = normalize_text(reader.value(row, "responsible_unit"))
-            unit = refs["units"].get(text)
+            unit = refs["units"].get(match_key(text))
             if unit is None:
                 problems.append(cell.problem("responsible_unit", Msg.UNKNOWN_UNIT, text))
             else:
                 values["responsible_unit"] = unit
         if reader.has("owner_unit") and not is_blank(reader.value(row, "owner_unit")):
-            values["owner_unit"] = normalize_text(reader.value(row, "owner_unit"))  # a name; resolved later
+            # a name, stored as written; found through its matching key later
+            values["owner_unit"] = parse_text(reader.value(row, "owner_unit"))
+            for message in limit_errors(OwnerUnit, "name", values["owner_unit"]):
+                problems.append(cell.problem("owner_unit", message, values["owner_unit"]))
         if len(problems) > before or any(v is ERROR for v in values.values()):
             continue
         rows.append(_PlanRow(sheet=sheet.name, row=r + 1, code=code, values=values, columns=header.columns))
@@ -129,7 +137,7 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
         values = dict(row.values)
         if "owner_unit" in values:
             name = values["owner_unit"]
-            values["owner_unit"] = owners.get(name) or OwnerUnit(name=name)
+            values["owner_unit"] = owners.get(match_key(name)) or OwnerUnit(name=name)
         project = existing.get(row.code)
         errors: dict = {}
         candidate = Project(plan_year=plan_year, code=row.code) if project is None else Project(
@@ -176,6 +184,8 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
                 same = new.pk is not None and new.pk == project.owner_unit_id
             elif hasattr(old, "pk"):
                 same = getattr(new, "pk", None) == old.pk
+            elif isinstance(old, str):
+                same = old == new or old.strip() == new  # a cell's surrounding spaces are not a change
             else:
                 same = old == new
             if not same:
@@ -189,11 +199,16 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
 
 
 def _apply_plan_rows(*, actor, plan_year, todo, problems, reason):
+    created_owners = {}
     for row, project, values in todo:
         values = dict(values)
         owner = values.get("owner_unit")
         if isinstance(owner, OwnerUnit) and owner.pk is None:
-            values["owner_unit"], _ = OwnerUnit.objects.get_or_create(name=owner.name)
+            # one new unit for a name spelled two ways in the file (full- and half-width brackets)
+            key = match_key(owner.name)
+            if key not in created_owners:
+                created_owners[key], _ = OwnerUnit.objects.get_or_create(name=owner.name)
+            values["owner_unit"] = created_owners[key]
         try:
             with transaction.atomic():
                 if project is None:

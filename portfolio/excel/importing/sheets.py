@@ -1,12 +1,13 @@
 """Reading a sheet whose header was found: cell by cell through the parsers, formulas refused,
 category lines and totals told from project rows."""
 
+import re
 from dataclasses import dataclass
 
 from projects.models import Category
 
 from ..headers import Header, row_kind
-from ..parsing import CellError, Problem, is_blank, normalize_text, parse_money, parse_percent
+from ..parsing import CellError, Problem, is_blank, normalize_text, parse_money, parse_month, parse_percent
 from ..parsing import Msg as CellMsg
 from ..reading import Sheet
 from .vocabulary import _CODE, DISPATCH_MARKERS, PLAN_MARKERS
@@ -84,6 +85,11 @@ class _SheetReader:
         except CellError as exc:
             self.problems.append(_Cell(self.sheet, self.header, r).problem(field_name, exc.message, value))
             return ERROR
+        except (ArithmeticError, ValueError, TypeError, OverflowError):
+            # a value no parser foresaw: still the cell's problem, never a traceback
+            message = CellMsg.NOT_A_MONTH if parser is parse_month else CellMsg.NOT_A_NUMBER
+            self.problems.append(_Cell(self.sheet, self.header, r).problem(field_name, message, value))
+            return ERROR
 
     def data_rows(self):
         """(row index, row, texts) of the rows that may be projects; category lines are handed
@@ -143,3 +149,26 @@ def _category_in(text: str, categories: list[Category]) -> Category | None:
             return category
     return None
 
+
+
+_NUMBERING = re.compile(
+    r"^(?:第?[一二三四五六七八九十\d]+(?:类|部分)?\s*[、.．,，:：)）]?|[（(]\s*[一二三四五六七八九十\d]+\s*[)）])\s*"
+)
+_COUNT = re.compile(r"[（(]\s*(?:共\s*)?\d+\s*个?(?:项目)?\s*[)）]$|\d+\s*个$")
+
+
+def heading_category(texts: list[str], categories: list[Category]) -> Category | None:
+    """The category a heading row names, in any of the usual forms: 一、重大产业项目（65个）,
+    （一）重大产业项目, 一 | | 重大产业项目 (numeral and name in different columns), 第一类 产业项目,
+    industry. Only a row that is nothing but a heading: a project row that merely lacks its code
+    and whose name mentions 产业 stays a project row (and its missing code a problem)."""
+    text = "".join("".join(t.split()) for t in texts if t)
+    if not text:
+        return None
+    bare = _COUNT.sub("", _NUMBERING.sub("", text))
+    for category in categories:
+        names = {category.name, category.name.removeprefix("重大"), category.name.removesuffix("项目"),
+                 category.name.removeprefix("重大").removesuffix("项目"), category.code.lower()}
+        if bare in names or bare.lower() in names:
+            return category
+    return None

@@ -23,6 +23,10 @@ class Msg:
         "or choose the month."
     )
     NO_PLAN_YEAR = _("There is no plan year %(year)s in the system.")
+    CHANGED_MEANWHILE = _(
+        "Another import changed these projects or reports while this one was being applied; nothing of this "
+        "file was written. Preview the file again."
+    )
     WHOLE_SHEET_FORMULAS = _("This sheet holds formulas in cells that cannot be located; paste the values and import again.")
 
 

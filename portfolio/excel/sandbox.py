@@ -1,0 +1,102 @@
+"""The child process that opens an uploaded workbook (`python -m portfolio.excel.sandbox`): the
+guards of scanning.py, then calamine for the values, under an address-space and CPU limit. A
+native reader that aborts, loops or allocates without bound takes down this child, never a web
+worker or the command; reading.py turns its death into a refusal.
+
+Protocol: stdin = 4-byte length + JSON parameters + the file's bytes; stdout = JSON, either
+{"sheets": [...]} or {"refused": code, "params": {...}}. No Django is imported here."""
+
+import datetime
+import io
+import json
+import resource
+import sys
+
+from portfolio.excel.scanning import Limits, Refusal, SheetScan, scan
+
+WORKSHEET = "WorkSheet"
+
+
+def _encode(value):
+    if isinstance(value, datetime.datetime):
+        return {"$": "datetime", "v": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$": "date", "v": value.isoformat()}
+    if isinstance(value, datetime.time):
+        return {"$": "time", "v": value.isoformat()}
+    if isinstance(value, datetime.timedelta):
+        return {"$": "timedelta", "v": value.total_seconds()}
+    raise TypeError(type(value).__name__)
+
+
+def _extent(rows: list[list]) -> tuple[int, int]:
+    """The last row and column (1-based counts) holding a value."""
+    last_row = last_col = 0
+    for r, row in enumerate(rows):
+        for c in range(len(row) - 1, -1, -1):
+            if row[c] not in ("", None):
+                last_row = r + 1
+                last_col = max(last_col, c + 1)
+                break
+    return last_row, last_col
+
+
+def read(data: bytes, params: dict) -> dict:
+    limits = Limits(max_uncompressed=params["max_uncompressed"], max_rows=params["max_rows"],
+                    max_elements=params["max_elements"])
+    kind, scans = scan(data, params["ext"], limits)
+    import python_calamine as calamine
+
+    try:
+        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.PasswordError:
+        raise Refusal("ENCRYPTED") from None
+    sheets = []
+    for meta in workbook.sheets_metadata:
+        if WORKSHEET not in str(meta.typ):
+            continue
+        checked: SheetScan | None = scans.get(meta.name)
+        if checked is None:
+            raise Refusal("NONSTANDARD")  # a sheet the guards did not see
+        sheet = workbook.get_sheet_by_name(meta.name)
+        if sheet.height > limits.row_limit:
+            raise Refusal("TOO_MANY_ROWS", sheet=meta.name, max=limits.max_rows)
+        if sheet.width > 200:
+            raise Refusal("TOO_MANY_COLUMNS", sheet=meta.name, max=200)
+        rows = sheet.to_python(skip_empty_area=False)
+        last_row, last_col = _extent(rows)
+        if last_row > checked.rows or last_col > checked.columns:
+            raise Refusal("NONSTANDARD")  # the reader found values where the guards saw no cell
+        sheets.append({
+            "name": meta.name,
+            "rows": rows[:last_row] if last_row else [],
+            "merges": [list(map(list, m)) for m in (sheet.merged_cell_ranges or [])],
+            "formula_cells": sorted(checked.formula_cells),
+            "percent_cells": sorted(checked.percent_cells),
+        })
+    if not sheets:
+        raise Refusal("NO_SHEETS")
+    return {"kind": kind, "sheets": sheets}
+
+
+def main() -> None:
+    stdin = sys.stdin.buffer
+    size = int.from_bytes(stdin.read(4), "big")
+    params = json.loads(stdin.read(size))
+    data = stdin.read()
+    memory, seconds = params["memory"], params["cpu_seconds"]
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    try:
+        out = read(data, params)
+    except Refusal as exc:
+        out = {"refused": exc.code, "params": exc.params}
+    except MemoryError:
+        out = {"refused": "RESOURCES", "params": {}}
+    except BaseException:  # noqa: BLE001 — pyo3's PanicException is a BaseException; all mean "damaged"
+        out = {"refused": "DAMAGED", "params": {}}
+    sys.stdout.buffer.write(json.dumps(out, default=_encode, ensure_ascii=False).encode())
+
+
+if __name__ == "__main__":
+    main()
