@@ -12,6 +12,8 @@ import json
 import resource
 import sys
 
+import python_calamine as calamine
+
 from portfolio.excel.scanning import Limits, Refusal, SheetScan, scan
 
 WORKSHEET = "WorkSheet"
@@ -45,8 +47,6 @@ def read(data: bytes, params: dict) -> dict:
     limits = Limits(max_uncompressed=params["max_uncompressed"], max_rows=params["max_rows"],
                     max_elements=params["max_elements"])
     kind, scans = scan(data, params["ext"], limits)
-    import python_calamine as calamine
-
     try:
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
@@ -85,6 +85,7 @@ def main() -> None:
     params = json.loads(stdin.read(size))
     data = stdin.read()
     memory, seconds = params["memory"], params["cpu_seconds"]
+    # Limits set once the process has started and read its input: anything past them is the file's.
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     try:
@@ -93,8 +94,10 @@ def main() -> None:
         out = {"refused": exc.code, "params": exc.params}
     except MemoryError:
         out = {"refused": "RESOURCES", "params": {}}
-    except BaseException:  # noqa: BLE001 — pyo3's PanicException is a BaseException; all mean "damaged"
-        out = {"refused": "DAMAGED", "params": {}}
+    except BaseException as exc:  # noqa: BLE001 — pyo3's PanicException is a BaseException
+        # calamine reports allocation failures as panics ("capacity overflow", "memory allocation")
+        text = str(exc).lower()
+        out = {"refused": "RESOURCES" if "alloc" in text or "capacity" in text else "DAMAGED", "params": {}}
     sys.stdout.buffer.write(json.dumps(out, default=_encode, ensure_ascii=False).encode())
 
 

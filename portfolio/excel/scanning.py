@@ -130,8 +130,11 @@ class _MemberStream(io.RawIOBase):
     def readinto(self, buffer) -> int:
         try:
             chunk = self._stream.read(min(len(buffer), CHUNK))
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
-            raise Refusal("DAMAGED") from None
+        except MemoryError:
+            raise Refusal("RESOURCES") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+                RuntimeError) as exc:
+            raise Refusal("RESOURCES" if "memory" in str(exc) else "DAMAGED") from None
         self._budget.take_bytes(len(chunk))
         buffer[:len(chunk)] = chunk
         return len(chunk)
