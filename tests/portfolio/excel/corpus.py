@@ -564,7 +564,8 @@ def plan_with_headings(path: Path, rows: list[dict], *, style: str) -> Path:
     (`split`: 一 | | 重大产业项目（65个）) or read （一）重大产业项目 (`paren`)."""
     wb = Workbook()
     ws = wb.active
-    ws.append(["序号", "项目代码", "项目名称", "总投资", "政府投资", "社会投资", "年度计划投资", "业主单位"])
+    ws.append(["序号", "项目代码", "项目名称", "总投资", "政府投资", "社会投资", "年度计划投资", "业主单位", "建设性质",
+               "建设起止年限", "责任单位"])
     numerals = "一二三四五六"
     groups: dict[str, list] = {}
     for row in rows:
@@ -576,6 +577,7 @@ def plan_with_headings(path: Path, rows: list[dict], *, style: str) -> Path:
             ws.append([f"（{numerals[n]}）{category}"])
         for i, row in enumerate(members, start=1):
             ws.append([i, row["code"], row["name"], float(row["total"]), float(row["government"]),
-                       float(row["social"]), float(row["plan"]), row["owner"]])
+                       float(row["social"]), float(row["plan"]), row["owner"], "续建", "2021-2024",
+                       row["unit"]])
     wb.save(path)
     return path
