@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from projects import bulk
+from projects import bulk, services
 from projects.models import Category, OwnerUnit, PlanYear, ResponsibleUnit
 from projects.roles import can_edit_plan, can_import
 
@@ -160,7 +160,7 @@ def _pending_outcome(row: bulk.ReportRow, project_values: dict, plan_year) -> bu
         outcome.error("investment_completed", bulk.Msg.INVESTMENT_REQUIRED)
     if not outcome.errors:
         outcome.status = "new"
-        outcome.changes = [(f, None, v) for f, v in values.items() if v not in ("", None)]
+        outcome.changes = [(f, None, values[f]) for f in services.REPORT_FIELDS if values.get(f) not in ("", None)]
     return outcome
 
 
