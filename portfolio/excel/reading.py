@@ -132,6 +132,21 @@ def _refusal(code: str, params: dict) -> FileRefused:
 
 def _read_isolated(data: bytes, ext: str) -> list[Sheet]:
     """Run sandbox.py on the bytes; its answer, or its death, becomes sheets or a refusal."""
+    answer = run_sandbox(data, ext)
+    if "refused" in answer:
+        raise _refusal(str(answer["refused"]), answer.get("params") or {})
+    return [
+        Sheet(name=s["name"], rows=[[_decode(v) for v in row] for row in s["rows"]],
+              merges=[tuple(tuple(p) for p in m) for m in s["merges"]],
+              formula_cells={tuple(c) for c in s["formula_cells"]},
+              percent_cells={tuple(c) for c in s["percent_cells"]})
+        for s in answer["sheets"]
+    ]
+
+
+def run_sandbox(data: bytes, ext: str) -> dict:
+    """The child's answer as it sent it ({"sheets"…} or {"refused"…}, with its peak memory);
+    a child that died or timed out answers {"refused": "RESOURCES"}."""
     params = json.dumps({
         "ext": ext, "max_uncompressed": settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
         "max_rows": settings.IMPORT_MAX_ROWS, "max_elements": settings.IMPORT_MAX_XML_ELEMENTS,
@@ -145,22 +160,14 @@ def _read_isolated(data: bytes, ext: str) -> list[Sheet]:
             capture_output=True, timeout=settings.IMPORT_READER_SECONDS * 2, cwd=PROJECT_ROOT, env=env, check=False,
         )
     except subprocess.TimeoutExpired:  # run() has killed the child
-        raise FileRefused(Msg.RESOURCES) from None
+        return {"refused": "RESOURCES", "params": {}}
     try:
         answer = json.loads(done.stdout) if done.returncode == 0 else None
     except ValueError:
         answer = None
-    if not isinstance(answer, dict):
-        raise FileRefused(Msg.RESOURCES)  # killed by a limit, or aborted inside a native reader
-    if "refused" in answer:
-        raise _refusal(str(answer["refused"]), answer.get("params") or {})
-    return [
-        Sheet(name=s["name"], rows=[[_decode(v) for v in row] for row in s["rows"]],
-              merges=[tuple(tuple(p) for p in m) for m in s["merges"]],
-              formula_cells={tuple(c) for c in s["formula_cells"]},
-              percent_cells={tuple(c) for c in s["percent_cells"]})
-        for s in answer["sheets"]
-    ]
+    if not isinstance(answer, dict) or not ("refused" in answer or "sheets" in answer):
+        return {"refused": "RESOURCES", "params": {}}  # killed by a limit, or aborted in a native reader
+    return answer
 
 
 _DECODERS = {

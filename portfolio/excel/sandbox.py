@@ -79,6 +79,19 @@ def read(data: bytes, params: dict) -> dict:
     return {"kind": kind, "sheets": sheets}
 
 
+def _peak_kb() -> int:
+    """This process's peak resident memory since its exec (ru_maxrss would include the parent's
+    before the exec)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def main() -> None:
     stdin = sys.stdin.buffer
     size = int.from_bytes(stdin.read(4), "big")
@@ -98,6 +111,7 @@ def main() -> None:
         # calamine reports allocation failures as panics ("capacity overflow", "memory allocation")
         text = str(exc).lower()
         out = {"refused": "RESOURCES" if "alloc" in text or "capacity" in text else "DAMAGED", "params": {}}
+    out["peak_kb"] = _peak_kb()  # for benchmarks/intake_bench.py
     sys.stdout.buffer.write(json.dumps(out, default=_encode, ensure_ascii=False).encode())
 
 

@@ -7,8 +7,9 @@ into a message.
 - zip (.xlsx, .ods): the central directory first (entry count, duplicate names, encryption,
   declared sizes, ratio); then every member is decompressed as a stream against a byte budget
   (a lying size field buys nothing; a damaged member is a refusal, not a zlib.error);
-- XML: every XML member goes through defusedxml's iterparse (expat: any encoding, a DTD anywhere
-  refused), counted against an element budget, elements cleared as they go;
+- XML: every XML member goes through expat with handlers (any encoding; a DOCTYPE, entity or
+  notation declaration anywhere refused, as defusedxml does, without building elements), counted
+  against an element budget;
 - meaning, not text: cells, formulas and rows are recognised by element and namespace, with a
   cell's place computed as a reader computes it (no r="" → the next column, the next row), so
   prefixes, attribute order, whitespace and missing references change nothing; Strict OOXML and
@@ -24,8 +25,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, iterparse
+from xml.parsers import expat
 
 T_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -189,8 +189,7 @@ def _scan_zip(data: bytes, limits: Limits) -> tuple[str, dict[str, SheetScan]]:
         if name == "mimetype" or name.lower().endswith(BINARY_SUFFIXES):
             _drain(archive, name, budget)
         else:
-            for _event in _parse(archive, name, budget):
-                pass
+            _expat(archive, name, budget)
     return kind, scans
 
 
@@ -205,44 +204,68 @@ def _drain(archive, name: str, budget: _Budget) -> None:
             pass
 
 
-def _parse(archive, name: str, budget: _Budget, *, prune: bool = True):
-    """(event, element) of the member, start and end, DTDs refused, every element counted. With
-    `prune`, an element is removed from its parent once its end has been handed over, so memory
-    stays flat whatever the part's size."""
-    stream = _MemberStream(archive, name, budget)
-    stack = []
+def _refuse_dtd(*_args):
+    raise Refusal("XML_BOMB")
+
+
+def _expat(archive, name: str, budget: _Budget, start=None, end=None) -> None:
+    """Parse the member with expat, handing start(name, attrs) and end(name) the names as
+    'namespace}local'. Any DOCTYPE (with or without entities, wherever it stands, in whatever
+    encoding) is refused; elements are counted against the budget chunk by chunk."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.UnparsedEntityDeclHandler = _refuse_dtd
+    parser.NotationDeclHandler = _refuse_dtd
+    parser.ExternalEntityRefHandler = _refuse_dtd
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    count = 0
+
+    if start is None:
+        def on_start(name, attrs):
+            nonlocal count
+            count += 1
+    else:
+        def on_start(name, attrs):
+            nonlocal count
+            count += 1
+            start(name, attrs)
+    parser.StartElementHandler = on_start
+    if end is not None:
+        parser.EndElementHandler = end
     try:
-        count = 0
-        for event, elem in iterparse(stream, events=("start", "end"), forbid_dtd=True, forbid_entities=True,
-                                     forbid_external=True):
-            if event == "start":
-                stack.append(elem)
-                count += 1
-                if count >= 1000:
-                    budget.take_elements(count)
-                    count = 0
-                yield event, elem
-            else:
-                yield event, elem
-                stack.pop()
-                if prune and stack:
-                    stack[-1].remove(elem)
-        budget.take_elements(count)
-    except DefusedXmlException:
-        raise Refusal("XML_BOMB") from None
-    except ParseError:
+        with _MemberStream(archive, name, budget) as stream:
+            while True:
+                chunk = stream.read(CHUNK)
+                if not chunk:
+                    break
+                parser.Parse(chunk, False)
+                if count > budget.elements:
+                    raise Refusal("TOO_MANY_ELEMENTS")
+            parser.Parse(b"", True)
+    except expat.ExpatError:
         raise Refusal("DAMAGED") from None
-    finally:
-        stream.close()
+    budget.take_elements(count)
 
 
-def _tree(archive, name: str, budget: _Budget):
-    """A small part (workbook, relationships, styles) as a tree; still streamed and budgeted."""
-    root = None
-    for event, elem in _parse(archive, name, budget, prune=False):
-        if root is None:
-            root = elem
-    return root
+def _elements(archive, name: str, budget: _Budget, wanted: set) -> tuple[str, list]:
+    """A small part's root name and its elements named in `wanted`, as (name, attrs, parent name)."""
+    stack: list[str] = []
+    found = []
+    root = []
+
+    def start(name, attrs):
+        if not root:
+            root.append(name)
+        if name.rpartition("}")[2] in wanted:
+            found.append((name, attrs, stack[-1] if stack else ""))
+        stack.append(name)
+
+    def end(name):
+        stack.pop()
+
+    _expat(archive, name, budget, start, end)
+    return (root[0] if root else ""), found
 
 
 # --- xlsx -------------------------------------------------------------------------------------
@@ -250,14 +273,14 @@ def _tree(archive, name: str, budget: _Budget):
 def _rels(archive, infos, budget, source_dir: str, rels_name: str) -> dict[str, str]:
     if rels_name not in infos:
         return {}
-    root = _tree(archive, rels_name, budget)
+    _root, rels = _elements(archive, rels_name, budget, {"Relationship"})
     found = {}
-    for rel in root.iter(f"{{{PKG_REL}}}Relationship"):
-        if rel.get("TargetMode") == "External":
+    for name, attrs, _parent in rels:
+        if name != f"{PKG_REL}}}Relationship" or attrs.get("TargetMode") == "External":
             continue
-        target = rel.get("Target", "")
+        target = attrs.get("Target", "")
         path = target.lstrip("/") if target.startswith("/") else posixpath.join(source_dir, target)
-        found[rel.get("Id")] = posixpath.normpath(path)
+        found[attrs.get("Id")] = posixpath.normpath(path)
     return found
 
 
@@ -266,8 +289,8 @@ def _scan_xlsx(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
     workbook_path = next((p for p in root_rels.values() if p.endswith(".xml") and p in infos), "xl/workbook.xml")
     if workbook_path not in infos:
         raise Refusal("NOT_SPREADSHEET")
-    workbook = _tree(archive, workbook_path, budget)
-    ns, name = local(workbook.tag)
+    root, sheet_elements = _elements(archive, workbook_path, budget, {"sheet"})
+    ns, _, name = root.rpartition("}")
     if ns == STRICT_MAIN:
         raise Refusal("STRICT")
     if (ns, name) != (T_MAIN, "workbook"):
@@ -279,21 +302,18 @@ def _scan_xlsx(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
     styles = next((p for p in rels.values() if p.endswith("styles.xml") and p in infos), None)
     percent_styles = set()
     if styles:
-        percent_styles = _percent_styles(_tree(archive, styles, budget))
+        percent_styles = _percent_styles(archive, styles, budget)
         scanned.add(styles)
     sheets: list[tuple[str, str]] = []
-    for sheet in workbook.iter():
-        sns, sname = local(sheet.tag)
-        if sname != "sheet":
-            continue
-        rid = sheet.get(f"{{{T_REL}}}id")
-        if sns != T_MAIN or rid is None or rid not in rels:
+    for element, attrs, _parent in sheet_elements:
+        rid = attrs.get(f"{T_REL}}}id")
+        if element != f"{T_MAIN}}}sheet" or rid is None or rid not in rels:
             # a sheet a reader might still find by another route: we could not check it
             raise Refusal("NONSTANDARD")
         path = rels[rid]
         if path not in infos:
             raise Refusal("DAMAGED")
-        sheets.append((sheet.get("name") or "", path))
+        sheets.append((attrs.get("name") or "", path))
     if not sheets:
         raise Refusal("NO_SHEETS")
     scans: dict[str, SheetScan] = {}
@@ -311,25 +331,23 @@ def _scan_xlsx(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
     return scans, scanned
 
 
-def _percent_styles(root) -> set[int]:
+def _percent_styles(archive, path, budget) -> set[int]:
+    """The cell style indexes (cellXfs) whose number format shows a percent."""
+    _root, found = _elements(archive, path, budget, {"numFmt", "xf"})
     percent_formats = set(BUILTIN_PERCENT_FORMATS)
-    for fmt in root.iter(f"{{{T_MAIN}}}numFmt"):
-        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
-        if "%" in code:
-            try:
-                percent_formats.add(int(fmt.get("numFmtId", "-1")))
-            except ValueError:
-                raise Refusal("DAMAGED") from None
-    xfs = root.find(f"{{{T_MAIN}}}cellXfs")
-    if xfs is None:
-        return set()
     styles = set()
-    for i, xf in enumerate(xfs.findall(f"{{{T_MAIN}}}xf")):
-        try:
-            if int(xf.get("numFmtId", "0")) in percent_formats:
+    try:
+        for name, attrs, _parent in found:
+            if name == f"{T_MAIN}}}numFmt":
+                code = re.sub(r'"[^"]*"|\\.', "", attrs.get("formatCode", ""))
+                if "%" in code:
+                    percent_formats.add(int(attrs.get("numFmtId", "-1")))
+        xfs = [attrs for name, attrs, parent in found if name == f"{T_MAIN}}}xf" and parent == f"{T_MAIN}}}cellXfs"]
+        for i, attrs in enumerate(xfs):
+            if int(attrs.get("numFmtId", "0")) in percent_formats:
                 styles.add(i)
-        except ValueError:
-            raise Refusal("DAMAGED") from None
+    except ValueError:
+        raise Refusal("DAMAGED") from None
     return styles
 
 
@@ -348,76 +366,87 @@ def _scan_worksheet(archive, path, sheet_name, percent_styles, budget) -> tuple[
     local name) inside a row; its place from r="" or, without one, the next column / row; a child
     named f makes it a formula."""
     limits = budget.limits
+    row_limit = limits.row_limit
     scan = SheetScan()
+    formula_cells, percent_cells = scan.formula_cells, scan.percent_cells
     row = 0  # 1-based number of the current row
     col = -1  # 0-based column of the last cell in the row
     rows_seen = cells = 0
-    cell = None  # [row0, col0, style, has_formula]
-    depth_in_cell = 0
-    too_many_rows = Refusal("TOO_MANY_ROWS", sheet=sheet_name, max=limits.max_rows)
-    root_checked = False
-    for event, elem in _parse(archive, path, budget):
-        ns, name = local(elem.tag)
-        if not root_checked:
-            root_checked = True
+    cell = None  # [row0, col0, style, has formula]
+    depth = 0  # inside the open cell
+    root_seen = False
+    max_row = max_col = 0
+
+    def start(name, attrs):
+        nonlocal row, col, rows_seen, cells, cell, depth, root_seen
+        if cell is not None:
+            depth += 1
+            if name == "f" or name.endswith("}f"):
+                cell[3] = True
+            return
+        ns, _, local = name.rpartition("}")
+        if not root_seen:
+            root_seen = True
             if ns == STRICT_MAIN:
                 raise Refusal("STRICT")
             if ns != T_MAIN:
                 raise Refusal("NONSTANDARD")
-        if event == "start":
-            if cell is not None:
-                depth_in_cell += 1
-                if name == "f":
-                    cell[3] = True
-                continue
-            if name == "row":
-                rows_seen += 1
-                if rows_seen > limits.row_limit:
-                    raise too_many_rows
-                r = elem.get("r")
-                if r is None:
-                    row += 1
-                else:
-                    if not r.isdigit() or not 0 < int(r) <= 1048576:
-                        raise Refusal("DAMAGED")
-                    row = int(r)
-                col = -1
-            elif name == "c":
-                cells += 1
-                ref = elem.get("r")
-                if ref is None:
-                    r0, c0 = max(row, 1) - 1, col + 1
-                else:
-                    match = _REF.match(ref)
-                    if not match:
-                        raise Refusal("DAMAGED")
-                    r0, c0 = int(match.group(2)) - 1, _col_index(match.group(1))
-                    if r0 < 0:
-                        raise Refusal("DAMAGED")
-                col = c0
-                if c0 >= MAX_COLUMNS:
-                    raise Refusal("TOO_MANY_COLUMNS", sheet=sheet_name, max=MAX_COLUMNS)
-                if r0 >= limits.row_limit:
-                    raise too_many_rows
-                cell = [r0, c0, elem.get("s"), False]
-                depth_in_cell = 0
-        else:
-            if cell is not None and depth_in_cell:
-                depth_in_cell -= 1
-                continue
-            if cell is not None and name == "c":
-                r0, c0, style, formula = cell
-                scan.rows = max(scan.rows, r0 + 1)
-                scan.columns = max(scan.columns, c0 + 1)
-                if formula:
-                    scan.formula_cells.add((r0, c0))
-                if style is not None and percent_styles:
-                    try:
-                        if int(style) in percent_styles:
-                            scan.percent_cells.add((r0, c0))
-                    except ValueError:
-                        raise Refusal("DAMAGED") from None
-                cell = None
+        if local == "c":
+            cells += 1
+            ref = attrs.get("r")
+            if ref is None:
+                r0, c0 = max(row, 1) - 1, col + 1
+            else:
+                match = _REF.match(ref)
+                if not match:
+                    raise Refusal("DAMAGED")
+                r0, c0 = int(match.group(2)) - 1, _col_index(match.group(1))
+                if r0 < 0:
+                    raise Refusal("DAMAGED")
+            col = c0
+            if c0 >= MAX_COLUMNS:
+                raise Refusal("TOO_MANY_COLUMNS", sheet=sheet_name, max=MAX_COLUMNS)
+            if r0 >= row_limit:
+                raise Refusal("TOO_MANY_ROWS", sheet=sheet_name, max=limits.max_rows)
+            cell = [r0, c0, attrs.get("s"), False]
+            depth = 0
+        elif local == "row":
+            rows_seen += 1
+            if rows_seen > row_limit:
+                raise Refusal("TOO_MANY_ROWS", sheet=sheet_name, max=limits.max_rows)
+            r = attrs.get("r")
+            if r is None:
+                row += 1
+            else:
+                if not r.isdigit() or not 0 < int(r) <= 1048576:
+                    raise Refusal("DAMAGED")
+                row = int(r)
+            col = -1
+
+    def end(name):
+        nonlocal cell, depth, max_row, max_col
+        if cell is None:
+            return
+        if depth:
+            depth -= 1
+            return
+        r0, c0, style, formula = cell
+        cell = None
+        if r0 >= max_row:
+            max_row = r0 + 1
+        if c0 >= max_col:
+            max_col = c0 + 1
+        if formula:
+            formula_cells.add((r0, c0))
+        if style is not None and percent_styles:
+            try:
+                if int(style) in percent_styles:
+                    percent_cells.add((r0, c0))
+            except ValueError:
+                raise Refusal("DAMAGED") from None
+
+    _expat(archive, path, budget, start, end)
+    scan.rows, scan.columns = max_row, max_col
     return scan, cells
 
 
@@ -425,34 +454,38 @@ def _check_shared_strings(archive, path, budget, total_cells: int) -> None:
     """A reader may reserve room for the counts the part declares: they must match what it holds."""
     declared = {}
     items = 0
-    for event, elem in _parse(archive, path, budget):
-        ns, name = local(elem.tag)
-        if event == "start" and name == "sst" and not declared:
+
+    def start(name, attrs):
+        nonlocal items
+        local = name.rpartition("}")[2]
+        if local == "si":
+            items += 1
+        elif local == "sst" and not declared:
+            declared["seen"] = 1
             for attr in ("count", "uniqueCount"):
-                value = elem.get(attr)
+                value = attrs.get(attr)
                 if value is not None:
                     if not value.isdigit() or len(value) > 12:
                         raise Refusal("DAMAGED")
                     declared[attr] = int(value)
-            declared.setdefault("seen", 1)
-        elif event == "end" and name == "si":
-            items += 1
+
+    _expat(archive, path, budget, start)
     if declared.get("uniqueCount", 0) > items or declared.get("count", 0) > max(total_cells, items):
         raise Refusal("DAMAGED")
 
 
 # --- ods --------------------------------------------------------------------------------------
 
-def _attr(elem, wanted: str):
+def _attr(attrs: dict, wanted: str):
     """An attribute by its local name, whatever its namespace (what a lenient reader does)."""
-    for key, value in elem.attrib.items():
-        if local(key)[1] == wanted:
+    for key, value in attrs.items():
+        if key.rpartition("}")[2] == wanted:
             return value
     return None
 
 
-def _repeat(elem, wanted: str) -> int:
-    value = _attr(elem, wanted)
+def _repeat(attrs: dict, wanted: str) -> int:
+    value = _attr(attrs, wanted)
     if value is None:
         return 1
     if not value.isdigit() or len(value) > 9 or int(value) < 1:
@@ -470,74 +503,78 @@ def _scan_ods(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
         raise Refusal("DAMAGED")
     limits = budget.limits
     scans: dict[str, SheetScan] = {}
-    scan = None
-    sheet_name = ""
-    row_pos = col_pos = 0
-    row_repeat = 1
-    row_has_content = False
-    row_formulas: list = []
-    cell = None  # [col0, span, holds something, formula, percent] of the open cell
-    for event, elem in _parse(archive, "content.xml", budget):
-        _ns, name = local(elem.tag)
-        if event == "start":
-            if cell is not None:
-                cell[2] = True  # text or anything else inside the cell
-                continue
-            if name == "table" and scan is None:
-                sheet_name = _attr(elem, "name") or str(len(scans))
-                scan = scans.setdefault(sheet_name, SheetScan())
-                row_pos = 0
-            elif scan is None:
-                continue
-            elif name == "table-row":
-                row_repeat = _repeat(elem, "number-rows-repeated")
-                col_pos, row_has_content, row_formulas = 0, False, []
-            elif name in ("table-cell", "covered-table-cell"):
-                span = _repeat(elem, "number-columns-repeated")
-                formula = _attr(elem, "formula") is not None
-                value_type = _attr(elem, "value-type")
-                cell = [col_pos, span, value_type is not None or formula, formula, value_type == "percentage"]
-                col_pos += span
-                if col_pos > 1 << 24:
-                    raise Refusal("TOO_MANY_COLUMNS", sheet=sheet_name, max=MAX_COLUMNS)
-            continue
-        if cell is not None:
-            if name not in ("table-cell", "covered-table-cell"):
-                continue
-            c0, span, holds, formula, percent = cell
-            cell = None
+    state = {"scan": None, "name": "", "row_pos": 0, "col_pos": 0, "repeat": 1, "content": False,
+             "formulas": [], "cell": None, "depth": 0}
+
+    def start(name, attrs):
+        if state["cell"] is not None:
+            state["cell"][2] = True  # text or anything else inside the cell
+            state["depth"] += 1
+            return
+        local = name.rpartition("}")[2]
+        if local == "table" and state["scan"] is None:
+            sheet_name = _attr(attrs, "name") or str(len(scans))
+            state.update(scan=scans.setdefault(sheet_name, SheetScan()), name=sheet_name, row_pos=0)
+        elif state["scan"] is None:
+            return
+        elif local == "table-row":
+            state.update(repeat=_repeat(attrs, "number-rows-repeated"), col_pos=0, content=False, formulas=[])
+        elif local in ("table-cell", "covered-table-cell"):
+            span = _repeat(attrs, "number-columns-repeated")
+            formula = _attr(attrs, "formula") is not None
+            value_type = _attr(attrs, "value-type")
+            state["cell"] = [state["col_pos"], span, value_type is not None or formula, formula,
+                             value_type == "percentage"]
+            state["depth"] = 0
+            state["col_pos"] += span
+            if state["col_pos"] > 1 << 24:
+                raise Refusal("TOO_MANY_COLUMNS", sheet=state["name"], max=MAX_COLUMNS)
+
+    def end(name):
+        scan, sheet_name = state["scan"], state["name"]
+        if state["cell"] is not None:
+            if state["depth"]:
+                state["depth"] -= 1
+                return
+            c0, span, holds, formula, percent = state["cell"]
+            state["cell"] = None
             if holds:
                 if c0 + span > MAX_COLUMNS:
                     raise Refusal("TOO_MANY_COLUMNS", sheet=sheet_name, max=MAX_COLUMNS)
-                row_has_content = True
+                state["content"] = True
                 scan.columns = max(scan.columns, c0 + span)
                 if formula:
-                    row_formulas.append((c0, span))
+                    state["formulas"].append((c0, span))
                 if percent and span == 1:
-                    row_formulas.append(("%", c0))
-        elif scan is None:
-            continue
-        elif name == "table":
-            scan, row_pos = None, 0
-        elif name == "table-row":
-            if row_has_content:
-                last = row_pos + row_repeat
+                    state["formulas"].append(("%", c0))
+            return
+        if scan is None:
+            return
+        local = name.rpartition("}")[2]
+        if local == "table":
+            state.update(scan=None, row_pos=0)
+        elif local == "table-row":
+            row_pos, repeat = state["row_pos"], state["repeat"]
+            if state["content"]:
+                last = row_pos + repeat
                 if last > limits.row_limit:
                     raise Refusal("TOO_MANY_ROWS", sheet=sheet_name, max=limits.max_rows)
                 scan.rows = max(scan.rows, last)
-                for entry in row_formulas:
+                for entry in state["formulas"]:
                     if entry[0] == "%":
-                        if row_repeat == 1:
+                        if repeat == 1:
                             scan.percent_cells.add((row_pos, entry[1]))
                         continue
                     c0, span = entry
-                    if len(scan.formula_cells) + span * row_repeat > MAX_FORMULA_CELLS:
+                    if len(scan.formula_cells) + span * repeat > MAX_FORMULA_CELLS:
                         scan.formula_cells.add((-1, -1))
                         continue
-                    for r in range(row_pos, row_pos + row_repeat):
+                    for r in range(row_pos, row_pos + repeat):
                         for c in range(c0, c0 + span):
                             scan.formula_cells.add((r, c))
-            row_pos += row_repeat
+            state["row_pos"] = row_pos + repeat
+
+    _expat(archive, "content.xml", budget, start, end)
     if not scans:
         raise Refusal("NO_SHEETS")
     return scans, {"content.xml"}
