@@ -153,16 +153,28 @@ def _open_zip(data: bytes) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]
     if len(infos) > MAX_ZIP_ENTRIES:
         raise Refusal("ZIP_BOMB")
     seen = set()
+    by_name = {}
     for info in infos:
         # Two entries of one name (or of names a reader may fold together): which one a reader
         # takes differs between readers, so what we checked might not be what is read.
-        key = info.filename.replace("\\", "/").lstrip("/").casefold()
-        if key in seen:
+        name = info.filename.replace("\\", "/").lstrip("/")  # some writers use Windows separators
+        if name.casefold() in seen:
             raise Refusal("DUPLICATE_PART")
-        seen.add(key)
+        seen.add(name.casefold())
+        by_name[name] = info
     if any(info.flag_bits & 0x1 for info in infos):
         raise Refusal("ENCRYPTED")
-    return archive, {info.filename: info for info in infos}
+    return _Archive(archive, by_name), by_name
+
+
+class _Archive:
+    """The zip with its members by normalised name (forward slashes, no leading slash)."""
+
+    def __init__(self, archive: zipfile.ZipFile, infos: dict):
+        self.archive, self.infos = archive, infos
+
+    def open(self, name: str):
+        return self.archive.open(self.infos[name])
 
 
 def _scan_zip(data: bytes, limits: Limits) -> tuple[str, dict[str, SheetScan]]:
@@ -186,7 +198,7 @@ def _scan_zip(data: bytes, limits: Limits) -> tuple[str, dict[str, SheetScan]]:
     for name in infos:
         if name in scanned or name.endswith("/"):
             continue
-        if name == "mimetype" or name.lower().endswith(BINARY_SUFFIXES):
+        if name == "mimetype" or name.lower().endswith(BINARY_SUFFIXES) or not _looks_like_xml(archive, name, budget):
             _drain(archive, name, budget)
         else:
             _expat(archive, name, budget)
@@ -196,6 +208,15 @@ def _scan_zip(data: bytes, limits: Limits) -> tuple[str, dict[str, SheetScan]]:
 def _read_member(archive, name: str, budget: _Budget, most: int) -> bytes:
     with _MemberStream(archive, name, budget) as stream:
         return stream.read(most)
+
+
+def _looks_like_xml(archive, name: str, budget: _Budget) -> bool:
+    """Whether a reader could take the member for XML: markup first (after a BOM and blanks), or
+    UTF-16/32. Binary members no reader parses (LibreOffice's layout-cache) are only unpacked."""
+    head = _read_member(archive, name, budget, 64)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\x00<", b"<\x00")):
+        return True
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<")
 
 
 def _drain(archive, name: str, budget: _Budget) -> None:
@@ -280,13 +301,17 @@ def _rels(archive, infos, budget, source_dir: str, rels_name: str) -> dict[str, 
             continue
         target = attrs.get("Target", "")
         path = target.lstrip("/") if target.startswith("/") else posixpath.join(source_dir, target)
-        found[attrs.get("Id")] = posixpath.normpath(path)
+        found[attrs.get("Id")] = (posixpath.normpath(path), attrs.get("Type", "").rpartition("/")[2])
     return found
+
+
+def _by_type(rels: dict, kind: str, infos) -> str | None:
+    return next((path for path, rel_type in rels.values() if rel_type == kind and path in infos), None)
 
 
 def _scan_xlsx(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
     root_rels = _rels(archive, infos, budget, "", "_rels/.rels")
-    workbook_path = next((p for p in root_rels.values() if p.endswith(".xml") and p in infos), "xl/workbook.xml")
+    workbook_path = _by_type(root_rels, "officeDocument", infos) or "xl/workbook.xml"
     if workbook_path not in infos:
         raise Refusal("NOT_SPREADSHEET")
     root, sheet_elements = _elements(archive, workbook_path, budget, {"sheet"})
@@ -299,7 +324,7 @@ def _scan_xlsx(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
     rels_name = posixpath.join(base, "_rels", posixpath.basename(workbook_path) + ".rels")
     rels = _rels(archive, infos, budget, base, rels_name)
     scanned = {"_rels/.rels", workbook_path, rels_name}
-    styles = next((p for p in rels.values() if p.endswith("styles.xml") and p in infos), None)
+    styles = _by_type(rels, "styles", infos)
     percent_styles = set()
     if styles:
         percent_styles = _percent_styles(archive, styles, budget)
@@ -310,23 +335,21 @@ def _scan_xlsx(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
         if element != f"{T_MAIN}}}sheet" or rid is None or rid not in rels:
             # a sheet a reader might still find by another route: we could not check it
             raise Refusal("NONSTANDARD")
-        path = rels[rid]
+        path = rels[rid][0]
         if path not in infos:
             raise Refusal("DAMAGED")
         sheets.append((attrs.get("name") or "", path))
     if not sheets:
         raise Refusal("NO_SHEETS")
     scans: dict[str, SheetScan] = {}
-    total_cells = 0
     for sheet_name, path in sheets:
         if path in scanned:
             raise Refusal("DAMAGED")
-        scans[sheet_name], cells = _scan_worksheet(archive, path, sheet_name, percent_styles, budget)
-        total_cells += cells
+        scans[sheet_name] = _scan_worksheet(archive, path, sheet_name, percent_styles, budget)
         scanned.add(path)
-    shared = next((p for p in rels.values() if p.endswith("sharedStrings.xml") and p in infos), None)
+    shared = _by_type(rels, "sharedStrings", infos)
     if shared:
-        _check_shared_strings(archive, shared, budget, total_cells)
+        _check_shared_strings(archive, shared, budget)
         scanned.add(shared)
     return scans, scanned
 
@@ -361,7 +384,7 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
-def _scan_worksheet(archive, path, sheet_name, percent_styles, budget) -> tuple[SheetScan, int]:
+def _scan_worksheet(archive, path, sheet_name, percent_styles, budget) -> SheetScan:
     """Rows and cells by meaning: an element named c (in any namespace: a reader may match the
     local name) inside a row; its place from r="" or, without one, the next column / row; a child
     named f makes it a formula."""
@@ -371,14 +394,14 @@ def _scan_worksheet(archive, path, sheet_name, percent_styles, budget) -> tuple[
     formula_cells, percent_cells = scan.formula_cells, scan.percent_cells
     row = 0  # 1-based number of the current row
     col = -1  # 0-based column of the last cell in the row
-    rows_seen = cells = 0
+    rows_seen = 0
     cell = None  # [row0, col0, style, has formula]
     depth = 0  # inside the open cell
     root_seen = False
     max_row = max_col = 0
 
     def start(name, attrs):
-        nonlocal row, col, rows_seen, cells, cell, depth, root_seen
+        nonlocal row, col, rows_seen, cell, depth, root_seen
         if cell is not None:
             depth += 1
             if name == "f" or name.endswith("}f"):
@@ -392,7 +415,6 @@ def _scan_worksheet(archive, path, sheet_name, percent_styles, budget) -> tuple[
             if ns != T_MAIN:
                 raise Refusal("NONSTANDARD")
         if local == "c":
-            cells += 1
             ref = attrs.get("r")
             if ref is None:
                 r0, c0 = max(row, 1) - 1, col + 1
@@ -447,10 +469,10 @@ def _scan_worksheet(archive, path, sheet_name, percent_styles, budget) -> tuple[
 
     _expat(archive, path, budget, start, end)
     scan.rows, scan.columns = max_row, max_col
-    return scan, cells
+    return scan
 
 
-def _check_shared_strings(archive, path, budget, total_cells: int) -> None:
+def _check_shared_strings(archive, path, budget) -> None:
     """A reader may reserve room for the counts the part declares: they must match what it holds."""
     declared = {}
     items = 0
@@ -470,7 +492,9 @@ def _check_shared_strings(archive, path, budget, total_cells: int) -> None:
                     declared[attr] = int(value)
 
     _expat(archive, path, budget, start)
-    if declared.get("uniqueCount", 0) > items or declared.get("count", 0) > max(total_cells, items):
+    # Writers get `count` (references) wrong often enough; it only needs to be sane. The number of
+    # distinct strings is what a reader reserves room for, and it cannot exceed what is there.
+    if declared.get("uniqueCount", 0) > items or declared.get("count", 0) > budget.limits.max_elements:
         raise Refusal("DAMAGED")
 
 
@@ -501,6 +525,10 @@ def _scan_ods(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
     formula in a repeated cell is a formula in every cell it stands for."""
     if "content.xml" not in infos:
         raise Refusal("DAMAGED")
+    if "META-INF/manifest.xml" in infos:
+        # a password-protected document lists how each part is encrypted
+        if _elements(archive, "META-INF/manifest.xml", budget, {"encryption-data"})[1]:
+            raise Refusal("ENCRYPTED")
     limits = budget.limits
     scans: dict[str, SheetScan] = {}
     state = {"scan": None, "name": "", "row_pos": 0, "col_pos": 0, "repeat": 1, "content": False,
@@ -577,7 +605,7 @@ def _scan_ods(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
     _expat(archive, "content.xml", budget, start, end)
     if not scans:
         raise Refusal("NO_SHEETS")
-    return scans, {"content.xml"}
+    return scans, {"content.xml", "META-INF/manifest.xml"}
 
 
 # --- xls --------------------------------------------------------------------------------------

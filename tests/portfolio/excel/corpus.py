@@ -581,3 +581,57 @@ def plan_with_headings(path: Path, rows: list[dict], *, style: str) -> Path:
                        row["unit"]])
     wb.save(path)
     return path
+
+
+def windows_separators(d: Path, code: str) -> Path:
+    """A sound workbook whose entry names use backslashes, as some Windows tools write them."""
+    path = d / "backslashes.xlsx"
+    sheet = _sheet(b"".join(dispatch_sheet_rows([HEADER])) + _data_row(code, b'<c r="D2"><v>5</v></c>'))
+    parts = {"[Content_Types].xml": CONTENT_TYPES, "_rels\\.rels": ROOT_RELS, "xl\\workbook.xml": WORKBOOK,
+             "xl\\_rels\\workbook.xml.rels": WORKBOOK_RELS, "xl\\worksheets\\sheet1.xml": sheet}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def ods_encrypted(d: Path) -> Path:
+    """An ODS saved with a password: the manifest lists how content.xml is encrypted, and
+    content.xml itself is noise."""
+    path = d / "encrypted.ods"
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+        '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x">'
+        '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="x"/>'
+        "</manifest:encryption-data></manifest:file-entry></manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", bytes(range(256)) * 8, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def ods_with_binary_member(d: Path, rows: list[dict]) -> Path:
+    """A sound ODS carrying a binary member no reader parses (older LibreOffice's layout-cache)."""
+    path = ods_dispatch(d / "layout-cache.ods", rows)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("layout-cache", b"\x00\x01\x02binary\xff" * 10)
+    return path
+
+
+def shared_strings_with_a_wrong_reference_count(d: Path, code: str) -> Path:
+    """count (references) wrong, as some writers leave it; uniqueCount right: harmless."""
+    strings = [*HEADER, code, "2022-03"]
+    sst = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="999" uniqueCount="{len(strings)}">'
+           + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>").encode()
+    rels = WORKBOOK_RELS.replace(b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.'
+                                 b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                                 b'Target="sharedStrings.xml"/></Relationships>')
+    head = "".join(f'<c r="{chr(65 + i)}1" t="s"><v>{i}</v></c>' for i in range(len(HEADER)))
+    body = (f'<row r="1">{head}</row><row r="2"><c r="A2" t="s"><v>5</v></c><c r="C2" t="s"><v>6</v></c>'
+            '<c r="D2"><v>5</v></c><c r="E2"><v>10</v></c></row>').encode()
+    return xlsx_parts(d / "sst-count-wrong.xlsx", {"xl/sharedStrings.xml": sst, "xl/_rels/workbook.xml.rels": rels,
+                                                   "xl/worksheets/sheet1.xml": _sheet(body)})

@@ -177,3 +177,27 @@ def test_every_refusal_is_quick_and_leaves_no_trace(tmp_path, admin_user, projec
         data = io.BytesIO(path.read_bytes()).getvalue()
         result = import_preview(data=data, filename=path.name, actor=admin_user)
         assert not result.ok and not result.rows, builder.__name__
+
+
+# --- what real writers do is still accepted ---------------------------------------------------
+
+def test_windows_separators_in_entry_names(tmp_path, admin_user, project_a):
+    path = corpus.windows_separators(tmp_path, project_a.code)
+    result = import_preview(data=path.read_bytes(), filename=path.name, actor=admin_user)
+    assert result.ok and result.counts["new"] == 1, [str(p) for p in result.problems]
+
+
+def test_a_wrong_reference_count_in_shared_strings_is_harmless(tmp_path, admin_user, project_a):
+    path = corpus.shared_strings_with_a_wrong_reference_count(tmp_path, project_a.code)
+    result = import_preview(data=path.read_bytes(), filename=path.name, actor=admin_user)
+    assert result.ok and result.counts["new"] == 1, [str(p) for p in result.problems]
+
+
+def test_a_binary_member_in_an_ods_is_not_parsed(tmp_path, admin_user, project_a):
+    path = corpus.ods_with_binary_member(tmp_path, [{"code": project_a.code, "amount": 5, "percent": 10}])
+    result = import_preview(data=path.read_bytes(), filename=path.name, actor=admin_user, month=3)
+    assert result.ok and result.counts["new"] == 1, [str(p) for p in result.problems]
+
+
+def test_a_password_protected_ods(tmp_path, admin_user):
+    refused_with(corpus.ods_encrypted(tmp_path), admin_user, reading.Msg.ENCRYPTED)
