@@ -114,12 +114,13 @@ def main():
                            for i in range(args.rows)])))
     params = {"ext": ".xlsx", "max_uncompressed": settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
               "max_rows": settings.IMPORT_MAX_ROWS, "max_elements": settings.IMPORT_MAX_XML_ELEMENTS}
-    print(f"{'file':28} {'child s':>8} {'in-process s':>13} {'cost s':>7}")
+    print(f"{'file':28} {'child s':>8} {'in-process s':>13} {'cost s':>7} {'child MB':>9}")
     for name, data in (("2-row dispatch", small.read_bytes()), ("2022 plan export", export.getvalue()),
                        (f"{args.rows}-row dispatch", big.read_bytes())):
         child = sorted(elapsed(lambda: reading.read_workbook(data, "f.xlsx")) for _ in range(5))[2]
         inproc = sorted(elapsed(lambda: sandbox.read(data, params)) for _ in range(5))[2]
-        print(f"{name:28} {child:8.3f} {inproc:13.3f} {child - inproc:7.3f}")
+        peak = reading.run_sandbox(data, ".xlsx").get("peak_kb", 0) / 1024
+        print(f"{name:28} {child:8.3f} {inproc:13.3f} {child - inproc:7.3f} {peak:9.1f}")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,10 @@ class Msg:
     ENCRYPTED = _("The workbook is password-protected; remove the password (File → Info → Protect) and save it again.")
     UNCOMPRESSED = _("Unpacked, the workbook would be larger than %(mb)s MB; it cannot be imported.")
     ZIP_BOMB = _("The workbook is compressed suspiciously well (a “zip bomb”); it cannot be imported.")
-    XML_BOMB = _("The workbook contains XML entity declarations, which Excel never writes; it cannot be imported.")
+    XML_BOMB = _(
+        "The workbook contains XML document type or entity declarations, which Excel never writes; open it in "
+        "Excel or WPS and save it again as .xlsx."
+    )
     TOO_MANY_ROWS = _("The sheet “%(sheet)s” has more than %(max)s rows; split the file.")
     TOO_MANY_COLUMNS = _("The sheet “%(sheet)s” has more than %(max)s columns.")
     NO_SHEETS = _("The workbook has no worksheets.")
@@ -157,7 +160,7 @@ def run_sandbox(data: bytes, ext: str) -> dict:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "portfolio.excel.sandbox"], input=len(params).to_bytes(4, "big") + params + data,
-            capture_output=True, timeout=settings.IMPORT_READER_SECONDS * 2, cwd=PROJECT_ROOT, env=env, check=False,
+            capture_output=True, timeout=settings.IMPORT_READER_SECONDS, cwd=PROJECT_ROOT, env=env, check=False,
         )
     except subprocess.TimeoutExpired:  # run() has killed the child
         return {"refused": "RESOURCES", "params": {}}

@@ -338,7 +338,10 @@ def _scan_xlsx(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
         path = rels[rid][0]
         if path not in infos:
             raise Refusal("DAMAGED")
-        sheets.append((attrs.get("name") or "", path))
+        sheet_name = attrs.get("name") or ""
+        if any(sheet_name.casefold() == other.casefold() for other, _path in sheets):
+            raise Refusal("NONSTANDARD")  # Excel forbids it; a reader by name would take either
+        sheets.append((sheet_name, path))
     if not sheets:
         raise Refusal("NO_SHEETS")
     scans: dict[str, SheetScan] = {}

@@ -635,3 +635,15 @@ def shared_strings_with_a_wrong_reference_count(d: Path, code: str) -> Path:
             '<c r="D2"><v>5</v></c><c r="E2"><v>10</v></c></row>').encode()
     return xlsx_parts(d / "sst-count-wrong.xlsx", {"xl/sharedStrings.xml": sst, "xl/_rels/workbook.xml.rels": rels,
                                                    "xl/worksheets/sheet1.xml": _sheet(body)})
+
+
+def duplicate_sheet_names(d: Path) -> Path:
+    """Two sheets named alike (Excel forbids it) pointing at different parts."""
+    workbook = WORKBOOK.replace(b'<sheet name="Sheet1" sheetId="1" r:id="rId1"/>',
+                                b'<sheet name="Sheet1" sheetId="1" r:id="rId1"/><sheet name="sheet1" sheetId="2" '
+                                b'r:id="rId2"/>')
+    rels = WORKBOOK_RELS.replace(b"</Relationships>", b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org'
+                                 b'/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>'
+                                 b"</Relationships>")
+    return xlsx_parts(d / "same-names.xlsx", {"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels,
+                                              "xl/worksheets/sheet2.xml": _sheet(b"")})

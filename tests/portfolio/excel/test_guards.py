@@ -124,6 +124,11 @@ def test_a_reader_that_runs_out_of_memory_is_a_refusal(tmp_path, admin_user, pro
     refused_with(path, admin_user, reading.Msg.RESOURCES)
 
 
+def test_a_reader_that_takes_too_long_is_a_refusal(tmp_path, admin_user, project_a, settings):
+    settings.IMPORT_READER_SECONDS = 0.01  # the child is killed before it can answer
+    refused_with(corpus.values_in_cells(tmp_path, project_a.code), admin_user, reading.Msg.RESOURCES)
+
+
 def test_element_budget(tmp_path, admin_user, settings):
     settings.IMPORT_MAX_XML_ELEMENTS = 1000
     refused_with(corpus.rows_without_references(tmp_path, rows=600), admin_user, reading.Msg.TOO_MANY_ELEMENTS)
@@ -201,3 +206,7 @@ def test_a_binary_member_in_an_ods_is_not_parsed(tmp_path, admin_user, project_a
 
 def test_a_password_protected_ods(tmp_path, admin_user):
     refused_with(corpus.ods_encrypted(tmp_path), admin_user, reading.Msg.ENCRYPTED)
+
+
+def test_two_sheets_of_one_name(tmp_path, admin_user):
+    refused_with(corpus.duplicate_sheet_names(tmp_path), admin_user, reading.Msg.NONSTANDARD)
