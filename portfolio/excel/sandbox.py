@@ -9,6 +9,7 @@ Protocol: stdin = 4-byte length + JSON parameters + the file's bytes; stdout = J
 import datetime
 import io
 import json
+import math
 import resource
 import sys
 
@@ -97,7 +98,7 @@ def main() -> None:
     size = int.from_bytes(stdin.read(4), "big")
     params = json.loads(stdin.read(size))
     data = stdin.read()
-    memory, seconds = params["memory"], params["cpu_seconds"]
+    memory, seconds = params["memory"], max(1, math.ceil(params["cpu_seconds"]))
     # Limits set once the process has started and read its input: anything past them is the file's.
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
