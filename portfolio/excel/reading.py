@@ -35,8 +35,14 @@ class Msg:
     NOT_SPREADSHEET = _("This file is not an Excel or WPS workbook.")
     DAMAGED = _("The file is damaged or incomplete (perhaps the upload or download was cut short); save it again.")
     ENCRYPTED = _("The workbook is password-protected; remove the password (File → Info → Protect) and save it again.")
-    UNCOMPRESSED = _("Unpacked, the workbook would be larger than %(mb)s MB; it cannot be imported.")
-    ZIP_BOMB = _("The workbook is compressed suspiciously well (a “zip bomb”); it cannot be imported.")
+    UNCOMPRESSED = _(
+        "Unpacked, the workbook would be larger than %(mb)s MB; split the file or remove the sheets, pictures and "
+        "formatting that are not needed."
+    )
+    ZIP_BOMB = _(
+        "The workbook is compressed suspiciously well (a “zip bomb”); copy the table into a new workbook in Excel "
+        "or WPS and upload that."
+    )
     XML_BOMB = _(
         "The workbook contains XML document type or entity declarations, which Excel never writes; open it in "
         "Excel or WPS and save it again as .xlsx."
