@@ -297,6 +297,8 @@ def _rels(archive, infos, budget, source_dir: str, rels_name: str) -> dict[str, 
     _root, rels = _elements(archive, rels_name, budget, {"Relationship"})
     found = {}
     for name, attrs, _parent in rels:
+        if name == f"{PKG_REL}}}Relationship" and attrs.get("Id") in found:
+            raise Refusal("NONSTANDARD")  # two targets for one id: readers differ on which wins
         if name != f"{PKG_REL}}}Relationship" or attrs.get("TargetMode") == "External":
             continue
         target = attrs.get("Target", "")
@@ -314,6 +316,9 @@ def _scan_xlsx(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
     workbook_path = _by_type(root_rels, "officeDocument", infos) or "xl/workbook.xml"
     if workbook_path not in infos:
         raise Refusal("NOT_SPREADSHEET")
+    if "xl/workbook.xml" in infos and workbook_path != "xl/workbook.xml":
+        # two workbooks: a reader going by the usual name would read the one we did not check
+        raise Refusal("NONSTANDARD")
     root, sheet_elements = _elements(archive, workbook_path, budget, {"sheet"})
     ns, _, name = root.rpartition("}")
     if ns == STRICT_MAIN:
@@ -350,10 +355,11 @@ def _scan_xlsx(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
             raise Refusal("DAMAGED")
         scans[sheet_name] = _scan_worksheet(archive, path, sheet_name, percent_styles, budget)
         scanned.add(path)
-    shared = _by_type(rels, "sharedStrings", infos)
-    if shared:
-        _check_shared_strings(archive, shared, budget)
-        scanned.add(shared)
+    # The related part and any part a reader might find by its usual name.
+    shared = {_by_type(rels, "sharedStrings", infos)} | {n for n in infos if n.casefold().endswith("sharedstrings.xml")}
+    for part in filter(None, shared):
+        _check_shared_strings(archive, part, budget)
+        scanned.add(part)
     return scans, scanned
 
 

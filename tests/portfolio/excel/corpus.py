@@ -647,3 +647,31 @@ def duplicate_sheet_names(d: Path) -> Path:
                                  b"</Relationships>")
     return xlsx_parts(d / "same-names.xlsx", {"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels,
                                               "xl/worksheets/sheet2.xml": _sheet(b"")})
+
+
+def second_workbook(d: Path, code: str) -> Path:
+    """The package's relationship names a harmless workbook; xl/workbook.xml, which a reader
+    going by the usual name takes, shows a sheet with a formula."""
+    root_rels = ROOT_RELS.replace(b"xl/workbook.xml", b"xl/other.xml")
+    other_rels = WORKBOOK_RELS.replace(b"worksheets/sheet1.xml", b"worksheets/clean.xml")
+    formula = _sheet(b"".join(dispatch_sheet_rows([HEADER])) + _data_row(code, b'<c r="D2"><f>1+1</f><v>2</v></c>'))
+    return xlsx_parts(d / "two-workbooks.xlsx", {
+        "_rels/.rels": root_rels, "xl/other.xml": WORKBOOK, "xl/_rels/other.xml.rels": other_rels,
+        "xl/worksheets/clean.xml": _sheet(b"".join(dispatch_sheet_rows([HEADER]))),
+        "xl/worksheets/sheet1.xml": formula,
+    })
+
+
+def unrelated_shared_strings(d: Path) -> Path:
+    """xl/sharedStrings.xml with a uniqueCount of 10^12 that no relationship points to."""
+    sst = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" uniqueCount="1000000000000">'
+           "<si><t>x</t></si></sst>").encode()
+    return xlsx_parts(d / "stray-sst.xlsx", {"xl/sharedStrings.xml": sst})
+
+
+def duplicate_relationship_ids(d: Path) -> Path:
+    rels = WORKBOOK_RELS.replace(b"</Relationships>", b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org'
+                                 b'/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>'
+                                 b"</Relationships>")
+    return xlsx_parts(d / "same-ids.xlsx", {"xl/_rels/workbook.xml.rels": rels,
+                                            "xl/worksheets/sheet2.xml": _sheet(b"")})

@@ -210,3 +210,15 @@ def test_a_password_protected_ods(tmp_path, admin_user):
 
 def test_two_sheets_of_one_name(tmp_path, admin_user):
     refused_with(corpus.duplicate_sheet_names(tmp_path), admin_user, reading.Msg.NONSTANDARD)
+
+
+def test_a_second_workbook_under_the_usual_name(tmp_path, admin_user, project_a):
+    refused_with(corpus.second_workbook(tmp_path, project_a.code), admin_user, reading.Msg.NONSTANDARD)
+
+
+def test_shared_strings_found_by_name_are_checked_too(tmp_path, admin_user):
+    refused_with(corpus.unrelated_shared_strings(tmp_path), admin_user, reading.Msg.DAMAGED)
+
+
+def test_two_relationships_with_one_id(tmp_path, admin_user):
+    refused_with(corpus.duplicate_relationship_ids(tmp_path), admin_user, reading.Msg.NONSTANDARD)
