@@ -1,13 +1,15 @@
 """Intake benchmark: run with the project's virtualenv python from the repository root,
 
-    .venv/bin/python benchmarks/intake_bench.py [--rows 10000]
+    .venv/bin/python benchmarks/intake_bench.py [--rows 10000] [--files DIR]
 
 on a temporary SQLite database. It prints:
 - for every hostile file of the test corpus (tests/portfolio/excel/corpus.py): the time from bytes
   to refusal (the whole import_preview, child process included), the child's peak resident memory
   and the parent's peak Python allocation;
 - the cost of the isolation: reading a small file, the 2022 plan export and a --rows dispatch file
-  in the sandbox child (as every import does) vs the same guards and reader called in-process."""
+  in the sandbox child (as every import does) vs the same guards and reader called in-process;
+- with --files DIR: every file under DIR (e.g. the spreadsheets of calamine's and python-calamine's
+  test folders) through import_preview: outcomes counted, exceptions listed, the slowest."""
 
 import argparse
 import io
@@ -79,6 +81,7 @@ def elapsed(fn) -> float:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10000)
+    parser.add_argument("--files", type=Path, help="also run every file under this directory")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     call_command("loaddata", str(ROOT / "fixtures" / "plan_2022.json"), verbosity=0)
@@ -121,6 +124,28 @@ def main():
         inproc = sorted(elapsed(lambda: sandbox.read(data, params)) for _ in range(5))[2]
         peak = reading.run_sandbox(data, ".xlsx").get("peak_kb", 0) / 1024
         print(f"{name:28} {child:8.3f} {inproc:13.3f} {child - inproc:7.3f} {peak:9.1f}")
+    if args.files:
+        outside_files(args.files, actor)
+
+
+def outside_files(directory: Path, actor) -> None:
+    from collections import Counter
+
+    outcomes, times, failures = Counter(), [], []
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        start = time.perf_counter()
+        try:
+            result = import_preview(data=path.read_bytes(), filename=path.name, actor=actor)
+            outcomes[result.problems[0].message[:60] if result.problems else "ok"] += 1
+        except BaseException as exc:  # noqa: BLE001 — what the benchmark is looking for
+            failures.append(f"{path}: {type(exc).__name__}: {exc}")
+        times.append((time.perf_counter() - start, path.name))
+    print(f"\n{len(times)} files under {directory}; exceptions: {len(failures)}; slowest: "
+          f"{max(times)[1]} {max(times)[0]:.2f} s")
+    for line in failures:
+        print("  ", line)
+    for message, n in outcomes.most_common():
+        print(f"{n:5}  {message}")
 
 
 if __name__ == "__main__":
