@@ -675,3 +675,16 @@ def duplicate_relationship_ids(d: Path) -> Path:
                                  b"</Relationships>")
     return xlsx_parts(d / "same-ids.xlsx", {"xl/_rels/workbook.xml.rels": rels,
                                             "xl/worksheets/sheet2.xml": _sheet(b"")})
+
+
+def xls_lying_dimensions(d: Path, rows: int = 65536, columns: int = 256) -> Path:
+    """An .xls whose DIMENSIONS record claims the whole BIFF8 grid (a reader may size its grid by
+    it) over two real rows."""
+    path = xls_dispatch(d / "dimensions.xls", [{"code": "YY2022-REG-001", "amount": 1, "percent": 1}])
+    data = bytearray(path.read_bytes())
+    at = data.find(b"\x00\x02\x0e\x00")  # DIMENSIONS, 14 bytes: first row, last row + 1 (u32), first, last col
+    assert at > 0
+    data[at + 8:at + 12] = rows.to_bytes(4, "little")
+    data[at + 14:at + 16] = columns.to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    return path

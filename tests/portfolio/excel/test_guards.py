@@ -222,3 +222,8 @@ def test_shared_strings_found_by_name_are_checked_too(tmp_path, admin_user):
 
 def test_two_relationships_with_one_id(tmp_path, admin_user):
     refused_with(corpus.duplicate_relationship_ids(tmp_path), admin_user, reading.Msg.NONSTANDARD)
+
+
+def test_xls_dimensions_claiming_the_whole_grid(tmp_path, admin_user):
+    refused_with(corpus.xls_lying_dimensions(tmp_path), admin_user,
+                 reading.Msg.TOO_MANY_COLUMNS % {"sheet": "调度", "max": reading.MAX_COLUMNS})
