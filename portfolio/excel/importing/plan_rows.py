@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from projects import services
+from projects import plan_versions, services
 from projects.models import Category, OwnerUnit, PlanYear, Project, ProjectYear, ResponsibleUnit, Stage
 from projects.permissions import owns_project
 from projects.roles import is_office
@@ -225,9 +225,16 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
     return todo
 
 
-def _apply_plan_rows(*, actor, plan_year, todo, problems, reason):
+def _apply_plan_rows(*, actor, plan_year, todo, problems, reason, adjustment=None):
+    """Apply the checked rows. With `adjustment` (name, date), the rows' annual figures become one
+    new version of the adopted plan (plan_versions.plan_adjust), written after the other changes."""
     created_owners = {}
+    figures: dict[int, dict] = {}
     for row, project, year_row, values, yearly in todo:
+        if adjustment is not None and year_row is not None:
+            versioned = {f: yearly.pop(f) for f in plan_versions.VERSIONED_FIELDS if f in yearly}
+            if versioned:
+                figures[year_row.pk] = versioned
         values = dict(values)
         owner = values.get("owner_unit")
         if isinstance(owner, OwnerUnit) and owner.pk is None:
@@ -254,4 +261,10 @@ def _apply_plan_rows(*, actor, plan_year, todo, problems, reason):
             for name, messages in errors.items():
                 for message in messages:
                     problems.append(_plan_problem(row, name if name != "__all__" else "", message))
+    if adjustment is not None and figures and not problems:
+        name, date = adjustment
+        try:
+            plan_versions.plan_adjust(actor=actor, plan_year=plan_year, name=name, date=date, figures=figures)
+        except ValidationError as exc:
+            problems.extend(Problem(message=str(m)) for m in exc.messages)
 
