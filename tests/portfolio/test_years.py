@@ -239,3 +239,22 @@ def test_an_adjusted_schedule_imported_becomes_a_version(plan_year, project_a, p
                          adjustment=("中期调整", datetime.date(2022, 8, 1)))
     assert not again.applied and plan_year.versions.count() == 2
     assert row_of(project_a).annual_plan == Decimal("900.00")
+
+
+def test_the_project_page_shows_all_its_years_and_reports(client, leader, admin_user, office_a, reviewer,
+                                                         plan_year, project_a):
+    approved(project_a, office_a, reviewer, month=5, amount="300.00", percent="45")
+    approved(project_a, office_a, reviewer, month=9, amount="200.00", percent="52")
+    rollover_apply(actor=admin_user, plan=rollover_plan(from_year=plan_year, to_year=2023))
+    from projects.plan_versions import plan_adopt
+    plan_adopt(actor=admin_user, plan_year=plan_year.__class__.objects.get(year=2023))
+    approved(project_a, office_a, reviewer, year=2023, month=1, amount="50.00", percent="55")
+    client.force_login(leader)
+    response = client.get(f"/projects/{project_a.code}/")
+    years = {y.plan_year.year: y for y in response.context["years"]}
+    assert sorted(years) == [2022, 2023]
+    assert (years[2022].completed_in_year, years[2022].year_end_percent) == (Decimal("500.00"), Decimal("52.00"))
+    assert (years[2023].completed_before_year, years[2023].completed_in_year) == (Decimal("1500.00"), Decimal("50.00"))
+    assert [(r.year, r.month) for r in response.context["reports"]] == [(2023, 1), (2022, 5), (2022, 9)]
+    html = response.content.decode()
+    assert 'id="project-years"' in html and 'href="?year=2022"' in html
