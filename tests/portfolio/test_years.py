@@ -200,6 +200,17 @@ def test_an_adjustment_changes_completion_rates_and_keeps_the_adopted_version(
     assert '"annual_plan": "2400.00"' in out.getvalue() and '"plan_version": "年初计划"' in out.getvalue()
     with pytest.raises(CommandError, match="中期调整"):
         call_command("rollup", "--year", "2022", "--plan-version", "第二次调整")
+    # The workbook has the same comparison on its own sheet.
+    from openpyxl import load_workbook
+
+    from portfolio.excel.writing import write_schedule
+
+    buffer = io.BytesIO()
+    write_schedule(buffer, plan_year=plan_year)
+    sheet = load_workbook(buffer)["计划调整"]
+    total = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "合计")
+    assert [Decimal(str(v)).quantize(Decimal("0.01")) for v in total[1:]] == [
+        Decimal("2400.00"), Decimal("25.00"), Decimal("1800.00"), Decimal("33.33")]
 
 
 def test_an_adjusted_schedule_imported_becomes_a_version(plan_year, project_a, project_b, finance, admin_user,
@@ -258,3 +269,19 @@ def test_the_project_page_shows_all_its_years_and_reports(client, leader, admin_
     assert [(r.year, r.month) for r in response.context["reports"]] == [(2023, 1), (2022, 5), (2022, 9)]
     html = response.content.decode()
     assert 'id="project-years"' in html and 'href="?year=2022"' in html
+
+
+def test_plan_year_command_adopts_then_closes(admin_user, plan_year, project_a):
+    import io as _io
+
+    draft = factories.PlanYearFactory(year=2023, status=PlanYearStatus.DRAFT)
+    factories.ProjectYearFactory(project=project_a, plan_year=draft)
+    out = _io.StringIO()
+    call_command("plan_year", "--year", "2023", "--adopt", "--date", "2023-01-10", stdout=out)
+    draft.refresh_from_db()
+    assert draft.status == PlanYearStatus.ADOPTED and draft.versions.get().date == datetime.date(2023, 1, 10)
+    with pytest.raises(CommandError):
+        call_command("plan_year", "--year", "2023", "--adopt")
+    call_command("plan_year", "--year", "2022", "--close", stdout=out)
+    plan_year.refresh_from_db()
+    assert plan_year.status == PlanYearStatus.CLOSED
