@@ -285,3 +285,15 @@ def test_plan_year_command_adopts_then_closes(admin_user, plan_year, project_a):
     call_command("plan_year", "--year", "2022", "--close", stdout=out)
     plan_year.refresh_from_db()
     assert plan_year.status == PlanYearStatus.CLOSED
+
+
+def test_a_monthly_import_into_a_draft_or_closed_year_is_refused_by_row(plan_year, project_a, admin_user):
+    from projects import bulk
+
+    for status in (PlanYearStatus.DRAFT, PlanYearStatus.CLOSED):
+        plan_year.status = status
+        plan_year.save()
+        (outcome,) = bulk.reports_check(actor=admin_user, rows=[bulk.ReportRow(
+            key=("调度", 4), code=project_a.code, year=2022, month=3,
+            values={"investment_completed": Decimal("1"), "physical_percent": Decimal("5")})])
+        assert outcome.status == "error" and "2022" in outcome.errors["year"][0]
