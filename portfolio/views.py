@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from projects import rules
 from projects.models import MONEY, CategoryPlan, Milestone, PlanYear, ProgressReport, Project, ResponsibleUnit
 from projects.permissions import get_project_for, visible_projects
 from projects.roles import is_office
@@ -30,7 +31,7 @@ from projects.selectors import (
 from . import export
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
-from .selectors import category_rollup, monthly_completion, project_history, project_months, rate, rollup_as_json
+from .selectors import category_rollup, monthly_completion, project_history, project_months, rollup_as_json
 from .summary import plan_summary_text
 from .tables import ProjectTable
 
@@ -90,7 +91,7 @@ def overview(request):
     attention = list(
         project_list(plan_year=plan_year, period=rollup.period, qs=projects)
         .filter(flag=Flag.RED)
-        .order_by(F("gap_points").desc(nulls_last=True), "-overdue_milestones", "code")[:ATTENTION_LIMIT]
+        .order_by(F("behind_schedule_points").desc(nulls_last=True), "-overdue_milestones", "code")[:ATTENTION_LIMIT]
     )
     figures = rollup_as_json(rollup)
     charts = {
@@ -166,10 +167,8 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         sums = {"n": raw["n"]}
         for f in fields:
             sums[f] = Decimal(raw[f"sum_{f}"]).quantize(Decimal("0.01"))
-        sums["completion_rate"] = rate(sums["completed_ytd"], sums["annual_plan"])
-        sums["gap_points"] = (
-            None if sums["completion_rate"] is None else self.period.time_elapsed - sums["completion_rate"]
-        )
+        sums["completion_rate"] = rules.completion_rate(sums["completed_ytd"], sums["annual_plan"])
+        sums["behind_schedule_points"] = rules.behind_schedule_points(self.period.time_elapsed, sums["completion_rate"])
         return sums
 
     def get_table(self, **kwargs):
@@ -232,8 +231,8 @@ def project_detail(request, code: str):
         "plan_year": project.plan_year,
         "period": period,
         "period_label": period_label(period),
-        "government_share": rate(project.government_investment, total),
-        "social_share": rate(project.social_investment, total),
+        "government_share": rules.percent(project.government_investment, total),
+        "social_share": rules.percent(project.social_investment, total),
         "cumulative_to_date": project.completed_before_year + project.completed_ytd,
         "milestones": milestones,
         "reports": reports,

@@ -5,14 +5,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
+from .. import formatting, services
 from ..models import (
     PlanYear,
     Project,
 )
 from ..permissions import visible_projects
 from ..roles import can_edit_plan, is_office
-from ..selectors import Flag, Period, current_period, projects_with_progress
+from ..rules import BEHIND_SCHEDULE_LABEL, Flag
+from ..selectors import Period, current_period, projects_with_progress
 from .scoping import ScopedAdmin, badge
 
 # --- Projects -------------------------------------------------------------------------------
@@ -67,7 +68,7 @@ class ProjectAdmin(ScopedAdmin):
         "annual_plan",
         "completed_to_date",
         "completion",
-        "gap",
+        "behind",
         "flag_badge",
     )
     list_display_links = ("code", "name")
@@ -111,11 +112,11 @@ class ProjectAdmin(ScopedAdmin):
         return format_html(
             "{}: {} 万元 · {}: {} · {}: {} &nbsp; {}",
             _("completed"),
-            f"{obj.completed_ytd:.2f}",
+            formatting.wan(obj.completed_ytd),
             _("completion rate (%)"),
             self.completion(obj) or "—",
-            _("behind 序时进度 (points)"),
-            self.gap(obj) or "—",
+            BEHIND_SCHEDULE_LABEL,
+            self.behind(obj) or "—",
             self.flag_badge(obj),
         )
 
@@ -139,17 +140,17 @@ class ProjectAdmin(ScopedAdmin):
     @admin.display(description=_("completed to date (万元)"), ordering="completed_ytd")
     def completed_to_date(self, obj):
         completed = getattr(obj, "completed_ytd", None)
-        return None if completed is None else f"{completed:.2f}"
+        return None if completed is None else formatting.wan(completed)
 
     @admin.display(description=_("completion rate (%)"), ordering="completion_rate")
     def completion(self, obj):
         rate = getattr(obj, "completion_rate", None)
-        return None if rate is None else f"{rate:.2f}"
+        return None if rate is None else formatting.points(rate)
 
-    @admin.display(description=_("behind 序时进度 (points)"), ordering="gap_points")
-    def gap(self, obj):
-        gap = getattr(obj, "gap_points", None)
-        return None if gap is None else f"{gap:.2f}"
+    @admin.display(description=BEHIND_SCHEDULE_LABEL, ordering="behind_schedule_points")
+    def behind(self, obj):
+        points = getattr(obj, "behind_schedule_points", None)
+        return None if points is None else formatting.points(points)
 
     @admin.display(description=_("flag"), ordering="flag")
     def flag_badge(self, obj):
