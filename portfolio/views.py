@@ -9,13 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, DecimalField, F, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from projects import rules
+from projects import params, rules
 from projects.models import MONEY, CategoryPlan, Milestone, PlanYear, ProgressReport, Project, ResponsibleUnit
 from projects.permissions import get_project_for, visible_projects
 from projects.roles import is_office
@@ -38,12 +37,7 @@ from .tables import ProjectTable
 
 def _plan_year(request) -> PlanYear | None:
     """The year asked for (?year=2022), else the latest plan year; None when there is none yet."""
-    year = request.GET.get("year")
-    if year:
-        if not year.isdigit():
-            raise Http404("No such plan year.")
-        return get_object_or_404(PlanYear, year=int(year))
-    return PlanYear.objects.order_by("-year").first()
+    return params.plan_year(request.GET)
 
 
 def _legend() -> dict:
@@ -138,6 +132,9 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get(self, request, *args, **kwargs):
         self.plan_year = _plan_year(request)
+        # django-tables2 reads these two itself (and answers 500 to ?per_page=-1): refused here, with the reason.
+        params.page(request.GET)
+        params.integer(request.GET, "per_page", minimum=1, maximum=500)
         if self.plan_year is None:
             return render(request, "portfolio/empty.html", {"legend": _legend()})
         self.period = current_period(self.plan_year)

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import formatting, services
+from .. import formatting, params, services
 from ..models import (
     PlanYear,
     Project,
@@ -47,15 +47,13 @@ def period_for(request) -> Period | None:
     """The plan year and month the project list speaks of: ?plan_year__id__exact / ?month, else
     the latest plan year at its reporting month."""
     plan_years = PlanYear.objects.order_by("-year")
-    plan_year_id = request.GET.get("plan_year__id__exact")
-    if plan_year_id and plan_year_id.isdigit():
+    plan_year_id = params.object_id(request.GET, "plan_year__id__exact")
+    if plan_year_id is not None:
         plan_years = plan_years.filter(pk=plan_year_id)
     plan_year = plan_years.first()
     if plan_year is None:
         return None
-    month = request.GET.get("month")
-    month = int(month) if month and month.isdigit() and 1 <= int(month) <= 12 else None
-    return current_period(plan_year, month)
+    return current_period(plan_year, params.month(request.GET))
 
 
 @admin.register(Project)
