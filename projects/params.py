@@ -24,18 +24,26 @@ class InvalidParameter(BadRequest):
     def __init__(self, name: str, value: str, minimum: int, maximum: int):
         shown = value if len(value) <= SHOWN else value[:SHOWN] + "…"
         super().__init__(
-            _("The parameter “%(name)s” must be a whole number from %(minimum)s to %(maximum)s, not “%(value)s”.")
+            _(
+                "The parameter “%(name)s” must be a whole number from %(minimum)s to %(maximum)s, not “%(value)s”."
+            )
             % {"name": name, "value": shown, "minimum": minimum, "maximum": maximum}
         )
 
 
-def integer(params, name: str, *, minimum: int, maximum: int, default: int | None = None) -> int | None:
+def integer(
+    params, name: str, *, minimum: int, maximum: int, default: int | None = None
+) -> int | None:
     """`params[name]` (a QueryDict or dict) as an int in [minimum, maximum]; `default` when absent or
     empty; InvalidParameter otherwise."""
     raw = params.get(name)
     if raw is None or raw == "":
         return default
-    if not isinstance(raw, str) or not PLAIN_INTEGER.fullmatch(raw) or not minimum <= int(raw) <= maximum:
+    if (
+        not isinstance(raw, str)
+        or not PLAIN_INTEGER.fullmatch(raw)
+        or not minimum <= int(raw) <= maximum
+    ):
         raise InvalidParameter(name, str(raw), minimum, maximum)
     return int(raw)
 

@@ -15,7 +15,18 @@ so a figure a reader can check (75.00 − 12.35 = 62.65) is the figure the flag 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Case, CharField, DecimalField, ExpressionWrapper, F, FloatField, Func, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +48,11 @@ class Flag:
     GREEN = "green"
     YELLOW = "yellow"
     RED = "red"
-    CHOICES = [(GREEN, _("On track")), (YELLOW, _("Behind")), (RED, _("Needs attention"))]
+    CHOICES = [
+        (GREEN, _("On track")),
+        (YELLOW, _("Behind")),
+        (RED, _("Needs attention")),
+    ]
     ORDER = (GREEN, YELLOW, RED)
 
 
@@ -73,12 +88,21 @@ def behind_schedule_points(elapsed: Decimal, rate: Decimal | None) -> Decimal | 
 def warning_level(points: Decimal | None, overdue_milestones: int) -> str:
     """Red at PORTFOLIO_FLAG_RED_POINTS behind or …_RED_OVERDUE_MILESTONES overdue, yellow at the
     yellow thresholds, else green."""
-    def reaches(limit_points, limit_overdue) -> bool:
-        return (points is not None and points >= limit_points) or overdue_milestones >= limit_overdue
 
-    if reaches(settings.PORTFOLIO_FLAG_RED_POINTS, settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES):
+    def reaches(limit_points, limit_overdue) -> bool:
+        return (
+            points is not None and points >= limit_points
+        ) or overdue_milestones >= limit_overdue
+
+    if reaches(
+        settings.PORTFOLIO_FLAG_RED_POINTS,
+        settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES,
+    ):
         return Flag.RED
-    if reaches(settings.PORTFOLIO_FLAG_YELLOW_POINTS, settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES):
+    if reaches(
+        settings.PORTFOLIO_FLAG_YELLOW_POINTS,
+        settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES,
+    ):
         return Flag.YELLOW
     return Flag.GREEN
 
@@ -105,8 +129,14 @@ def completion_rate_expression(completed: str, annual_plan: str):
     """completion_rate() in SQL over two fields or annotations: NULL when the plan is not positive.
     ROUND is half away from zero on both databases, i.e. half up for these non-negative rates."""
     return Case(
-        When(**{f"{annual_plan}__gt": 0}, then=Round(
-            Ratio(F(completed) * Value(HUNDRED), F(annual_plan), output_field=RATE), 2, output_field=RATE)),
+        When(
+            **{f"{annual_plan}__gt": 0},
+            then=Round(
+                Ratio(F(completed) * Value(HUNDRED), F(annual_plan), output_field=RATE),
+                2,
+                output_field=RATE,
+            ),
+        ),
         default=Value(None, output_field=RATE),
         output_field=RATE,
     )
@@ -117,8 +147,16 @@ def behind_schedule_points_expression(elapsed: Decimal, rate: str):
     Rounded again because SQLite subtracts in floating point (41.67 − 31.67 = 9.999…96), and the
     flag must not miss its threshold by a float's last bit."""
     return Case(
-        When(**{f"{rate}__isnull": False}, then=Round(ExpressionWrapper(
-            Value(elapsed, output_field=RATE) - F(rate), output_field=RATE), 2, output_field=RATE)),
+        When(
+            **{f"{rate}__isnull": False},
+            then=Round(
+                ExpressionWrapper(
+                    Value(elapsed, output_field=RATE) - F(rate), output_field=RATE
+                ),
+                2,
+                output_field=RATE,
+            ),
+        ),
         default=Value(None, output_field=RATE),
         output_field=RATE,
     )
@@ -126,13 +164,23 @@ def behind_schedule_points_expression(elapsed: Decimal, rate: str):
 
 def warning_level_expression(points: str, overdue_milestones: str):
     """warning_level() in SQL over the points and overdue-milestone annotations."""
-    yellow, red = settings.PORTFOLIO_FLAG_YELLOW_POINTS, settings.PORTFOLIO_FLAG_RED_POINTS
+    yellow, red = (
+        settings.PORTFOLIO_FLAG_YELLOW_POINTS,
+        settings.PORTFOLIO_FLAG_RED_POINTS,
+    )
     yellow_overdue = settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES
     red_overdue = settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES
     return Case(
-        When(Q(**{f"{points}__gte": red}) | Q(**{f"{overdue_milestones}__gte": red_overdue}), then=Value(Flag.RED)),
-        When(Q(**{f"{points}__gte": yellow}) | Q(**{f"{overdue_milestones}__gte": yellow_overdue}),
-             then=Value(Flag.YELLOW)),
+        When(
+            Q(**{f"{points}__gte": red})
+            | Q(**{f"{overdue_milestones}__gte": red_overdue}),
+            then=Value(Flag.RED),
+        ),
+        When(
+            Q(**{f"{points}__gte": yellow})
+            | Q(**{f"{overdue_milestones}__gte": yellow_overdue}),
+            then=Value(Flag.YELLOW),
+        ),
         default=Value(Flag.GREEN),
         output_field=CharField(),
     )

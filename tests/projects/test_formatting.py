@@ -12,10 +12,26 @@ from projects import formatting
     ("wan", "yi", "wan_text"),
     [
         (Decimal("3262000.00"), "326.2", "3,262,000.00"),
-        (Decimal("0.10") + Decimal("0.20"), "0.0", "0.30"),  # the float artefact 0.30000000000000004 never appears
-        (Decimal("1050.00"), "0.1", "1,050.00"),  # half-up, as the report rounds: 0.105 → 0.1
-        (Decimal("1500.00"), "0.2", "1,500.00"),  # 0.15 → 0.2 (banker's rounding would give 0.2 too)
-        (Decimal("2500.00"), "0.3", "2,500.00"),  # 0.25 → 0.3 (banker's rounding would give 0.2)
+        (
+            Decimal("0.10") + Decimal("0.20"),
+            "0.0",
+            "0.30",
+        ),  # the float artefact 0.30000000000000004 never appears
+        (
+            Decimal("1050.00"),
+            "0.1",
+            "1,050.00",
+        ),  # half-up, as the report rounds: 0.105 → 0.1
+        (
+            Decimal("1500.00"),
+            "0.2",
+            "1,500.00",
+        ),  # 0.15 → 0.2 (banker's rounding would give 0.2 too)
+        (
+            Decimal("2500.00"),
+            "0.3",
+            "2,500.00",
+        ),  # 0.25 → 0.3 (banker's rounding would give 0.2)
         (Decimal("-0.001"), "0.0", "0.00"),  # never "-0.0"
     ],
 )

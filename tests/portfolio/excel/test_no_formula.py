@@ -17,8 +17,14 @@ from portfolio.excel.writing import write_schedule, write_template
 from projects.models import Category, ProgressReport, ReportStatus
 from tests import factories
 
-HOSTILE = ['=HYPERLINK("http://evil.example","点击")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
-           "=1+1", "http://evil.example/x"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","点击")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "=1+1",
+    "http://evil.example/x",
+]
 
 
 def assert_no_formula(data: bytes) -> list[str]:
@@ -51,12 +57,31 @@ def hostile_world(plan_year, categories, unit_a, office_a):
     projects = []
     for i, text in enumerate(HOSTILE):
         project = factories.ProjectFactory(
-            plan_year=plan_year, category=categories[i % 2], responsible_unit=unit_a, code=f"YY2022-INJ-{i:03d}",
-            name=text, scope=text, location=text[:20], annual_target=text, leader=text[:20], remarks=text)
-        factories.MilestoneFactory(project=project, title=text, due_date=datetime.date(2022, 6, 30))
-        ProgressReport.objects.create(project=project, year=2022, month=3, investment_completed=Decimal("10"),
-                                      physical_percent=Decimal("5"), physical_narrative=text, problems=text,
-                                      next_month_plan=text, status=ReportStatus.APPROVED)
+            plan_year=plan_year,
+            category=categories[i % 2],
+            responsible_unit=unit_a,
+            code=f"YY2022-INJ-{i:03d}",
+            name=text,
+            scope=text,
+            location=text[:20],
+            annual_target=text,
+            leader=text[:20],
+            remarks=text,
+        )
+        factories.MilestoneFactory(
+            project=project, title=text, due_date=datetime.date(2022, 6, 30)
+        )
+        ProgressReport.objects.create(
+            project=project,
+            year=2022,
+            month=3,
+            investment_completed=Decimal("10"),
+            physical_percent=Decimal("5"),
+            physical_narrative=text,
+            problems=text,
+            next_month_plan=text,
+            status=ReportStatus.APPROVED,
+        )
         projects.append(project)
     return projects
 
@@ -67,8 +92,12 @@ def test_the_schedule_writes_every_text_as_text(hostile_world, plan_year):
     texts = assert_no_formula(buffer.getvalue())
     for text in HOSTILE:
         assert text in texts  # kept, exactly, as text
-    assert any(t.startswith(HOSTILE[4]) for t in texts)  # the plan's title, in a merged title cell
-    assert any(HOSTILE[3] in t for t in texts)  # the category, in its subtotal line and the rollup sheet
+    assert any(
+        t.startswith(HOSTILE[4]) for t in texts
+    )  # the plan's title, in a merged title cell
+    assert any(
+        HOSTILE[3] in t for t in texts
+    )  # the category, in its subtotal line and the rollup sheet
 
 
 def test_the_template_writes_option_lists_as_text(hostile_world, plan_year):
