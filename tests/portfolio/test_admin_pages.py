@@ -161,7 +161,7 @@ def test_tool_pages_query_count_does_not_grow(url, portfolio, plan_year, categor
 
 def test_pages_speak_chinese_by_default(portfolio, leader, office_a):
     html = client_for(leader).get(ROLLUP).content.decode()
-    assert "合计" in html and "落后序时进度" in html
+    assert "合计" in html and "低于序时进度（百分点）" in html
     report = portfolio["p3"].reports.get(status=ReportStatus.DRAFT)
     html = client_for(office_a).get(f"/admin/projects/progressreport/{report.pk}/change/").content.decode()
     assert "保存并提交审核" in html and "月度进度报告" in html

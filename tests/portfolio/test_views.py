@@ -78,7 +78,7 @@ def test_a_user_without_a_role_sees_nothing(client, project_a):
     assert client.get(f"/projects/{project_a.code}/").status_code == 404
 
 
-def test_unknown_year_is_404_and_no_plan_year_renders_an_empty_page(client, leader, db):
+def test_unknown_year_is_404_a_bad_one_400_and_no_plan_year_renders_an_empty_page(client, leader, db):
     client.force_login(leader)
     response = client.get(OVERVIEW)
     assert response.status_code == 200
@@ -87,7 +87,7 @@ def test_unknown_year_is_404_and_no_plan_year_renders_an_empty_page(client, lead
     for url in (OVERVIEW, PROJECTS):  # a plan year without projects yet
         assert client.get(url).status_code == 200
     assert client.get(OVERVIEW + "?year=1999").status_code == 404
-    assert client.get(OVERVIEW + "?year=abc").status_code == 404
+    assert client.get(OVERVIEW + "?year=abc").status_code == 400  # not a year at all: projects.params refuses it
 
 
 # --- the overview ------------------------------------------------------------------------------
