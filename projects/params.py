@@ -1,9 +1,9 @@
 """The one parser of request parameters (?year=, ?month=, ?page=, ids, version fields): a plain ASCII
 integer in range, or a 400 that says which parameter and why (config/errors.py renders it).
 
-`str.isdigit()` and `int()` are not enough: both accept "²" or "٣" (an Arabic-Indic three), " 1"
-and "1_000" in some form, so a page reading `?year=²` used to answer 500. Here a parameter is the
-digits 0-9 and nothing else. In `projects/` so that the admin (projects.admin) and the portfolio
+`str.isdigit()` then `int()` is not enough: isdigit() accepts "²", which int() then refuses (a 500
+on `?year=²`), and int() alone accepts "٣" (an Arabic-Indic three), " 1" and "1_000". Here a
+parameter is the ASCII digits 0-9 and nothing else. In `projects/` so that the admin (projects.admin) and the portfolio
 pages share it; the plan year is looked up here too, the same way for every page."""
 
 import re
