@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from projects import params
 from projects.models import PlanYear, User
 from projects.permissions import visible_projects
 from projects.roles import roles_of
@@ -23,13 +24,7 @@ def _plan_year_and_month(request: HttpRequest) -> tuple[PlanYear | None, int | N
     """?year= picks the plan year (else the latest); ?month= the month (else its reporting month)."""
     if not roles_of(request.user):
         raise PermissionDenied
-    plan_years = PlanYear.objects.order_by("-year")
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        plan_years = plan_years.filter(year=int(year))
-    month = request.GET.get("month", "")
-    month = int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
-    return plan_years.first(), month
+    return params.plan_year(request.GET), params.month(request.GET)
 
 
 def _context(request: HttpRequest, title, **values) -> dict:

@@ -8,9 +8,10 @@ from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 
 from projects.models import MONEY, Category, Milestone, PlanYear, ProgressReport, Project, ReportEvent, ReportStatus
+from projects import rules
+from projects.rules import Flag
 from projects.selectors import (
     ZERO_MONEY,
-    Flag,
     Period,
     approved_reports,
     current_period,
@@ -23,13 +24,6 @@ CENT = Decimal("0.01")
 def _money(value) -> Decimal:
     # SQLite hands back sums that may carry float noise; quantize once, here.
     return Decimal(value or 0).quantize(CENT)
-
-
-def rate(part: Decimal, whole: Decimal) -> Decimal | None:
-    """part / whole in percent, to two decimals; None where there is no plan to measure against."""
-    if not whole:
-        return None
-    return (part * 100 / whole).quantize(CENT)
 
 
 @dataclass
@@ -46,13 +40,12 @@ class RollupRow:
 
     @property
     def completion_rate(self) -> Decimal | None:
-        return rate(self.completed_ytd, self.annual_plan)
+        return rules.completion_rate(self.completed_ytd, self.annual_plan)
 
     @property
-    def gap_points(self) -> Decimal | None:
+    def behind_schedule_points(self) -> Decimal | None:
         """Points behind 序时进度 (positive = behind, negative = ahead)."""
-        completion = self.completion_rate
-        return None if completion is None else (self.time_elapsed - completion).quantize(CENT)
+        return rules.behind_schedule_points(self.time_elapsed, self.completion_rate)
 
     @property
     def code(self) -> str | None:
@@ -131,10 +124,11 @@ def category_rollup(*, plan_year: PlanYear, month: int | None = None, projects: 
 
 
 def rollup_as_json(rollup: Rollup) -> dict:
-    """The rollup for other tools: amounts as decimal strings in 万元, categories in order."""
+    """The rollup for other tools: amounts as decimal strings in 万元, categories in order;
+    `behind_schedule_points` is 序时进度 − completion rate (positive = behind)."""
 
     def amounts(row: RollupRow) -> dict:
-        completion = row.completion_rate
+        completion, behind = row.completion_rate, row.behind_schedule_points
         return {
             "projects": row.projects,
             "total_investment": str(row.total_investment),
@@ -143,6 +137,7 @@ def rollup_as_json(rollup: Rollup) -> dict:
             "annual_plan": str(row.annual_plan),
             "completed_ytd": str(row.completed_ytd),
             "completion_rate": str(completion) if completion is not None else None,
+            "behind_schedule_points": str(behind) if behind is not None else None,
         }
 
     return {
@@ -208,7 +203,7 @@ def monthly_completion(
                 month=m,
                 completed=completed,
                 cumulative=cumulative,
-                cumulative_rate=rate(cumulative, annual_plan),
+                cumulative_rate=rules.completion_rate(cumulative, annual_plan),
                 time_elapsed=Period(year=period.year, month=m).time_elapsed,
             )
         )

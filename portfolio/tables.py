@@ -9,9 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
-from projects.selectors import Flag
-
-from .units import number, one_decimal, to_wan
+from projects import formatting
+from projects.rules import BEHIND_SCHEDULE_LABEL, Flag
 
 FLAG_RANK = Case(
     When(flag=Flag.GREEN, then=Value(0)),
@@ -42,7 +41,7 @@ class MoneyColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return number(to_wan(value), 2)
+        return formatting.wan(value)
 
 
 class PercentColumn(tables.Column):
@@ -51,10 +50,10 @@ class PercentColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return number(one_decimal(value), 1)
+        return formatting.points(value)
 
 
-def _footer(key, render=lambda v: number(to_wan(v), 2)):
+def _footer(key, render=formatting.wan):
     return lambda table: render((getattr(table, "totals", None) or {}).get(key))
 
 
@@ -72,11 +71,11 @@ class ProjectTable(tables.Table):
     completed_ytd = MoneyColumn(verbose_name=_("Completed to date (10k yuan)"), footer=_footer("completed_ytd"))
     completion_rate = PercentColumn(
         verbose_name=_("Completion (%)"),
-        footer=_footer("completion_rate", lambda v: number(one_decimal(v), 1)),
+        footer=_footer("completion_rate", formatting.points),
     )
-    gap_points = PercentColumn(
-        verbose_name=_("Behind schedule (points)"),
-        footer=_footer("gap_points", lambda v: number(one_decimal(v), 1)),
+    behind_schedule_points = PercentColumn(
+        verbose_name=BEHIND_SCHEDULE_LABEL,
+        footer=_footer("behind_schedule_points", formatting.points),
     )
     latest_percent = PercentColumn(verbose_name=_("Works (%)"))
     overdue_milestones = tables.Column(verbose_name=_("Overdue milestones"), attrs={"td": {"class": "num"}})
@@ -88,7 +87,7 @@ class ProjectTable(tables.Table):
         fields = ()  # the columns above, in this order
         sequence = (
             "code", "name", "flag", "category", "stage", "responsible_unit", "location", "total_investment",
-            "annual_plan", "completed_ytd", "completion_rate", "gap_points", "latest_percent",
+            "annual_plan", "completed_ytd", "completion_rate", "behind_schedule_points", "latest_percent",
             "overdue_milestones",
         )
         attrs = {"class": "data-table", "id": "project-table"}

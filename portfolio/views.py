@@ -9,12 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, DecimalField, F, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from projects import params, rules
 from projects.models import MONEY, CategoryPlan, Milestone, PlanYear, ProgressReport, Project, ResponsibleUnit
 from projects.permissions import get_project_for, visible_projects
 from projects.roles import is_office
@@ -30,19 +30,14 @@ from projects.selectors import (
 from . import export
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
-from .selectors import category_rollup, monthly_completion, project_history, project_months, rate, rollup_as_json
+from .selectors import category_rollup, monthly_completion, project_history, project_months, rollup_as_json
 from .summary import plan_summary_text
 from .tables import ProjectTable
 
 
 def _plan_year(request) -> PlanYear | None:
     """The year asked for (?year=2022), else the latest plan year; None when there is none yet."""
-    year = request.GET.get("year")
-    if year:
-        if not year.isdigit():
-            raise Http404("No such plan year.")
-        return get_object_or_404(PlanYear, year=int(year))
-    return PlanYear.objects.order_by("-year").first()
+    return params.plan_year(request.GET)
 
 
 def _legend() -> dict:
@@ -90,7 +85,7 @@ def overview(request):
     attention = list(
         project_list(plan_year=plan_year, period=rollup.period, qs=projects)
         .filter(flag=Flag.RED)
-        .order_by(F("gap_points").desc(nulls_last=True), "-overdue_milestones", "code")[:ATTENTION_LIMIT]
+        .order_by(F("behind_schedule_points").desc(nulls_last=True), "-overdue_milestones", "code")[:ATTENTION_LIMIT]
     )
     figures = rollup_as_json(rollup)
     charts = {
@@ -137,6 +132,9 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get(self, request, *args, **kwargs):
         self.plan_year = _plan_year(request)
+        # django-tables2 reads these two itself (and answers 500 to ?per_page=-1): refused here, with the reason.
+        params.page(request.GET)
+        params.integer(request.GET, "per_page", minimum=1, maximum=500)
         if self.plan_year is None:
             return render(request, "portfolio/empty.html", {"legend": _legend()})
         self.period = current_period(self.plan_year)
@@ -166,10 +164,8 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         sums = {"n": raw["n"]}
         for f in fields:
             sums[f] = Decimal(raw[f"sum_{f}"]).quantize(Decimal("0.01"))
-        sums["completion_rate"] = rate(sums["completed_ytd"], sums["annual_plan"])
-        sums["gap_points"] = (
-            None if sums["completion_rate"] is None else self.period.time_elapsed - sums["completion_rate"]
-        )
+        sums["completion_rate"] = rules.completion_rate(sums["completed_ytd"], sums["annual_plan"])
+        sums["behind_schedule_points"] = rules.behind_schedule_points(self.period.time_elapsed, sums["completion_rate"])
         return sums
 
     def get_table(self, **kwargs):
@@ -232,8 +228,8 @@ def project_detail(request, code: str):
         "plan_year": project.plan_year,
         "period": period,
         "period_label": period_label(period),
-        "government_share": rate(project.government_investment, total),
-        "social_share": rate(project.social_investment, total),
+        "government_share": rules.percent(project.government_investment, total),
+        "social_share": rules.percent(project.social_investment, total),
         "cumulative_to_date": project.completed_before_year + project.completed_ytd,
         "milestones": milestones,
         "reports": reports,

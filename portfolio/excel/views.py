@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from projects import params
 from projects.models import PlanYear
 from projects.permissions import visible_projects
 from projects.roles import can_import, is_office
@@ -43,17 +44,14 @@ class UploadForm(forms.Form):
 
 
 def _plan_year(request) -> PlanYear:
-    year = request.GET.get("year")
-    qs = PlanYear.objects.all()
-    plan_year = qs.filter(year=int(year)).first() if year and year.isdigit() else qs.order_by("-year").first()
+    plan_year = params.plan_year(request.GET)
     if plan_year is None:
         raise Http404("No such plan year.")
     return plan_year
 
 
 def _month(request) -> int | None:
-    month = request.GET.get("month", "")
-    return int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
+    return params.month(request.GET)
 
 
 def _download(write, filename: str) -> FileResponse:

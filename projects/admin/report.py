@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
+from .. import params, services
 from ..models import (
     MilestoneKind,
     PlanYear,
@@ -193,8 +193,7 @@ class ProgressReportAdmin(ScopedAdmin):
 
     def workflow_step(self, request, object_id, step):
         report = self.get_object(request, unquote(object_id))
-        version = request.POST.get("_workflow_version", "")
-        expected = int(version) if version.isdigit() else None
+        expected = params.object_id(request.POST, "_workflow_version")
         actor = request.user
         try:
             if step == "_submit":

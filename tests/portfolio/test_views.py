@@ -78,7 +78,7 @@ def test_a_user_without_a_role_sees_nothing(client, project_a):
     assert client.get(f"/projects/{project_a.code}/").status_code == 404
 
 
-def test_unknown_year_is_404_and_no_plan_year_renders_an_empty_page(client, leader, db):
+def test_unknown_year_is_404_a_bad_one_400_and_no_plan_year_renders_an_empty_page(client, leader, db):
     client.force_login(leader)
     response = client.get(OVERVIEW)
     assert response.status_code == 200
@@ -87,7 +87,7 @@ def test_unknown_year_is_404_and_no_plan_year_renders_an_empty_page(client, lead
     for url in (OVERVIEW, PROJECTS):  # a plan year without projects yet
         assert client.get(url).status_code == 200
     assert client.get(OVERVIEW + "?year=1999").status_code == 404
-    assert client.get(OVERVIEW + "?year=abc").status_code == 404
+    assert client.get(OVERVIEW + "?year=abc").status_code == 400  # not a year at all: projects.params refuses it
 
 
 # --- the overview ------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def test_overview_writes_the_progress_sentence_and_flag_counts(client, leader, p
     t = rollup.total
     sentence = (f"1-9月完成投资{(t.completed_ytd / 10000).quantize(Decimal('0.1'))}亿元，"
                 f"占年度计划{t.completion_rate.quantize(Decimal('0.1'))}%，"
-                f"低于序时进度{t.gap_points.quantize(Decimal('0.1'))}个百分点")
+                f"低于序时进度{t.behind_schedule_points.quantize(Decimal('0.1'))}个百分点")
     html = response.content.decode()
     assert sentence in html
     assert html.count("亿元，占年度计划") == 7  # the total and one per category
@@ -153,9 +153,9 @@ def test_overview_lists_the_red_projects_furthest_behind_first(client, leader, p
     red = projects_with_progress(current_period(plan_year)).filter(flag="red")
     assert red.count() > len(attention) == 10
     assert all(p.flag == "red" for p in attention)
-    gaps = [p.gap_points for p in attention]
+    gaps = [p.behind_schedule_points for p in attention]
     assert gaps == sorted(gaps, reverse=True)
-    assert gaps[0] == max(p.gap_points for p in red)
+    assert gaps[0] == max(p.behind_schedule_points for p in red)
     html = response.content.decode()
     assert f'href="/projects/{attention[0].code}/"' in html
     assert f"全部 {red.count()} 个重点关注项目" in html
@@ -375,7 +375,7 @@ def test_project_list_query_count(client, leader, categories, sized_portfolio, d
     # session, user, plan year, groups, the category filter's chosen row, page count, footer
     # totals, category / unit / location choices, the page of rows
     with django_assert_num_queries(11):
-        response = client.get(PROJECTS + f"?category={categories[0].pk}&flag=yellow&q=测试&sort=-gap_points")
+        response = client.get(PROJECTS + f"?category={categories[0].pk}&flag=yellow&q=测试&sort=-behind_schedule_points")
     assert response.status_code == 200
     assert listed_codes(response)  # the filters match rows at both sizes, so the page query runs
     with django_assert_num_queries(10):  # no category chosen: one query fewer

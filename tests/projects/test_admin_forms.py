@@ -451,7 +451,7 @@ def test_project_list_shows_progress_from_approved_reports_only(office_client, p
     # annual plan 1200.00: 300 / 1200 = 25.00 %; 序时进度 month 3 = 25.00 % → gap 0.00
     assert row.completed_ytd == Decimal("300.00")
     assert row.completion_rate == Decimal("25")
-    assert row.gap_points == Decimal("0")
+    assert row.behind_schedule_points == Decimal("0")
     assert row.flag == "green"
 
 
@@ -459,7 +459,7 @@ def test_project_page_shows_its_progress(office_client, project_a, office_a, rev
     make_report(project_a, office_a, month=1, amount="600.00", status=ReportStatus.APPROVED, reviewer=reviewer)
     html = office_client.get(change_url(project_a)).content.decode()
     # 600 / 1200 = 50.00 %; reporting month 9 → 序时进度 75.00 → 25.00 points behind.
-    assert "600.00 万元" in html and "50.00" in html and "25.00" in html
+    assert "600.00 万元" in html and "50.0" in html and "25.0" in html
 
 
 def test_enter_in_a_field_saves_rather_than_submits(office_client, project_a, office_a):

@@ -336,7 +336,7 @@ def test_completed_to_date_counts_approved_current_reports_only(plan_year, categ
     # Months 1..9: approved 100 + 50 = 150; 150 / 2000 = 7.5 %; 序时进度 9/12 = 75 % → 67.5 points behind.
     assert row.completed_ytd == D("150.00")
     assert row.completion_rate == D("7.5")
-    assert row.gap_points == D("67.5")
+    assert row.behind_schedule_points == D("67.5")
     assert row.flag == "red"
 
 

@@ -3,28 +3,19 @@ table in 亿元 (like the report) or as JSON in 万元 for other tools."""
 
 import json
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from portfolio.management.plan_year import get_plan_year
 from portfolio.selectors import RollupRow, category_rollup, rollup_as_json
+from projects import formatting
+from projects.rules import BEHIND_SCHEDULE_LABEL
 
-TEN_THOUSAND = Decimal("10000")
-ONE_DECIMAL = Decimal("0.1")
 
-
-def yi(wan: Decimal) -> str:
+def yi(wan) -> str:
     """万元 → 亿元 with one decimal, as the report's tables show it (222.0, 326.2)."""
-    return format((wan / TEN_THOUSAND).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP), "f")
-
-
-def pct(value: Decimal | None, signed: bool = False) -> str:
-    if value is None:
-        return "-"
-    text = format(value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP), "f")
-    return f"+{text}" if signed and value > 0 else text
+    return formatting.yi(wan, grouping=False)
 
 
 def width(text: str) -> int:
@@ -60,16 +51,15 @@ class Command(BaseCommand):
         header = [
             _("Category"), _("Number of projects"), _("Total investment"), _("Government"), _("Social"),
             _("Plan for the year"), _("Completed, months 1-%(month)d") % {"month": month},
-            _("Completion %"), _("Time elapsed %"), _("Difference (points)"),
+            _("Completion %"), _("Time elapsed %"), str(BEHIND_SCHEDULE_LABEL),
         ]
 
         def cells(row: RollupRow, label: str) -> list[str]:
-            rate = row.completion_rate
-            difference = None if rate is None else rate - row.time_elapsed
             return [
                 label, str(row.projects), yi(row.total_investment), yi(row.government_investment),
-                yi(row.social_investment), yi(row.annual_plan), yi(row.completed_ytd), pct(rate),
-                pct(row.time_elapsed), pct(difference, signed=True),
+                yi(row.social_investment), yi(row.annual_plan), yi(row.completed_ytd),
+                formatting.points(row.completion_rate), formatting.points(row.time_elapsed),
+                formatting.points(row.behind_schedule_points),
             ]
 
         body = [cells(r, r.name) for r in rollup.rows]
@@ -80,7 +70,7 @@ class Command(BaseCommand):
             return "  ".join(pad(v, widths[i], left=(i == 0)) for i, v in enumerate(values)).rstrip()
 
         rule = "-" * width(line(header))
-        title = _("%(title)s, months 1-%(month)d (amounts in 亿元; difference = completion − time elapsed)") % {
+        title = _("%(title)s, months 1-%(month)d (amounts in 亿元; positive points = behind 序时进度)") % {
             "title": rollup.plan_year.title, "month": month,
         }
         return "\n".join([title, line(header), rule, *map(line, body), rule, line(total)])
