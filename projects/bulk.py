@@ -24,14 +24,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
 from . import services
-from .models import ProgressReport, Project, ReportAction, ReportEvent, ReportStatus
-from .roles import can_import, is_office
+from .models import ProgressReport, Project, ReportAction, ReportEvent, ReportStatus, User
 
 BATCH = 2000
 IN_CHUNK = 900  # stay under SQLite's variable limit on old builds
 
 
-class Msg:
+class BulkReportMsg:
     NOT_ALLOWED = _("Your role may not import monthly reports.")
     UNKNOWN_PROJECT = _("There is no project with this code.")
     LOCKED = _(
@@ -100,17 +99,15 @@ def _chunks(items: list, size: int = IN_CHUNK):
         yield items[i:i + size]
 
 
-def _may_import(actor) -> bool:
-    # Administrators, finance and offices; leaders and reviewers read and review, never import.
-    return can_import(actor)
-
-
-def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[ReportOutcome]:
+def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> list[ReportOutcome]:
     """Every row's fate (new, changed, unchanged or its errors), without writing. Queries: the
     projects, the reports of those months, the approved reports before them (plus one for the
     earlier months' amounts when a file gives year-to-date figures)."""
-    if not _may_import(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    # The same role rule as a report filed by form (projects.roles.can_report).
+    try:
+        services.check_may_report(actor)
+    except ValidationError as exc:
+        raise ValidationError(BulkReportMsg.NOT_ALLOWED, code="not_allowed") from exc
     codes = sorted({row.code for row in rows})
     projects: dict[str, ProjectRef] = {}
     plan_years: dict[int, SimpleNamespace] = {}
@@ -145,7 +142,6 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
     for entries in approved.values():
         entries.sort(reverse=True)
 
-    office = is_office(actor)
     today = timezone.localdate()
     seen: dict[tuple, Any] = {}
     outcomes = []
@@ -154,15 +150,17 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
         outcomes.append(outcome)
         project = projects.get(row.code)
         if project is None:
-            outcome.error("code", Msg.UNKNOWN_PROJECT)
+            outcome.error("code", BulkReportMsg.UNKNOWN_PROJECT)
             continue
         outcome.project = project
-        if office and project.responsible_unit_id != actor.unit_id:
-            outcome.error("code", services.Msg.NOT_YOURS)
+        try:
+            services.check_owner(actor, project)
+        except ValidationError as exc:
+            outcome.error("code", exc.messages[0])
             continue
         ident = (project.pk, row.year, row.month)
         if ident in seen:
-            outcome.error("month", Msg.DUPLICATE_ROW % {"row": seen[ident]})
+            outcome.error("month", BulkReportMsg.DUPLICATE_ROW % {"row": seen[ident]})
             continue
         seen[ident] = row.key[1] if isinstance(row.key, tuple) else row.key
         values = dict(row.values)
@@ -172,7 +170,7 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
                 Decimal("0.00"),
             )
             if row.ytd < before:
-                outcome.error("investment_completed", Msg.YTD_BELOW % {"ytd": row.ytd, "before": before})
+                outcome.error("investment_completed", BulkReportMsg.YTD_BELOW % {"ytd": row.ytd, "before": before})
                 continue
             values["investment_completed"] = row.ytd - before
         report = current.get(ident)
@@ -180,9 +178,9 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
         merged = {f: values.get(f, getattr(report, f) if report else "") for f in services.REPORT_FIELDS}
         if report is None:
             if values.get("physical_percent") is None:
-                outcome.error("physical_percent", Msg.PERCENT_REQUIRED)
+                outcome.error("physical_percent", BulkReportMsg.PERCENT_REQUIRED)
             if values.get("investment_completed") is None:
-                outcome.error("investment_completed", Msg.INVESTMENT_REQUIRED)
+                outcome.error("investment_completed", BulkReportMsg.INVESTMENT_REQUIRED)
             if outcome.errors:
                 continue
         else:
@@ -195,9 +193,9 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
                 last = percent
                 break
         try:
-            services._check_report_values(project=project, year=row.year, month=row.month, values=merged,
-                                          exclude_pk=report.pk if report else None, last_approved=last,
-                                          today=today)
+            services.check_report_values(project=project, year=row.year, month=row.month, values=merged,
+                                         exclude_pk=report.pk if report else None, last_approved=last,
+                                         today=today)
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
                 for message in messages:
@@ -211,8 +209,8 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
         changes = [(f, getattr(report, f), merged[f]) for f in services.REPORT_FIELDS if merged[f] != getattr(report, f)]
         if not changes:
             continue
-        if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-            outcome.error("", Msg.LOCKED % {"status": ReportStatus(report.status).label})
+        if report.status not in services.EDITABLE:
+            outcome.error("", BulkReportMsg.LOCKED % {"status": ReportStatus(report.status).label})
             continue
         outcome.status = "changed"
         outcome.changes = changes
@@ -261,7 +259,7 @@ def _insert(model, rows: list[dict]) -> None:
 
 
 @transaction.atomic
-def reports_import(*, actor, rows: list[ReportRow], reason: str = "") -> list[ReportOutcome]:
+def reports_import(*, actor: User, rows: list[ReportRow], reason: str = "") -> list[ReportOutcome]:
     """Check again under lock and write all rows, or raise ImportRejected and write nothing."""
     outcomes = reports_check(actor=actor, rows=rows, lock=True)
     if any(o.status == "error" for o in outcomes):

@@ -8,38 +8,14 @@ from django.db import transaction
 from django.db.models import Q
 
 from .models import ResponsibleUnit, User
-from .roles import Role
-
-# Every model of the domain; each role may at least look at all of them.
-DOMAIN_MODELS = (
-    "category",
-    "planyear",
-    "categoryplan",
-    "responsibleunit",
-    "ownerunit",
-    "project",
-    "milestone",
-    "progressreport",
-    "reportevent",
-)
-
-# What each role may do beyond viewing. The screens check roles (projects.roles) and the services
-# check ownership; these model permissions are what the admin site and has_perm() see.
-ROLE_ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    Role.REVIEWER: {"project": ("add", "change"), "milestone": ("add", "change"), "progressreport": ("change",)},
-    Role.LEADER: {},
-    # Finance keeps the plan and imports the monthly dispatch schedule (reports arrive as drafts).
-    Role.FINANCE: {"project": ("add", "change"), "milestone": ("add", "change"), "progressreport": ("add", "change")},
-    Role.OFFICE: {"project": ("add", "change"), "milestone": ("add", "change"), "progressreport": ("add", "change")},
-}
-
+from .roles import Role, holds_every_permission, model_actions
 
 def role_permissions(role: str):
-    """The permissions a role's group holds: all of them for administrators."""
-    if role == Role.ADMIN:
+    """The permissions a role's group holds, as projects.roles says: all of them for administrators."""
+    if holds_every_permission(role):
         return Permission.objects.all()
-    condition = Q(codename__in=[f"view_{model}" for model in DOMAIN_MODELS])
-    for model, actions in ROLE_ACTIONS[role].items():
+    condition = Q(pk__in=[])
+    for model, actions in model_actions(role).items():
         condition |= Q(codename__in=[f"{action}_{model}" for action in actions])
     return Permission.objects.filter(condition, content_type__app_label="projects")
 

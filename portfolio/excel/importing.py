@@ -374,16 +374,16 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
         for name, value in values.items():
             setattr(candidate, name, value)
         if project is not None and not owns_project(actor, project):
-            errors["code"] = [services.Msg.NOT_YOURS]
+            errors["code"] = [services.ServiceMsg.NOT_YOURS]
         elif is_office(actor) and candidate.responsible_unit_id != actor.unit_id:
-            errors["responsible_unit" if "responsible_unit" in values else "code"] = [services.Msg.NOT_YOURS]
+            errors["responsible_unit" if "responsible_unit" in values else "code"] = [services.ServiceMsg.NOT_YOURS]
         else:
             exclude = ["version"]
             if candidate.owner_unit_id is None and "owner_unit" in values:
                 exclude.append("owner_unit")
             try:
                 if candidate.government_investment + candidate.social_investment != candidate.total_investment:
-                    raise ValidationError({"social_investment": [services.Msg.FUNDING_SPLIT]})
+                    raise ValidationError({"social_investment": [services.ServiceMsg.FUNDING_SPLIT]})
                 candidate.full_clean(exclude=exclude, validate_constraints=False, validate_unique=False)
             except (ValidationError, TypeError) as exc:
                 errors = exc.message_dict if isinstance(exc, ValidationError) and hasattr(exc, "error_dict") else {

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from projects.models import Milestone, PlanYear, Project, ResponsibleUnit, User
-from projects.roles import Role
+from projects.roles import DOMAIN_MODELS, Role, can_edit_plan, can_report, holds_every_permission, model_actions
 from projects.setup import ensure_role_groups
 
 DEFAULT_PASSWORD = "yunyang-demo-2022"
@@ -88,8 +88,10 @@ def test_role_permissions(db):
     assert all(p.startswith("view_") for p in leader)
 
     reviewer = perms(User.objects.get(username="reviewer"))
-    assert {"view_project", "add_project", "change_project", "change_milestone", "change_progressreport"} <= reviewer
-    assert not {"add_progressreport", "delete_project", "delete_progressreport", "change_user"} & reviewer
+    assert {"view_project", "add_project", "change_project", "change_milestone", "view_progressreport"} <= reviewer
+    # Reviewers approve through the review service; they do not edit reports.
+    assert not {"add_progressreport", "change_progressreport", "delete_project", "delete_progressreport",
+                "change_user"} & reviewer
 
     finance = perms(User.objects.get(username="finance"))
     assert {"view_project", "change_project", "change_milestone", "add_progressreport"} <= finance
@@ -100,6 +102,30 @@ def test_role_permissions(db):
     assert {"view_progressreport", "add_progressreport", "change_progressreport", "change_milestone",
             "change_project", "add_project"} <= office_perms
     assert not {"delete_project", "delete_progressreport", "change_category"} & office_perms
+
+
+def test_every_group_holds_exactly_what_roles_says(db):
+    """The groups' model permissions are derived from projects.roles: each group holds exactly the
+    permissions its role's rules give, and has_perm() agrees with the rule functions the screens
+    and services call, for every role."""
+    groups = ensure_role_groups()
+    every = set(Permission.objects.values_list("content_type__app_label", "codename"))
+    for role in Role:
+        held = set(groups[role].permissions.values_list("content_type__app_label", "codename"))
+        if holds_every_permission(role):
+            assert held == every
+            continue
+        assert held == {("projects", f"{action}_{model}")
+                        for model, actions in model_actions(role).items() for action in actions}, role
+        user = User.objects.create(username=f"perm-{role}", is_staff=True)
+        user.groups.add(groups[role])
+        for rule, codenames in ((can_report, ("add_progressreport", "change_progressreport")),
+                                (can_edit_plan, ("add_project", "change_project", "add_milestone",
+                                                 "change_milestone"))):
+            for codename in codenames:
+                assert user.has_perm(f"projects.{codename}") == rule(user), (role, codename)
+        assert all(user.has_perm(f"projects.view_{model}") for model in DOMAIN_MODELS)
+        assert not any(user.has_perm(f"projects.delete_{model}") for model in DOMAIN_MODELS)
 
 
 def test_groups_are_reset_to_their_role(db):

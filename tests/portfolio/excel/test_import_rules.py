@@ -34,7 +34,7 @@ def test_office_row_of_another_unit_is_an_error_and_nothing_is_written(tmp_path,
     result = apply(path, office_a)
     assert not result.applied
     [problem] = result.problems
-    assert problem.message == str(services.Msg.NOT_YOURS) and problem.row == 3 and problem.column == "A"
+    assert problem.message == str(services.ServiceMsg.NOT_YOURS) and problem.row == 3 and problem.column == "A"
     assert ProgressReport.objects.count() == 0
 
 
@@ -83,7 +83,7 @@ def test_submitted_report_is_locked_but_an_equal_row_is_unchanged(tmp_path, proj
     assert same.ok and same.counts["unchanged"] == 1
     changed = apply(dispatch_file(tmp_path / "changed.xlsx", [(project_a.code, "2022-03", 11, 20)]), office_a)
     assert not changed.applied
-    assert changed.problems[0].message == str(bulk.Msg.LOCKED % {"status": ReportStatus.SUBMITTED.label})
+    assert changed.problems[0].message == str(bulk.BulkReportMsg.LOCKED % {"status": ReportStatus.SUBMITTED.label})
     report.refresh_from_db()
     assert report.investment_completed == Decimal("10.00") and report.status == ReportStatus.SUBMITTED
 
@@ -110,7 +110,7 @@ def test_percent_below_last_approved_needs_a_reason(tmp_path, project_a, office_
     services.report_approve(actor=reviewer, report=report)
     refused = apply(dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 1, 30)]), office_a)
     assert not refused.applied
-    assert refused.problems[0].message == str(services.Msg.PERCENT_DROP % {"new": Decimal("30.00"), "old": Decimal("40.00")})
+    assert refused.problems[0].message == str(services.ServiceMsg.PERCENT_DROP % {"new": Decimal("30.00"), "old": Decimal("40.00")})
     accepted = apply(dispatch_file(tmp_path / "r.xlsx", [(project_a.code, "2022-03", 1, 30, "复核后下调")]), office_a)
     assert accepted.applied
 
@@ -120,7 +120,7 @@ def test_future_month_and_duplicate_rows(tmp_path, project_a, office_a):
                                                (project_a.code, "2099-01", 1, 10)])
     result = apply(path, office_a)
     messages = [(p.row, p.message) for p in result.problems]
-    assert (3, str(bulk.Msg.DUPLICATE_ROW % {"row": 2})) in messages
+    assert (3, str(bulk.BulkReportMsg.DUPLICATE_ROW % {"row": 2})) in messages
     assert any(row == 4 for row, _m in messages)
     assert ProgressReport.objects.count() == 0
 
@@ -143,7 +143,7 @@ def test_plan_office_may_not_move_a_project_to_another_unit(tmp_path, project_a,
     path = tmp_path / "p.xlsx"
     wb.save(path)
     result = apply(path, office_a)
-    assert [p.message for p in result.problems] == [str(services.Msg.NOT_YOURS)]
+    assert [p.message for p in result.problems] == [str(services.ServiceMsg.NOT_YOURS)]
     project_a.refresh_from_db()
     assert project_a.responsible_unit != unit_b
 
@@ -170,7 +170,7 @@ def test_plan_funding_split_error(tmp_path, project_a, admin_user):
     path = tmp_path / "p.xlsx"
     wb.save(path)
     result = apply(path, admin_user)
-    assert [(p.message, p.column) for p in result.problems] == [(str(services.Msg.FUNDING_SPLIT), "D")]
+    assert [(p.message, p.column) for p in result.problems] == [(str(services.ServiceMsg.FUNDING_SPLIT), "D")]
 
 
 # --- the commands -----------------------------------------------------------------------------
