@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
-from .models import ResponsibleUnit, User
+from .models import Milestone, PlanYear, Project, ResponsibleUnit, User
 from .roles import Role, holds_every_permission, model_actions
 
 def role_permissions(role: str):
@@ -29,6 +29,36 @@ def ensure_role_groups() -> dict[str, Group]:
         group.permissions.set(role_permissions(role))
         groups[role.value] = group
     return groups
+
+
+DEMO_ROLE_ACCOUNTS = ("admin", Role.REVIEWER.value, Role.LEADER.value, Role.FINANCE.value)
+
+
+def demo_usernames() -> set[str]:
+    """The accounts `ensure_demo_accounts` makes: one per role and one per responsible unit."""
+    units = ResponsibleUnit.objects.values_list("code", flat=True)
+    return {*DEMO_ROLE_ACCOUNTS, *(f"office-{code}" for code in units)}
+
+
+def other_users(limit: int = 3) -> list[str]:
+    """Up to `limit` usernames of accounts that are not demo accounts: a database holding any is
+    someone's real data, where well-known demo passwords must never be planted."""
+    return list(
+        User.objects.exclude(username__in=demo_usernames()).order_by("pk").values_list("username", flat=True)[:limit]
+    )
+
+
+def record_baseline(plan_year: PlanYear, *, reason: str) -> int:
+    """A first history row ("+") for every project and milestone of the plan that has none, as
+    loaded data has (a fixture is saved raw, without history), so the first edit shows its old
+    values. Idempotent; returns how many rows were recorded."""
+    count = 0
+    for model, scope in ((Project, {"plan_year": plan_year}), (Milestone, {"project__plan_year": plan_year})):
+        recorded = model.history.model.objects.values("id")  # the history table keeps the row's pk as `id`
+        bare = list(model.objects.filter(**scope).exclude(pk__in=recorded).order_by("pk"))
+        model.history.bulk_history_create(bare, batch_size=500, default_change_reason=reason)
+        count += len(bare)
+    return count
 
 
 @dataclass

@@ -155,3 +155,31 @@ def test_refused_under_production_settings(tmp_path):
     assert result.returncode == 1
     assert "DEMO_ALLOWED" in result.stderr
     assert not database.exists()  # nothing written, not even a database file
+
+
+def test_refused_in_a_database_with_other_accounts(db):
+    """A database holding a real person's account is someone's real data: no demo account with the
+    README's password is planted there, whatever the settings, and the message says what to do."""
+    User.objects.create_user(username="zhang.wei", password="s3cret-of-his-own")
+    with pytest.raises(CommandError) as info:
+        run()
+    assert "zhang.wei" in str(info.value) and "createsuperuser" in str(info.value)
+    assert list(User.objects.values_list("username", flat=True)) == ["zhang.wei"]
+    assert not PlanYear.objects.exists() and not Group.objects.exists()
+
+
+def test_demo_accounts_alone_do_not_block_a_rerun(db):
+    run()
+    assert "createsuperuser" not in run()
+
+
+def test_the_loaded_plan_has_a_baseline_history_row(db):
+    """Loaded data gets a first history row, so the first edit shows old → new values."""
+    run()
+    project = Project.objects.get(code="YY2022-IND-001")
+    baseline = project.history.get()
+    assert baseline.history_type == "+" and baseline.history_change_reason == "载入2022年计划"
+    assert Milestone.history.count() == Milestone.objects.count()
+    assert Project.history.count() == Project.objects.count()
+    run()  # a second run records nothing new
+    assert Project.history.count() == Project.objects.count()
