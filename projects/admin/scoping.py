@@ -122,8 +122,12 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def commit(self, request, form):
         raise NotImplementedError
 
+    def save_form(self, request, form, change):
+        # The form's clean() already saved through the service (ServiceModelForm): hand on that row.
+        return form.saved_object
+
     def save_model(self, request, obj, form, change):
-        # The form's validation already saved through the service (ServiceModelForm).
+        # Saved by the service already; a second save here would bypass its rules.
         pass
 
     def save_related(self, request, form, formsets, change):
