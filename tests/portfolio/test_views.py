@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from portfolio.selectors import category_rollup, rollup_as_json
 from projects import services
+from projects.history import FieldChange
 from projects.models import Project
 from projects.selectors import current_period, projects_with_progress
 from tests import factories
@@ -322,8 +323,11 @@ def test_project_page_shows_facts_milestones_progress_and_history(client, leader
                                     physical_narrative="桥梁桩基完成", problems="征地滞后")
     services.report_submit(actor=office_a, report=report)
     services.report_approve(actor=reviewer, report=report)
+    old_plan = project_a.annual_plan
     services.project_update(actor=admin_user, project=project_a, expected_version=project_a.version,
                             reason="调整年度计划", annual_plan=Decimal("1500.00"))
+    services.milestone_update(actor=admin_user, milestone=due, expected_version=due.version,
+                              due_date=datetime.date(2022, 11, 30))
     client.force_login(leader)
     response = client.get(f"/projects/{project_a.code}/")
     html = response.content.decode()
@@ -339,7 +343,12 @@ def test_project_page_shows_facts_milestones_progress_and_history(client, leader
     assert months[1] == {"month": 2, "investment": None, "cumulative": "0.00", "percent": None}
     assert months[8]["cumulative"] == "300.00"
     history = response.context["history"]
-    assert any(e["detail"] == "调整年度计划" and "年度计划投资（万元）" in e["fields"] for e in history)
+    # Each change says what it was and what it became.
+    plan_change = FieldChange(field="年度计划投资（万元）", old=str(old_plan), new="1500.00")
+    assert any(e["detail"] == "调整年度计划" and e["changes"] == [plan_change] for e in history)
+    assert f"{old_plan} → 1500.00" in html
+    due_change = [e["changes"] for e in history if e["kind"] == "milestone" and e["subject"] == due.title]
+    assert due_change[0] == [FieldChange(field="计划完成日期", old="2022-12-31", new="2022-11-30")]
     assert any(e["kind"] == "report" and e["what"] == "已审核" for e in history)
 
 

@@ -12,6 +12,9 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from portfolio.selectors import project_history
+from projects import services
+from projects.history import FieldChange
 from projects.models import Milestone, PlanYear, Project, ResponsibleUnit, User
 from projects.roles import DOMAIN_MODELS, Role, can_edit_plan, can_report, holds_every_permission, model_actions
 from projects.setup import ensure_role_groups
@@ -183,3 +186,19 @@ def test_the_loaded_plan_has_a_baseline_history_row(db):
     assert Project.history.count() == Project.objects.count()
     run()  # a second run records nothing new
     assert Project.history.count() == Project.objects.count()
+
+
+def test_the_first_edit_of_the_loaded_plan_shows_old_and_new_values(db, client):
+    """With the baseline row, the first edit reads as old → new on the project page and in the
+    admin's history, not as an empty change."""
+    run()
+    project = Project.objects.get(code="YY2022-IND-001")
+    admin = User.objects.get(username="admin")
+    old = project.annual_plan
+    services.project_update(actor=admin, project=project, expected_version=project.version, reason="调整",
+                            annual_plan=old + 100)
+    latest = project_history(project)[0]
+    assert latest["changes"] == [FieldChange(field="年度计划投资（万元）", old=str(old), new=str(old + 100))]
+    client.force_login(admin)
+    page = client.get(f"/admin/projects/project/{project.pk}/history/").content.decode()
+    assert str(old) in page and str(old + 100) in page and "载入2022年计划" in page
