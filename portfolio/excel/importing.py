@@ -32,11 +32,11 @@ from .parsing import (
     parse_period,
     parse_text,
 )
-from .parsing import Msg as CellMsg
+from .parsing import CellMsg
 from .reading import FileRefused, Sheet, read_workbook
 
 
-class Msg:
+class ImportMsg:
     NOT_ALLOWED = _("Your role may not import schedules.")
     NOT_ALLOWED_PLAN = _("Your role may not change the project plan.")
     NO_DATA = _("No sheet of this workbook has a project plan or a monthly dispatch header (项目代码, 项目名称, …).")
@@ -281,7 +281,7 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
         before = len(problems)
         code = reader.code(row)
         if not code:
-            problems.append(cell.problem("code", Msg.CODE_MISSING))
+            problems.append(cell.problem("code", ImportMsg.CODE_MISSING))
             continue
         values = {}
         for name, max_length in PLAN_TEXT.items():
@@ -298,7 +298,7 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
         if reader.has("category") and not is_blank(reader.value(row, "category")):
             category = _category_in(normalize_text(reader.value(row, "category")), categories)
             if category is None:
-                problems.append(cell.problem("category", Msg.UNKNOWN_CATEGORY % {
+                problems.append(cell.problem("category", ImportMsg.UNKNOWN_CATEGORY % {
                     "names": "、".join(c.name for c in categories)}, reader.value(row, "category")))
             else:
                 values["category"] = category
@@ -308,7 +308,7 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
             text = normalize_text(reader.value(row, "stage"))
             stage = STAGE_WORDS.get(text) or (text if text in Stage.values else None)
             if stage is None:
-                problems.append(cell.problem("stage", Msg.UNKNOWN_STAGE % {
+                problems.append(cell.problem("stage", ImportMsg.UNKNOWN_STAGE % {
                     "names": "、".join(STAGE_LABELS.values())}, text))
             else:
                 values["stage"] = stage
@@ -316,7 +316,7 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
             text = normalize_text(reader.value(row, "responsible_unit"))
             unit = refs["units"].get(text)
             if unit is None:
-                problems.append(cell.problem("responsible_unit", Msg.UNKNOWN_UNIT, text))
+                problems.append(cell.problem("responsible_unit", ImportMsg.UNKNOWN_UNIT, text))
             else:
                 values["responsible_unit"] = unit
         if reader.has("owner_unit") and not is_blank(reader.value(row, "owner_unit")):
@@ -359,7 +359,7 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
                              name=row.values.get("name", ""))
         result.rows.append(preview)
         if row.code in seen:
-            problems.append(_plan_problem(row, "code", Msg.DUPLICATE_CODE % {"row": seen[row.code]}))
+            problems.append(_plan_problem(row, "code", ImportMsg.DUPLICATE_CODE % {"row": seen[row.code]}))
             preview.status = "error"
             continue
         seen[row.code] = row.row
@@ -396,7 +396,7 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
             continue
         if project is None and "category" not in values:
             preview.status = "error"
-            problems.append(_plan_problem(row, "category", Msg.CATEGORY_MISSING))
+            problems.append(_plan_problem(row, "category", ImportMsg.CATEGORY_MISSING))
             continue
         if project is None:
             preview.status = "new"
@@ -444,7 +444,7 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
         before = len(problems)
         code = reader.code(row)
         if not code:
-            problems.append(cell.problem("code", Msg.CODE_MISSING))
+            problems.append(cell.problem("code", ImportMsg.CODE_MISSING))
             continue
         year, month = None, None
         if reader.has("month") and not is_blank(reader.value(row, "month")):
@@ -456,7 +456,7 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
         if year is None:
             year = default_year or title_year
         if month is None and len(problems) == before:
-            problems.append(cell.problem("month", Msg.MONTH_MISSING))
+            problems.append(cell.problem("month", ImportMsg.MONTH_MISSING))
         values = {}
         if reader.has("investment_month"):
             values["investment_completed"] = reader.read(r, row, "investment_month", parse_money)
@@ -527,7 +527,7 @@ def _read(*, data: bytes, filename: str, actor, month: int | None, year: int | N
     """Read and check the file; (plan rows, dispatch rows, refs) with every problem in result."""
     problems = result.problems
     if not can_import(actor):
-        problems.append(Problem(message=str(Msg.NOT_ALLOWED)))
+        problems.append(Problem(message=str(ImportMsg.NOT_ALLOWED)))
         return [], [], None
     try:
         sheets = read_workbook(data, filename)
@@ -544,16 +544,16 @@ def _read(*, data: bytes, filename: str, actor, month: int | None, year: int | N
         if kind is None:
             continue
         if (-1, -1) in sheet.formula_cells:
-            problems.append(Problem(message=str(Msg.WHOLE_SHEET_FORMULAS), sheet=sheet.name))
+            problems.append(Problem(message=str(ImportMsg.WHOLE_SHEET_FORMULAS), sheet=sheet.name))
             continue
         if kind == "plan":
             plan_rows += _read_plan(sheet, header, problems, refs)
         else:
             dispatch_rows += _read_dispatch(sheet, header, problems, month, year)
     if not plan_rows and not dispatch_rows and not problems:
-        problems.append(Problem(message=str(Msg.NO_DATA)))
+        problems.append(Problem(message=str(ImportMsg.NO_DATA)))
     if plan_rows and not can_edit_plan(actor):
-        problems.append(Problem(message=str(Msg.NOT_ALLOWED_PLAN)))
+        problems.append(Problem(message=str(ImportMsg.NOT_ALLOWED_PLAN)))
         plan_rows = []
     return plan_rows, dispatch_rows, refs
 
@@ -571,7 +571,7 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
     if plan_rows:
         plan_year = _plan_year(year)
         if plan_year is None:
-            result.problems.append(Problem(message=str(Msg.NO_PLAN_YEAR % {"year": year or ""})))
+            result.problems.append(Problem(message=str(ImportMsg.NO_PLAN_YEAR % {"year": year or ""})))
             return result
     reason = reason or gettext("Imported from %(file)s") % {"file": filename}
 

@@ -43,7 +43,7 @@ NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 BUILTIN_PERCENT_FORMATS = {9, 10}
 
 
-class Msg:
+class FileMsg:
     EMPTY = _("The file is empty.")
     TOO_BIG = _("The file is larger than %(mb)s MB; split it or remove what is not needed.")
     UNSUPPORTED = _("Only .xlsx, .xls and .ods workbooks can be imported.")
@@ -101,26 +101,26 @@ def read_workbook(data: bytes, filename: str) -> list[Sheet]:
     """The workbook's worksheets as rows of values, or FileRefused saying why not."""
     max_upload = settings.IMPORT_MAX_UPLOAD_BYTES
     if not data:
-        raise FileRefused(Msg.EMPTY)
+        raise FileRefused(FileMsg.EMPTY)
     if len(data) > max_upload:
-        raise FileRefused(Msg.TOO_BIG % {"mb": _mb(max_upload)})
+        raise FileRefused(FileMsg.TOO_BIG % {"mb": _mb(max_upload)})
     ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if data.startswith(OLE2_MAGIC):
         if ENCRYPTED_PACKAGE in data:
-            raise FileRefused(Msg.ENCRYPTED)
+            raise FileRefused(FileMsg.ENCRYPTED)
         if ext != ".xls":
-            raise FileRefused(Msg.XLS_RENAMED % {"ext": ext or "?"})
+            raise FileRefused(FileMsg.XLS_RENAMED % {"ext": ext or "?"})
         return _calamine_sheets(data, scans=None)
     if data.startswith(ZIP_MAGIC):
         if ext not in SUPPORTED or ext == ".xls":
-            raise FileRefused(Msg.UNSUPPORTED if ext not in SUPPORTED else Msg.NOT_SPREADSHEET)
+            raise FileRefused(FileMsg.UNSUPPORTED if ext not in SUPPORTED else FileMsg.NOT_SPREADSHEET)
         scans = _inspect_zip(data)
         return _calamine_sheets(data, scans=scans)
     if ext == ".csv" or _sniff_text(data):
-        raise FileRefused(Msg.CSV)
+        raise FileRefused(FileMsg.CSV)
     if ext not in SUPPORTED:
-        raise FileRefused(Msg.UNSUPPORTED)
-    raise FileRefused(Msg.NOT_SPREADSHEET)
+        raise FileRefused(FileMsg.UNSUPPORTED)
+    raise FileRefused(FileMsg.NOT_SPREADSHEET)
 
 
 # --- zip inspection ---------------------------------------------------------------------------
@@ -139,17 +139,17 @@ def _inspect_zip(data: bytes) -> dict[str, _SheetScan]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise FileRefused(Msg.DAMAGED) from None
+        raise FileRefused(FileMsg.DAMAGED) from None
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise FileRefused(Msg.ZIP_BOMB)
+        raise FileRefused(FileMsg.ZIP_BOMB)
     if any(info.flag_bits & 0x1 for info in infos):
-        raise FileRefused(Msg.ENCRYPTED)
+        raise FileRefused(FileMsg.ENCRYPTED)
     max_bytes = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
     if sum(info.file_size for info in infos) > max_bytes:
-        raise FileRefused(Msg.UNCOMPRESSED % {"mb": _mb(max_bytes)})
+        raise FileRefused(FileMsg.UNCOMPRESSED % {"mb": _mb(max_bytes)})
     for info in infos:
         if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise FileRefused(Msg.ZIP_BOMB)
+            raise FileRefused(FileMsg.ZIP_BOMB)
     names = {info.filename for info in infos}
     budget = [max_bytes]
     try:
@@ -158,8 +158,8 @@ def _inspect_zip(data: bytes) -> dict[str, _SheetScan]:
         if "mimetype" in names and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
             return _scan_ods(archive, budget)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
-        raise FileRefused(Msg.DAMAGED) from None
-    raise FileRefused(Msg.NOT_SPREADSHEET)
+        raise FileRefused(FileMsg.DAMAGED) from None
+    raise FileRefused(FileMsg.NOT_SPREADSHEET)
 
 
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -175,9 +175,9 @@ def _stream_part(archive: zipfile.ZipFile, name: str, budget: list[int]):
                 return
             budget[0] -= len(chunk)
             if budget[0] < 0:
-                raise FileRefused(Msg.UNCOMPRESSED % {"mb": _mb(settings.IMPORT_MAX_UNCOMPRESSED_BYTES)})
+                raise FileRefused(FileMsg.UNCOMPRESSED % {"mb": _mb(settings.IMPORT_MAX_UNCOMPRESSED_BYTES)})
             if first and _DTD.search(chunk[:4096]):
-                raise FileRefused(Msg.XML_BOMB)
+                raise FileRefused(FileMsg.XML_BOMB)
             first = False
             yield chunk
 
@@ -190,9 +190,9 @@ def _parse(xml: bytes):
     try:
         return SafeET.fromstring(xml)
     except DefusedXmlException:
-        raise FileRefused(Msg.XML_BOMB) from None
+        raise FileRefused(FileMsg.XML_BOMB) from None
     except SafeET.ParseError:
-        raise FileRefused(Msg.DAMAGED) from None
+        raise FileRefused(FileMsg.DAMAGED) from None
 
 
 def _percent_styles(archive, names, budget) -> set[bytes]:
@@ -281,16 +281,16 @@ def _scan_sheet(archive, path, sheet_name, percent_styles, budget) -> _SheetScan
 def _scan_piece(piece: bytes, scan: _SheetScan, percent_styles, row_limit: int, sheet_name: str) -> None:
     scan.rows += len(_ROW_TAG.findall(piece))
     if scan.rows > row_limit:
-        raise FileRefused(Msg.TOO_MANY_ROWS % {"sheet": sheet_name, "max": settings.IMPORT_MAX_ROWS})
+        raise FileRefused(FileMsg.TOO_MANY_ROWS % {"sheet": sheet_name, "max": settings.IMPORT_MAX_ROWS})
     max_row = scan.max_row
     for letters, row, attrs, _empty, formula in _CELL.findall(piece):
         r = int(row)
         if r > max_row:
             max_row = r
             if r > row_limit:
-                raise FileRefused(Msg.TOO_MANY_ROWS % {"sheet": sheet_name, "max": settings.IMPORT_MAX_ROWS})
+                raise FileRefused(FileMsg.TOO_MANY_ROWS % {"sheet": sheet_name, "max": settings.IMPORT_MAX_ROWS})
         if len(letters) > 1 and _col_index(letters) >= MAX_COLUMNS:
-            raise FileRefused(Msg.TOO_MANY_COLUMNS % {"sheet": sheet_name, "max": MAX_COLUMNS})
+            raise FileRefused(FileMsg.TOO_MANY_COLUMNS % {"sheet": sheet_name, "max": MAX_COLUMNS})
         if formula:
             scan.formula_cells.add((r - 1, _col_index(letters)))
         if percent_styles and attrs:
@@ -345,14 +345,14 @@ def _scan_ods(archive, budget) -> dict[str, _SheetScan]:
                 if row_has_content:
                     scan.max_row = row_pos + repeat
                     if scan.max_row > row_limit:
-                        raise FileRefused(Msg.TOO_MANY_ROWS % {"sheet": name, "max": settings.IMPORT_MAX_ROWS})
+                        raise FileRefused(FileMsg.TOO_MANY_ROWS % {"sheet": name, "max": settings.IMPORT_MAX_ROWS})
                 row_pos += repeat
             elif cell_attrs is not None:
                 cols = _ODS_COLS.search(cell_attrs)
                 span = int(cols.group(1)) if cols else 1
                 if b"office:value-type" in cell_attrs or not cell_self:
                     if col_pos + span > MAX_COLUMNS:
-                        raise FileRefused(Msg.TOO_MANY_COLUMNS % {"sheet": name, "max": MAX_COLUMNS})
+                        raise FileRefused(FileMsg.TOO_MANY_COLUMNS % {"sheet": name, "max": MAX_COLUMNS})
                     row_has_content = True
                     if repeat == 1 and span == 1:
                         if b"table:formula" in cell_attrs:
@@ -384,9 +384,9 @@ def _calamine_sheets(data: bytes, scans: dict[str, _SheetScan] | None) -> list[S
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
             if sheet.height > max_rows:
-                raise FileRefused(Msg.TOO_MANY_ROWS % {"sheet": meta.name, "max": settings.IMPORT_MAX_ROWS})
+                raise FileRefused(FileMsg.TOO_MANY_ROWS % {"sheet": meta.name, "max": settings.IMPORT_MAX_ROWS})
             if sheet.width > MAX_COLUMNS:
-                raise FileRefused(Msg.TOO_MANY_COLUMNS % {"sheet": meta.name, "max": MAX_COLUMNS})
+                raise FileRefused(FileMsg.TOO_MANY_COLUMNS % {"sheet": meta.name, "max": MAX_COLUMNS})
             scan = (scans or {}).get(meta.name)
             sheets.append(
                 Sheet(
@@ -400,9 +400,9 @@ def _calamine_sheets(data: bytes, scans: dict[str, _SheetScan] | None) -> list[S
     except FileRefused:
         raise
     except calamine.PasswordError:
-        raise FileRefused(Msg.ENCRYPTED) from None
+        raise FileRefused(FileMsg.ENCRYPTED) from None
     except Exception:  # calamine's errors (zip, xml, biff) all mean the same to the user
-        raise FileRefused(Msg.DAMAGED) from None
+        raise FileRefused(FileMsg.DAMAGED) from None
     if not sheets:
-        raise FileRefused(Msg.NO_SHEETS)
+        raise FileRefused(FileMsg.NO_SHEETS)
     return sheets

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
-from portfolio.excel.importing import Msg, import_apply, import_preview
+from portfolio.excel.importing import ImportMsg, import_apply, import_preview
 from projects import bulk, services
 from projects.models import ProgressReport, Project, ReportAction, ReportEvent, ReportStatus
 
@@ -43,7 +43,7 @@ def test_leaders_and_reviewers_may_not_import(tmp_path, project_a, user, request
     actor = request.getfixturevalue(user)
     path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 10, 20)])
     result = apply(path, actor)
-    assert [p.message for p in result.problems] == [str(Msg.NOT_ALLOWED)]
+    assert [p.message for p in result.problems] == [str(ImportMsg.NOT_ALLOWED)]
     assert ProgressReport.objects.count() == 0
 
 
@@ -72,7 +72,7 @@ def test_finance_imports_the_plan_and_leaders_may_not(tmp_path, project_a, finan
     result = import_preview(data=buffer.getvalue(), filename="s.xlsx", actor=finance)
     assert result.problems == [] and result.counts["unchanged"] == 1
     refused = import_preview(data=buffer.getvalue(), filename="s.xlsx", actor=leader)
-    assert [p.message for p in refused.problems] == [str(Msg.NOT_ALLOWED)]
+    assert [p.message for p in refused.problems] == [str(ImportMsg.NOT_ALLOWED)]
 
 
 def test_submitted_report_is_locked_but_an_equal_row_is_unchanged(tmp_path, project_a, office_a):
