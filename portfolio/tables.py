@@ -60,9 +60,12 @@ def _footer(key, render=lambda v: number(to_wan(v), 2)):
 
 class ProjectTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "code"}},
-                         footer=lambda table: _("Total of %(n)s projects") % {"n": (getattr(table, "totals", None) or {}).get("n", 0)})
-    name = tables.Column(verbose_name=_("Project"), attrs={"td": {"class": "name"}}, linkify=lambda record: reverse("portfolio:project", args=[record.code]))
-    category = tables.Column(verbose_name=_("Category"), attrs={"td": {"class": "cat"}}, order_by=("category__order", "code"))
+                         footer=lambda table: _("Total of %(n)s projects")
+                         % {"n": (getattr(table, "totals", None) or {}).get("n", 0)})
+    name = tables.Column(verbose_name=_("Project"), attrs={"td": {"class": "name"}},
+                         linkify=lambda record: reverse("portfolio:project", args=[record.code]))
+    category = tables.Column(verbose_name=_("Category"), attrs={"td": {"class": "cat"}},
+                             order_by=("category__order", "code"))
     stage = tables.Column(verbose_name=_("Stage"), attrs={"td": {"class": "nowrap"}})
     responsible_unit = tables.Column(verbose_name=_("Responsible unit"), order_by=("responsible_unit__name",),
                                      attrs={"td": {"class": "nowrap"}})

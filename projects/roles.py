@@ -70,7 +70,7 @@ def model_actions(role: str) -> dict[str, tuple[str, ...]]:
     """What a role's group may do to each domain model, in Django's permission terms, derived from
     the rules above. Approving is not a model permission: reviewers change reports only through the
     review service, so they hold no change_progressreport."""
-    actions = {model: ("view",) for model in DOMAIN_MODELS}
+    actions = dict.fromkeys(DOMAIN_MODELS, ("view",))
     if role in PLAN_KEEPERS:
         actions["project"] = actions["milestone"] = ("view", "add", "change")
     if role in REPORTERS:

@@ -53,7 +53,9 @@ class ServiceMsg:
     NOT_REVISABLE = _("Only the approved, current report of a month can be revised.")
     REVISION_OPEN = _("A revision of this report is already open.")
     MILESTONE_NOT_OURS = _("A milestone met must belong to the report's project.")
-    MILESTONE_KIND = _("Only an event milestone is marked met by hand; a percent milestone is met by an approved report.")
+    MILESTONE_KIND = _(
+        "Only an event milestone is marked met by hand; a percent milestone is met by an approved report."
+    )
     FUNDING_SPLIT = _("Government and social investment must add up to the total investment.")
     MILESTONE_TARGET = _("A percent milestone needs a target percent.")
     MILESTONE_EVENT = _("An event milestone needs its event.")
@@ -135,7 +137,8 @@ def check_report_values(*, project: Project, year: int, month: int, values: dict
                 else last_approved
             )
             if last is not None and percent < last:
-                errors.setdefault("physical_percent", []).append(ServiceMsg.PERCENT_DROP % {"new": percent, "old": last})
+                drop = ServiceMsg.PERCENT_DROP % {"new": percent, "old": last}
+                errors.setdefault("physical_percent", []).append(drop)
     if errors:
         raise ValidationError(errors)
 
@@ -270,7 +273,9 @@ def _check_reviewer(actor: User, report: ProgressReport) -> None:
 
 
 @transaction.atomic
-def report_approve(*, actor: User, report: ProgressReport, comment: str = "", expected_version: int | None = None) -> ProgressReport:
+def report_approve(
+    *, actor: User, report: ProgressReport, comment: str = "", expected_version: int | None = None
+) -> ProgressReport:
     report = _lock(report, expected_version)
     _check_reviewer(actor, report)
     if not report.is_current:
@@ -313,7 +318,9 @@ def _meet_milestones(report: ProgressReport, *, actor: User) -> None:
 
 
 @transaction.atomic
-def report_return(*, actor: User, report: ProgressReport, comment: str, expected_version: int | None = None) -> ProgressReport:
+def report_return(
+    *, actor: User, report: ProgressReport, comment: str, expected_version: int | None = None
+) -> ProgressReport:
     report = _lock(report, expected_version)
     _check_reviewer(actor, report)
     if not (comment or "").strip():
@@ -453,7 +460,9 @@ def project_create(*, actor: User, plan_year, reason: str = "", **values) -> Pro
 
 
 @transaction.atomic
-def project_update(*, actor: User, project: Project, expected_version: int | None, reason: str = "", **values) -> Project:
+def project_update(
+    *, actor: User, project: Project, expected_version: int | None, reason: str = "", **values
+) -> Project:
     unknown = set(values) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"project_update() got unexpected fields {sorted(unknown)}")

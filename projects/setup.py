@@ -10,6 +10,7 @@ from django.db.models import Q
 from .models import Milestone, PlanYear, Project, ResponsibleUnit, User
 from .roles import Role, holds_every_permission, model_actions
 
+
 def role_permissions(role: str):
     """The permissions a role's group holds, as projects.roles says: all of them for administrators."""
     if holds_every_permission(role):

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from projects import bulk, services
 from projects.models import PROJECT_CODE_RE, Category, OwnerUnit, PlanYear, Project, ResponsibleUnit, Stage
@@ -22,6 +23,7 @@ from projects.roles import can_edit_plan, can_import, is_office
 from .headers import Header, detect_header, row_kind
 from .parsing import (
     CellError,
+    CellMsg,
     Problem,
     column_letter,
     is_blank,
@@ -32,7 +34,6 @@ from .parsing import (
     parse_period,
     parse_text,
 )
-from .parsing import CellMsg
 from .reading import FileRefused, Sheet, read_workbook
 
 
@@ -51,7 +52,9 @@ class ImportMsg:
         "or choose the month."
     )
     NO_PLAN_YEAR = _("There is no plan year %(year)s in the system.")
-    WHOLE_SHEET_FORMULAS = _("This sheet holds formulas in cells that cannot be located; paste the values and import again.")
+    WHOLE_SHEET_FORMULAS = _(
+        "This sheet holds formulas in cells that cannot be located; paste the values and import again."
+    )
 
 
 STAGE_WORDS = {
@@ -437,7 +440,7 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
     reader = _SheetReader(sheet, header, problems)
     title_year, title_month = _title_period(header)
     rows = []
-    for r, row, texts in reader.data_rows():
+    for r, row, _texts in reader.data_rows():
         if row is None:
             continue
         cell = _Cell(sheet, header, r)
@@ -483,7 +486,7 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
 
 def _check_dispatch(*, actor, rows, problems, result, outcomes):
     labels = {}
-    for outcome, row in zip(outcomes, rows):
+    for outcome, row in zip(outcomes, rows, strict=True):
         sheet, excel_row, columns = row.key
         preview = RowPreview(sheet=sheet, row=excel_row, kind="dispatch", code=row.code,
                              name=outcome.project.name if outcome.project else "", month=row.month,

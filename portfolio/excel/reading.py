@@ -155,7 +155,8 @@ def _inspect_zip(data: bytes) -> dict[str, _SheetScan]:
     try:
         if "xl/workbook.xml" in names:
             return _inspect_xlsx(archive, names, budget)
-        if "mimetype" in names and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+        ods = b"application/vnd.oasis.opendocument.spreadsheet"
+        if "mimetype" in names and archive.read("mimetype").startswith(ods):
             return _scan_ods(archive, budget)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
         raise FileRefused(FileMsg.DAMAGED) from None

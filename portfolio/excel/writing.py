@@ -10,15 +10,15 @@ Text a user typed is always written as a string cell (data_type 's'), so `=HYPER
 project name stays text and never becomes a formula."""
 
 from dataclasses import dataclass
-from types import MethodType
 from decimal import Decimal
+from types import MethodType
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from portfolio.selectors import category_rollup
@@ -120,7 +120,7 @@ class _Row:
     def values(self, values) -> list:
         out = []
         append = out.append
-        for cell, value in zip(self.cells, values):
+        for cell, value in zip(self.cells, values, strict=False):
             if value is None:
                 append(None)
             elif value.__class__ is str:
@@ -159,7 +159,7 @@ def _fast(ws):
 
 def _formula_row(ws, styles: list[str], values: list) -> list:
     row = []
-    for style, value in zip(styles, values):
+    for style, value in zip(styles, values, strict=False):
         cell = WriteOnlyCell(ws, value=value)
         if isinstance(value, str) and not value.startswith("="):
             cell.data_type = "s"
@@ -240,7 +240,8 @@ def _schedule_sheet(wb, plan_year, period, rollup, projects):
     columns = schedule_columns(plan_year.year, period.month)
     width = len(columns)
     _setup_sheet(ws, columns, header_rows=2, first_header_row=3)
-    _title_rows(ws, f"{plan_year.title or f'云阳县{plan_year.year}年县级重大项目计划'}（{plan_year.year}年1-{period.month}月）",
+    title = plan_year.title or f"云阳县{plan_year.year}年县级重大项目计划"
+    _title_rows(ws, f"{title}（{plan_year.year}年1-{period.month}月）",
                 f"单位：万元　　序时进度：{period.time_elapsed}%", width)
     _two_row_header(ws, columns, top=3)
     index = {c.key: i for i, c in enumerate(columns)}
@@ -286,7 +287,8 @@ def _schedule_sheet(wb, plan_year, period, rollup, projects):
     hundred, cent = Decimal(100), Decimal("0.01")
     for n, (sub_row, first, last, category_row) in enumerate(groups):
         line = [None] * width
-        line[index["row_no"]] = f"{CHINESE_NUMERALS[n] if n < 10 else n + 1}、{category_row.name}（{category_row.projects}个）"
+        numeral = CHINESE_NUMERALS[n] if n < 10 else n + 1
+        line[index["row_no"]] = f"{numeral}、{category_row.name}（{category_row.projects}个）"
         for key in money_keys:
             col = letters[key]
             line[index[key]] = f"=SUM({col}{first}:{col}{last})" if category_row.projects else 0
@@ -305,7 +307,10 @@ def _schedule_sheet(wb, plan_year, period, rollup, projects):
             )))
             pending = next(iterator, None)
     foot = [None] * width
-    foot[0] = "注：1. 金额单位为万元；2. 完成投资为审核通过的月度报表之和；3. 小计、合计行为公式，修改项目数据后自动重算。"
+    foot[0] = (
+        "注：1. 金额单位为万元；2. 完成投资为审核通过的月度报表之和；"
+        "3. 小计、合计行为公式，修改项目数据后自动重算。"
+    )
     ws.append(_formula_row(ws, ["unit"], foot[:1]))
 
 
@@ -316,7 +321,8 @@ def _rollup_sheet(wb, plan_year, rollup):
         Col("name", "类别", width=26), Col("projects", "项目数", width=8, kind="center"),
         Col("total", "总投资", width=14, kind="money"), Col("plan", "年度计划投资", width=14, kind="money"),
         Col("done", f"1-{m}月完成投资", width=14, kind="money"), Col("rate", "完成率（%）", width=10, kind="percent"),
-        Col("elapsed", "序时进度（%）", width=10, kind="percent"), Col("gap", "差额（百分点）", width=10, kind="percent"),
+        Col("elapsed", "序时进度（%）", width=10, kind="percent"),
+        Col("gap", "差额（百分点）", width=10, kind="percent"),
     ]
     _setup_sheet(ws, columns, header_rows=1, first_header_row=3, freeze_col="B")
     _title_rows(ws, f"{plan_year.year}年1-{m}月县级重大项目分类汇总", "单位：万元", len(columns))

@@ -26,7 +26,8 @@ PROJECTS = "/projects/"
 
 
 def json_script(response, element_id: str):
-    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', response.content.decode(), re.S)
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>',
+                      response.content.decode(), re.S)
     assert match, f"no json_script #{element_id}"
     return json.loads(match.group(1))
 
@@ -205,7 +206,8 @@ def test_overview_marks_where_the_data_does_not_reproduce_the_plan_document(clie
                                 declared_total_investment=industry.total_investment,
                                 declared_annual_plan=industry.annual_plan)
     CategoryPlan.objects.create(plan_year=plan_year, category=categories[1], declared_projects=18,
-                                declared_total_investment=Decimal("844000.00"), declared_annual_plan=Decimal("110000.00"))
+                                declared_total_investment=Decimal("844000.00"),
+                                declared_annual_plan=Decimal("110000.00"))
     client.force_login(leader)
     html = client.get(OVERVIEW).content.decode()
     assert html.count('class="declared small"') == 1  # the matching category is not marked
@@ -244,7 +246,8 @@ def test_filters_narrow_the_list(client, leader, plan_year, categories, portfoli
 
 
 def test_footer_totals_every_filtered_row_from_the_database(client, leader, plan_year, categories, unit_a, unit_b):
-    build_portfolio(plan_year=plan_year, categories=categories, units=[unit_a, unit_b], per_category=5)  # 30 > 25 a page
+    # 30 projects, more than the 25 of a page
+    build_portfolio(plan_year=plan_year, categories=categories, units=[unit_a, unit_b], per_category=5)
     client.force_login(leader)
     response = client.get(PROJECTS + "?flag=green")
     table = response.context["table"]
@@ -290,7 +293,7 @@ def test_export_has_the_filtered_rows_as_numbers(client, finance, plan_year, cat
     expected = projects_with_progress(current_period(plan_year)).filter(category=categories[0]).order_by("code")
     assert [r[0].value for r in data] == [p.code for p in expected]
     completed_col = header.index("累计完成投资（万元）")
-    for row, project in zip(data, expected):
+    for row, project in zip(data, expected, strict=True):
         cell = row[completed_col]
         assert cell.data_type == "n" and cell.number_format == "#,##0.00"
         assert Decimal(str(cell.value)) == project.completed_ytd

@@ -494,7 +494,8 @@ def test_report_keys_posted_by_hand_are_ignored(world, office_a):
 @pytest.mark.parametrize("role", ROLES)
 def test_filtering_by_another_unit_by_hand_shows_nothing_to_an_office(request, role, world):
     client, _user = login(request, role)
-    response = client.get("/admin/projects/project/", {"responsible_unit__id__exact": world[OTHER]["project"].responsible_unit_id})
+    other_unit = world[OTHER]["project"].responsible_unit_id
+    response = client.get("/admin/projects/project/", {"responsible_unit__id__exact": other_unit})
     shown = [p.pk for p in response.context["cl"].result_list]
     assert shown == ([] if role == "office_a" else [world[OTHER]["project"].pk])
     response = client.get("/admin/projects/milestone/", {"project__id__exact": world[OTHER]["project"].pk})

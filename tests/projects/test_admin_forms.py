@@ -344,7 +344,8 @@ def test_second_project_save_is_refused_and_the_first_kept(two_offices, project_
     first, second = two_offices
     opened = [c.get(change_url(project_a)).context["adminform"].form.initial["version"] for c in (first, second)]
     assert opened[0] == opened[1]
-    assert first.post(change_url(project_a), project_post(project_a, name="甲改的名称", version=opened[0])).status_code == 302
+    response = first.post(change_url(project_a), project_post(project_a, name="甲改的名称", version=opened[0]))
+    assert response.status_code == 302
     before = snapshot()
     response = second.post(change_url(project_a), project_post(project_a, leader="乙填的领导", version=opened[1]))
     assert response.status_code == 200

@@ -244,7 +244,8 @@ def test_every_write_refuses_a_stale_version(project_a, office_a, reviewer):
     report = make_report(project_a, office_a)
     old = report.version
     services.report_update(actor=office_a, report=report, expected_version=old, problems="第一人")
-    refused(services.report_update, ServiceMsg.STALE, actor=office_a, report=report, expected_version=old, problems="第二人")
+    refused(services.report_update, ServiceMsg.STALE, actor=office_a, report=report, expected_version=old,
+            problems="第二人")
     refused(services.report_submit, ServiceMsg.STALE, actor=office_a, report=report, expected_version=old)
     refused(services.project_update, ServiceMsg.STALE, actor=office_a, project=project_a,
             expected_version=project_a.version - 1, name="x")
@@ -316,8 +317,8 @@ def test_leaders_change_no_milestone_and_no_project(leader, project_a):
     milestone = MilestoneFactory(project=project_a)
     refused(services.milestone_update, ServiceMsg.NOT_ALLOWED, actor=actor, milestone=milestone, expected_version=None,
             title="x")
-    refused(services.milestone_create, ServiceMsg.NOT_ALLOWED, actor=actor, project=project_a, kind="event", event="start",
-            title="x", due_date=datetime.date(2022, 6, 1))
+    refused(services.milestone_create, ServiceMsg.NOT_ALLOWED, actor=actor, project=project_a, kind="event",
+            event="start", title="x", due_date=datetime.date(2022, 6, 1))
     refused(services.project_update, ServiceMsg.NOT_ALLOWED, actor=actor, project=project_a, expected_version=None,
             name="x")
 

@@ -38,7 +38,8 @@ def test_csv_renamed_xlsx(tmp_path, admin_user):
 
 
 def test_xls_renamed_xlsx(tmp_path, admin_user):
-    assert refused(corpus.hostile_xls_renamed(tmp_path), admin_user) == [str(reading.FileMsg.XLS_RENAMED % {"ext": ".xlsx"})]
+    expected = str(reading.FileMsg.XLS_RENAMED % {"ext": ".xlsx"})
+    assert refused(corpus.hostile_xls_renamed(tmp_path), admin_user) == [expected]
 
 
 def test_truncated_zip(tmp_path, admin_user, plan_year, project_a):

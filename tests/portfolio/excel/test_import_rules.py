@@ -30,7 +30,8 @@ def apply(path, actor, **kwargs):
 
 
 def test_office_row_of_another_unit_is_an_error_and_nothing_is_written(tmp_path, project_a, project_b, office_a):
-    path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 10, 20), (project_b.code, "2022-03", 10, 20)])
+    path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 10, 20),
+                                               (project_b.code, "2022-03", 10, 20)])
     result = apply(path, office_a)
     assert not result.applied
     [problem] = result.problems
@@ -110,7 +111,8 @@ def test_percent_below_last_approved_needs_a_reason(tmp_path, project_a, office_
     services.report_approve(actor=reviewer, report=report)
     refused = apply(dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 1, 30)]), office_a)
     assert not refused.applied
-    assert refused.problems[0].message == str(services.ServiceMsg.PERCENT_DROP % {"new": Decimal("30.00"), "old": Decimal("40.00")})
+    drop = services.ServiceMsg.PERCENT_DROP % {"new": Decimal("30.00"), "old": Decimal("40.00")}
+    assert refused.problems[0].message == str(drop)
     accepted = apply(dispatch_file(tmp_path / "r.xlsx", [(project_a.code, "2022-03", 1, 30, "复核后下调")]), office_a)
     assert accepted.applied
 
@@ -185,7 +187,8 @@ def test_command_dry_run_writes_nothing_and_apply_writes(tmp_path, project_a, of
 
 
 def test_command_refusal_exits_non_zero_and_lists_problems(tmp_path, project_a, project_b, office_a, capsys):
-    path = dispatch_file(tmp_path / "d.xlsx", [(project_b.code, "2022-03", "x", 20), ("YY2022-NON-001", "2022-03", 1, 1)])
+    path = dispatch_file(tmp_path / "d.xlsx", [(project_b.code, "2022-03", "x", 20),
+                                               ("YY2022-NON-001", "2022-03", 1, 1)])
     with pytest.raises(CommandError) as exc:
         call_command("import_schedule", str(path), "--user", office_a.username)
     assert exc.value.returncode == 1

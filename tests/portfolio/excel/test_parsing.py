@@ -24,7 +24,9 @@ def test_money(raw, scale, expected):
     assert parse_money(raw, scale=Decimal(scale)) == expected
 
 
-@pytest.mark.parametrize("raw, message", [("一千", CellMsg.NOT_A_NUMBER), (-5, CellMsg.NEGATIVE), ("1.2.3", CellMsg.NOT_A_NUMBER)])
+@pytest.mark.parametrize(
+    "raw, message", [("一千", CellMsg.NOT_A_NUMBER), (-5, CellMsg.NEGATIVE), ("1.2.3", CellMsg.NOT_A_NUMBER)]
+)
 def test_money_errors(raw, message):
     with pytest.raises(CellError) as exc:
         parse_money(raw)

@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from portfolio.selectors import category_rollup
 from portfolio.excel.writing import schedule_columns, write_schedule
+from portfolio.selectors import category_rollup
 from projects import services
 from tests import factories
 
@@ -88,7 +88,7 @@ def test_formulas_recalculate_to_the_rollup(schedule, plan_year):
     assert ws["A5"].value == "合计"
     group_rows = [r for r in range(6, ws.max_row + 1) if str(ws[f"A{r}"].value or "").find("、") == 1]
     assert len(group_rows) == len(rollup.rows)
-    for row_no, expected in [(5, rollup.total), *zip(group_rows, rollup.rows)]:
+    for row_no, expected in [(5, rollup.total), *zip(group_rows, rollup.rows, strict=True)]:
         for column, attribute in fields.items():
             cell = ws[f"{letters[column]}{row_no}"]
             if expected.projects:
@@ -102,7 +102,7 @@ def test_rollup_sheet_matches_the_rollup(schedule, plan_year):
     ws = schedule["分类汇总"]
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert [r[0] for r in rows] == [r.name for r in rollup.rows] + ["合计"]
-    for values, expected in zip(rows, [*rollup.rows, rollup.total]):
+    for values, expected in zip(rows, [*rollup.rows, rollup.total], strict=True):
         assert Decimal(str(values[2])) == expected.total_investment
         assert Decimal(str(values[4])) == expected.completed_ytd
 
