@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import csrf_protect_m
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ class WorkflowMsg:
         "and press the button again."
     )
     CHANGED = _("%(report)s changed after the list was shown and was not approved: open it and check it again.")
+    UNCONFIRMED = _("%(report)s was not approved: the confirmation did not carry the version shown. Select it again.")
     APPROVED = _("%(n)s reports approved.")
 
 
@@ -211,9 +212,7 @@ class ProgressReportAdmin(ScopedAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def workflow_step(self, request, object_id, step):
-        report = self.get_object(request, unquote(object_id))
-        if report is None:
-            raise Http404
+        report = self.get_object(request, unquote(object_id))  # 404 outside the user's rows
         expected = posted_version(request.POST.get("_workflow_version"))
         actor = request.user
         if expected is None:
@@ -292,9 +291,10 @@ class ProgressReportAdmin(ScopedAdmin):
         approved = 0
         for report in reports:
             expected = posted_version(request.POST.get(f"version_{report.pk}"))
+            if expected is None:
+                self.message_user(request, WorkflowMsg.UNCONFIRMED % {"report": report}, messages.ERROR)
+                continue
             try:
-                if expected is None:
-                    raise ValidationError(WorkflowMsg.NO_VERSION, code="stale")
                 services.report_approve(actor=request.user, report=report, expected_version=expected)
             except ValidationError as exc:
                 if getattr(exc, "code", None) == "stale":

@@ -320,8 +320,9 @@ def test_bulk_approve_without_a_plain_version_approves_nothing(world, reviewer, 
     client = Client()
     client.force_login(reviewer)
     before = snapshot()
-    confirm_approval(client, [report], versions={report.pk: version})
+    response = confirm_approval(client, [report], versions={report.pk: version})
     assert snapshot() == before
+    assert str(WorkflowMsg.UNCONFIRMED % {"report": report}) in [str(m) for m in response.context["messages"]]
 
 
 @pytest.mark.parametrize("button", ["_approve", "_return", "_revise"])
