@@ -37,6 +37,7 @@ def is_office(user) -> bool:
 # Who may do what: each rule is one tuple of roles. The checks below (screens, services, imports)
 # and the groups' model permissions (projects/setup.py, what the admin and has_perm() see) are all
 # read from these, so the two cannot drift apart.
+ADMINISTRATORS = (Role.ADMIN,)  # reference data (units, categories, plan years), accounts, deleting
 READERS = (Role.ADMIN, Role.REVIEWER, Role.LEADER, Role.FINANCE)  # see every unit's rows
 REVIEWERS = (Role.ADMIN, Role.REVIEWER)  # approve and return reports
 # Change projects and milestones: reviewers, finance (who keep the plan schedule and import it),
@@ -63,7 +64,7 @@ DOMAIN_MODELS = (
 
 def holds_every_permission(role: str) -> bool:
     """Administrators' group holds every model permission of the site."""
-    return role == Role.ADMIN
+    return role in ADMINISTRATORS
 
 
 def model_actions(role: str) -> dict[str, tuple[str, ...]]:
@@ -76,6 +77,10 @@ def model_actions(role: str) -> dict[str, tuple[str, ...]]:
     if role in REPORTERS:
         actions["progressreport"] = ("view", "add", "change")
     return actions
+
+
+def can_administer(user) -> bool:
+    return has_role(user, *ADMINISTRATORS)
 
 
 def sees_everything(user) -> bool:

@@ -20,7 +20,7 @@ from ..permissions import (
     visible_projects,
     visible_reports,
 )
-from ..roles import Role, has_role, is_office, roles_of
+from ..roles import can_administer, is_office, roles_of
 from .forms import ServiceModelForm
 from .history import HistoryDisplay
 
@@ -33,10 +33,10 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def may_edit(self, user) -> bool:
         """May this user add and change rows of the model (ownership is checked on top)?"""
-        return has_role(user, Role.ADMIN)
+        return can_administer(user)
 
     def may_delete(self, user) -> bool:
-        return has_role(user, Role.ADMIN)
+        return can_administer(user)
 
     def scope(self, user, qs):
         return qs
