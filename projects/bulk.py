@@ -242,14 +242,14 @@ def reports_import(*, actor: User, rows: list[ReportRow], reason: str = "") -> l
         # simple-history's own bulk helper writes the reports and their "+" history rows; every
         # supported database returns the new ids from the bulk INSERT, so nothing is re-read.
         created = bulk_create_with_history(
-            [ProgressReport(project_id=o.project.pk, year=o.year, month=o.month, created_by=actor, created_at=now,
-                            **o.values) for o in new],
+            [ProgressReport(project_id=o.project.pk, year=o.year, month=o.month, created_by_id=actor.pk,
+                            created_at=now, **o.values) for o in new],
             ProgressReport, batch_size=BATCH, default_user=actor, default_change_reason=reason, default_date=now,
         )
         for o, report in zip(new, created, strict=True):
             o.report_id = report.pk
         events += [
-            ReportEvent(report_id=o.report_id, action=ReportAction.IMPORT, actor=actor, at=now, from_status="",
+            ReportEvent(report_id=o.report_id, action=ReportAction.IMPORT, actor_id=actor.pk, at=now, from_status="",
                         to_status=ReportStatus.DRAFT, comment=reason)
             for o in new
         ]
@@ -257,7 +257,7 @@ def reports_import(*, actor: User, rows: list[ReportRow], reason: str = "") -> l
         bulk_update_with_history(changed, ProgressReport, fields=[*services.REPORT_FIELDS, "version"],
                                  batch_size=500, default_user=actor, default_change_reason=reason)
         events += [
-            ReportEvent(report_id=r.pk, action=ReportAction.IMPORT, actor=actor, at=now,
+            ReportEvent(report_id=r.pk, action=ReportAction.IMPORT, actor_id=actor.pk, at=now,
                         from_status=previous_status[r.pk], to_status=r.status, comment=reason)
             for r in changed
         ]
