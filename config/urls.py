@@ -14,3 +14,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("portfolio.urls")),
 ]
+
+handler400 = "config.errors.bad_request"

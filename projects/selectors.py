@@ -6,18 +6,13 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
     FilteredRelation,
-    FloatField,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -27,36 +22,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .models import MONEY, Milestone, PlanYear, PlanYearStatus, ProgressReport, ProjectYear, ReportStatus
 
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
-RATE = DecimalField(max_digits=12, decimal_places=4)
-
-
-class Ratio(Func):
-    """numerator / denominator. Exact decimal division on PostgreSQL; SQLite keeps whole amounts
-    as integers and would divide them as integers (150 * 100 / 2000 = 7, not 7.5), so there the
-    numerator is made REAL first (SQLite's decimals are floating point in any case)."""
-
-    arg_joiner = " / "
-    template = "(%(expressions)s)"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        numerator, denominator = self.get_source_expressions()
-        clone = self.copy()
-        clone.set_source_expressions([Cast(numerator, FloatField()), denominator])
-        return super(Ratio, clone).as_sqlite(compiler, connection, **extra_context)
-
-
-class Flag:
-    GREEN = "green"
-    YELLOW = "yellow"
-    RED = "red"
-    CHOICES = [(GREEN, _("On track")), (YELLOW, _("Behind")), (RED, _("Needs attention"))]
+Flag = rules.Flag  # re-exported: the pages and the admin filter on it
 
 
 @dataclass(frozen=True)
@@ -72,8 +45,8 @@ class Period:
 
     @property
     def time_elapsed(self) -> Decimal:
-        """序时进度 in percent: month N is N/12 of the year."""
-        return (Decimal(self.month) * 100 / 12).quantize(Decimal("0.01"))
+        """序时进度 in percent (rules.time_elapsed)."""
+        return rules.time_elapsed(self.month)
 
 
 def current_period(plan_year: PlanYear, month: int | None = None) -> Period:
@@ -120,8 +93,8 @@ def with_version_plan(qs: QuerySet, plan_version) -> QuerySet:
 def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_version=None) -> QuerySet:
     """Projects' rows in a plan (ProjectYear) annotated with completed_ytd, plan_amount (the year's
     plan in the current version, or in `plan_version`), completion_rate (percent) against it,
-    gap_points (behind 序时进度, positive = behind), latest_percent (the project's works, whatever
-    year reported it), overdue_milestones and flag."""
+    behind_schedule_points (positive = behind), latest_percent (the project's works, whatever year
+    reported it), overdue_milestones and flag — the rules of projects.rules."""
     qs = with_version_plan(ProjectYear.objects.all() if qs is None else qs, plan_version)
     completed = (
         approved_reports(period)
@@ -147,39 +120,16 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_vers
         .annotate(n=Count("pk"))
         .values("n")
     )
-    yellow, red = settings.PORTFOLIO_FLAG_YELLOW_POINTS, settings.PORTFOLIO_FLAG_RED_POINTS
-    yellow_overdue = settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES
-    red_overdue = settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES
     return (
         qs.annotate(
             completed_ytd=Coalesce(Subquery(completed, output_field=DecimalField(**MONEY)), ZERO_MONEY),
             latest_percent=Subquery(latest_percent, output_field=DecimalField(max_digits=5, decimal_places=2)),
             overdue_milestones=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
         )
-        .annotate(
-            completion_rate=Case(
-                When(plan_amount__gt=0, then=Ratio(
-                    F("completed_ytd") * Value(Decimal("100")), F("plan_amount"), output_field=RATE)),
-                default=Value(None, output_field=RATE),
-                output_field=RATE,
-            )
-        )
-        .annotate(
-            gap_points=Case(
-                When(plan_amount__gt=0, then=ExpressionWrapper(
-                    Value(period.time_elapsed, output_field=RATE) - F("completion_rate"), output_field=RATE)),
-                default=Value(None, output_field=RATE),
-                output_field=RATE,
-            )
-        )
-        .annotate(
-            flag=Case(
-                When(Q(gap_points__gte=red) | Q(overdue_milestones__gte=red_overdue), then=Value(Flag.RED)),
-                When(Q(gap_points__gte=yellow) | Q(overdue_milestones__gte=yellow_overdue), then=Value(Flag.YELLOW)),
-                default=Value(Flag.GREEN),
-                output_field=CharField(),
-            )
-        )
+        .annotate(completion_rate=rules.completion_rate_expression("completed_ytd", "plan_amount"))
+        .annotate(behind_schedule_points=rules.behind_schedule_points_expression(
+            period.time_elapsed, "completion_rate"))
+        .annotate(flag=rules.warning_level_expression("behind_schedule_points", "overdue_milestones"))
     )
 
 
