@@ -57,9 +57,10 @@ def setup_db(n_projects: int):
     from tests.factories import categories
 
     cats = categories()
-    plan_year, _ = PlanYear.objects.get_or_create(year=2022, defaults=dict(
-        title="云阳县2022年县级重大项目计划", declared_projects=0, declared_total_investment=0,
-        declared_annual_plan=0, declared_government_investment=0, declared_social_investment=0, reporting_month=9))
+    plan_year, _ = PlanYear.objects.get_or_create(year=2022, defaults={
+        "title": "云阳县2022年县级重大项目计划", "declared_projects": 0, "declared_total_investment": 0,
+        "declared_annual_plan": 0, "declared_government_investment": 0, "declared_social_investment": 0,
+        "reporting_month": 9})
     unit, _ = ResponsibleUnit.objects.get_or_create(code="jtj", defaults={"name": "县交通局"})
     owner, _ = OwnerUnit.objects.get_or_create(name="云阳县城投公司")
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True, "is_staff": True})
@@ -172,7 +173,8 @@ def bench_export(plan_year, n: int) -> dict:
             "owner_unit", "responsible_unit").iterator(chunk_size=2000):
         rows.append((1, p.code, p.name, "续建", p.scope, p.location, f"{p.start_year}-{p.end_year}",
                      p.total_investment, p.government_investment, p.social_investment, p.completed_before_year,
-                     p.annual_plan, p.completed_ytd, p.completion_rate, p.latest_percent, p.annual_target, p.owner_unit.name,
+                     p.annual_plan, p.completed_ytd, p.completion_rate, p.latest_percent, p.annual_target,
+                     p.owner_unit.name,
                      p.responsible_unit.name, p.leader, p.remarks))
     assert len(rows) == n and len(rows[0]) == len(schedule_columns(2022, 9))
     start = time.perf_counter()
@@ -224,7 +226,10 @@ def bench_hostile(admin) -> list[tuple[str, float, float, str]]:
         ("zip bomb, 60 MB sheet (ratio)", corpus.hostile_zip_bomb(_sub(d, "b"), megabytes=60)),
         ("lying dimension, 25,000 rows", corpus.hostile_lying_dimension(d, rows=25000)),
         ("dimension A1:XFD1048576 + far cell", corpus.hostile_far_cell(d)),
-        (f"rows over the cap ({settings.IMPORT_MAX_ROWS:,})", corpus.too_many_rows(d, rows=settings.IMPORT_MAX_ROWS + 100)),
+        (
+            f"rows over the cap ({settings.IMPORT_MAX_ROWS:,})",
+            corpus.too_many_rows(d, rows=settings.IMPORT_MAX_ROWS + 100),
+        ),
         ("formula in a data cell", corpus.formula_in_cell(d, code(0))),
     ]
     out = []

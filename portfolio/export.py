@@ -54,7 +54,7 @@ def _put(ws, row: int, col: int, value, number_format: str | None):
     else:
         # openpyxl writes Decimal as a number; quantize so the cell holds exactly what the page shows.
         if isinstance(value, Decimal):
-            value = value.quantize(Decimal("0.01")) if number_format == MONEY_FORMAT else value.quantize(Decimal("0.0001"))
+            value = value.quantize(Decimal("0.01") if number_format == MONEY_FORMAT else Decimal("0.0001"))
         cell.value = value
         cell.number_format = number_format
     return cell

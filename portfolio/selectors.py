@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from projects.models import MONEY, Category, Milestone, PlanYear, ProgressReport, Project, ReportEvent, ReportStatus
 from projects import rules
+from projects.history import field_changes
+from projects.models import MONEY, Category, Milestone, PlanYear, ProgressReport, Project, ReportEvent, ReportStatus
 from projects.rules import Flag
 from projects.selectors import (
     ZERO_MONEY,
@@ -247,22 +248,24 @@ def project_history(project: Project) -> list[dict]:
     project_records = list(
         project.history.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
     )
-    for newer, older in zip(project_records, project_records[1:] + [None]):
-        changed = []
-        if older is not None:
-            changed = [
-                str(Project._meta.get_field(c.field).verbose_name) for c in newer.diff_against(older).changes
-            ]
+    pairs = list(zip(project_records, project_records[1:] + [None], strict=True))
+    for (newer, _older), changes in zip(pairs, field_changes(Project, pairs), strict=True):
         entries.append({"at": newer.history_date, "who": _person(newer.history_user), "kind": "project",
                         "what": newer.get_history_type_display(), "subject": project.name,
-                        "detail": newer.history_change_reason or "", "fields": changed})
-    for record in (
+                        "detail": newer.history_change_reason or "", "changes": changes})
+    milestone_records = list(
         Milestone.history.model.objects.filter(project_id=project.pk)
-        .select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT]
-    ):
+        .select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+    )
+    # Each milestone's row against its own previous one (when that is among the rows read).
+    previous, pairs = {}, []
+    for record in reversed(milestone_records):
+        pairs.append((record, previous.get(record.id)))
+        previous[record.id] = record
+    for (record, _older), changes in zip(pairs, field_changes(Milestone, pairs), strict=True):
         entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "milestone",
                         "what": record.get_history_type_display(), "subject": record.title,
-                        "detail": record.history_change_reason or "", "fields": []})
+                        "detail": record.history_change_reason or "", "changes": changes})
     for event in (
         ReportEvent.objects.filter(report__project=project)
         .select_related("actor", "report").order_by("-at")[:HISTORY_LIMIT]
@@ -270,6 +273,6 @@ def project_history(project: Project) -> list[dict]:
         entries.append({"at": event.at, "who": _person(event.actor), "kind": "report",
                         "what": event.get_action_display(),
                         "subject": f"{event.report.year}-{event.report.month:02d}",
-                        "detail": event.comment, "fields": []})
+                        "detail": event.comment, "changes": []})
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries[:HISTORY_LIMIT]

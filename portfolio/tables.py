@@ -8,8 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Project
 from projects import formatting
+from projects.models import Project
 from projects.rules import BEHIND_SCHEDULE_LABEL, Flag
 
 FLAG_RANK = Case(
@@ -59,9 +59,12 @@ def _footer(key, render=formatting.wan):
 
 class ProjectTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "code"}},
-                         footer=lambda table: _("Total of %(n)s projects") % {"n": (getattr(table, "totals", None) or {}).get("n", 0)})
-    name = tables.Column(verbose_name=_("Project"), attrs={"td": {"class": "name"}}, linkify=lambda record: reverse("portfolio:project", args=[record.code]))
-    category = tables.Column(verbose_name=_("Category"), attrs={"td": {"class": "cat"}}, order_by=("category__order", "code"))
+                         footer=lambda table: _("Total of %(n)s projects")
+                         % {"n": (getattr(table, "totals", None) or {}).get("n", 0)})
+    name = tables.Column(verbose_name=_("Project"), attrs={"td": {"class": "name"}},
+                         linkify=lambda record: reverse("portfolio:project", args=[record.code]))
+    category = tables.Column(verbose_name=_("Category"), attrs={"td": {"class": "cat"}},
+                             order_by=("category__order", "code"))
     stage = tables.Column(verbose_name=_("Stage"), attrs={"td": {"class": "nowrap"}})
     responsible_unit = tables.Column(verbose_name=_("Responsible unit"), order_by=("responsible_unit__name",),
                                      attrs={"td": {"class": "nowrap"}})

@@ -211,7 +211,8 @@ def project_detail(request, code: str):
     project = get_project_for(request.user, code=code, qs=Project.objects.select_related("plan_year"))
     period = current_period(project.plan_year)
     project = projects_with_progress(
-        period, Project.objects.filter(pk=project.pk).select_related("plan_year", "category", "responsible_unit", "owner_unit")
+        period,
+        Project.objects.filter(pk=project.pk).select_related("plan_year", "category", "responsible_unit", "owner_unit"),
     ).get()
     milestones = [
         (m, _milestone_state(m, period.as_of))

@@ -21,12 +21,13 @@ from .models import (
     ReportAction,
     ReportEvent,
     ReportStatus,
+    User,
 )
 from .permissions import owns_project
 from .roles import can_edit_plan, can_report, can_review
 
 
-class Msg:
+class ServiceMsg:
     """Refusals users see; tests name them instead of repeating the text."""
 
     NOT_YOURS = _("This project belongs to another responsible unit.")
@@ -52,7 +53,9 @@ class Msg:
     NOT_REVISABLE = _("Only the approved, current report of a month can be revised.")
     REVISION_OPEN = _("A revision of this report is already open.")
     MILESTONE_NOT_OURS = _("A milestone met must belong to the report's project.")
-    MILESTONE_KIND = _("Only an event milestone is marked met by hand; a percent milestone is met by an approved report.")
+    MILESTONE_KIND = _(
+        "Only an event milestone is marked met by hand; a percent milestone is met by an approved report."
+    )
     FUNDING_SPLIT = _("Government and social investment must add up to the total investment.")
     MILESTONE_TARGET = _("A percent milestone needs a target percent.")
     MILESTONE_EVENT = _("An event milestone needs its event.")
@@ -62,11 +65,11 @@ def _lock(obj: Model, expected_version: int | None) -> Model:
     """Re-read the row under a lock and refuse if someone saved it since `expected_version`."""
     locked = type(obj).objects.select_for_update().get(pk=obj.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(Msg.STALE, code="stale")
+        raise ValidationError(ServiceMsg.STALE, code="stale")
     return locked
 
 
-def _save(obj: Model, *, actor, reason: str) -> None:
+def _save(obj: Model, *, actor: User, reason: str) -> None:
     obj.version += 1
     obj._history_user = actor
     obj._change_reason = reason
@@ -78,18 +81,26 @@ def _month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _check_owner(actor, project: Project) -> None:
+def check_owner(actor: User, project: Project) -> None:
+    """Refuse unless the actor may act for the project's unit. `project` needs only
+    `responsible_unit_id`, so a bulk caller may pass the plain values it preloaded."""
     if not owns_project(actor, project):
-        raise ValidationError(Msg.NOT_YOURS, code="not_yours")
+        raise ValidationError(ServiceMsg.NOT_YOURS, code="not_yours")
 
 
-def _check_can_report(actor, project: Project) -> None:
+def check_may_report(actor: User) -> None:
+    """Refuse unless the actor's role files reports (projects.roles.can_report), by form or file."""
     if not can_report(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, project)
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
 
 
-def _event(report: ProgressReport, *, actor, action: str, from_status: str, comment: str = "") -> None:
+def check_can_report(actor: User, project: Project) -> None:
+    """Who may file, correct or submit a report for this project."""
+    check_may_report(actor)
+    check_owner(actor, project)
+
+
+def _event(report: ProgressReport, *, actor: User, action: str, from_status: str, comment: str = "") -> None:
     ReportEvent.objects.create(
         report=report, action=action, actor=actor, from_status=from_status, to_status=report.status, comment=comment
     )
@@ -98,7 +109,7 @@ def _event(report: ProgressReport, *, actor, action: str, from_status: str, comm
 _UNSET = object()
 
 
-def _check_report_values(*, project: Project, year: int, month: int, values: dict, exclude_pk=None,
+def check_report_values(*, project: Project, year: int, month: int, values: dict, exclude_pk=None,
                          last_approved=_UNSET, today: datetime.date | None = None) -> None:
     """The checks every report write shares; all problems at once, by field. A bulk caller (the
     spreadsheet import) passes `last_approved`, the percent it preloaded, instead of a query per row,
@@ -108,17 +119,17 @@ def _check_report_values(*, project: Project, year: int, month: int, values: dic
     if not 1 <= month <= 12:
         errors.setdefault("month", []).append(_("A month is 1 to 12."))
     elif (year, month) > (today.year, today.month):
-        errors.setdefault("month", []).append(Msg.FUTURE_MONTH)
+        errors.setdefault("month", []).append(ServiceMsg.FUTURE_MONTH)
     if year != project.plan_year.year:
-        errors.setdefault("year", []).append(Msg.WRONG_YEAR % {"plan": project.plan_year.year, "year": year})
+        errors.setdefault("year", []).append(ServiceMsg.WRONG_YEAR % {"plan": project.plan_year.year, "year": year})
     amount = values.get("investment_completed")
     if amount is not None and Decimal(amount) < 0:
-        errors.setdefault("investment_completed", []).append(Msg.NEGATIVE)
+        errors.setdefault("investment_completed", []).append(ServiceMsg.NEGATIVE)
     percent = values.get("physical_percent")
     if percent is not None:
         percent = Decimal(percent)
         if not Decimal(0) <= percent <= Decimal(100):
-            errors.setdefault("physical_percent", []).append(Msg.PERCENT_RANGE)
+            errors.setdefault("physical_percent", []).append(ServiceMsg.PERCENT_RANGE)
         elif not (values.get("percent_drop_reason") or "").strip():
             last = (
                 last_approved_percent(project=project, year=year, month=month, exclude_pk=exclude_pk)
@@ -126,7 +137,8 @@ def _check_report_values(*, project: Project, year: int, month: int, values: dic
                 else last_approved
             )
             if last is not None and percent < last:
-                errors.setdefault("physical_percent", []).append(Msg.PERCENT_DROP % {"new": percent, "old": last})
+                drop = ServiceMsg.PERCENT_DROP % {"new": percent, "old": last}
+                errors.setdefault("physical_percent", []).append(drop)
     if errors:
         raise ValidationError(errors)
 
@@ -147,7 +159,7 @@ def _set_milestones(report: ProgressReport, milestones: Iterable[Milestone] | No
         return
     milestones = list(milestones)
     if any(m.project_id != report.project_id for m in milestones):
-        raise ValidationError({"milestones_met": [Msg.MILESTONE_NOT_OURS]})
+        raise ValidationError({"milestones_met": [ServiceMsg.MILESTONE_NOT_OURS]})
     report.milestones_met.set(milestones)
 
 
@@ -167,7 +179,7 @@ REPORT_FIELDS = (
 @transaction.atomic
 def report_create(
     *,
-    actor,
+    actor: User,
     project: Project,
     year: int,
     month: int,
@@ -180,7 +192,7 @@ def report_create(
     milestones_met: Iterable[Milestone] | None = None,
     action: str = ReportAction.CREATE,
 ) -> ProgressReport:
-    _check_can_report(actor, project)
+    check_can_report(actor, project)
     values = {
         "investment_completed": investment_completed,
         "physical_percent": physical_percent,
@@ -189,9 +201,9 @@ def report_create(
         "next_month_plan": next_month_plan,
         "percent_drop_reason": percent_drop_reason,
     }
-    _check_report_values(project=project, year=year, month=month, values=values)
+    check_report_values(project=project, year=year, month=month, values=values)
     if ProgressReport.objects.filter(project=project, year=year, month=month).exists():
-        raise ValidationError({"month": [Msg.DUPLICATE_MONTH]}, code="duplicate")
+        raise ValidationError({"month": [ServiceMsg.DUPLICATE_MONTH]}, code="duplicate")
     report = ProgressReport(project=project, year=year, month=month, created_by=actor, **values)
     report._history_user = actor
     report._change_reason = str(ReportAction(action).label)
@@ -199,7 +211,7 @@ def report_create(
         with transaction.atomic():
             report.save()
     except IntegrityError as exc:  # a concurrent create of the same month won the race
-        raise ValidationError({"month": [Msg.DUPLICATE_MONTH]}, code="duplicate") from exc
+        raise ValidationError({"month": [ServiceMsg.DUPLICATE_MONTH]}, code="duplicate") from exc
     _set_milestones(report, milestones_met)
     _event(report, actor=actor, action=action, from_status="")
     return report
@@ -208,7 +220,7 @@ def report_create(
 @transaction.atomic
 def report_update(
     *,
-    actor,
+    actor: User,
     report: ProgressReport,
     expected_version: int | None,
     milestones_met: Iterable[Milestone] | None = None,
@@ -220,11 +232,11 @@ def report_update(
     if unknown:
         raise TypeError(f"report_update() got unexpected fields {sorted(unknown)}")
     report = _lock(report, expected_version)
-    _check_can_report(actor, report.project)
+    check_can_report(actor, report.project)
     if report.status not in EDITABLE:
-        raise ValidationError(Msg.NOT_EDITABLE, code="locked")
+        raise ValidationError(ServiceMsg.NOT_EDITABLE, code="locked")
     merged = {field: values.get(field, getattr(report, field)) for field in REPORT_FIELDS}
-    _check_report_values(project=report.project, year=report.year, month=report.month, values=merged,
+    check_report_values(project=report.project, year=report.year, month=report.month, values=merged,
                          exclude_pk=report.pk)
     changed = {f for f in REPORT_FIELDS if merged[f] != getattr(report, f)}
     for field, value in merged.items():
@@ -237,11 +249,11 @@ def report_update(
 
 
 @transaction.atomic
-def report_submit(*, actor, report: ProgressReport, expected_version: int | None = None) -> ProgressReport:
+def report_submit(*, actor: User, report: ProgressReport, expected_version: int | None = None) -> ProgressReport:
     report = _lock(report, expected_version)
-    _check_can_report(actor, report.project)
+    check_can_report(actor, report.project)
     if report.status not in EDITABLE:
-        raise ValidationError(Msg.NOT_SUBMITTABLE, code="bad_status")
+        raise ValidationError(ServiceMsg.NOT_SUBMITTABLE, code="bad_status")
     previous = report.status
     report.status = ReportStatus.SUBMITTED
     report.submitted_by = actor
@@ -251,17 +263,19 @@ def report_submit(*, actor, report: ProgressReport, expected_version: int | None
     return report
 
 
-def _check_reviewer(actor, report: ProgressReport) -> None:
+def _check_reviewer(actor: User, report: ProgressReport) -> None:
     if not can_review(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
     if report.status != ReportStatus.SUBMITTED:
-        raise ValidationError(Msg.NOT_SUBMITTED, code="bad_status")
+        raise ValidationError(ServiceMsg.NOT_SUBMITTED, code="bad_status")
     if actor.pk in (report.created_by_id, report.submitted_by_id):
-        raise ValidationError(Msg.OWN_REPORT, code="own_report")
+        raise ValidationError(ServiceMsg.OWN_REPORT, code="own_report")
 
 
 @transaction.atomic
-def report_approve(*, actor, report: ProgressReport, comment: str = "", expected_version: int | None = None) -> ProgressReport:
+def report_approve(
+    *, actor: User, report: ProgressReport, comment: str = "", expected_version: int | None = None
+) -> ProgressReport:
     report = _lock(report, expected_version)
     _check_reviewer(actor, report)
     if not report.is_current:
@@ -287,7 +301,7 @@ def report_approve(*, actor, report: ProgressReport, comment: str = "", expected
     return report
 
 
-def _meet_milestones(report: ProgressReport, *, actor) -> None:
+def _meet_milestones(report: ProgressReport, *, actor: User) -> None:
     """An approved report meets the percent milestones it reaches and the events it lists."""
     month_end = _month_end(report.year, report.month)
     reached = Milestone.objects.select_for_update().filter(
@@ -304,11 +318,13 @@ def _meet_milestones(report: ProgressReport, *, actor) -> None:
 
 
 @transaction.atomic
-def report_return(*, actor, report: ProgressReport, comment: str, expected_version: int | None = None) -> ProgressReport:
+def report_return(
+    *, actor: User, report: ProgressReport, comment: str, expected_version: int | None = None
+) -> ProgressReport:
     report = _lock(report, expected_version)
     _check_reviewer(actor, report)
     if not (comment or "").strip():
-        raise ValidationError({"review_comment": [Msg.COMMENT_REQUIRED]}, code="comment_required")
+        raise ValidationError({"review_comment": [ServiceMsg.COMMENT_REQUIRED]}, code="comment_required")
     report.status = ReportStatus.RETURNED
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
@@ -319,17 +335,17 @@ def report_return(*, actor, report: ProgressReport, comment: str, expected_versi
 
 
 @transaction.atomic
-def report_revise(*, actor, report: ProgressReport, reason: str = "",
+def report_revise(*, actor: User, report: ProgressReport, reason: str = "",
                   expected_version: int | None = None) -> ProgressReport:
     """Open a correction of an approved report: a new draft revision, the approved one kept
     (and still counted) until the revision itself is approved."""
     report = _lock(report, expected_version)
-    _check_can_report(actor, report.project)
+    check_can_report(actor, report.project)
     if report.status != ReportStatus.APPROVED or not report.is_current:
-        raise ValidationError(Msg.NOT_REVISABLE, code="bad_status")
+        raise ValidationError(ServiceMsg.NOT_REVISABLE, code="bad_status")
     siblings = ProgressReport.objects.filter(project_id=report.project_id, year=report.year, month=report.month)
     if siblings.filter(is_current=False).exclude(status=ReportStatus.SUPERSEDED).exists():
-        raise ValidationError(Msg.REVISION_OPEN, code="revision_open")
+        raise ValidationError(ServiceMsg.REVISION_OPEN, code="revision_open")
     revision = ProgressReport(
         project_id=report.project_id,
         year=report.year,
@@ -348,14 +364,14 @@ def report_revise(*, actor, report: ProgressReport, reason: str = "",
 
 
 @transaction.atomic
-def milestone_mark_met(*, actor, milestone: Milestone, met_on: datetime.date | None,
+def milestone_mark_met(*, actor: User, milestone: Milestone, met_on: datetime.date | None,
                        expected_version: int | None = None, reason: str = "") -> Milestone:
     milestone = _lock(milestone, expected_version)
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, milestone.project)
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    check_owner(actor, milestone.project)
     if milestone.kind != MilestoneKind.EVENT:
-        raise ValidationError(Msg.MILESTONE_KIND, code="percent_milestone")
+        raise ValidationError(ServiceMsg.MILESTONE_KIND, code="percent_milestone")
     if met_on is not None and met_on > timezone.localdate():
         raise ValidationError({"met_on": [_("A milestone cannot be met in the future.")]})
     milestone.met_on = met_on
@@ -372,21 +388,21 @@ MILESTONE_FIELDS = (
 
 def _check_milestone_values(milestone: Milestone) -> None:
     if milestone.kind == MilestoneKind.PERCENT and milestone.target_percent is None:
-        raise ValidationError({"target_percent": [Msg.MILESTONE_TARGET]}, code="milestone_target")
+        raise ValidationError({"target_percent": [ServiceMsg.MILESTONE_TARGET]}, code="milestone_target")
     if milestone.kind == MilestoneKind.EVENT and not milestone.event:
-        raise ValidationError({"event": [Msg.MILESTONE_EVENT]}, code="milestone_event")
+        raise ValidationError({"event": [ServiceMsg.MILESTONE_EVENT]}, code="milestone_event")
     milestone.full_clean(validate_constraints=False, exclude=["version"])
 
 
 @transaction.atomic
-def milestone_create(*, actor, project: Project, reason: str = "", **values) -> Milestone:
+def milestone_create(*, actor: User, project: Project, reason: str = "", **values) -> Milestone:
     """A new dated target on a project; met_on is never set here (approval or mark-met does it)."""
     unknown = set(values) - set(MILESTONE_FIELDS)
     if unknown:
         raise TypeError(f"milestone_create() got unexpected fields {sorted(unknown)}")
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, project)
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    check_owner(actor, project)
     milestone = Milestone(project=project, **values)
     _check_milestone_values(milestone)
     milestone._history_user = actor
@@ -396,7 +412,7 @@ def milestone_create(*, actor, project: Project, reason: str = "", **values) -> 
 
 
 @transaction.atomic
-def milestone_update(*, actor, milestone: Milestone, expected_version: int | None, reason: str = "",
+def milestone_update(*, actor: User, milestone: Milestone, expected_version: int | None, reason: str = "",
                      **values) -> Milestone:
     """Change a milestone's target or date. Whether it is met is not changed here: a percent
     milestone is met by an approved report, an event one through milestone_mark_met."""
@@ -405,8 +421,8 @@ def milestone_update(*, actor, milestone: Milestone, expected_version: int | Non
         raise TypeError(f"milestone_update() got unexpected fields {sorted(unknown)}")
     milestone = _lock(milestone, expected_version)
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, milestone.project)
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    check_owner(actor, milestone.project)
     for field, value in values.items():
         setattr(milestone, field, value)
     _check_milestone_values(milestone)
@@ -423,19 +439,19 @@ PROJECT_FIELDS = (
 
 def _check_project_values(project: Project) -> None:
     if project.government_investment + project.social_investment != project.total_investment:
-        raise ValidationError({"social_investment": [Msg.FUNDING_SPLIT]}, code="funding_split")
+        raise ValidationError({"social_investment": [ServiceMsg.FUNDING_SPLIT]}, code="funding_split")
     project.full_clean(validate_constraints=False, exclude=["version"])
 
 
 @transaction.atomic
-def project_create(*, actor, plan_year, reason: str = "", **values) -> Project:
+def project_create(*, actor: User, plan_year, reason: str = "", **values) -> Project:
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
     unknown = set(values) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"project_create() got unexpected fields {sorted(unknown)}")
     project = Project(plan_year=plan_year, **values)
-    _check_owner(actor, project)
+    check_owner(actor, project)
     _check_project_values(project)
     project._history_user = actor
     project._change_reason = reason or str(_("Created"))
@@ -444,17 +460,19 @@ def project_create(*, actor, plan_year, reason: str = "", **values) -> Project:
 
 
 @transaction.atomic
-def project_update(*, actor, project: Project, expected_version: int | None, reason: str = "", **values) -> Project:
+def project_update(
+    *, actor: User, project: Project, expected_version: int | None, reason: str = "", **values
+) -> Project:
     unknown = set(values) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"project_update() got unexpected fields {sorted(unknown)}")
     project = _lock(project, expected_version)
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, project)
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    check_owner(actor, project)
     for field, value in values.items():
         setattr(project, field, value)
-    _check_owner(actor, project)  # an office cannot hand its project to another unit
+    check_owner(actor, project)  # an office cannot hand its project to another unit
     _check_project_values(project)
     _save(project, actor=actor, reason=reason or str(_("Edited")))
     return project

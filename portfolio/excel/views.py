@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from projects import params
@@ -55,7 +56,7 @@ def _month(request) -> int | None:
 
 
 def _download(write, filename: str) -> FileResponse:
-    handle = tempfile.TemporaryFile()
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
     write(handle)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
@@ -75,7 +76,9 @@ def export_view(request):
 @require_http_methods(["GET"])
 def template_view(request):
     plan_year = _plan_year(request)
-    return _download(lambda out: write_template(out, plan_year=plan_year), f"{plan_year.year}年重大项目计划表-填报模板.xlsx")
+    return _download(
+        lambda out: write_template(out, plan_year=plan_year), f"{plan_year.year}年重大项目计划表-填报模板.xlsx"
+    )
 
 
 def _context(request, **extra):

@@ -112,7 +112,7 @@ class Sheet:
     def row(self, styles: list[str], values, *, blank: bool = False) -> int:
         r = self.next_row
         ws, formats = self.ws, self.book.formats
-        for c, (style, value) in enumerate(zip(styles, values)):
+        for c, (style, value) in enumerate(zip(styles, values, strict=False)):
             fmt = formats[style]
             if value is None or value == "":
                 if blank:
@@ -207,7 +207,8 @@ def _schedule_sheet(book, plan_year, period, rollup, projects):
     columns = schedule_columns(plan_year.year, period.month)
     width = len(columns)
     sheet.setup(columns, header_rows=2, first_header_row=3)
-    sheet.title(f"{plan_year.title or f'云阳县{plan_year.year}年县级重大项目计划'}（{plan_year.year}年1-{period.month}月）",
+    title = plan_year.title or f"云阳县{plan_year.year}年县级重大项目计划"
+    sheet.title(f"{title}（{plan_year.year}年1-{period.month}月）",
                 f"单位：万元　　序时进度：{formatting.points(period.time_elapsed)}%", width)
     sheet.header(columns)
     index = {c.key: i for i, c in enumerate(columns)}

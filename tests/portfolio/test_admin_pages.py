@@ -41,7 +41,8 @@ def client_for(user) -> Client:
 
 
 def figures(row) -> tuple:
-    return (row.projects, row.annual_plan, row.completed_ytd, row.completion_rate, row.time_elapsed, row.behind_schedule_points,
+    return (row.projects, row.annual_plan, row.completed_ytd, row.completion_rate, row.time_elapsed,
+            row.behind_schedule_points,
             row.flags["yellow"], row.flags["red"])
 
 

@@ -58,7 +58,7 @@ def world(plan_year, categories, unit_a, admin_user, leader):
     by_code = {c.code: c for c in categories}
     n = 0
     for code, (plans, monthly) in DATA.items():
-        for plan, amount in zip(plans, monthly):
+        for plan, amount in zip(plans, monthly, strict=False):
             n += 1
             project = factories.ProjectFactory(
                 plan_year=plan_year,

@@ -30,7 +30,9 @@ def test_json_carries_the_declared_figures(plan_2022):
     data = json.loads(rollup(year=2022, format="json"))
     assert data["year"] == 2022 and data["unit"] == "万元" and data["month"] == 9
     assert [c["code"] for c in data["categories"]] == [row[0] for row in CATEGORY_TABLE]
-    for category, (code, name, projects, total, annual) in zip(data["categories"], CATEGORY_TABLE):
+    for category, (_code, name, projects, total, annual) in zip(
+        data["categories"], CATEGORY_TABLE, strict=True
+    ):
         assert category["name"] == name
         assert category["projects"] == projects
         assert category["total_investment"] == wan(total)

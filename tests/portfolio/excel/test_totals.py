@@ -8,10 +8,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from portfolio.selectors import category_rollup
 from portfolio.excel.writing import schedule_columns, write_schedule
+from portfolio.selectors import category_rollup
 from projects import services
 from tests import factories
+
 
 @pytest.fixture
 def schedule(plan_year, categories, unit_a, office_a, reviewer):
@@ -43,7 +44,7 @@ def test_subtotals_are_the_rollups_values_and_add_up(schedule, plan_year):
     group_rows = [r for r in range(6, ws.max_row + 1) if str(ws[f"A{r}"].value or "").find("、") == 1]
     assert len(group_rows) == len(rollup.rows)
     ends = [*group_rows[1:], ws.max_row]  # the last group runs to the foot note
-    for row_no, end, expected in zip(group_rows, ends, rollup.rows):
+    for row_no, end, expected in zip(group_rows, ends, rollup.rows, strict=False):
         for key in fields:
             assert Decimal(str(ws[f"{letters[key]}{row_no}"].value)) == getattr(expected, key), (row_no, key)
             projects = [Decimal(str(ws[f"{letters[key]}{r}"].value)) for r in range(row_no + 1, end)]
@@ -60,7 +61,7 @@ def test_rollup_sheet_matches_the_rollup(schedule, plan_year):
     ws = schedule["分类汇总"]
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert [r[0] for r in rows] == [r.name for r in rollup.rows] + ["合计"]
-    for values, expected in zip(rows, [*rollup.rows, rollup.total]):
+    for values, expected in zip(rows, [*rollup.rows, rollup.total], strict=False):
         assert Decimal(str(values[2])) == expected.total_investment
         assert Decimal(str(values[4])) == expected.completed_ytd
 
