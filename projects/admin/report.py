@@ -38,15 +38,6 @@ class WorkflowMsg:
     APPROVED = _("%(n)s reports approved.")
 
 
-def posted_version(data, name: str) -> int | None:
-    """The version a page carried, or None when it is missing or not a plain number: the caller
-    refuses to act then, rather than act on whatever is current."""
-    try:
-        return params.object_id(data, name)
-    except params.InvalidParameter:
-        return None
-
-
 class ReportForm(ServiceModelForm):
     # A new report names the project and the year; the service files it on the project's row in
     # that year's plan (a report is not a model field of its own here).
@@ -232,7 +223,7 @@ class ProgressReportAdmin(ScopedAdmin):
 
     def workflow_step(self, request, object_id, step):
         report = self.get_object(request, unquote(object_id))  # 404 outside the user's rows
-        expected = posted_version(request.POST, "_workflow_version")
+        expected = params.object_id(request.POST, "_workflow_version")
         actor = request.user
         if expected is None:
             # Acting on whatever is current would approve figures nobody saw: refuse instead.
@@ -310,7 +301,7 @@ class ProgressReportAdmin(ScopedAdmin):
             return TemplateResponse(request, "admin/projects/progressreport/approve_selected.html", context)
         approved = 0
         for report in reports:
-            expected = posted_version(request.POST, f"version_{report.pk}")
+            expected = params.object_id(request.POST, f"version_{report.pk}")
             if expected is None:
                 self.message_user(request, WorkflowMsg.UNCONFIRMED % {"report": report}, messages.ERROR)
                 continue

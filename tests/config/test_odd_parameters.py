@@ -169,12 +169,12 @@ def test_workflow_post_with_an_odd_version(world, reviewer, value):
     response = client_for(reviewer).post(
         url, {"_approve": "1", "_workflow_version": value}
     )
+    # The workflow refuses to act without the version the page showed (projects.admin.report:
+    # a message and back to the report), so no odd value approves anything.
     assert response.status_code < 500
-    if value not in ("", "99999"):
-        assert response.status_code == 400
     report.refresh_from_db()
-    if response.status_code == 400:
-        assert report.status == ReportStatus.SUBMITTED  # nothing written
+    if value != str(report.version):
+        assert report.status == ReportStatus.SUBMITTED
 
 
 @pytest.mark.parametrize(
