@@ -298,3 +298,13 @@ def test_a_monthly_import_into_a_draft_or_closed_year_is_refused_by_row(plan_yea
             key=("调度", 4), code=project_a.code, year=2022, month=3,
             values={"investment_completed": Decimal("1"), "physical_percent": Decimal("5")})])
         assert outcome.status == "error" and "2022" in outcome.errors["year"][0]
+
+
+def test_a_draft_years_schedule_is_for_the_plan_keepers_only(client, leader, finance, draft_2023):
+    from django.urls import reverse
+
+    client.force_login(leader)
+    assert client.get(reverse("schedules:export"), {"year": 2023}).status_code == 404
+    client.force_login(finance)
+    response = client.get(reverse("schedules:export"), {"year": 2023})
+    assert response.status_code == 200 and "2023" in response["Content-Disposition"]
