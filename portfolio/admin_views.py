@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import params
 from projects.models import PlanYear, User
-from projects.permissions import visible_projects
+from projects.permissions import visible_project_years
 from projects.roles import roles_of
 from projects.selectors import Flag, current_period
 
@@ -21,10 +21,12 @@ from .selectors import category_rollup, missing_reports
 
 
 def _plan_year_and_month(request: HttpRequest) -> tuple[PlanYear | None, int | None]:
-    """?year= picks the plan year (else the latest); ?month= the month (else its reporting month)."""
+    """?year= picks the plan year (else the latest published one: a draft is not rolled up);
+    ?month= the month (else its reporting month)."""
     if not roles_of(request.user):
         raise PermissionDenied
-    return params.plan_year(request.GET), params.month(request.GET)
+    # A draft is not rolled up (it is prepared in the admin's project lists, not summed here).
+    return params.plan_year(request.GET, published=True), params.month(request.GET)
 
 
 def _context(request: HttpRequest, title, **values) -> dict:
@@ -36,8 +38,8 @@ def rollup(request: HttpRequest) -> TemplateResponse:
     if plan_year is None:
         return TemplateResponse(request, "admin/portfolio/rollup.html",
                                 _context(request, _("Category rollup"), rollup=None))
-    result = category_rollup(plan_year=plan_year, month=month, projects=visible_projects(request.user))
-    changelist = reverse("admin:projects_project_changelist")
+    result = category_rollup(plan_year=plan_year, month=month, projects=visible_project_years(request.user))
+    changelist = reverse("admin:projects_projectyear_changelist")
 
     def link(row, flag=None) -> str:
         # The project list computes its progress columns for the same plan year and month.
@@ -66,15 +68,17 @@ def missing(request: HttpRequest) -> TemplateResponse:
         return TemplateResponse(request, "admin/portfolio/missing_reports.html",
                                 _context(request, _("Missing monthly reports"), period=None))
     period = current_period(plan_year, month)
-    projects = list(missing_reports(plan_year=plan_year, month=month, projects=visible_projects(request.user)))
-    unit_ids = {project.responsible_unit_id for project in projects}
+    projects = list(missing_reports(plan_year=plan_year, month=month, projects=visible_project_years(request.user)))
+    unit_ids = {row.project.responsible_unit_id for row in projects}
     contacts: dict[int, list[User]] = {}
     for user in User.objects.filter(unit_id__in=unit_ids, is_active=True).order_by("username"):
         contacts.setdefault(user.unit_id, []).append(user)
     units = [
-        {"unit": unit_projects[0].responsible_unit, "projects": unit_projects,
-         "contacts": contacts.get(unit_projects[0].responsible_unit_id, [])}
-        for unit_projects in (list(group) for _key, group in groupby(projects, key=lambda p: p.responsible_unit_id))
+        {"unit": unit_projects[0].project.responsible_unit, "projects": unit_projects,
+         "contacts": contacts.get(unit_projects[0].project.responsible_unit_id, [])}
+        for unit_projects in (
+            list(group) for _key, group in groupby(projects, key=lambda p: p.project.responsible_unit_id)
+        )
     ]
     return TemplateResponse(
         request,

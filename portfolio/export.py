@@ -26,13 +26,13 @@ HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 def _columns():
     """(header, width, number format or None for text, how to read the value off a row)."""
     return [
-        (_("Code"), 26, None, lambda p: p.code),
-        (_("Project"), 40, None, lambda p: p.name),
+        (_("Code"), 26, None, lambda p: p.project.code),
+        (_("Project"), 40, None, lambda p: p.project.name),
         (_("Category"), 22, None, lambda p: category_label(p.category)),
         (_("Stage"), 12, None, lambda p: p.get_stage_display()),
-        (_("Responsible unit"), 18, None, lambda p: p.responsible_unit.name),
-        (_("Owner unit"), 26, None, lambda p: p.owner_unit.name),
-        (_("Location"), 12, None, lambda p: p.location),
+        (_("Responsible unit"), 18, None, lambda p: p.project.responsible_unit.name),
+        (_("Owner unit"), 26, None, lambda p: p.project.owner_unit.name),
+        (_("Location"), 12, None, lambda p: p.project.location),
         (_("Total investment (10k yuan)"), 16, MONEY_FORMAT, lambda p: p.total_investment),
         (_("Government investment (10k yuan)"), 16, MONEY_FORMAT, lambda p: p.government_investment),
         (_("Social investment (10k yuan)"), 16, MONEY_FORMAT, lambda p: p.social_investment),

@@ -9,7 +9,18 @@ from django.db.models.functions import Coalesce
 
 from projects import rules
 from projects.history import field_changes
-from projects.models import MONEY, Category, Milestone, PlanYear, ProgressReport, Project, ReportEvent, ReportStatus
+from projects.models import (
+    MONEY,
+    Category,
+    Milestone,
+    PlanVersion,
+    PlanYear,
+    ProgressReport,
+    Project,
+    ProjectYear,
+    ReportEvent,
+    ReportStatus,
+)
 from projects.rules import Flag
 from projects.selectors import (
     ZERO_MONEY,
@@ -17,6 +28,7 @@ from projects.selectors import (
     approved_reports,
     current_period,
     projects_with_progress,
+    with_version_plan,
 )
 
 CENT = Decimal("0.01")
@@ -63,29 +75,32 @@ class Rollup:
     period: Period
     rows: list[RollupRow]
     total: RollupRow
+    plan_version: PlanVersion | None = None  # None: the current figures
 
 
-def category_rollup(*, plan_year: PlanYear, month: int | None = None, projects: QuerySet | None = None) -> Rollup:
+def category_rollup(*, plan_year: PlanYear, month: int | None = None, projects: QuerySet | None = None,
+                    plan_version: PlanVersion | None = None) -> Rollup:
     """Three queries, whatever the number of projects: categories, the grouped sums, and the
-    flag counts. `projects` narrows the rollup (an office's own projects, a filter)."""
+    flag counts. `projects` narrows the rollup (an office's own projects, a filter);
+    `plan_version` measures against that version's annual figures (调整前) instead of the current."""
     period = current_period(plan_year, month)
-    base = (Project.objects.all() if projects is None else projects).filter(plan_year=plan_year)
+    base = (ProjectYear.objects.all() if projects is None else projects).filter(plan_year=plan_year)
     money = DecimalField(**MONEY)
     grouped = {
         row["category"]: row
-        for row in base.order_by()
+        for row in with_version_plan(base, plan_version).order_by()
         .values("category")
         .annotate(
             n=Count("pk"),
             total=Coalesce(Sum("total_investment"), ZERO_MONEY, output_field=money),
             government=Coalesce(Sum("government_investment"), ZERO_MONEY, output_field=money),
             social=Coalesce(Sum("social_investment"), ZERO_MONEY, output_field=money),
-            plan=Coalesce(Sum("annual_plan"), ZERO_MONEY, output_field=money),
+            plan=Coalesce(Sum("plan_amount"), ZERO_MONEY, output_field=money),
         )
     }
     progress = {
         row["category"]: row
-        for row in projects_with_progress(period, base)
+        for row in projects_with_progress(period, base, plan_version)
         .order_by()
         .values("category")
         .annotate(
@@ -121,7 +136,7 @@ def category_rollup(*, plan_year: PlanYear, month: int | None = None, projects: 
         time_elapsed=period.time_elapsed,
         flags={flag: sum(r.flags[flag] for r in rows) for flag in (Flag.GREEN, Flag.YELLOW, Flag.RED)},
     )
-    return Rollup(plan_year=plan_year, period=period, rows=rows, total=total)
+    return Rollup(plan_year=plan_year, period=period, rows=rows, total=total, plan_version=plan_version)
 
 
 def rollup_as_json(rollup: Rollup) -> dict:
@@ -160,13 +175,13 @@ def missing_reports(*, plan_year: PlanYear, month: int | None = None, projects: 
     with `draft_status` (the status of a draft or returned report, else None), ordered by
     responsible unit so a reviewer can go down the list unit by unit. One query."""
     period = current_period(plan_year, month)
-    base = (Project.objects.all() if projects is None else projects).filter(plan_year=plan_year)
-    month_reports = ProgressReport.objects.filter(project=OuterRef("pk"), year=period.year, month=period.month)
+    base = (ProjectYear.objects.all() if projects is None else projects).filter(plan_year=plan_year)
+    month_reports = ProgressReport.objects.filter(project_year=OuterRef("pk"), year=period.year, month=period.month)
     return (
         base.exclude(Exists(month_reports.filter(status__in=REPORTED_STATUSES)))
         .annotate(draft_status=Subquery(month_reports.order_by("-revision").values("status")[:1]))
-        .select_related("responsible_unit", "category")
-        .order_by("responsible_unit__name", "category__order", "code")
+        .select_related("project", "project__responsible_unit", "category")
+        .order_by("project__responsible_unit__name", "category__order", "project__code")
     )
 
 
@@ -186,11 +201,11 @@ def monthly_completion(
     against the time-elapsed line. One query; `annual_plan` is the rollup's total, so the rate
     here and the overview's completion rate agree. `projects` narrows like category_rollup."""
     period = current_period(plan_year, month)
-    base = (Project.objects.all() if projects is None else projects).filter(plan_year=plan_year)
+    base = (ProjectYear.objects.all() if projects is None else projects).filter(plan_year=plan_year)
     by_month = {
         row["month"]: _money(row["total"])
         for row in approved_reports(period)
-        .filter(project__in=base.values("pk"))
+        .filter(project_year__in=base.values("pk"))
         .order_by()
         .values("month")
         .annotate(total=Sum("investment_completed"))
@@ -232,6 +247,25 @@ def project_months(reports: list[ProgressReport], period: Period) -> list[dict]:
     return months
 
 
+def years_of_project(project: Project, plan_years: QuerySet) -> QuerySet:
+    """The project's rows in `plan_years`, newest first, with `completed_in_year` (approved,
+    current reports of that year) and `year_end_percent` (% of works in the year's last approved
+    report). One query."""
+    approved = ProgressReport.objects.filter(project_year=OuterRef("pk"), status=ReportStatus.APPROVED,
+                                             is_current=True)
+    return (
+        ProjectYear.objects.filter(project=project, plan_year__in=plan_years)
+        .select_related("plan_year", "category")
+        .annotate(
+            completed_in_year=Coalesce(Subquery(
+                approved.order_by().values("project_year").annotate(s=Sum("investment_completed")).values("s"),
+                output_field=DecimalField(**MONEY)), ZERO_MONEY),
+            year_end_percent=Subquery(approved.order_by("-month").values("physical_percent")[:1]),
+        )
+        .order_by("-plan_year__year")
+    )
+
+
 HISTORY_LIMIT = 60
 
 
@@ -241,9 +275,19 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _pairs_by_row(records: list) -> list[tuple]:
+    """(record, the same row's previous record among those read, or None), newest first."""
+    previous, pairs = {}, []
+    for record in reversed(records):
+        pairs.append((record, previous.get(record.id)))
+        previous[record.id] = record
+    return list(reversed(pairs))
+
+
 def project_history(project: Project) -> list[dict]:
-    """The project's changes, its milestones' changes and its reports' workflow steps, newest
-    first: three queries, whatever their length (each capped)."""
+    """The project's changes (its identity and its rows in every year's plan, each naming its plan
+    year and, in its fields, the plan version of a figure), its milestones' changes and its
+    reports' workflow steps, newest first: four queries, whatever their length (each capped)."""
     entries = []
     project_records = list(
         project.history.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
@@ -253,8 +297,18 @@ def project_history(project: Project) -> list[dict]:
         entries.append({"at": newer.history_date, "who": _person(newer.history_user), "kind": "project",
                         "what": newer.get_history_type_display(), "subject": project.name,
                         "detail": newer.history_change_reason or "", "changes": changes})
+    year_records = list(
+        ProjectYear.history.model.objects.filter(project_id=project.pk)
+        .select_related("history_user", "plan_year").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+    )
+    pairs = _pairs_by_row(year_records)
+    for (record, _older), changes in zip(pairs, field_changes(ProjectYear, pairs), strict=True):
+        year = record.plan_year.year if record.plan_year else ""
+        entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "plan",
+                        "what": record.get_history_type_display(), "subject": f"{project.name} {year}",
+                        "detail": record.history_change_reason or "", "changes": changes})
     milestone_records = list(
-        Milestone.history.model.objects.filter(project_id=project.pk)
+        Milestone.history.model.objects.filter(project_year__project_id=project.pk)
         .select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
     )
     # Each milestone's row against its own previous one (when that is among the rows read).
@@ -267,7 +321,7 @@ def project_history(project: Project) -> list[dict]:
                         "what": record.get_history_type_display(), "subject": record.title,
                         "detail": record.history_change_reason or "", "changes": changes})
     for event in (
-        ReportEvent.objects.filter(report__project=project)
+        ReportEvent.objects.filter(report__project_year__project=project)
         .select_related("actor", "report").order_by("-at")[:HISTORY_LIMIT]
     ):
         entries.append({"at": event.at, "who": _person(event.actor), "kind": "report",

@@ -40,17 +40,18 @@ class CategoryFigures:
 
 
 def plan_figures(plan_year: PlanYear) -> list[CategoryFigures]:
-    """Count and sums of the year's projects per category, in the report's order; one query.
+    """Count and sums of the year's projects per category (their rows in the year's plan, with
+    the figures that plan states), in the report's order; one query.
     Categories without a project in the year are left out."""
     money = DecimalField(**MONEY)
     rows = (
-        Category.objects.filter(projects__plan_year=plan_year)
+        Category.objects.filter(project_years__plan_year=plan_year)
         .annotate(
-            n=Count("projects"),
-            total=Sum("projects__total_investment", output_field=money),
-            annual=Sum("projects__annual_plan", output_field=money),
-            government=Sum("projects__government_investment", output_field=money),
-            social=Sum("projects__social_investment", output_field=money),
+            n=Count("project_years"),
+            total=Sum("project_years__total_investment", output_field=money),
+            annual=Sum("project_years__annual_plan", output_field=money),
+            government=Sum("project_years__government_investment", output_field=money),
+            social=Sum("project_years__social_investment", output_field=money),
         )
         .order_by("order")
     )

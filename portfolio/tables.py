@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from projects import formatting
-from projects.models import Project
+from projects.models import ProjectYear
 from projects.rules import BEHIND_SCHEDULE_LABEL, Flag
 
 FLAG_RANK = Case(
@@ -58,17 +58,23 @@ def _footer(key, render=formatting.wan):
 
 
 class ProjectTable(tables.Table):
-    code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "code"}},
+    # Rows are projects' rows in one year's plan (ProjectYear); the identity's columns go through
+    # `project`, and a name links to the project's page for that year.
+    code = tables.Column(verbose_name=_("Code"), accessor="project__code", order_by=("project__code",),
+                         attrs={"td": {"class": "code"}},
                          footer=lambda table: _("Total of %(n)s projects")
                          % {"n": (getattr(table, "totals", None) or {}).get("n", 0)})
-    name = tables.Column(verbose_name=_("Project"), attrs={"td": {"class": "name"}},
-                         linkify=lambda record: reverse("portfolio:project", args=[record.code]))
+    name = tables.Column(verbose_name=_("Project"), accessor="project__name", order_by=("project__name",),
+                         attrs={"td": {"class": "name"}},
+                         linkify=lambda record: reverse("portfolio:project", args=[record.project.code])
+                         + f"?year={record.plan_year.year}")
     category = tables.Column(verbose_name=_("Category"), attrs={"td": {"class": "cat"}},
-                             order_by=("category__order", "code"))
+                             order_by=("category__order", "project__code"))
     stage = tables.Column(verbose_name=_("Stage"), attrs={"td": {"class": "nowrap"}})
-    responsible_unit = tables.Column(verbose_name=_("Responsible unit"), order_by=("responsible_unit__name",),
-                                     attrs={"td": {"class": "nowrap"}})
-    location = tables.Column(verbose_name=_("Location"), attrs={"td": {"class": "nowrap"}})
+    responsible_unit = tables.Column(verbose_name=_("Responsible unit"), accessor="project__responsible_unit",
+                                     order_by=("project__responsible_unit__name",), attrs={"td": {"class": "nowrap"}})
+    location = tables.Column(verbose_name=_("Location"), accessor="project__location",
+                             order_by=("project__location",), attrs={"td": {"class": "nowrap"}})
     total_investment = MoneyColumn(verbose_name=_("Total investment (10k yuan)"), footer=_footer("total_investment"))
     annual_plan = MoneyColumn(verbose_name=_("Plan for the year (10k yuan)"), footer=_footer("annual_plan"))
     completed_ytd = MoneyColumn(verbose_name=_("Completed to date (10k yuan)"), footer=_footer("completed_ytd"))
@@ -85,7 +91,7 @@ class ProjectTable(tables.Table):
     flag = tables.Column(verbose_name=_("Flag"))
 
     class Meta:
-        model = Project
+        model = ProjectYear
         template_name = "portfolio/_table.html"
         fields = ()  # the columns above, in this order
         sequence = (
@@ -106,6 +112,6 @@ class ProjectTable(tables.Table):
     def order_flag(self, queryset, is_descending):
         # By severity (green < yellow < red), not alphabetically.
         queryset = queryset.annotate(flag_rank=FLAG_RANK).order_by(
-            ("-" if is_descending else "") + "flag_rank", "code"
+            ("-" if is_descending else "") + "flag_rank", "project__code"
         )
         return queryset, True

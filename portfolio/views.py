@@ -9,14 +9,24 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, DecimalField, F, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from projects import params, rules
-from projects.models import MONEY, CategoryPlan, Milestone, PlanYear, ProgressReport, Project, ResponsibleUnit
-from projects.permissions import get_project_for, visible_projects
+from projects.models import (
+    MONEY,
+    CategoryPlan,
+    Milestone,
+    PlanYear,
+    PlanYearStatus,
+    ProgressReport,
+    ProjectYear,
+    ResponsibleUnit,
+)
+from projects.permissions import get_project_for, visible_project_years
 from projects.roles import is_office
 from projects.selectors import (
     ZERO_MONEY,
@@ -25,19 +35,30 @@ from projects.selectors import (
     milestones_with_status,
     project_list,
     projects_with_progress,
+    published_plan_years,
 )
 
 from . import export
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
-from .selectors import category_rollup, monthly_completion, project_history, project_months, rollup_as_json
+from .review import year_review
+from .selectors import (
+    category_rollup,
+    monthly_completion,
+    project_history,
+    project_months,
+    rollup_as_json,
+    years_of_project,
+)
 from .summary import plan_summary_text
 from .tables import ProjectTable
 
 
-def _plan_year(request) -> PlanYear | None:
-    """The year asked for (?year=2022), else the latest plan year; None when there is none yet."""
-    return params.plan_year(request.GET)
+def _plan_years(request) -> tuple[PlanYear | None, list[PlanYear]]:
+    """The year asked for (?year=2022), else the current plan (the latest adopted one), and the
+    years the switcher offers, in one query (projects.params.plan_years). A draft plan is not there
+    for these pages (404), whoever asks."""
+    return params.plan_years(request.GET)
 
 
 def _legend() -> dict:
@@ -70,10 +91,10 @@ def _declared_difference(row, declared) -> dict | None:
 
 @login_required
 def overview(request):
-    plan_year = _plan_year(request)
+    plan_year, plan_years = _plan_years(request)
     if plan_year is None:
         return render(request, "portfolio/empty.html", {"legend": _legend()})
-    projects = visible_projects(request.user)
+    projects = visible_project_years(request.user)
     rollup = category_rollup(plan_year=plan_year, projects=projects)
     # What the plan document declares, to show beside the data where they differ (an office's
     # overview covers its own projects only, so there is nothing to reconcile).
@@ -85,8 +106,16 @@ def overview(request):
     attention = list(
         project_list(plan_year=plan_year, period=rollup.period, qs=projects)
         .filter(flag=Flag.RED)
-        .order_by(F("behind_schedule_points").desc(nulls_last=True), "-overdue_milestones", "code")[:ATTENTION_LIMIT]
+        .order_by(F("behind_schedule_points").desc(nulls_last=True), "-overdue_milestones",
+                  "project__code")[:ATTENTION_LIMIT]
     )
+    # 调整前 beside 调整后 once the plan was adjusted (queries only then: the versions, a rollup).
+    adjustment = None
+    if plan_year.version_count > 1:
+        versions = list(plan_year.versions.order_by("ordinal"))
+        before = category_rollup(plan_year=plan_year, projects=projects, plan_version=versions[0])
+        adjustment = {"before": before, "after_name": versions[-1].name, "rows": list(zip(before.rows, rollup.rows,
+                                                                                          strict=False))}
     figures = rollup_as_json(rollup)
     charts = {
         "categories": [
@@ -103,6 +132,7 @@ def overview(request):
     }
     return render(request, "portfolio/overview.html", {
         "plan_year": plan_year,
+        "plan_years": plan_years,
         "period": rollup.period,
         "period_label": period_label(rollup.period),
         "rollup": rollup,
@@ -117,6 +147,9 @@ def overview(request):
         "figures": figures,
         "charts": charts,
         "plan_summary": plan_summary_text(plan_year),
+        "adjustment": adjustment,
+        # A closed year is read as its review (执行情况), each clause linked to its projects.
+        "review": year_review(plan_year) if plan_year.status == PlanYearStatus.CLOSED else None,
         "legend": _legend(),
         "flags": Flag,
     })
@@ -131,7 +164,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": 25}
 
     def get(self, request, *args, **kwargs):
-        self.plan_year = _plan_year(request)
+        self.plan_year, self.plan_years = _plan_years(request)
         # django-tables2 reads these two itself (and answers 500 to ?per_page=-1): refused here, with the reason.
         params.page(request.GET)
         params.integer(request.GET, "per_page", minimum=1, maximum=500)
@@ -142,7 +175,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return project_list(
-            plan_year=self.plan_year, period=self.period, qs=visible_projects(self.request.user)
+            plan_year=self.plan_year, period=self.period, qs=visible_project_years(self.request.user)
         )
 
     def get_filterset_kwargs(self, filterset_class):
@@ -190,6 +223,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         query["_export"] = "xlsx"
         context.update({
             "plan_year": self.plan_year,
+            "plan_years": self.plan_years,
             "period": self.period,
             "period_label": period_label(self.period),
             "legend": _legend(),
@@ -208,32 +242,47 @@ def _milestone_state(milestone: Milestone, as_of) -> str:
 
 @login_required
 def project_detail(request, code: str):
-    project = get_project_for(request.user, code=code, qs=Project.objects.select_related("plan_year"))
-    period = current_period(project.plan_year)
-    project = projects_with_progress(
-        period,
-        Project.objects.filter(pk=project.pk).select_related("plan_year", "category", "responsible_unit", "owner_unit"),
+    """A project as one year's plan has it (?year=, else its latest published year)."""
+    project = get_project_for(request.user, code=code)
+    # The project's rows in the published plans, newest first, each with what its year's approved
+    # reports say (investment completed, % of works at the year's last report): the switcher and
+    # the across-years table, in one query.
+    rows = list(years_of_project(project, published_plan_years()))
+    year = params.year(request.GET)
+    row = next((r for r in rows if r.plan_year.year == year), None) if year else (rows[0] if rows else None)
+    if row is None:
+        raise Http404("The project is in no published plan of that year.")
+    period = current_period(row.plan_year)
+    row = projects_with_progress(
+        period, ProjectYear.objects.filter(pk=row.pk).select_related("plan_year", "category")
     ).get()
     milestones = [
         (m, _milestone_state(m, period.as_of))
-        for m in milestones_with_status(project.milestones.order_by("due_date", "id"), as_of=period.as_of)
+        for m in milestones_with_status(row.milestones.order_by("due_date", "id"), as_of=period.as_of)
     ]
-    reports = list(
-        ProgressReport.objects.filter(project=project, year=period.year, is_current=True).order_by("month")
+    # Its reports across the years, newest year first; the chart is the year shown.
+    all_reports = list(
+        ProgressReport.objects.filter(project_year__project=project,
+                                      project_year__plan_year__in=[r.plan_year for r in rows],
+                                      is_current=True).order_by("-year", "month")
     )
+    reports = [r for r in all_reports if r.year == row.plan_year.year]
     chart_months = project_months(reports, period)
     history = project_history(project)
-    total = project.total_investment
+    total = row.total_investment
     return render(request, "portfolio/project_detail.html", {
         "project": project,
-        "plan_year": project.plan_year,
+        "row": row,
+        "plan_year": row.plan_year,
+        "plan_years": [r.plan_year for r in rows],
         "period": period,
         "period_label": period_label(period),
-        "government_share": rules.percent(project.government_investment, total),
-        "social_share": rules.percent(project.social_investment, total),
-        "cumulative_to_date": project.completed_before_year + project.completed_ytd,
+        "government_share": rules.percent(row.government_investment, total),
+        "social_share": rules.percent(row.social_investment, total),
+        "cumulative_to_date": row.completed_before_year + row.completed_ytd,
         "milestones": milestones,
-        "reports": reports,
+        "reports": all_reports,
+        "years": rows,
         "chart": {"months": chart_months},
         "history": history,
         "legend": _legend(),

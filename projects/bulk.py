@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import services
-from .models import ProgressReport, Project, ReportAction, ReportEvent, ReportStatus, User
+from .models import PlanYearStatus, ProgressReport, ProjectYear, ReportAction, ReportEvent, ReportStatus, User
 
 BATCH = 2000  # rows per INSERT; Django splits further where the database caps a statement's parameters
 IN_CHUNK = 900  # stay under SQLite's variable limit on old builds
@@ -45,10 +45,12 @@ class BulkReportMsg:
 
 @dataclass
 class ProjectRef:
-    """What the report rules need of a project, loaded as plain values: building ten thousand
-    model instances would cost more than the checks themselves."""
+    """What the report rules need of a project's row in a year's plan, loaded as plain values:
+    building ten thousand model instances would cost more than the checks themselves. `pk` is the
+    row's (ProjectYear), `project_id` the project's."""
 
     pk: int
+    project_id: int
     code: str
     name: str
     responsible_unit_id: int
@@ -107,32 +109,41 @@ def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> 
     except ValidationError as exc:
         raise ValidationError(BulkReportMsg.NOT_ALLOWED, code="not_allowed") from exc
     codes = sorted({row.code for row in rows})
-    projects: dict[str, ProjectRef] = {}
+    refs: dict[tuple, ProjectRef] = {}  # (code, year) → the project's row in that year's plan
+    default_year: dict[str, int] = {}  # a row without a year reports on the project's current plan
     plan_years: dict[int, SimpleNamespace] = {}
     for chunk in _chunks(codes):
-        for pk, code, name, unit_id, year in Project.objects.filter(code__in=chunk).values_list(
-                "pk", "code", "name", "responsible_unit_id", "plan_year__year"):
-            plan_year = plan_years.setdefault(year, SimpleNamespace(year=year))
-            projects[code] = ProjectRef(pk=pk, code=code, name=name, responsible_unit_id=unit_id,
-                                        plan_year=plan_year)
+        for pk, project_id, code, name, unit_id, year, status in ProjectYear.objects.filter(
+                project__code__in=chunk).order_by("plan_year__year").values_list(
+                "pk", "project_id", "project__code", "project__name", "project__responsible_unit_id",
+                "plan_year__year", "plan_year__status"):
+            plan_year = plan_years.setdefault(year, SimpleNamespace(year=year, status=status))
+            refs[(code, year)] = ProjectRef(pk=pk, project_id=project_id, code=code, name=name,
+                                            responsible_unit_id=unit_id, plan_year=plan_year)
+            if status != PlanYearStatus.DRAFT or code not in default_year:
+                default_year[code] = year
     for row in rows:
-        if row.year is None and row.code in projects:
-            row.year = projects[row.code].plan_year.year
-    ids = [p.pk for p in projects.values()]
+        if row.year is None and row.code in default_year:
+            row.year = default_year[row.code]
+    ids = sorted({p.pk for p in refs.values()})
+    project_ids = sorted({p.project_id for p in refs.values()})
     years = sorted({row.year for row in rows if row.year})
     current: dict[tuple, ProgressReport] = {}
-    approved: dict[int, list] = defaultdict(list)  # project → [(year, month, percent, pk)]
-    amounts_before: dict[tuple, list] = defaultdict(list)  # (project, year) → [(month, amount)]
+    approved: dict[int, list] = defaultdict(list)  # project (identity) → [(year, month, percent, pk)]
+    amounts_before: dict[tuple, list] = defaultdict(list)  # (project row, year) → [(month, amount)]
     need_ytd = any(row.ytd is not None for row in rows)
     for chunk in _chunks(ids):
-        qs = ProgressReport.objects.filter(project_id__in=chunk, year__in=years, is_current=True)
+        qs = ProgressReport.objects.filter(project_year_id__in=chunk, year__in=years, is_current=True)
         if lock:
             qs = qs.select_for_update()
         for report in qs:
-            current[(report.project_id, report.year, report.month)] = report
+            current[(report.project_year_id, report.year, report.month)] = report
+    # The works carry on across plans: the last approved percent may be last year's.
+    for chunk in _chunks(project_ids):
         for values in ProgressReport.objects.filter(
-            project_id__in=chunk, status=ReportStatus.APPROVED, is_current=True, year__lte=max(years or [0])
-        ).values_list("project_id", "year", "month", "physical_percent", "pk"):
+            project_year__project_id__in=chunk, status=ReportStatus.APPROVED, is_current=True,
+            year__lte=max(years or [0]),
+        ).values_list("project_year__project_id", "year", "month", "physical_percent", "pk"):
             approved[values[0]].append(values[1:])
     if need_ytd:
         for (pid, year, month), report in current.items():
@@ -146,9 +157,12 @@ def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> 
     for row in rows:
         outcome = ReportOutcome(key=row.key, code=row.code, year=row.year, month=row.month)
         outcomes.append(outcome)
-        project = projects.get(row.code)
+        project = refs.get((row.code, row.year))
         if project is None:
-            outcome.error("code", BulkReportMsg.UNKNOWN_PROJECT)
+            if row.code in default_year:
+                outcome.error("year", services.ServiceMsg.NOT_IN_PLAN % {"year": row.year})
+            else:
+                outcome.error("code", BulkReportMsg.UNKNOWN_PROJECT)
             continue
         outcome.project = project
         try:
@@ -186,7 +200,7 @@ def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> 
                 if merged[f] is None:
                     merged[f] = getattr(report, f)
         last = None
-        for year, month, percent, pk in approved.get(project.pk, ()):
+        for year, month, percent, pk in approved.get(project.project_id, ()):
             if (year, month) <= (row.year, row.month) and (report is None or pk != report.pk):
                 last = percent
                 break
@@ -195,7 +209,9 @@ def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> 
                                          exclude_pk=report.pk if report else None, last_approved=last,
                                          today=today)
         except ValidationError as exc:
-            for field_name, messages in exc.message_dict.items():
+            # By field, or for the row (a draft or closed plan year)
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"year": exc.messages}
+            for field_name, messages in errors.items():
                 for message in messages:
                     outcome.error(field_name, message)
             continue
@@ -242,7 +258,7 @@ def reports_import(*, actor: User, rows: list[ReportRow], reason: str = "") -> l
         # simple-history's own bulk helper writes the reports and their "+" history rows; every
         # supported database returns the new ids from the bulk INSERT, so nothing is re-read.
         created = bulk_create_with_history(
-            [ProgressReport(project_id=o.project.pk, year=o.year, month=o.month, created_by_id=actor.pk,
+            [ProgressReport(project_year_id=o.project.pk, year=o.year, month=o.month, created_by_id=actor.pk,
                             created_at=now, **o.values) for o in new],
             ProgressReport, batch_size=BATCH, default_user=actor, default_change_reason=reason, default_date=now,
         )

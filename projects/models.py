@@ -1,6 +1,6 @@
-"""The domain of the county's major-project list: plan years, categories, units, projects,
-milestones and the monthly progress reports offices file. Rules the database can hold are
-constraints here; the workflow that changes these rows lives in services.py."""
+"""The domain of the county's major-project list: plan years, categories, units, projects, their
+rows in each year's plan, milestones and the monthly progress reports offices file. Rules the
+database can hold are constraints here; the workflow that changes these rows lives in services.py."""
 
 from decimal import Decimal
 
@@ -87,11 +87,25 @@ class Category(models.Model):
         return self.name
 
 
+class PlanYearStatus(models.TextChoices):
+    # Drafted by the rollover (or by hand), not yet adopted: invisible to leaders and rollups.
+    DRAFT = "draft", _("Draft")
+    ADOPTED = "adopted", _("Adopted")
+    # Reviewed at year end: its rows no longer follow edits of the projects' identities.
+    CLOSED = "closed", _("Closed")
+
+
 class PlanYear(models.Model):
-    """A year's plan and the totals its document declares, so the data can be reconciled."""
+    """A year's plan and the totals its document declares, so the data can be reconciled.
+
+    `status` is the plan's life: a draft (made by `rollover`) is prepared out of the leaders'
+    sight, adopted it is the year being reported on, closed it is history."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanYearStatus.choices, default=PlanYearStatus.DRAFT
+    )
     source = models.CharField(_("source document"), max_length=300, blank=True)
     reporting_month = models.PositiveSmallIntegerField(
         _("reporting month"),
@@ -126,6 +140,11 @@ class PlanYear(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_visible(self) -> bool:
+        """Whether leaders' pages and rollups count this plan (a draft is still being prepared)."""
+        return self.status != PlanYearStatus.DRAFT
 
 
 class CategoryPlan(models.Model):
@@ -198,11 +217,17 @@ class Source(models.TextChoices):
 
 
 class Project(models.Model):
-    plan_year = models.ForeignKey(PlanYear, verbose_name=_("plan year"), on_delete=models.PROTECT, related_name="projects")
+    """A project's identity, one row however many years' plans it appears in: its code (unique),
+    name, owner, responsible unit, place, scope, period and total investment with its split.
+
+    What a year's plan says of the project (category, stage, the year's planned investment and
+    target, what was completed before the year) is a ProjectYear: 江龙高速 is one Project with a
+    row in the 2022 plan and another in the 2023 plan, its reports and milestones hang on those
+    rows. The responsible unit lives here, so permissions (an office sees its unit's projects)
+    follow the project into every year without being copied."""
+
     code = models.CharField(_("project code"), max_length=24, unique=True, validators=[project_code_validator])
     name = models.CharField(_("project name"), max_length=200)
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="projects")
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     scope = models.TextField(_("scope and scale"), blank=True)
     location = models.CharField(_("location"), max_length=100, blank=True, help_text=_("Township or street."))
     start_year = models.PositiveSmallIntegerField(_("start year"))
@@ -217,11 +242,6 @@ class Project(models.Model):
     total_investment = models.DecimalField(_("total investment (万元)"), validators=money_validators, **MONEY)
     government_investment = models.DecimalField(_("government investment (万元)"), validators=money_validators, **MONEY)
     social_investment = models.DecimalField(_("social investment (万元)"), validators=money_validators, **MONEY)
-    completed_before_year = models.DecimalField(
-        _("completed before the year (万元)"), validators=money_validators, default=ZERO, **MONEY
-    )
-    annual_plan = models.DecimalField(_("planned investment for the year (万元)"), validators=money_validators, **MONEY)
-    annual_target = models.TextField(_("target for the year"), blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.ENTERED)
     source_note = models.TextField(_("source note"), blank=True, help_text=_("The report's words this row rests on."))
     remarks = models.TextField(_("remarks"), blank=True)
@@ -231,16 +251,12 @@ class Project(models.Model):
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
-        ordering = ["category__order", "code"]
+        ordering = ["code"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         constraints = [
             models.CheckConstraint(
-                condition=Q(total_investment__gte=0)
-                & Q(government_investment__gte=0)
-                & Q(social_investment__gte=0)
-                & Q(completed_before_year__gte=0)
-                & Q(annual_plan__gte=0),
+                condition=Q(total_investment__gte=0) & Q(government_investment__gte=0) & Q(social_investment__gte=0),
                 name="project_amounts_non_negative",
             ),
             # Rounded to the cent: SQLite keeps decimals as binary floats, where 3000.39 + 14.14
@@ -251,10 +267,124 @@ class Project(models.Model):
             ),
             models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="project_end_not_before_start"),
         ]
-        indexes = [models.Index(fields=["plan_year", "category"]), models.Index(fields=["responsible_unit"])]
+        indexes = [models.Index(fields=["responsible_unit"])]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class PlanVersionKind(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted plan")  # 年初计划
+    ADJUSTED = "adjusted", _("Adjustment")  # 中期调整
+
+
+class PlanVersion(models.Model):
+    """A named, dated version of a year's plan: the plan as adopted (年初计划), then each adjustment
+    (中期调整). Each keeps its own copy of every project's annual figures (ProjectYearVersion), never
+    overwritten, so 调整前 stays readable after 调整后; the latest (highest ordinal) is current and
+    its figures are also on ProjectYear, where pages read them without a join."""
+
+    plan_year = models.ForeignKey(PlanYear, verbose_name=_("plan year"), on_delete=models.CASCADE,
+                                  related_name="versions")
+    name = models.CharField(_("name"), max_length=50, help_text=_("As the county names it: 年初计划, 中期调整."))
+    kind = models.CharField(_("kind"), max_length=10, choices=PlanVersionKind.choices)
+    date = models.DateField(_("date"))
+    ordinal = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["plan_year", "ordinal"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan_year", "ordinal"], name="planversion_ordinal_unique"),
+            models.UniqueConstraint(fields=["plan_year", "name"], name="planversion_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_year.year} {self.name}"
+
+
+class ProjectYear(models.Model):
+    """A project's row in one year's plan: the category it is listed under that year, its stage,
+    the investment completed before the year, the year's planned investment and target.
+
+    It also keeps the total investment and its split *as that year's plan states them*: the
+    identity (Project) holds the latest figures, and edits there reach the rows of plans not yet
+    closed, so a closed year's rollup, pages and exports never change afterwards. The rollups
+    read these columns alone (no join), as they read the single project row before."""
+
+    # Deleting a project (the admin's delete) takes its plan rows along; reports still protect them.
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="years")
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name=_("plan year"), on_delete=models.PROTECT, related_name="project_years"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="project_years"
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    total_investment = models.DecimalField(_("total investment (万元)"), validators=money_validators, **MONEY)
+    government_investment = models.DecimalField(_("government investment (万元)"), validators=money_validators, **MONEY)
+    social_investment = models.DecimalField(_("social investment (万元)"), validators=money_validators, **MONEY)
+    completed_before_year = models.DecimalField(
+        _("completed before the year (万元)"), validators=money_validators, default=ZERO, **MONEY
+    )
+    annual_plan = models.DecimalField(_("planned investment for the year (万元)"), validators=money_validators, **MONEY)
+    annual_target = models.TextField(_("target for the year"), blank=True)
+    # The plan version the annual figures above come from (empty while the plan is a draft); kept
+    # in the history, so each past figure names its version.
+    plan_version = models.ForeignKey(
+        PlanVersion, verbose_name=_("plan version"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["plan_year__year", "category__order", "project__code"]
+        verbose_name = _("project in a year's plan")
+        verbose_name_plural = _("projects in a year's plan")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "plan_year"], name="projectyear_one_row_per_plan"),
+            models.CheckConstraint(
+                condition=Q(total_investment__gte=0)
+                & Q(government_investment__gte=0)
+                & Q(social_investment__gte=0)
+                & Q(completed_before_year__gte=0)
+                & Q(annual_plan__gte=0),
+                name="projectyear_amounts_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_investment=Round(F("government_investment") + F("social_investment"), 2)),
+                name="projectyear_funding_split_adds_up",
+            ),
+        ]
+        indexes = [models.Index(fields=["plan_year", "category"])]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} ({self.project.code}) {self.plan_year.year}"
+
+
+class ProjectYearVersion(models.Model):
+    """A project's annual figures in one version of the year's plan; written once, never changed."""
+
+    plan_version = models.ForeignKey(PlanVersion, verbose_name=_("plan version"), on_delete=models.CASCADE,
+                                     related_name="figures")
+    project_year = models.ForeignKey(ProjectYear, verbose_name=_("project in the plan"), on_delete=models.CASCADE,
+                                     related_name="versions")
+    annual_plan = models.DecimalField(_("planned investment for the year (万元)"), validators=money_validators, **MONEY)
+    annual_target = models.TextField(_("target for the year"), blank=True)
+
+    class Meta:
+        ordering = ["plan_version", "project_year"]
+        verbose_name = _("figures of a plan version")
+        verbose_name_plural = _("figures of plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan_version", "project_year"], name="projectyearversion_unique"),
+            models.CheckConstraint(condition=Q(annual_plan__gte=0), name="projectyearversion_plan_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_year} {self.plan_version.name}"
 
 
 class MilestoneKind(models.TextChoices):
@@ -276,9 +406,12 @@ class MilestoneEvent(models.TextChoices):
 
 
 class Milestone(models.Model):
-    """A dated target: a percent of works (江龙高速 58 % by 2022-12-31) or an event (开工)."""
+    """A dated target of one year's plan: a percent of works (江龙高速 58 % by 2022-12-31) or an
+    event (开工). It belongs to the project's row in that year, as the plan states it."""
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
+    project_year = models.ForeignKey(
+        ProjectYear, verbose_name=_("project in the plan"), on_delete=models.CASCADE, related_name="milestones"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=MilestoneKind.choices)
     event = models.CharField(_("event"), max_length=20, choices=MilestoneEvent.choices, blank=True)
     title = models.CharField(_("milestone"), max_length=200)
@@ -329,10 +462,14 @@ class ReportStatus(models.TextChoices):
 
 
 class ProgressReport(models.Model):
-    """One project's report for one month. A correction to an approved report is a new
-    revision; the old one stays, marked superseded, and only one revision is current."""
+    """One project's report for one month of a plan year, on the project's row in that year's plan
+    (year is kept beside it for the period filters; the services keep the two in step). A
+    correction to an approved report is a new revision; the old one stays, marked superseded, and
+    only one revision is current."""
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="reports")
+    project_year = models.ForeignKey(
+        ProjectYear, verbose_name=_("project in the plan"), on_delete=models.PROTECT, related_name="reports"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
     revision = models.PositiveSmallIntegerField(_("revision"), default=1)
@@ -364,21 +501,21 @@ class ProgressReport(models.Model):
     history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[milestones_met])
 
     class Meta:
-        ordering = ["project", "-year", "-month", "-revision"]
+        ordering = ["project_year", "-year", "-month", "-revision"]
         verbose_name = _("monthly progress report")
         verbose_name_plural = _("monthly progress reports")
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "year", "month"],
+                fields=["project_year", "year", "month"],
                 condition=Q(is_current=True),
                 name="report_one_current_per_project_month",
             ),
             models.UniqueConstraint(
-                fields=["project", "year", "month", "revision"], name="report_revision_unique"
+                fields=["project_year", "year", "month", "revision"], name="report_revision_unique"
             ),
             # At most one correction under way for a month.
             models.UniqueConstraint(
-                fields=["project", "year", "month"],
+                fields=["project_year", "year", "month"],
                 condition=Q(is_current=False) & ~Q(status=ReportStatus.SUPERSEDED),
                 name="report_one_open_revision_per_project_month",
             ),
@@ -395,7 +532,7 @@ class ProgressReport(models.Model):
         indexes = [models.Index(fields=["year", "month", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.project.name} {self.year}-{self.month:02d} r{self.revision}"
+        return f"{self.project_year.project.name} {self.year}-{self.month:02d} r{self.revision}"
 
 
 class ReportAction(models.TextChoices):

@@ -9,10 +9,11 @@ pages share it; the plan year is looked up here too, the same way for every page
 import re
 
 from django.core.exceptions import BadRequest
+from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import PlanYear
+from .models import PlanYear, PlanYearStatus
 
 PLAIN_INTEGER = re.compile(r"[0-9]{1,10}")
 SHOWN = 40  # characters of a bad value repeated in the message
@@ -66,9 +67,13 @@ def object_id(params, name: str) -> int | None:
     return integer(params, name, minimum=0, maximum=2**31 - 1)
 
 
-def plan_year(params, name: str = "year") -> PlanYear | None:
+def plan_year(params, name: str = "year", *, published: bool = False) -> PlanYear | None:
     """The plan year asked for (?year=2022), else the latest; None when no plan year exists yet.
-    A year asked for that has no plan is a 404 naming it."""
+    A year asked for that has no plan is a 404 naming it. `published`: leave drafts out (pages
+    and rollups leaders read) — a draft asked for is then a 404 too, and the default is the plan
+    being reported on (the latest adopted one)."""
+    if published:
+        return plan_years(params, name)[0]
     asked = year(params, name)
     if asked is None:
         return PlanYear.objects.order_by("-year").first()
@@ -76,3 +81,19 @@ def plan_year(params, name: str = "year") -> PlanYear | None:
         return PlanYear.objects.get(year=asked)
     except PlanYear.DoesNotExist:
         raise Http404(_("There is no plan for %(year)s.") % {"year": asked}) from None
+
+
+def plan_years(params, name: str = "year") -> tuple[PlanYear | None, list[PlanYear]]:
+    """For the leaders' pages and their year switcher, in one query: the published plan years
+    (adopted and closed, newest first, each with `version_count`) and the one asked for, else the
+    latest adopted (else the latest closed). A draft or a year without a plan is a 404."""
+    asked = year(params, name)
+    years = list(
+        PlanYear.objects.exclude(status=PlanYearStatus.DRAFT).annotate(version_count=Count("versions")).order_by("-year")
+    )
+    if asked is not None:
+        chosen = next((y for y in years if y.year == asked), None)
+        if chosen is None:
+            raise Http404(_("There is no plan for %(year)s.") % {"year": asked})
+        return chosen, years
+    return next((y for y in years if y.status == PlanYearStatus.ADOPTED), years[0] if years else None), years

@@ -12,6 +12,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -25,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import rules
-from .models import MONEY, Milestone, PlanYear, ProgressReport, Project, ReportStatus
+from .models import MONEY, Milestone, PlanYear, PlanYearStatus, ProgressReport, ProjectYear, ReportStatus
 
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
 Flag = rules.Flag  # re-exported: the pages and the admin filter on it
@@ -59,6 +60,19 @@ def current_period(plan_year: PlanYear, month: int | None = None) -> Period:
     return Period(year=plan_year.year, month=month)
 
 
+def published_plan_years() -> QuerySet:
+    """The plans leaders' pages and rollups count: adopted and closed ones, newest first. A draft
+    (made by the rollover, still being filled in) is not shown until it is adopted."""
+    return PlanYear.objects.exclude(status=PlanYearStatus.DRAFT).order_by("-year")
+
+
+def default_plan_year() -> PlanYear | None:
+    """The year a page shows when none is asked for: the latest adopted plan (the one being
+    reported on), else the latest closed one."""
+    years = published_plan_years()
+    return years.filter(status=PlanYearStatus.ADOPTED).first() or years.first()
+
+
 def approved_reports(period: Period) -> QuerySet:
     """The reports that count: approved, current revision, in the year up to the period."""
     return ProgressReport.objects.filter(
@@ -66,31 +80,43 @@ def approved_reports(period: Period) -> QuerySet:
     )
 
 
-def projects_with_progress(period: Period, qs: QuerySet | None = None) -> QuerySet:
-    """Projects annotated with completed_ytd, completion_rate (percent), behind_schedule_points
-    (positive = behind), latest_percent, overdue_milestones and flag — the rules of projects.rules."""
-    qs = Project.objects.all() if qs is None else qs
+def with_version_plan(qs: QuerySet, plan_version) -> QuerySet:
+    """Rows annotated with `plan_amount`: the year's planned investment in `plan_version` (one
+    LEFT JOIN on that version's copy), or the current figure when plan_version is None."""
+    if plan_version is None:
+        return qs.annotate(plan_amount=F("annual_plan"))
+    return qs.annotate(
+        in_version=FilteredRelation("versions", condition=Q(versions__plan_version=plan_version))
+    ).annotate(plan_amount=Coalesce(F("in_version__annual_plan"), ZERO_MONEY))
+
+
+def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_version=None) -> QuerySet:
+    """Projects' rows in a plan (ProjectYear) annotated with completed_ytd, plan_amount (the year's
+    plan in the current version, or in `plan_version`), completion_rate (percent) against it,
+    behind_schedule_points (positive = behind), latest_percent (the project's works, whatever year
+    reported it), overdue_milestones and flag — the rules of projects.rules."""
+    qs = with_version_plan(ProjectYear.objects.all() if qs is None else qs, plan_version)
     completed = (
         approved_reports(period)
-        .filter(project=OuterRef("pk"))
+        .filter(project_year=OuterRef("pk"))
         .order_by()
-        .values("project")
+        .values("project_year")
         .annotate(total=Sum("investment_completed"))
         .values("total")
     )
     latest_percent = (
         ProgressReport.objects.filter(
-            project=OuterRef("pk"), status=ReportStatus.APPROVED, is_current=True,
+            project_year__project=OuterRef("project"), status=ReportStatus.APPROVED, is_current=True,
         )
         .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
         .order_by("-year", "-month")
         .values("physical_percent")[:1]
     )
     overdue = (
-        Milestone.objects.filter(project=OuterRef("pk"), due_date__lt=period.as_of)
+        Milestone.objects.filter(project_year=OuterRef("pk"), due_date__lt=period.as_of)
         .filter(Q(met_on__isnull=True) | Q(met_on__gt=F("due_date")) & Q(met_on__gt=period.as_of))
         .order_by()
-        .values("project")
+        .values("project_year")
         .annotate(n=Count("pk"))
         .values("n")
     )
@@ -100,7 +126,7 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None) -> QueryS
             latest_percent=Subquery(latest_percent, output_field=DecimalField(max_digits=5, decimal_places=2)),
             overdue_milestones=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
         )
-        .annotate(completion_rate=rules.completion_rate_expression("completed_ytd", "annual_plan"))
+        .annotate(completion_rate=rules.completion_rate_expression("completed_ytd", "plan_amount"))
         .annotate(behind_schedule_points=rules.behind_schedule_points_expression(
             period.time_elapsed, "completion_rate"))
         .annotate(flag=rules.warning_level_expression("behind_schedule_points", "overdue_milestones"))
@@ -108,12 +134,15 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None) -> QueryS
 
 
 def project_list(*, plan_year: PlanYear, period: Period, qs: QuerySet | None = None) -> QuerySet:
-    """What the project browser and exports list: one plan year, with progress and relations."""
-    qs = Project.objects.all() if qs is None else qs
+    """What the project browser and exports list: the projects' rows in one plan year, with
+    progress and relations (the identity joined, not fetched per row)."""
+    qs = ProjectYear.objects.all() if qs is None else qs
     return projects_with_progress(
         period,
-        qs.filter(plan_year=plan_year).select_related("category", "responsible_unit", "owner_unit"),
-    ).order_by("category__order", "code")
+        qs.filter(plan_year=plan_year).select_related(
+            "plan_year", "category", "project", "project__responsible_unit", "project__owner_unit"
+        ),
+    ).order_by("category__order", "project__code")
 
 
 def milestones_with_status(qs: QuerySet | None = None, *, as_of: datetime.date | None = None) -> QuerySet:

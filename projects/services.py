@@ -16,8 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Milestone,
     MilestoneKind,
+    PlanYear,
+    PlanYearStatus,
     ProgressReport,
     Project,
+    ProjectYear,
     ReportAction,
     ReportEvent,
     ReportStatus,
@@ -38,6 +41,10 @@ class ServiceMsg:
     )
     FUTURE_MONTH = _("You cannot report on a month that has not begun.")
     WRONG_YEAR = _("This project is in the %(plan)s plan; a report for %(year)s does not belong to it.")
+    NOT_IN_PLAN = _("This project is not in the %(year)s plan.")
+    YEAR_CLOSED = _("The %(year)s plan is closed; its rows and reports no longer change.")
+    YEAR_DRAFT = _("The %(year)s plan is a draft; reports are filed once it is adopted.")
+    ALREADY_IN_PLAN = _("This project is already in the %(year)s plan.")
     DUPLICATE_MONTH = _("There is already a report for this project and month; edit it or open a revision.")
     PERCENT_DROP = _(
         "The cumulative percent (%(new)s%%) is below the last approved one (%(old)s%%); say why in "
@@ -109,12 +116,22 @@ def _event(report: ProgressReport, *, actor: User, action: str, from_status: str
 _UNSET = object()
 
 
-def check_report_values(*, project: Project, year: int, month: int, values: dict, exclude_pk=None,
+def _check_year_open(plan_year: PlanYear) -> None:
+    """A closed year's figures never change; a draft one has no reports yet."""
+    if plan_year.status == PlanYearStatus.CLOSED:
+        raise ValidationError(ServiceMsg.YEAR_CLOSED % {"year": plan_year.year}, code="year_closed")
+    if plan_year.status == PlanYearStatus.DRAFT:
+        raise ValidationError(ServiceMsg.YEAR_DRAFT % {"year": plan_year.year}, code="year_draft")
+
+
+def check_report_values(*, project, year: int, month: int, values: dict, exclude_pk=None,
                          last_approved=_UNSET, today: datetime.date | None = None) -> None:
-    """The checks every report write shares; all problems at once, by field. A bulk caller (the
-    spreadsheet import) passes `last_approved`, the percent it preloaded, instead of a query per row,
-    and `today` once for all its rows."""
+    """The checks every report write shares; all problems at once, by field. `project` is the
+    project's row in a plan (ProjectYear, or the importer's preloaded stand-in with `plan_year` and
+    `project_id`). A bulk caller (the spreadsheet import) passes `last_approved`, the percent it
+    preloaded, instead of a query per row, and `today` once for all its rows."""
     errors: dict[str, list] = {}
+    _check_year_open(project.plan_year)
     today = today or timezone.localdate()
     if not 1 <= month <= 12:
         errors.setdefault("month", []).append(_("A month is 1 to 12."))
@@ -132,7 +149,7 @@ def check_report_values(*, project: Project, year: int, month: int, values: dict
             errors.setdefault("physical_percent", []).append(ServiceMsg.PERCENT_RANGE)
         elif not (values.get("percent_drop_reason") or "").strip():
             last = (
-                last_approved_percent(project=project, year=year, month=month, exclude_pk=exclude_pk)
+                last_approved_percent(project_id=project.project_id, year=year, month=month, exclude_pk=exclude_pk)
                 if last_approved is _UNSET
                 else last_approved
             )
@@ -143,10 +160,12 @@ def check_report_values(*, project: Project, year: int, month: int, values: dict
         raise ValidationError(errors)
 
 
-def last_approved_percent(*, project: Project, year: int, month: int, exclude_pk=None) -> Decimal | None:
+def last_approved_percent(*, project_id: int, year: int, month: int, exclude_pk=None) -> Decimal | None:
     """The cumulative percent of the latest approved report before this month (or of this month's
-    approved revision, when a correction is being made)."""
-    qs = ProgressReport.objects.filter(project=project, status=ReportStatus.APPROVED, is_current=True)
+    approved revision, when a correction is being made), in any year of the project: the works
+    carry on from one plan to the next."""
+    qs = ProgressReport.objects.filter(project_year__project_id=project_id, status=ReportStatus.APPROVED,
+                                       is_current=True)
     qs = qs.filter(year__lt=year) | qs.filter(year=year, month__lte=month)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
@@ -158,7 +177,7 @@ def _set_milestones(report: ProgressReport, milestones: Iterable[Milestone] | No
     if milestones is None:
         return
     milestones = list(milestones)
-    if any(m.project_id != report.project_id for m in milestones):
+    if any(m.project_year_id != report.project_year_id for m in milestones):
         raise ValidationError({"milestones_met": [ServiceMsg.MILESTONE_NOT_OURS]})
     report.milestones_met.set(milestones)
 
@@ -174,6 +193,15 @@ REPORT_FIELDS = (
     "next_month_plan",
     "percent_drop_reason",
 )
+
+
+def project_year_for(project: Project, year: int) -> ProjectYear:
+    """The project's row in the year's plan, or a refusal on the year field."""
+    row = ProjectYear.objects.select_related("plan_year", "project").filter(project=project,
+                                                                            plan_year__year=year).first()
+    if row is None:
+        raise ValidationError({"year": [ServiceMsg.NOT_IN_PLAN % {"year": year}]}, code="not_in_plan")
+    return row
 
 
 @transaction.atomic
@@ -192,7 +220,9 @@ def report_create(
     milestones_met: Iterable[Milestone] | None = None,
     action: str = ReportAction.CREATE,
 ) -> ProgressReport:
+    """A report for the project's month of `year`, filed on its row in that year's plan."""
     check_can_report(actor, project)
+    row = project_year_for(project, year)
     values = {
         "investment_completed": investment_completed,
         "physical_percent": physical_percent,
@@ -201,10 +231,10 @@ def report_create(
         "next_month_plan": next_month_plan,
         "percent_drop_reason": percent_drop_reason,
     }
-    check_report_values(project=project, year=year, month=month, values=values)
-    if ProgressReport.objects.filter(project=project, year=year, month=month).exists():
+    check_report_values(project=row, year=year, month=month, values=values)
+    if ProgressReport.objects.filter(project_year=row, year=year, month=month).exists():
         raise ValidationError({"month": [ServiceMsg.DUPLICATE_MONTH]}, code="duplicate")
-    report = ProgressReport(project=project, year=year, month=month, created_by=actor, **values)
+    report = ProgressReport(project_year=row, year=year, month=month, created_by=actor, **values)
     report._history_user = actor
     report._change_reason = str(ReportAction(action).label)
     try:
@@ -232,11 +262,11 @@ def report_update(
     if unknown:
         raise TypeError(f"report_update() got unexpected fields {sorted(unknown)}")
     report = _lock(report, expected_version)
-    check_can_report(actor, report.project)
+    check_can_report(actor, report.project_year.project)
     if report.status not in EDITABLE:
         raise ValidationError(ServiceMsg.NOT_EDITABLE, code="locked")
     merged = {field: values.get(field, getattr(report, field)) for field in REPORT_FIELDS}
-    check_report_values(project=report.project, year=report.year, month=report.month, values=merged,
+    check_report_values(project=report.project_year, year=report.year, month=report.month, values=merged,
                          exclude_pk=report.pk)
     changed = {f for f in REPORT_FIELDS if merged[f] != getattr(report, f)}
     for field, value in merged.items():
@@ -251,7 +281,8 @@ def report_update(
 @transaction.atomic
 def report_submit(*, actor: User, report: ProgressReport, expected_version: int | None = None) -> ProgressReport:
     report = _lock(report, expected_version)
-    check_can_report(actor, report.project)
+    check_can_report(actor, report.project_year.project)
+    _check_year_open(report.project_year.plan_year)
     if report.status not in EDITABLE:
         raise ValidationError(ServiceMsg.NOT_SUBMITTABLE, code="bad_status")
     previous = report.status
@@ -266,6 +297,7 @@ def report_submit(*, actor: User, report: ProgressReport, expected_version: int 
 def _check_reviewer(actor: User, report: ProgressReport) -> None:
     if not can_review(actor):
         raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    _check_year_open(report.project_year.plan_year)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(ServiceMsg.NOT_SUBMITTED, code="bad_status")
     if actor.pk in (report.created_by_id, report.submitted_by_id):
@@ -283,7 +315,7 @@ def report_approve(
         # The old row must stop being current before this one becomes current (one per month).
         old = (
             ProgressReport.objects.select_for_update()
-            .filter(project_id=report.project_id, year=report.year, month=report.month, is_current=True)
+            .filter(project_year_id=report.project_year_id, year=report.year, month=report.month, is_current=True)
             .first()
         )
         if old is not None:
@@ -305,7 +337,7 @@ def _meet_milestones(report: ProgressReport, *, actor: User) -> None:
     """An approved report meets the percent milestones it reaches and the events it lists."""
     month_end = _month_end(report.year, report.month)
     reached = Milestone.objects.select_for_update().filter(
-        project_id=report.project_id,
+        project_year_id=report.project_year_id,
         kind=MilestoneKind.PERCENT,
         met_on__isnull=True,
         target_percent__lte=report.physical_percent,
@@ -340,14 +372,16 @@ def report_revise(*, actor: User, report: ProgressReport, reason: str = "",
     """Open a correction of an approved report: a new draft revision, the approved one kept
     (and still counted) until the revision itself is approved."""
     report = _lock(report, expected_version)
-    check_can_report(actor, report.project)
+    check_can_report(actor, report.project_year.project)
+    _check_year_open(report.project_year.plan_year)
     if report.status != ReportStatus.APPROVED or not report.is_current:
         raise ValidationError(ServiceMsg.NOT_REVISABLE, code="bad_status")
-    siblings = ProgressReport.objects.filter(project_id=report.project_id, year=report.year, month=report.month)
+    siblings = ProgressReport.objects.filter(project_year_id=report.project_year_id, year=report.year,
+                                             month=report.month)
     if siblings.filter(is_current=False).exclude(status=ReportStatus.SUPERSEDED).exists():
         raise ValidationError(ServiceMsg.REVISION_OPEN, code="revision_open")
     revision = ProgressReport(
-        project_id=report.project_id,
+        project_year_id=report.project_year_id,
         year=report.year,
         month=report.month,
         revision=max(siblings.values_list("revision", flat=True)) + 1,
@@ -369,7 +403,8 @@ def milestone_mark_met(*, actor: User, milestone: Milestone, met_on: datetime.da
     milestone = _lock(milestone, expected_version)
     if not can_edit_plan(actor):
         raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
-    check_owner(actor, milestone.project)
+    check_owner(actor, milestone.project_year.project)
+    _check_plan_open(milestone.project_year.plan_year)
     if milestone.kind != MilestoneKind.EVENT:
         raise ValidationError(ServiceMsg.MILESTONE_KIND, code="percent_milestone")
     if met_on is not None and met_on > timezone.localdate():
@@ -395,15 +430,17 @@ def _check_milestone_values(milestone: Milestone) -> None:
 
 
 @transaction.atomic
-def milestone_create(*, actor: User, project: Project, reason: str = "", **values) -> Milestone:
-    """A new dated target on a project; met_on is never set here (approval or mark-met does it)."""
+def milestone_create(*, actor, project_year: ProjectYear, reason: str = "", **values) -> Milestone:
+    """A new dated target on a project's row in a year's plan; met_on is never set here (approval
+    or mark-met does it)."""
     unknown = set(values) - set(MILESTONE_FIELDS)
     if unknown:
         raise TypeError(f"milestone_create() got unexpected fields {sorted(unknown)}")
     if not can_edit_plan(actor):
         raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
-    check_owner(actor, project)
-    milestone = Milestone(project=project, **values)
+    check_owner(actor, project_year.project)
+    _check_plan_open(project_year.plan_year)
+    milestone = Milestone(project_year=project_year, **values)
     _check_milestone_values(milestone)
     milestone._history_user = actor
     milestone._change_reason = reason or str(_("Created"))
@@ -422,7 +459,8 @@ def milestone_update(*, actor: User, milestone: Milestone, expected_version: int
     milestone = _lock(milestone, expected_version)
     if not can_edit_plan(actor):
         raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
-    check_owner(actor, milestone.project)
+    check_owner(actor, milestone.project_year.project)
+    _check_plan_open(milestone.project_year.plan_year)
     for field, value in values.items():
         setattr(milestone, field, value)
     _check_milestone_values(milestone)
@@ -430,11 +468,19 @@ def milestone_update(*, actor: User, milestone: Milestone, expected_version: int
     return milestone
 
 
+# A project's identity (one row whatever the years) and its row in one year's plan.
 PROJECT_FIELDS = (
-    "code", "name", "category", "stage", "scope", "location", "start_year", "end_year", "owner_unit",
-    "responsible_unit", "leader", "total_investment", "government_investment", "social_investment",
-    "completed_before_year", "annual_plan", "annual_target", "remarks",
+    "code", "name", "scope", "location", "start_year", "end_year", "owner_unit", "responsible_unit", "leader",
+    "total_investment", "government_investment", "social_investment", "remarks",
 )
+PROJECT_YEAR_FIELDS = ("category", "stage", "completed_before_year", "annual_plan", "annual_target")
+# Copied from the identity onto the rows of plans not yet closed (see ProjectYear).
+FOLLOWED_FIELDS = ("total_investment", "government_investment", "social_investment")
+
+
+def _check_plan_open(plan_year: PlanYear) -> None:
+    if plan_year.status == PlanYearStatus.CLOSED:
+        raise ValidationError(ServiceMsg.YEAR_CLOSED % {"year": plan_year.year}, code="year_closed")
 
 
 def _check_project_values(project: Project) -> None:
@@ -443,14 +489,19 @@ def _check_project_values(project: Project) -> None:
     project.full_clean(validate_constraints=False, exclude=["version"])
 
 
+def _check_fields(name: str, values: dict, allowed) -> None:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"{name}() got unexpected fields {sorted(unknown)}")
+
+
 @transaction.atomic
-def project_create(*, actor: User, plan_year, reason: str = "", **values) -> Project:
+def project_create(*, actor, reason: str = "", **values) -> Project:
+    """A new project's identity; project_year_create puts it in a year's plan."""
     if not can_edit_plan(actor):
         raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
-    unknown = set(values) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"project_create() got unexpected fields {sorted(unknown)}")
-    project = Project(plan_year=plan_year, **values)
+    _check_fields("project_create", values, PROJECT_FIELDS)
+    project = Project(**values)
     check_owner(actor, project)
     _check_project_values(project)
     project._history_user = actor
@@ -460,12 +511,10 @@ def project_create(*, actor: User, plan_year, reason: str = "", **values) -> Pro
 
 
 @transaction.atomic
-def project_update(
-    *, actor: User, project: Project, expected_version: int | None, reason: str = "", **values
-) -> Project:
-    unknown = set(values) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"project_update() got unexpected fields {sorted(unknown)}")
+def project_update(*, actor, project: Project, expected_version: int | None, reason: str = "", **values) -> Project:
+    """Change a project's identity. A new total investment or split reaches its rows in the plans
+    not yet closed (a closed year keeps the figures it was planned and reviewed with)."""
+    _check_fields("project_update", values, PROJECT_FIELDS)
     project = _lock(project, expected_version)
     if not can_edit_plan(actor):
         raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
@@ -475,4 +524,48 @@ def project_update(
     check_owner(actor, project)  # an office cannot hand its project to another unit
     _check_project_values(project)
     _save(project, actor=actor, reason=reason or str(_("Edited")))
+    if set(values) & set(FOLLOWED_FIELDS):
+        for row in ProjectYear.objects.select_for_update().filter(project=project).exclude(
+            plan_year__status=PlanYearStatus.CLOSED
+        ):
+            if any(getattr(row, f) != getattr(project, f) for f in FOLLOWED_FIELDS):
+                for f in FOLLOWED_FIELDS:
+                    setattr(row, f, getattr(project, f))
+                _save(row, actor=actor, reason=reason or str(_("Edited")))
     return project
+
+
+@transaction.atomic
+def project_year_create(*, actor, project: Project, plan_year: PlanYear, reason: str = "",
+                        **values) -> ProjectYear:
+    """Put a project in a year's plan, with the total and split its identity holds now."""
+    _check_fields("project_year_create", values, PROJECT_YEAR_FIELDS)
+    if not can_edit_plan(actor):
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    check_owner(actor, project)
+    _check_plan_open(plan_year)
+    if ProjectYear.objects.filter(project=project, plan_year=plan_year).exists():
+        raise ValidationError(ServiceMsg.ALREADY_IN_PLAN % {"year": plan_year.year}, code="already_in_plan")
+    row = ProjectYear(project=project, plan_year=plan_year, **{f: getattr(project, f) for f in FOLLOWED_FIELDS},
+                      **values)
+    row.full_clean(validate_constraints=False, validate_unique=False, exclude=["version"])
+    row._history_user = actor
+    row._change_reason = reason or str(_("Created"))
+    row.save()
+    return row
+
+
+@transaction.atomic
+def project_year_update(*, actor, project_year: ProjectYear, expected_version: int | None, reason: str = "",
+                        **values) -> ProjectYear:
+    """Change what a year's plan says of a project (category, stage, the year's figures)."""
+    _check_fields("project_year_update", values, PROJECT_YEAR_FIELDS)
+    row = _lock(project_year, expected_version)
+    if not can_edit_plan(actor):
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    check_owner(actor, row.project)
+    _check_plan_open(row.plan_year)
+    for field, value in values.items():
+        setattr(row, field, value)
+    _save(row, actor=actor, reason=reason or str(_("Edited")))
+    return row

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
-from .models import Milestone, PlanYear, Project, ResponsibleUnit, User
+from .models import Milestone, PlanYear, Project, ProjectYear, ResponsibleUnit, User
 from .roles import Role, holds_every_permission, model_actions
 
 
@@ -50,11 +50,16 @@ def other_users(limit: int = 3) -> list[str]:
 
 
 def record_baseline(plan_year: PlanYear, *, reason: str) -> int:
-    """A first history row ("+") for every project and milestone of the plan that has none, as
+    """A first history row ("+") for every project, project row and milestone of the plan that has none, as
     loaded data has (a fixture is saved raw, without history), so the first edit shows its old
     values. Idempotent; returns how many rows were recorded."""
     count = 0
-    for model, scope in ((Project, {"plan_year": plan_year}), (Milestone, {"project__plan_year": plan_year})):
+    scopes = (
+        (Project, {"years__plan_year": plan_year}),
+        (ProjectYear, {"plan_year": plan_year}),
+        (Milestone, {"project_year__plan_year": plan_year}),
+    )
+    for model, scope in scopes:
         recorded = model.history.model.objects.values("id")  # the history table keeps the row's pk as `id`
         bare = list(model.objects.filter(**scope).exclude(pk__in=recorded).order_by("pk"))
         model.history.bulk_history_create(bare, batch_size=500, default_change_reason=reason)

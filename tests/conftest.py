@@ -49,6 +49,17 @@ def project_b(plan_year, categories, unit_b):
 
 
 @pytest.fixture
+def year_a(project_a):
+    """project_a's row in the 2022 plan."""
+    return factories.row_of(project_a)
+
+
+@pytest.fixture
+def year_b(project_b):
+    return factories.row_of(project_b)
+
+
+@pytest.fixture
 def admin_user(db):
     return factories.UserFactory(username="admin", role=Role.ADMIN, is_superuser=True)
 

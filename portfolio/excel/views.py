@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from projects import params
 from projects.models import PlanYear
-from projects.permissions import visible_projects
-from projects.roles import can_import, is_office
+from projects.permissions import visible_project_years
+from projects.roles import can_edit_plan, can_import, is_office
 
 from .previews import PreviewRefused, preview_apply, preview_create
 from .reporting import status_label
@@ -45,7 +45,8 @@ class UploadForm(forms.Form):
 
 
 def _plan_year(request) -> PlanYear:
-    plan_year = params.plan_year(request.GET)
+    # Those who keep the plan prepare a draft year's files; for everyone else a draft is not there.
+    plan_year = params.plan_year(request.GET, published=not can_edit_plan(request.user))
     if plan_year is None:
         raise Http404("No such plan year.")
     return plan_year
@@ -66,7 +67,7 @@ def _download(write, filename: str) -> FileResponse:
 def export_view(request):
     """The county's schedule (the user's own projects for an office) for ?year=&month=."""
     plan_year, month = _plan_year(request), _month(request)
-    projects = visible_projects(request.user)
+    projects = visible_project_years(request.user)
     stamp = datetime.date.today().strftime("%Y%m%d")
     name = f"{plan_year.year}年{'1-' + str(month) + '月' if month else ''}重大项目计划表-{stamp}.xlsx"
     return _download(lambda out: write_schedule(out, plan_year=plan_year, month=month, projects=projects,

@@ -187,6 +187,10 @@ def write_schedule(out, *, plan_year: PlanYear, month: int | None = None, projec
     book = Book(out)
     _schedule_sheet(book, plan_year, rollup.period, rollup, projects)
     _rollup_sheet(book, plan_year, rollup)
+    versions = list(plan_year.versions.order_by("ordinal"))
+    if len(versions) > 1:  # the plan was adjusted: 调整前 beside 调整后
+        before = category_rollup(plan_year=plan_year, month=month, projects=projects, plan_version=versions[0])
+        _adjustment_sheet(book, plan_year, versions, before, rollup)
     _milestone_sheet(book, plan_year, projects)
     if dispatch_month:
         _dispatch_sheet(book, plan_year, dispatch_month, projects)
@@ -230,10 +234,11 @@ def _schedule_sheet(book, plan_year, period, rollup, projects):
     # Plain tuples, not model instances: building 100,000 projects with their relations would
     # cost more than writing them. completion_rate is the rule's SQL annotation.
     qs = project_list(plan_year=plan_year, period=period, qs=projects).select_related(None).values_list(
-        "category_id", "code", "name", "stage", "scope", "location", "start_year", "end_year",
+        "category_id", "project__code", "project__name", "stage", "project__scope", "project__location",
+        "project__start_year", "project__end_year",
         "total_investment", "government_investment", "social_investment", "completed_before_year",
-        "annual_plan", "completed_ytd", "completion_rate", "latest_percent", "annual_target", "owner_unit__name",
-        "responsible_unit__name", "leader", "remarks",
+        "annual_plan", "completed_ytd", "completion_rate", "latest_percent", "annual_target",
+        "project__owner_unit__name", "project__responsible_unit__name", "project__leader", "project__remarks",
     )
     iterator = qs.iterator(chunk_size=2000)
     pending = next(iterator, None)
@@ -279,6 +284,29 @@ def _rollup_sheet(book, plan_year, rollup):
         ], blank=True)
 
 
+def _adjustment_sheet(book, plan_year, versions, before, after):
+    """Per category, the annual plan and completion rate of the adopted version (调整前) and of the
+    current one (调整后), against the same completed investment."""
+    sheet = book.sheet("计划调整")
+    columns = [
+        Col("name", "类别", width=26),
+        Col("plan_before", f"调整前年度计划（{versions[0].name}）", width=18, kind="money"),
+        Col("rate_before", "调整前" + rules.COMPLETION_RATE_LABEL_ZH, width=14, kind="percent"),
+        Col("plan_after", f"调整后年度计划（{versions[-1].name}）", width=18, kind="money"),
+        Col("rate_after", "调整后" + rules.COMPLETION_RATE_LABEL_ZH, width=14, kind="percent"),
+    ]
+    sheet.setup(columns, header_rows=1, first_header_row=3, freeze_col=1)
+    sheet.title(f"{plan_year.year}年县级重大项目计划调整前后对照（1-{after.period.month}月）", "单位：万元",
+                len(columns))
+    sheet.header(columns)
+    styles = [c.kind for c in columns]
+    total_styles = ["sub_text", "sub_money", "sub_percent", "sub_money", "sub_percent"]
+    for old, new in [*zip(before.rows, after.rows, strict=False), (before.total, after.total)]:
+        sheet.row(styles if new.category else total_styles, [
+            new.name or "合计", old.annual_plan, old.completion_rate, new.annual_plan, new.completion_rate,
+        ], blank=True)
+
+
 def _milestone_sheet(book, plan_year, projects):
     sheet = book.sheet("节点目标")
     columns = [
@@ -290,14 +318,16 @@ def _milestone_sheet(book, plan_year, projects):
     sheet.setup(columns, header_rows=1, first_header_row=3, freeze_col=2)
     sheet.title(f"{plan_year.year}年县级重大项目节点目标", "", len(columns))
     sheet.header(columns)
-    qs = Milestone.objects.filter(project__plan_year=plan_year)
+    qs = Milestone.objects.filter(project_year__plan_year=plan_year)
     if projects is not None:
-        qs = qs.filter(project__in=projects)
+        qs = qs.filter(project_year__in=projects)
     styles = [c.kind for c in columns]
-    for m in qs.select_related("project").order_by("project__category__order", "project__code", "due_date", "pk") \
-            .iterator(chunk_size=2000):
+    for m in qs.select_related("project_year__project").order_by(
+        "project_year__category__order", "project_year__project__code", "due_date", "pk"
+    ).iterator(chunk_size=2000):
         sheet.row(styles, (
-            m.project.code, m.project.name, m.title, str(m.get_kind_display()), m.target_percent,
+            m.project_year.project.code, m.project_year.project.name, m.title, str(m.get_kind_display()),
+            m.target_percent,
             m.due_date.isoformat(), m.met_on.isoformat() if m.met_on else "",
         ))
 
@@ -322,18 +352,18 @@ def _dispatch_sheet(book, plan_year, month, projects):
     sheet.title(f"云阳县{plan_year.year}年{month}月县级重大项目调度表", "单位：万元", len(columns))
     sheet.header(columns)
     period = Period(year=plan_year.year, month=month)
-    qs = project_list(plan_year=plan_year, period=period, qs=projects).select_related(None)
+    qs = project_list(plan_year=plan_year, period=period, qs=projects).select_related(None).select_related("project")
     reports = {
-        r.project_id: r for r in ProgressReport.objects.filter(
-            project__plan_year=plan_year, year=plan_year.year, month=month, is_current=True
-        ).only("project_id", *("investment_completed", "physical_percent", "physical_narrative", "problems",
+        r.project_year_id: r for r in ProgressReport.objects.filter(
+            project_year__plan_year=plan_year, year=plan_year.year, month=month, is_current=True
+        ).only("project_year_id", *("investment_completed", "physical_percent", "physical_narrative", "problems",
                                "next_month_plan", "percent_drop_reason", "status"))
     }
     styles = [c.kind for c in columns]
     for i, p in enumerate(qs.iterator(chunk_size=2000), start=1):
         r = reports.get(p.pk)
         sheet.row(styles, (
-            i, p.code, p.name, f"{plan_year.year}-{month:02d}",
+            i, p.project.code, p.project.name, f"{plan_year.year}-{month:02d}",
             r.investment_completed if r else None, p.completed_ytd, r.physical_percent if r else None,
             r.physical_narrative if r else "", r.problems if r else "", r.next_month_plan if r else "",
             r.percent_drop_reason if r else "", str(r.get_status_display()) if r else "",

@@ -19,10 +19,10 @@ from .scoping import ScopedAdmin, badge
 
 @admin.register(Milestone)
 class MilestoneAdmin(ScopedAdmin):
-    list_display = ("title", "project", "kind", "due_date", "target_percent", "met_on", "state")
-    list_select_related = ("project",)
-    list_filter = ("kind", "event", "due_date", "project__category")
-    search_fields = ("title", "project__name", "project__code")
+    list_display = ("title", "project_year", "kind", "due_date", "target_percent", "met_on", "state")
+    list_select_related = ("project_year__project", "project_year__plan_year")
+    list_filter = ("project_year__plan_year", "kind", "event", "due_date", "project_year__category")
+    search_fields = ("title", "project_year__project__name", "project_year__project__code")
     list_per_page = 50
 
     def may_edit(self, user) -> bool:
@@ -32,7 +32,7 @@ class MilestoneAdmin(ScopedAdmin):
         return visible_milestones(user, qs)
 
     def project_of(self, obj):
-        return obj.project
+        return obj.project_year.project
 
     def get_queryset(self, request):
         # Overdue as of the end of the reporting month, as the project flags count it.
@@ -40,7 +40,7 @@ class MilestoneAdmin(ScopedAdmin):
         return milestones_with_status(super().get_queryset(request), as_of=period.as_of if period else None)
 
     def editable_fields(self, request, obj):
-        fields = ["project"] if obj is None else []
+        fields = ["project_year"] if obj is None else []
         fields += list(services.MILESTONE_FIELDS)
         if obj is None:
             return fields + ["change_reason"]
@@ -51,7 +51,7 @@ class MilestoneAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        readonly = ["project"]
+        readonly = ["project_year"]
         if obj.kind != MilestoneKind.EVENT:
             readonly.append("met_on")  # a percent milestone is met by an approved report
         return readonly
@@ -60,7 +60,8 @@ class MilestoneAdmin(ScopedAdmin):
         actor, reason = request.user, form.reason
         if form.instance._state.adding:
             values = {name: form.cleaned_data[name] for name in services.MILESTONE_FIELDS}
-            return services.milestone_create(actor=actor, project=form.cleaned_data["project"], reason=reason, **values)
+            return services.milestone_create(actor=actor, project_year=form.cleaned_data["project_year"], reason=reason,
+                                             **values)
         milestone, version = form.instance, form.expected_version()
         values = form.changed(services.MILESTONE_FIELDS)
         if values or "version" in form.changed_data:

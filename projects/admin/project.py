@@ -1,7 +1,9 @@
-"""The project list and form: progress columns for a plan year and month, saves through the services."""
+"""Projects in the admin: their identities (one row each, whatever the years) and their rows in each
+year's plan, listed with progress columns for a plan year and month. Saves go through the services."""
 
 from django.contrib import admin
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +11,9 @@ from .. import formatting, params, services
 from ..models import (
     PlanYear,
     Project,
+    ProjectYear,
 )
-from ..permissions import visible_projects
+from ..permissions import visible_project_years, visible_projects
 from ..roles import can_edit_plan, is_office
 from ..rules import BEHIND_SCHEDULE_LABEL, Flag
 from ..selectors import Period, current_period, projects_with_progress
@@ -58,22 +61,15 @@ def period_for(request) -> Period | None:
 
 @admin.register(Project)
 class ProjectAdmin(ScopedAdmin):
-    list_display = (
-        "code",
-        "name",
-        "category",
-        "responsible_unit",
-        "annual_plan",
-        "completed_to_date",
-        "completion",
-        "behind",
-        "flag_badge",
-    )
+    """The identity: code, name, units, place, period, total investment and its split. A new total
+    reaches the project's rows in the plans not yet closed (services.project_update)."""
+
+    list_display = ("code", "name", "responsible_unit", "owner_unit", "start_year", "end_year", "total_investment")
     list_display_links = ("code", "name")
-    list_select_related = ("category", "responsible_unit")
+    list_select_related = ("responsible_unit", "owner_unit")
     search_fields = ("code", "name", "location", "leader")
     list_per_page = 50
-    readonly_fields = ("source", "source_note")
+    readonly_fields = ("source", "source_note", "plans")
 
     def may_edit(self, user) -> bool:
         return can_edit_plan(user)
@@ -84,6 +80,81 @@ class ProjectAdmin(ScopedAdmin):
     def project_of(self, obj):
         return obj
 
+    def get_list_filter(self, request):
+        return [] if is_office(request.user) else ["responsible_unit"]
+
+    def editable_fields(self, request, obj):
+        if obj is None:
+            return [*services.PROJECT_FIELDS, "change_reason"]
+        return [*services.PROJECT_FIELDS, "version", "change_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else ("source", "source_note")
+
+    @admin.display(description=_("in the plans of"))
+    def plans(self, obj):
+        rows = obj.years.select_related("plan_year").order_by("plan_year__year")
+        return format_html_join(
+            " · ", '<a href="{}">{}</a>',
+            ((reverse("admin:projects_projectyear_change", args=[r.pk]), r.plan_year.year) for r in rows),
+        ) or "—"
+
+    def commit(self, request, form):
+        if form.instance._state.adding:
+            values = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS if name in form.cleaned_data}
+            return services.project_create(actor=request.user, reason=form.reason, **values)
+        values = form.changed(services.PROJECT_FIELDS)
+        if not values and "version" not in form.changed_data:
+            return form.instance
+        return services.project_update(
+            actor=request.user, project=form.instance, expected_version=form.expected_version(),
+            reason=form.reason, **values,
+        )
+
+
+@admin.register(ProjectYear)
+class ProjectYearAdmin(ScopedAdmin):
+    """A project's row in one year's plan, with its progress for the plan year and month asked."""
+
+    list_display = (
+        "code",
+        "name",
+        "plan_year",
+        "category",
+        "responsible_unit",
+        "annual_plan",
+        "completed_to_date",
+        "completion",
+        "behind",
+        "flag_badge",
+    )
+    list_display_links = ("code", "name")
+    list_select_related = ("category", "plan_year", "project", "project__responsible_unit")
+    search_fields = ("project__code", "project__name", "project__location", "project__leader")
+    list_per_page = 50
+    readonly_fields = ("total_investment", "government_investment", "social_investment")
+
+    def may_edit(self, user) -> bool:
+        return can_edit_plan(user)
+
+    def scope(self, user, qs):
+        return visible_project_years(user, qs)
+
+    def project_of(self, obj):
+        return obj.project
+
+    @admin.display(description=_("project code"), ordering="project__code")
+    def code(self, obj):
+        return obj.project.code
+
+    @admin.display(description=_("project name"), ordering="project__name")
+    def name(self, obj):
+        return obj.project.name
+
+    @admin.display(description=_("responsible unit"), ordering="project__responsible_unit__name")
+    def responsible_unit(self, obj):
+        return obj.project.responsible_unit
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         period = period_for(request)
@@ -92,16 +163,18 @@ class ProjectAdmin(ScopedAdmin):
     def get_list_filter(self, request):
         filters = ["plan_year", "category", "stage", FlagFilter, PeriodMonthFilter]
         if not is_office(request.user):
-            filters.insert(3, "responsible_unit")
+            filters.insert(3, "project__responsible_unit")
         return filters
 
     def editable_fields(self, request, obj):
         if obj is None:
-            return ["plan_year", *services.PROJECT_FIELDS, "change_reason"]
-        return [*services.PROJECT_FIELDS, "version", "change_reason"]
+            return ["project", "plan_year", *services.PROJECT_YEAR_FIELDS, "change_reason"]
+        return [*services.PROJECT_YEAR_FIELDS, "version", "change_reason"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ("plan_year", "progress", *self.readonly_fields) if obj is not None else self.readonly_fields
+        if obj is None:
+            return ()
+        return ("project", "plan_year", "progress", *self.readonly_fields)
 
     @admin.display(description=_("progress to date"))
     def progress(self, obj):
@@ -120,16 +193,18 @@ class ProjectAdmin(ScopedAdmin):
 
     def commit(self, request, form):
         if form.instance._state.adding:
-            values = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS if name in form.cleaned_data}
-            return services.project_create(
-                actor=request.user, plan_year=form.cleaned_data["plan_year"], reason=form.reason, **values
+            values = {name: form.cleaned_data[name] for name in services.PROJECT_YEAR_FIELDS
+                      if name in form.cleaned_data}
+            return services.project_year_create(
+                actor=request.user, project=form.cleaned_data["project"], plan_year=form.cleaned_data["plan_year"],
+                reason=form.reason, **values,
             )
-        values = form.changed(services.PROJECT_FIELDS)
+        values = form.changed(services.PROJECT_YEAR_FIELDS)
         if not values and "version" not in form.changed_data:
             return form.instance
-        return services.project_update(
+        return services.project_year_update(
             actor=request.user,
-            project=form.instance,
+            project_year=form.instance,
             expected_version=form.expected_version(),
             reason=form.reason,
             **values,

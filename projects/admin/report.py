@@ -1,5 +1,6 @@
 """Monthly progress reports: the office's form, the reviewer's workflow buttons and bulk approval."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import csrf_protect_m
 from django.contrib.admin.utils import unquote
@@ -14,13 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from .. import params, services
 from ..models import (
     MilestoneKind,
-    PlanYear,
     ProgressReport,
+    Project,
     ReportStatus,
 )
-from ..permissions import owns_project, visible_reports
+from ..permissions import owns_project, visible_projects, visible_reports
 from ..roles import can_report, can_review, is_office
-from ..selectors import current_period
+from ..selectors import current_period, default_plan_year
 from .forms import FORBIDDEN_CODES, ServiceModelForm
 from .scoping import ScopedAdmin, badge
 
@@ -38,23 +39,37 @@ class WorkflowMsg:
 
 
 class ReportForm(ServiceModelForm):
+    # A new report names the project and the year; the service files it on the project's row in
+    # that year's plan (a report is not a model field of its own here).
+    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.order_by("code"), required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # A declared field is on every form Django builds: a report's project never changes.
+            self.fields.pop("project", None)
+        elif "project" in self.fields:
+            self.fields["project"].required = True
+            if self.request is not None:
+                self.fields["project"].queryset = visible_projects(self.request.user, self.fields["project"].queryset)
         field = self.fields.get("milestones_met")
         if field is not None:
             # Only event milestones are ticked by hand; a percent one is met by the percent.
-            field.queryset = field.queryset.filter(kind=MilestoneKind.EVENT).select_related("project")
+            field.queryset = field.queryset.filter(kind=MilestoneKind.EVENT).select_related(
+                "project_year__project", "project_year__plan_year")
             if self.instance.pk:
-                field.queryset = field.queryset.filter(project_id=self.instance.project_id)
+                field.queryset = field.queryset.filter(project_year_id=self.instance.project_year_id)
             # Many projects have a milestone called 开工: say whose it is and when it is due.
-            field.label_from_instance = lambda m: f"{m.project.name}：{m.title}（{m.due_date:%Y-%m-%d}）"
+            field.label_from_instance = (
+                lambda m: f"{m.project_year.project.name}：{m.title}（{m.due_date:%Y-%m-%d}）"
+            )
 
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ScopedAdmin):
     form = ReportForm
     list_display = (
-        "project",
+        "project_year",
         "period",
         "revision",
         "status_badge",
@@ -63,8 +78,8 @@ class ProgressReportAdmin(ScopedAdmin):
         "responsible_unit",
         "submitted_at",
     )
-    list_filter = ("status", "year", "month", "is_current", "project__category")
-    search_fields = ("project__name", "project__code")
+    list_filter = ("status", "year", "month", "is_current", "project_year__category")
+    search_fields = ("project_year__project__name", "project_year__project__code")
     list_per_page = 50
     actions = ["approve_selected"]
     WORKFLOW_STEPS = ("_approve", "_return", "_revise")
@@ -100,18 +115,21 @@ class ProgressReportAdmin(ScopedAdmin):
         return visible_reports(user, qs)
 
     def project_of(self, obj):
-        return obj.project
+        return obj.project_year.project
 
     def get_queryset(self, request):
         # Django skips list_select_related when the queryset already selects, so name all here.
         return (
-            super().get_queryset(request).select_related("project", "project__plan_year", "project__responsible_unit")
+            super().get_queryset(request).select_related(
+                "project_year", "project_year__project", "project_year__plan_year",
+                "project_year__project__responsible_unit",
+            )
         )
 
     def get_list_filter(self, request):
         filters = list(self.list_filter)
         if not is_office(request.user):
-            filters.append("project__responsible_unit")
+            filters.append("project_year__project__responsible_unit")
         return filters
 
     @staticmethod
@@ -128,12 +146,12 @@ class ProgressReportAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        head = ("project", "year", "month")
+        head = ("project_year", "year", "month")
         return head + tuple(self.VALUE_FIELDS) + self.STATUS_FIELDS if self.locked(obj) else head + self.STATUS_FIELDS
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        plan_year = PlanYear.objects.order_by("-year").first()
+        plan_year = default_plan_year()
         if plan_year is not None:
             initial.setdefault("year", plan_year.year)
             initial.setdefault("month", current_period(plan_year).month)
@@ -177,7 +195,7 @@ class ProgressReportAdmin(ScopedAdmin):
             and obj.status == ReportStatus.SUBMITTED
             and user.pk not in (obj.created_by_id, obj.submitted_by_id),
             "revise": can_report(user)
-            and owns_project(user, obj.project)
+            and owns_project(user, obj.project_year.project)
             and obj.status == ReportStatus.APPROVED
             and obj.is_current,
         }
@@ -268,7 +286,8 @@ class ProgressReportAdmin(ScopedAdmin):
     def approve_selected(self, request, queryset):
         """First a confirmation page listing the reports with their figures, each carrying the
         version shown (as Django's delete confirmation does); then approve only those unchanged."""
-        reports = list(queryset.select_related("project", "submitted_by").order_by("project__code", "year", "month"))
+        reports = list(queryset.select_related("project_year__project", "submitted_by").order_by(
+            "project_year__project__code", "year", "month"))
         if request.POST.get("post") != "yes":
             context = {
                 **self.admin_site.each_context(request),
@@ -304,9 +323,9 @@ class ProgressReportAdmin(ScopedAdmin):
     def period(self, obj):
         return f"{obj.year}-{obj.month:02d}"
 
-    @admin.display(description=_("responsible unit"), ordering="project__responsible_unit__name")
+    @admin.display(description=_("responsible unit"), ordering="project_year__project__responsible_unit__name")
     def responsible_unit(self, obj):
-        return obj.project.responsible_unit
+        return obj.project_year.project.responsible_unit
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):

@@ -12,11 +12,13 @@ from ..models import (
     Milestone,
     ProgressReport,
     Project,
+    ProjectYear,
     ResponsibleUnit,
 )
 from ..permissions import (
     owns_project,
     visible_milestones,
+    visible_project_years,
     visible_projects,
     visible_reports,
 )
@@ -71,6 +73,8 @@ class ScopedAdmin(SimpleHistoryAdmin):
         user, model = request.user, field.queryset.model
         if model is Project:
             field.queryset = visible_projects(user, field.queryset)
+        elif model is ProjectYear:
+            field.queryset = visible_project_years(user, field.queryset).select_related("project", "plan_year")
         elif model is Milestone:
             field.queryset = visible_milestones(user, field.queryset)
         elif model is ProgressReport:

@@ -51,7 +51,8 @@ READS = {
     "portfolio_admin:missing_reports": ["year", "month"],
     "schedules:export": ["year", "month"],
     "schedules:template": ["year"],
-    "admin:projects_project_changelist": [
+    "admin:projects_project_changelist": ["p", "o", "q", "e"],
+    "admin:projects_projectyear_changelist": [
         "plan_year__id__exact",
         "month",
         "flag",
@@ -120,7 +121,7 @@ def every_url(world) -> list[str]:
 
 @pytest.fixture
 def world(plan_year, categories, project_a, project_b, office_a, reviewer, admin_user):
-    factories.MilestoneFactory(project=project_a)
+    factories.MilestoneFactory(project_year=factories.row_of(project_a))
     report = make_report(
         project_a, office_a, month=2, status=ReportStatus.APPROVED, reviewer=reviewer
     )
@@ -186,7 +187,7 @@ def test_workflow_post_with_an_odd_version(world, reviewer, value):
         ("portfolio_admin:missing_reports", "year"),
         ("schedules:export", "month"),
         ("schedules:template", "year"),
-        ("admin:projects_project_changelist", "month"),
+        ("admin:projects_projectyear_changelist", "month"),
         ("admin:projects_milestone_changelist", "month"),
     ],
 )

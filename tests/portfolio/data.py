@@ -26,13 +26,14 @@ def build_portfolio(*, plan_year, categories, units, per_category: int, start: i
             )
             # 75 %, 50 % and 30 % of the plan by September: green, yellow and red against 75.00.
             monthly = [Decimal("100.00"), Decimal("66.67"), Decimal("40.00")][n % 3]
+            row = factories.row_of(project, plan_year.year)
             ProgressReport.objects.bulk_create(
-                ProgressReport(project=project, year=2022, month=m, investment_completed=monthly,
+                ProgressReport(project_year=row, year=2022, month=m, investment_completed=monthly,
                                physical_percent=Decimal(5 * m), status=ReportStatus.APPROVED)
                 for m in range(1, 10)
             )
             factories.MilestoneFactory(
-                project=project, title="主体完工", due_date=datetime.date(2022, 6, 30) if n % 3 == 1
+                project_year=row, title="主体完工", due_date=datetime.date(2022, 6, 30) if n % 3 == 1
                 else datetime.date(2022, 12, 31),
             )
             projects.append(project)

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from projects.models import ReportStatus
-from tests.factories import ProjectFactory
+from tests.factories import ProjectFactory, row_of
 from tests.projects.admin_support import make_report
 
 D = Decimal
@@ -86,13 +86,14 @@ def test_each_figure_links_to_the_projects_behind_it(portfolio, reviewer):
     response = client.get(ROLLUP)
     items = {item["row"].code: item for item in response.context["rows"]}
     p = portfolio
-    assert _changelist_pks(client, items["industry"]["link"]) == {p["p1"].pk, p["p2"].pk}
-    assert _changelist_pks(client, items["industry"]["yellow_link"]) == {p["p1"].pk}
+    assert _changelist_pks(client, items["industry"]["link"]) == {row_of(p["p1"]).pk, row_of(p["p2"]).pk}
+    assert _changelist_pks(client, items["industry"]["yellow_link"]) == {row_of(p["p1"]).pk}
     assert _changelist_pks(client, items["industry"]["red_link"]) == set()
-    assert _changelist_pks(client, response.context["total"]["red_link"]) == {p["p3"].pk, p["p4"].pk}
-    assert _changelist_pks(client, response.context["total"]["link"]) == {p[k].pk for k in ("p1", "p2", "p3", "p4")}
+    assert _changelist_pks(client, response.context["total"]["red_link"]) == {row_of(p["p3"]).pk, row_of(p["p4"]).pk}
+    assert _changelist_pks(client, response.context["total"]["link"]) == {row_of(p[k]).pk for k in ("p1", "p2",
+                                                                                                    "p3", "p4")}
     # The project list shows the same figures the rollup counted.
-    listed = client.get("/admin/projects/project/", {"month": "9"}).context["cl"].result_list
+    listed = client.get("/admin/projects/projectyear/", {"month": "9"}).context["cl"].result_list
     assert sum((row.completed_ytd for row in listed), D("0")) == D("3000.00")
     html = response.content.decode()
     assert items["industry"]["yellow_link"].replace("&", "&amp;") in html
@@ -119,12 +120,13 @@ def test_missing_reports_by_unit(portfolio, reviewer, office_a, office_b):
     assert response.status_code == 200
     units = {item["unit"].code: ([pr.pk for pr in item["projects"]], [u.username for u in item["contacts"]])
              for item in response.context["units"]}
-    assert units == {"jtj": ([p["p3"].pk], ["office_a"]), "slj": (sorted([p["p2"].pk, p["p4"].pk]), ["office_b"])}
+    assert units == {"jtj": ([row_of(p["p3"]).pk], ["office_a"]), "slj": (sorted([row_of(p["p2"]).pk,
+                                                                                  row_of(p["p4"]).pk]), ["office_b"])}
     statuses = {pr.pk: pr.draft_status for item in response.context["units"] for pr in item["projects"]}
-    assert statuses == {p["p2"].pk: "draft", p["p3"].pk: "returned", p["p4"].pk: None}
+    assert statuses == {row_of(p["p2"]).pk: "draft", row_of(p["p3"]).pk: "returned", row_of(p["p4"]).pk: None}
     # Another month, another list: month 1 every project but p4 has an approved report.
     response = client_for(reviewer).get(MISSING, {"month": "1"})
-    assert [pr.pk for item in response.context["units"] for pr in item["projects"]] == [p["p4"].pk]
+    assert [pr.pk for item in response.context["units"] for pr in item["projects"]] == [row_of(p["p4"]).pk]
 
 
 def test_office_sees_its_own_missing_reports_only(portfolio, office_a):
@@ -163,6 +165,6 @@ def test_tool_pages_query_count_does_not_grow(url, portfolio, plan_year, categor
 def test_pages_speak_chinese_by_default(portfolio, leader, office_a):
     html = client_for(leader).get(ROLLUP).content.decode()
     assert "合计" in html and "低于序时进度（百分点）" in html
-    report = portfolio["p3"].reports.get(status=ReportStatus.DRAFT)
+    report = row_of(portfolio["p3"]).reports.get(status=ReportStatus.DRAFT)
     html = client_for(office_a).get(f"/admin/projects/progressreport/{report.pk}/change/").content.decode()
     assert "保存并提交审核" in html and "月度进度报告" in html

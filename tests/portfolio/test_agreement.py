@@ -69,9 +69,10 @@ def world(plan_year, categories, unit_a, admin_user, leader):
                 social_investment=plan,
                 annual_plan=plan,
             )
+            row = factories.row_of(project)
             ProgressReport.objects.bulk_create(
                 ProgressReport(
-                    project=project,
+                    project_year=row,
                     year=2022,
                     month=m,
                     investment_completed=amount,
@@ -82,7 +83,7 @@ def world(plan_year, categories, unit_a, admin_user, leader):
             )
             # Neither counts: a submitted report for October, and a superseded revision.
             ProgressReport.objects.create(
-                project=project,
+                project_year=row,
                 year=2022,
                 month=10,
                 investment_completed=D("99999.00"),
@@ -90,7 +91,7 @@ def world(plan_year, categories, unit_a, admin_user, leader):
                 status=ReportStatus.SUBMITTED,
             )
             ProgressReport.objects.create(
-                project=project,
+                project_year=row,
                 year=2022,
                 month=1,
                 revision=0,
@@ -367,6 +368,6 @@ def test_the_sql_rule_agrees_with_the_python_rule_per_project(world, plan_year):
     for p in rows:
         rate = rules.completion_rate(p.completed_ytd, p.annual_plan)
         behind = rules.behind_schedule_points(period.time_elapsed, rate)
-        assert p.completion_rate == rate, p.code
-        assert p.behind_schedule_points == behind, p.code
-        assert p.flag == rules.warning_level(behind, p.overdue_milestones), p.code
+        assert p.completion_rate == rate, p.project.code
+        assert p.behind_schedule_points == behind, p.project.code
+        assert p.flag == rules.warning_level(behind, p.overdue_milestones), p.project.code

@@ -5,10 +5,11 @@ from decimal import Decimal
 from portfolio.selectors import category_rollup, monthly_completion
 from projects.models import ProgressReport, ReportStatus
 from tests import factories
+from tests.factories import row_of
 
 
 def report(project, month, amount, status=ReportStatus.APPROVED, year=2022, is_current=True, revision=1):
-    return ProgressReport.objects.create(project=project, year=year, month=month, revision=revision,
+    return ProgressReport.objects.create(project_year=row_of(project, year), year=year, month=month, revision=revision,
                                          investment_completed=Decimal(amount), physical_percent=Decimal("10"),
                                          status=status, is_current=is_current)
 
@@ -46,5 +47,5 @@ def test_narrowed_to_the_projects_given(plan_year, project_a, project_b):
     report(project_a, 1, "100.00")
     report(project_b, 1, "50.00")
     points = monthly_completion(plan_year=plan_year, annual_plan=Decimal("1200.00"),
-                                projects=project_a.__class__.objects.filter(pk=project_a.pk))
+                                projects=project_a.years.all())
     assert points[0].completed == Decimal("100.00")

@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 from portfolio.selectors import category_rollup, rollup_as_json
 from projects import services
 from projects.history import FieldChange
-from projects.models import Project
+from projects.models import ProjectYear
 from projects.selectors import current_period, projects_with_progress
 from tests import factories
+from tests.factories import row_of
 from tests.plan_2022 import REPORT_PARAGRAPH
 from tests.portfolio.data import build_portfolio
 
@@ -33,7 +34,7 @@ def json_script(response, element_id: str):
 
 
 def listed_codes(response) -> list[str]:
-    return [row.record.code for row in response.context["table"].paginated_rows]
+    return [row.record.project.code for row in response.context["table"].paginated_rows]
 
 
 # --- sign-in and visibility -------------------------------------------------------------------
@@ -159,7 +160,7 @@ def test_overview_lists_the_red_projects_furthest_behind_first(client, leader, p
     assert gaps == sorted(gaps, reverse=True)
     assert gaps[0] == max(p.behind_schedule_points for p in red)
     html = response.content.decode()
-    assert f'href="/projects/{attention[0].code}/"' in html
+    assert f'href="/projects/{attention[0].project.code}/?year=2022"' in html
     assert f"全部 {red.count()} 个重点关注项目" in html
 
 
@@ -228,12 +229,13 @@ def test_legend_states_the_thresholds_in_the_settings(client, leader, plan_year)
 
 def test_filters_narrow_the_list(client, leader, plan_year, categories, portfolio, unit_b):
     client.force_login(leader)
-    annotated = {p.code: p for p in projects_with_progress(current_period(plan_year))}
+    annotated = {p.project.code: p for p in projects_with_progress(current_period(plan_year))}
+    rows = {p.code: row_of(p) for p in portfolio}
     red = sorted(code for code, p in annotated.items() if p.flag == "red")
     assert red and len(red) < len(annotated)
     assert sorted(listed_codes(client.get(PROJECTS + "?flag=red"))) == red
     assert sorted(listed_codes(client.get(PROJECTS + f"?category={categories[2].pk}"))) == sorted(
-        p.code for p in portfolio if p.category == categories[2])
+        p.code for p in portfolio if rows[p.code].category == categories[2])
     assert sorted(listed_codes(client.get(PROJECTS + f"?responsible_unit={unit_b.pk}"))) == sorted(
         p.code for p in portfolio if p.responsible_unit == unit_b)
     assert sorted(listed_codes(client.get(PROJECTS + "?location=南溪镇"))) == sorted(
@@ -241,7 +243,7 @@ def test_filters_narrow_the_list(client, leader, plan_year, categories, portfoli
     assert listed_codes(client.get(PROJECTS + f"?q={portfolio[3].name}")) == [portfolio[3].code]
     assert sorted(listed_codes(client.get(PROJECTS + "?q=YY2022-ECO"))) == sorted(
         p.code for p in portfolio if p.code.startswith("YY2022-ECO"))
-    Project.objects.filter(pk=portfolio[0].pk).update(stage="new")
+    ProjectYear.objects.filter(project=portfolio[0]).update(stage="new")
     assert listed_codes(client.get(PROJECTS + "?stage=new")) == [portfolio[0].code]
 
 
@@ -269,9 +271,9 @@ def test_footer_totals_every_filtered_row_from_the_database(client, leader, plan
 def test_columns_sort(client, leader, plan_year, portfolio):
     client.force_login(leader)
     codes = listed_codes(client.get(PROJECTS + "?sort=-completed_ytd"))
-    completed = {p.code: p.completed_ytd for p in projects_with_progress(current_period(plan_year))}
+    completed = {p.project.code: p.completed_ytd for p in projects_with_progress(current_period(plan_year))}
     assert [completed[c] for c in codes] == sorted(completed.values(), reverse=True)
-    flags = {p.code: p.flag for p in projects_with_progress(current_period(plan_year))}
+    flags = {p.project.code: p.flag for p in projects_with_progress(current_period(plan_year))}
     by_flag = [flags[c] for c in listed_codes(client.get(PROJECTS + "?sort=-flag"))]
     rank = {"red": 0, "yellow": 1, "green": 2}
     assert [rank[f] for f in by_flag] == sorted(rank[f] for f in by_flag)  # by severity, not alphabet
@@ -290,8 +292,9 @@ def test_export_has_the_filtered_rows_as_numbers(client, finance, plan_year, cat
     assert header[:3] == ["项目代码", "项目", "类别"]
     rows = list(ws.iter_rows(min_row=2, max_row=ws.max_row))
     data = [r for r in rows if r[0].value and r[0].value.startswith("YY")]
-    expected = projects_with_progress(current_period(plan_year)).filter(category=categories[0]).order_by("code")
-    assert [r[0].value for r in data] == [p.code for p in expected]
+    expected = projects_with_progress(current_period(plan_year)).filter(category=categories[0]).order_by(
+        "project__code")
+    assert [r[0].value for r in data] == [p.project.code for p in expected]
     completed_col = header.index("累计完成投资（万元）")
     for row, project in zip(data, expected, strict=True):
         cell = row[completed_col]
@@ -315,10 +318,12 @@ def test_export_keeps_the_sort(client, finance, plan_year, portfolio):
 
 def test_project_page_shows_facts_milestones_progress_and_history(client, leader, admin_user, office_a, reviewer,
                                                                  plan_year, project_a):
-    due = factories.MilestoneFactory(project=project_a, title="完成总工程量的58%", due_date=datetime.date(2022, 12, 31))
-    overdue = factories.MilestoneFactory(project=project_a, title="主体完工", kind="event", event="main_works",
+    due = factories.MilestoneFactory(project_year=row_of(project_a), title="完成总工程量的58%",
+                                     due_date=datetime.date(2022, 12, 31))
+    overdue = factories.MilestoneFactory(project_year=row_of(project_a), title="主体完工", kind="event",
+                                         event="main_works",
                                          target_percent=None, due_date=datetime.date(2022, 6, 30))
-    met = factories.MilestoneFactory(project=project_a, title="开工建设", kind="event", event="start",
+    met = factories.MilestoneFactory(project_year=row_of(project_a), title="开工建设", kind="event", event="start",
                                      target_percent=None, due_date=datetime.date(2022, 3, 31),
                                      met_on=datetime.date(2022, 3, 15))
     report = services.report_create(actor=office_a, project=project_a, year=2022, month=3,
@@ -326,9 +331,9 @@ def test_project_page_shows_facts_milestones_progress_and_history(client, leader
                                     physical_narrative="桥梁桩基完成", problems="征地滞后")
     services.report_submit(actor=office_a, report=report)
     services.report_approve(actor=reviewer, report=report)
-    old_plan = project_a.annual_plan
-    services.project_update(actor=admin_user, project=project_a, expected_version=project_a.version,
-                            reason="调整年度计划", annual_plan=Decimal("1500.00"))
+    old_plan = row_of(project_a).annual_plan
+    services.project_year_update(actor=admin_user, project_year=row_of(project_a), expected_version=1,
+                                 reason="调整年度计划", annual_plan=Decimal("1500.00"))
     services.milestone_update(actor=admin_user, milestone=due, expected_version=due.version,
                               due_date=datetime.date(2022, 11, 30))
     client.force_login(leader)
@@ -406,11 +411,13 @@ def test_project_page_query_count(client, leader, admin_user, plan_year, sized_p
     project = sized_portfolio[0]
     size = len(sized_portfolio) // 6
     for i in range(size * 2):  # more milestones, history rows and report events on the larger size
-        factories.MilestoneFactory(project=project, title=f"节点{i}", due_date=datetime.date(2022, 5, 1 + i))
+        factories.MilestoneFactory(project_year=row_of(project), title=f"节点{i}", due_date=datetime.date(2022, 5,
+                                                                                                        1 + i))
         project = services.project_update(actor=admin_user, project=project, expected_version=project.version,
                                           reason=f"修改{i}", location=f"地点{i}")
     client.force_login(leader)
-    # session, user, groups, the project (visibility), the project with its progress, milestones,
-    # reports, project history, milestone history, report events
-    with django_assert_num_queries(10):
+    # session, user, groups, the project (visibility), its latest published year's row, that row
+    # with its progress, milestones, reports, project history, its plan rows' history, milestone
+    # history, report events
+    with django_assert_num_queries(12):
         assert client.get(f"/projects/{project.code}/").status_code == 200

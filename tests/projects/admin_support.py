@@ -4,7 +4,7 @@ a row, and a snapshot of every row the admin could change (to prove a refusal wr
 from decimal import Decimal
 
 from projects import services
-from projects.models import Milestone, ProgressReport, Project, ReportEvent, ReportStatus
+from projects.models import Milestone, ProgressReport, Project, ProjectYear, ReportEvent, ReportStatus
 
 ROLES = ["admin_user", "reviewer", "leader", "finance", "office_a"]
 
@@ -27,11 +27,13 @@ def snapshot() -> dict:
     """Every row and history row an admin page could write."""
     return {
         "projects": list(Project.objects.order_by("pk").values()),
+        "project_years": list(ProjectYear.objects.order_by("pk").values()),
         "milestones": list(Milestone.objects.order_by("pk").values()),
         "reports": list(ProgressReport.objects.order_by("pk").values()),
         "milestones_met": list(ProgressReport.milestones_met.through.objects.order_by("pk").values()),
         "events": list(ReportEvent.objects.order_by("pk").values()),
-        "history": (Project.history.count(), Milestone.history.count(), ProgressReport.history.count()),
+        "history": (Project.history.count(), ProjectYear.history.count(), Milestone.history.count(),
+                    ProgressReport.history.count()),
     }
 
 
@@ -44,6 +46,13 @@ def _value(value):
 def project_post(project: Project, **changes) -> dict:
     data = {name: _value(getattr(project, name)) for name in services.PROJECT_FIELDS}
     data.update(version=project.version, change_reason="")
+    data.update(changes)
+    return data
+
+
+def project_year_post(row: ProjectYear, **changes) -> dict:
+    data = {name: _value(getattr(row, name)) for name in services.PROJECT_YEAR_FIELDS}
+    data.update(version=row.version, change_reason="")
     data.update(changes)
     return data
 

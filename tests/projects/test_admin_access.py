@@ -11,7 +11,7 @@ from projects import services
 from projects.admin.report import WorkflowMsg
 from projects.models import Milestone, MilestoneKind, ProgressReport, Project, ReportEvent, ReportStatus
 from projects.services import ServiceMsg
-from tests.factories import MilestoneFactory
+from tests.factories import MilestoneFactory, row_of
 
 from .admin_support import (
     ROLES,
@@ -32,10 +32,10 @@ def world(project_a, project_b, office_a, office_b):
     """One project, event milestone and draft report per unit."""
     return {
         OWN: {"project": project_a, "office": office_a,
-              "milestone": MilestoneFactory(project=project_a, kind=MilestoneKind.EVENT, event="start",
+              "milestone": MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
                                             target_percent=None, title="开工")},
         OTHER: {"project": project_b, "office": office_b,
-                "milestone": MilestoneFactory(project=project_b, kind=MilestoneKind.EVENT, event="start",
+                "milestone": MilestoneFactory(project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start",
                                               target_percent=None, title="开工")},
     }
 
@@ -76,9 +76,9 @@ def test_changelist_shows_only_visible_rows(request, role, model, world, reviewe
     assert response.status_code == 200
     shown = {row.pk for row in response.context["cl"].result_list}
     own_rows = {"project": {world[OWN]["project"].pk}, "milestone": {world[OWN]["milestone"].pk},
-                "progressreport": set(world[OWN]["project"].reports.values_list("pk", flat=True))}[model]
+                "progressreport": set(row_of(world[OWN]["project"]).reports.values_list("pk", flat=True))}[model]
     other_rows = {"project": {world[OTHER]["project"].pk}, "milestone": {world[OTHER]["milestone"].pk},
-                  "progressreport": set(world[OTHER]["project"].reports.values_list("pk", flat=True))}[model]
+                  "progressreport": set(row_of(world[OTHER]["project"]).reports.values_list("pk", flat=True))}[model]
     if role == "office_a":
         assert shown == own_rows
         assert world[OTHER]["project"].name not in response.content.decode()
@@ -180,7 +180,7 @@ def test_post_report_add(request, role, side, world):
         role, 302 if side == OWN else 200)
     assert response.status_code == expected
     if expected == 302:
-        report = ProgressReport.objects.get(project=project)
+        report = ProgressReport.objects.get(project_year__project=project)
         assert report.created_by == user and report.status == ReportStatus.DRAFT
     else:
         assert snapshot() == before
@@ -239,7 +239,8 @@ def test_post_workflow_button(request, role, side, button, world, reviewer2):
         last = ReportEvent.objects.order_by("pk").last()
         assert last.actor == user
         if button == "_revise":
-            assert ProgressReport.objects.filter(project=report.project, revision=2, status=ReportStatus.DRAFT).exists()
+            assert ProgressReport.objects.filter(project_year=report.project_year, revision=2,
+                                                 status=ReportStatus.DRAFT).exists()
     else:
         assert snapshot() == before
 
@@ -267,7 +268,7 @@ def test_bulk_approve_action(request, role, world):
         page = response.content.decode()
         for report in reports:
             assert f'name="version_{report.pk}" value="{report.version}"' in page
-            assert report.project.name in page and str(report.investment_completed) in page
+            assert report.project_year.project.name in page and str(report.investment_completed) in page
         confirm_approval(client, reports)
         approved = set(ProgressReport.objects.filter(status=ReportStatus.APPROVED).values_list("pk", flat=True))
         assert approved == {r.pk for r in reports}
@@ -373,7 +374,7 @@ def test_reports_are_never_deleted(request, role, side, world):
 @pytest.mark.parametrize("side", SIDES)
 def test_project_delete_is_for_administrators(request, role, side, world):
     project = world[side]["project"]
-    Milestone.objects.filter(project=project).delete()
+    Milestone.objects.filter(project_year__project=project).delete()
     client, _user = login(request, role)
     before = snapshot()
     response = client.post(change_url(project).replace("change/", "delete/"), {"post": "yes"})
@@ -390,7 +391,8 @@ def test_save_as_new_is_refused(request, role, world):
     report = make_report(world[OWN]["project"], world[OWN]["office"])
     client, _user = login(request, role)
     before = snapshot()
-    response = client.post(change_url(report), {**report_post(report), "project": report.project_id, "year": 2022,
+    response = client.post(change_url(report), {**report_post(report), "project": report.project_year.project_id,
+                                                "year": 2022,
                                                 "month": 4, "_saveasnew": "1"})
     assert response.status_code == 403
     assert snapshot() == before
@@ -479,10 +481,10 @@ def test_milestone_cannot_be_moved_to_another_project(world, office_a):
     client = Client()
     client.force_login(office_a)
     response = client.post(change_url(milestone), milestone_post(milestone, title="开工仪式",
-                                                                 project=world[OTHER]["project"].pk))
+                                                                 project_year=row_of(world[OTHER]["project"]).pk))
     assert response.status_code == 302
     milestone.refresh_from_db()
-    assert milestone.project == world[OWN]["project"] and milestone.title == "开工仪式"
+    assert milestone.project_year.project == world[OWN]["project"] and milestone.title == "开工仪式"
 
 
 def test_report_keys_posted_by_hand_are_ignored(world, office_a):
@@ -495,7 +497,7 @@ def test_report_keys_posted_by_hand_are_ignored(world, office_a):
         "month": 1, "is_current": "", "reviewed_by": office_a.pk})
     assert response.status_code == 302
     report.refresh_from_db()
-    assert (report.status, report.project, report.month, report.problems) == (
+    assert (report.status, report.project_year.project, report.month, report.problems) == (
         ReportStatus.DRAFT, world[OWN]["project"], 3, "雨季停工")
 
 
@@ -506,7 +508,7 @@ def test_filtering_by_another_unit_by_hand_shows_nothing_to_an_office(request, r
     response = client.get("/admin/projects/project/", {"responsible_unit__id__exact": other_unit})
     shown = [p.pk for p in response.context["cl"].result_list]
     assert shown == ([] if role == "office_a" else [world[OTHER]["project"].pk])
-    response = client.get("/admin/projects/milestone/", {"project__id__exact": world[OTHER]["project"].pk})
+    response = client.get("/admin/projects/milestone/", {"project_year__id__exact": row_of(world[OTHER]["project"]).pk})
     shown = [m.pk for m in response.context["cl"].result_list]
     assert shown == ([] if role == "office_a" else [world[OTHER]["milestone"].pk])
 
@@ -551,11 +553,12 @@ def test_post_milestone_add(request, role, side, world):
     client, user = login(request, role)
     before = snapshot()
     response = client.post("/admin/projects/milestone/add/", {
-        "project": project.pk, "kind": "event", "event": "completed", "title": "完工", "due_date": "2022-12-31"})
+        "project_year": row_of(project).pk, "kind": "event", "event": "completed", "title": "完工",
+        "due_date": "2022-12-31"})
     expected = {"leader": 403}.get(role, 200 if (role == "office_a" and side == OTHER) else 302)
     assert response.status_code == expected
     if expected == 302:
-        created = project.milestones.get(event="completed")
+        created = row_of(project).milestones.get(event="completed")
         assert created.history.get().history_user == user
     else:
         assert snapshot() == before

@@ -11,9 +11,18 @@ from django.utils import timezone
 from projects import services
 from projects.models import MilestoneKind, ProgressReport, ReportAction, ReportEvent, ReportStatus
 from projects.services import ServiceMsg
-from tests.factories import MilestoneFactory
+from tests.factories import MilestoneFactory, row_of
 
-from .admin_support import change_url, make_report, milestone_post, new_report_post, project_post, report_post, snapshot
+from .admin_support import (
+    change_url,
+    make_report,
+    milestone_post,
+    new_report_post,
+    project_post,
+    project_year_post,
+    report_post,
+    snapshot,
+)
 
 ADD_REPORT = "/admin/projects/progressreport/add/"
 
@@ -64,9 +73,11 @@ def test_add_form_then_submit_then_review_buttons(office_client, reviewer_client
 
 
 def test_add_form_offers_only_own_projects_and_event_milestones(office_client, project_a, project_b):
-    own_event = MilestoneFactory(project=project_a, kind=MilestoneKind.EVENT, event="start", target_percent=None)
-    own_percent = MilestoneFactory(project=project_a)
-    other_event = MilestoneFactory(project=project_b, kind=MilestoneKind.EVENT, event="start", target_percent=None)
+    own_event = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
+                                 target_percent=None)
+    own_percent = MilestoneFactory(project_year=row_of(project_a))
+    other_event = MilestoneFactory(project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start",
+                                   target_percent=None)
     form = office_client.get(ADD_REPORT).context["adminform"].form
     assert list(form.fields["project"].queryset) == [project_a]
     assert list(form.fields["milestones_met"].queryset) == [own_event]
@@ -99,7 +110,7 @@ def future_month():
         ({"physical_percent": "101"}, "physical_percent", None),
         ({"investment_completed": "-5"}, "investment_completed", None),
         ({"month": "13"}, "month", None),
-        ({"year": "2023"}, "year", ServiceMsg.WRONG_YEAR % {"plan": 2022, "year": 2023}),
+        ({"year": "2023"}, "year", ServiceMsg.NOT_IN_PLAN % {"year": 2023}),
     ],
 )
 def test_add_report_refuses_bad_values(office_client, project_a, changes, field, message):
@@ -252,14 +263,16 @@ def test_office_cannot_hand_its_project_to_another_unit(office_client, project_a
 def test_office_cannot_add_a_milestone_to_another_units_project(office_client, project_b):
     before = snapshot()
     response = office_client.post("/admin/projects/milestone/add/", {
-        "project": project_b.pk, "kind": "event", "event": "start", "title": "开工", "due_date": "2022-06-30"})
+        "project_year": row_of(project_b).pk, "kind": "event", "event": "start", "title": "开工",
+        "due_date": "2022-06-30"})
     assert response.status_code == 200
-    assert "project" in form_errors(response)
+    assert "project_year" in form_errors(response)
     assert snapshot() == before
 
 
 def test_office_cannot_tick_another_projects_milestone(office_client, project_a, project_b, office_a):
-    other = MilestoneFactory(project=project_b, kind=MilestoneKind.EVENT, event="start", target_percent=None)
+    other = MilestoneFactory(project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start",
+                             target_percent=None)
     report = make_report(project_a, office_a)
     before = snapshot()
     response = office_client.post(change_url(report), report_post(report, milestones_met=[other.pk]))
@@ -270,10 +283,11 @@ def test_office_cannot_tick_another_projects_milestone(office_client, project_a,
 
 def test_office_adds_a_milestone_to_its_project(office_client, project_a, office_a):
     response = office_client.post("/admin/projects/milestone/add/", {
-        "project": project_a.pk, "kind": "percent", "event": "", "title": "完成60%", "target_percent": "60",
+        "project_year": row_of(project_a).pk, "kind": "percent", "event": "", "title": "完成60%",
+        "target_percent": "60",
         "due_date": "2022-12-31", "change_reason": "年度目标"})
     assert response.status_code == 302, form_errors(response)
-    milestone = project_a.milestones.get()
+    milestone = row_of(project_a).milestones.get()
     assert milestone.history.first().history_user == office_a
     assert milestone.history.first().history_change_reason == "年度目标"
 
@@ -281,14 +295,15 @@ def test_office_adds_a_milestone_to_its_project(office_client, project_a, office
 def test_percent_milestone_without_target_is_refused(office_client, project_a):
     before = snapshot()
     response = office_client.post("/admin/projects/milestone/add/", {
-        "project": project_a.pk, "kind": "percent", "event": "", "title": "完成", "due_date": "2022-12-31"})
+        "project_year": row_of(project_a).pk, "kind": "percent", "event": "", "title": "完成",
+        "due_date": "2022-12-31"})
     assert response.status_code == 200
     assert str(ServiceMsg.MILESTONE_TARGET) in form_errors(response)["target_percent"]
     assert snapshot() == before
 
 
 def test_percent_milestone_met_date_is_not_editable(office_client, project_a):
-    milestone = MilestoneFactory(project=project_a)
+    milestone = MilestoneFactory(project_year=row_of(project_a))
     before = snapshot()
     office_client.post(change_url(milestone), {**milestone_post(milestone), "met_on": "2022-03-01"})
     milestone.refresh_from_db()
@@ -371,7 +386,8 @@ def test_second_report_save_is_refused_and_the_first_kept(two_offices, project_a
 
 
 def test_second_milestone_save_is_refused(two_offices, project_a):
-    milestone = MilestoneFactory(project=project_a, kind=MilestoneKind.EVENT, event="start", target_percent=None)
+    milestone = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
+                                 target_percent=None)
     first, second = two_offices
     assert first.post(change_url(milestone), milestone_post(milestone, title="主体开工")).status_code == 302
     before = snapshot()
@@ -402,14 +418,15 @@ def test_approving_a_report_changed_since_the_page_was_opened_is_refused(reviewe
 
 
 def test_history_names_the_user_and_the_reason(office_client, office_a, project_a):
-    office_client.post(change_url(project_a), project_post(project_a, annual_plan="1500.00",
-                                                           change_reason="县政府调整年度计划"))
-    record = project_a.history.first()
+    row = row_of(project_a)
+    office_client.post(change_url(row), project_year_post(row, annual_plan="1500.00",
+                                                          change_reason="县政府调整年度计划"))
+    record = row.history.first()
     assert record.history_user == office_a
     assert record.history_change_reason == "县政府调整年度计划"
     delta = record.diff_against(record.prev_record)
     assert [c.field for c in delta.changes] == ["annual_plan"]
-    page = office_client.get(change_url(project_a).replace("change/", "history/")).content.decode()
+    page = office_client.get(change_url(row).replace("change/", "history/")).content.decode()
     assert "县政府调整年度计划" in page and office_a.username in page
 
 
@@ -435,8 +452,8 @@ def test_report_history_and_events_name_every_actor(office_client, reviewer_clie
 
 
 def test_overdue_milestone_stands_out(office_client, project_a):
-    overdue = MilestoneFactory(project=project_a, title="逾期节点", due_date=datetime.date(2022, 3, 31))
-    met = MilestoneFactory(project=project_a, kind=MilestoneKind.EVENT, event="start", target_percent=None,
+    overdue = MilestoneFactory(project_year=row_of(project_a), title="逾期节点", due_date=datetime.date(2022, 3, 31))
+    met = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None,
                            title="按期节点", due_date=datetime.date(2022, 3, 31), met_on=datetime.date(2022, 3, 1))
     response = office_client.get("/admin/projects/milestone/")
     rows = {m.pk: m.overdue for m in response.context["cl"].result_list}
@@ -447,7 +464,7 @@ def test_overdue_milestone_stands_out(office_client, project_a):
 def test_project_list_shows_progress_from_approved_reports_only(office_client, project_a, office_a, reviewer):
     make_report(project_a, office_a, month=1, amount="300.00", status=ReportStatus.APPROVED, reviewer=reviewer)
     make_report(project_a, office_a, month=2, amount="999.00", status=ReportStatus.SUBMITTED)
-    response = office_client.get("/admin/projects/project/", {"month": "3"})
+    response = office_client.get("/admin/projects/projectyear/", {"month": "3"})
     row = response.context["cl"].result_list[0]
     # annual plan 1200.00: 300 / 1200 = 25.00 %; 序时进度 month 3 = 25.00 % → gap 0.00
     assert row.completed_ytd == Decimal("300.00")
@@ -458,7 +475,7 @@ def test_project_list_shows_progress_from_approved_reports_only(office_client, p
 
 def test_project_page_shows_its_progress(office_client, project_a, office_a, reviewer):
     make_report(project_a, office_a, month=1, amount="600.00", status=ReportStatus.APPROVED, reviewer=reviewer)
-    html = office_client.get(change_url(project_a)).content.decode()
+    html = office_client.get(change_url(row_of(project_a))).content.decode()
     # 600 / 1200 = 50.00 %; reporting month 9 → 序时进度 75.00 → 25.00 points behind.
     assert "600.00 万元" in html and "50.0" in html and "25.0" in html
 

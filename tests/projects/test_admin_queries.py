@@ -6,23 +6,26 @@ import pytest
 from django.test import Client
 
 from projects.models import MilestoneKind, ReportStatus
-from tests.factories import MilestoneFactory, ProjectFactory
+from tests.factories import MilestoneFactory, ProjectFactory, row_of
 
 from .admin_support import make_report
 
 # Per request: session, user, the user's groups (role), then the page's own queries (below), then
 # the admin sidebar's permission lookups for auth's Group admin (user's and groups' permissions).
-# Page queries: projects — plan year (progress period), count, filtered count, rows with progress,
-# plus the filter sidebar's plan years, categories, and (not for an office) units;
-# milestones — plan year (overdue as of its reporting month), count, filtered count, rows, the
-# category filter;
+# Page queries: projects (identities) — count, filtered count, rows, and (not for an office) the
+# unit filter; projects in a year's plan — plan year (progress period), count, filtered count,
+# rows with progress, plus the filter sidebar's plan years, categories, and (not for an office)
+# units; milestones — plan year (overdue as of its reporting month), count, filtered count, rows,
+# the plan-year and category filters;
 # reports — count, filtered count, rows, the category filter and (not for an office) units, and
 # the distinct years and months for their filters.
 EXPECTED = {
-    ("project", "leader"): 12,
-    ("project", "office_a"): 11,
-    ("milestone", "leader"): 10,
-    ("milestone", "office_a"): 10,
+    ("project", "leader"): 9,
+    ("project", "office_a"): 8,
+    ("projectyear", "leader"): 12,
+    ("projectyear", "office_a"): 11,
+    ("milestone", "leader"): 11,
+    ("milestone", "office_a"): 11,
     ("progressreport", "leader"): 12,
     ("progressreport", "office_a"): 11,
 }
@@ -31,8 +34,8 @@ EXPECTED = {
 def add_rows(plan_year, categories, unit, office, reviewer, n):
     for i in range(n):
         project = ProjectFactory(plan_year=plan_year, category=categories[i % 6], responsible_unit=unit)
-        MilestoneFactory(project=project, due_date=datetime.date(2022, 3, 31))
-        MilestoneFactory(project=project, kind=MilestoneKind.EVENT, event="start", target_percent=None,
+        MilestoneFactory(project_year=row_of(project), due_date=datetime.date(2022, 3, 31))
+        MilestoneFactory(project_year=row_of(project), kind=MilestoneKind.EVENT, event="start", target_percent=None,
                          met_on=datetime.date(2022, 2, 1), due_date=datetime.date(2022, 3, 31))
         make_report(project, office, month=1, amount="10.00", status=ReportStatus.APPROVED, reviewer=reviewer)
         make_report(project, office, month=2, amount="10.00", percent="12", status=ReportStatus.SUBMITTED)
@@ -51,4 +54,5 @@ def test_changelist_query_count_is_pinned(request, model, role, plan_year, categ
     add_rows(plan_year, categories, unit_a, office_a, reviewer, 10)
     with django_assert_num_queries(EXPECTED[model, role]):
         response = client.get(url)
-    assert len(response.context["cl"].result_list) == {"project": 12, "milestone": 24, "progressreport": 24}[model]
+    assert len(response.context["cl"].result_list) == {"project": 12, "projectyear": 12, "milestone": 24,
+                                                     "progressreport": 24}[model]

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from projects.models import ProgressReport, project_code_validator
-from tests.factories import MilestoneFactory, ProjectFactory
+from tests.factories import MilestoneFactory, ProjectFactory, row_of
 
 
 def refused(make):
@@ -26,11 +26,11 @@ def test_negative_amount_refused(db):
                                           ("baseline_percent", "101"), ("baseline_percent", "-0.5")])
 def test_percent_outside_0_100_refused(db, field, value):
     project = ProjectFactory()
-    refused(lambda: MilestoneFactory(project=project, **{field: Decimal(value)}))
+    refused(lambda: MilestoneFactory(project_year=row_of(project), **{field: Decimal(value)}))
 
 
 def test_report_percent_outside_0_100_refused(project_a):
-    refused(lambda: ProgressReport.objects.create(project=project_a, year=2022, month=3,
+    refused(lambda: ProgressReport.objects.create(project_year=row_of(project_a), year=2022, month=3,
                                                   investment_completed=Decimal("1"), physical_percent=Decimal("100.5")))
 
 
@@ -49,7 +49,7 @@ def test_funding_split_that_adds_up_to_the_cent_is_accepted(db, government, soci
 
 def test_two_current_reports_for_one_project_and_month_refused(project_a):
     def report(month=3, **extra):
-        return ProgressReport.objects.create(project=project_a, year=2022, month=month,
+        return ProgressReport.objects.create(project_year=row_of(project_a), year=2022, month=month,
                                              investment_completed=Decimal("1"), physical_percent=Decimal("10"), **extra)
 
     report()

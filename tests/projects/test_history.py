@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from projects import services
 from projects.history import EMPTY, FieldChange, field_changes
-from projects.models import Project, Stage
+from projects.models import Project, ProjectYear, Stage
+from tests.factories import row_of
 
 
 def pairs_of(project):
@@ -14,10 +15,17 @@ def pairs_of(project):
 
 
 def test_changes_name_labels_units_and_amounts(project_a, unit_a, unit_b, admin_user, django_assert_num_queries):
-    old_stage = Stage(project_a.stage).label
+    row = row_of(project_a)
+    old_stage = Stage(row.stage).label
     services.project_update(actor=admin_user, project=project_a, expected_version=project_a.version,
-                            responsible_unit=unit_b, stage=Stage.COMPLETING, remarks="",
-                            annual_plan=Decimal("1500.00"))
+                            responsible_unit=unit_b, remarks="")
+    # The year's figures are the project's row in the plan: their history reads the same way.
+    services.project_year_update(actor=admin_user, project_year=row, expected_version=row.version,
+                                 stage=Stage.COMPLETING, annual_plan=Decimal("1500.00"))
+    records = list(row.history.order_by("-history_date", "-history_id"))
+    (year_edit, _created) = field_changes(ProjectYear, list(zip(records, [*records[1:], None], strict=True)))
+    assert FieldChange(field="建设阶段", old=str(old_stage), new=str(Stage.COMPLETING.label)) in year_edit
+    assert any(c.new == "1500.00" for c in year_edit)
     project_a.refresh_from_db()
     services.project_update(actor=admin_user, project=project_a, expected_version=project_a.version,
                             responsible_unit=unit_a, remarks="征地已完成")
@@ -28,5 +36,3 @@ def test_changes_name_labels_units_and_amounts(project_a, unit_a, unit_b, admin_
     assert FieldChange(field="责任单位", old="县水利局", new="县交通局") in latest
     assert FieldChange(field="备注", old=EMPTY, new="征地已完成") in latest
     assert FieldChange(field="责任单位", old="县交通局", new="县水利局") in first_edit
-    assert FieldChange(field="建设阶段", old=str(old_stage), new=str(Stage.COMPLETING.label)) in first_edit
-    assert any(c.new == "1500.00" for c in first_edit)

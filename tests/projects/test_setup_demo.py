@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from portfolio.selectors import project_history
 from projects import services
 from projects.history import FieldChange
-from projects.models import Milestone, PlanYear, Project, ResponsibleUnit, User
+from projects.models import Milestone, PlanYear, Project, ProjectYear, ResponsibleUnit, User
 from projects.roles import DOMAIN_MODELS, Role, can_edit_plan, can_report, holds_every_permission, model_actions
 from projects.setup import ensure_role_groups
 
@@ -184,8 +184,10 @@ def test_the_loaded_plan_has_a_baseline_history_row(db):
     assert baseline.history_type == "+" and baseline.history_change_reason == "载入2022年计划"
     assert Milestone.history.count() == Milestone.objects.count()
     assert Project.history.count() == Project.objects.count()
+    assert ProjectYear.history.count() == ProjectYear.objects.count()
     run()  # a second run records nothing new
     assert Project.history.count() == Project.objects.count()
+    assert ProjectYear.history.count() == ProjectYear.objects.count()
 
 
 def test_the_first_edit_of_the_loaded_plan_shows_old_and_new_values(db, client):
@@ -193,12 +195,13 @@ def test_the_first_edit_of_the_loaded_plan_shows_old_and_new_values(db, client):
     admin's history, not as an empty change."""
     run()
     project = Project.objects.get(code="YY2022-IND-001")
+    row = project.years.get()
     admin = User.objects.get(username="admin")
-    old = project.annual_plan
-    services.project_update(actor=admin, project=project, expected_version=project.version, reason="调整",
-                            annual_plan=old + 100)
+    old = row.annual_plan
+    services.project_year_update(actor=admin, project_year=row, expected_version=row.version, reason="调整",
+                                 annual_plan=old + 100)
     latest = project_history(project)[0]
     assert latest["changes"] == [FieldChange(field="年度计划投资（万元）", old=str(old), new=str(old + 100))]
     client.force_login(admin)
-    page = client.get(f"/admin/projects/project/{project.pk}/history/").content.decode()
+    page = client.get(f"/admin/projects/projectyear/{row.pk}/history/").content.decode()
     assert str(old) in page and str(old + 100) in page and "载入2022年计划" in page

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from projects import services
-from projects.models import Category, OwnerUnit, PlanYear, Project, ResponsibleUnit, Stage
+from projects import plan_versions, services
+from projects.models import Category, OwnerUnit, PlanYear, Project, ProjectYear, ResponsibleUnit, Stage
 from projects.permissions import owns_project
 
 from ..headers import Header
@@ -117,11 +117,30 @@ def _display(value) -> str:
     return str(value)
 
 
+def _field_label(name: str) -> str:
+    model = ProjectYear if name in services.PROJECT_YEAR_FIELDS else Project
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _same(old, new) -> bool:
+    if isinstance(new, OwnerUnit):
+        return new.pk is not None and new.pk == getattr(old, "pk", None)
+    if hasattr(old, "pk"):
+        return getattr(new, "pk", None) == old.pk
+    if isinstance(old, str):
+        return old == new or old.strip() == new  # a cell's surrounding spaces are not a change
+    return old == new
+
+
 def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: list, result: ImportResult,
                 owners: dict):
-    """Every row's fate without writing; (project or None, values) for the rows to apply."""
+    """Every row's fate without writing. A row is a project's identity (matched by code, whatever
+    year it was first planned in) and its row in this year's plan; the todo list holds (row,
+    project or None, its row in the year or None, identity changes, the year's changes)."""
     existing = {p.code: p for p in Project.objects.filter(code__in=[r.code for r in rows]).select_related(
-        "category", "owner_unit", "responsible_unit", "plan_year")}
+        "owner_unit", "responsible_unit")}
+    in_year = {y.project_id: y for y in ProjectYear.objects.filter(
+        plan_year=plan_year, project__in=list(existing.values())).select_related("category")}
     seen = {}
     todo = []
     for row in rows:
@@ -137,12 +156,19 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
         if "owner_unit" in values:
             name = values["owner_unit"]
             values["owner_unit"] = owners.get(match_key(name)) or OwnerUnit(name=name)
+        identity = {k: v for k, v in values.items() if k in services.PROJECT_FIELDS}
+        yearly = {k: v for k, v in values.items() if k in services.PROJECT_YEAR_FIELDS}
         project = existing.get(row.code)
+        year_row = in_year.get(project.pk) if project is not None else None
         errors: dict = {}
-        candidate = Project(plan_year=plan_year, code=row.code) if project is None else Project(
+        candidate = Project(code=row.code) if project is None else Project(
             **{f.attname: getattr(project, f.attname) for f in Project._meta.concrete_fields})
-        for name, value in values.items():
+        for name, value in identity.items():
             setattr(candidate, name, value)
+        year_candidate = ProjectYear(plan_year=plan_year) if year_row is None else ProjectYear(
+            **{f.attname: getattr(year_row, f.attname) for f in ProjectYear._meta.concrete_fields})
+        for name, value in yearly.items():
+            setattr(year_candidate, name, value)
         if project is not None and not owns_project(actor, project):
             errors["code"] = [services.ServiceMsg.NOT_YOURS]
         elif not owns_project(actor, candidate):  # an office cannot hand a project to another unit
@@ -155,6 +181,12 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
                 if candidate.government_investment + candidate.social_investment != candidate.total_investment:
                     raise ValidationError({"social_investment": [services.ServiceMsg.FUNDING_SPLIT]})
                 candidate.full_clean(exclude=exclude, validate_constraints=False, validate_unique=False)
+                if year_row is not None or "category" in yearly:
+                    # The year's total and split follow the identity (services.FOLLOWED_FIELDS).
+                    year_candidate.full_clean(
+                        exclude=["version", "project", "plan_version", *services.FOLLOWED_FIELDS],
+                        validate_constraints=False, validate_unique=False,
+                    )
             except (ValidationError, TypeError) as exc:
                 errors = exc.message_dict if isinstance(exc, ValidationError) and hasattr(exc, "error_dict") else {
                     "": [str(m) for m in getattr(exc, "messages", [str(exc)])]}
@@ -164,42 +196,44 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
                 for message in messages:
                     problems.append(_plan_problem(row, name if name != "__all__" else "", message))
             continue
-        if project is None and "category" not in values:
+        if year_row is None and "category" not in yearly:
             preview.status = "error"
             problems.append(_plan_problem(row, "category", ImportMsg.CATEGORY_MISSING))
             continue
-        if project is None:
-            preview.status = "new"
-            preview.changes = [(str(Project._meta.get_field(n).verbose_name), "", _display(values[n]))
-                               for n in PLAN_FIELDS_ORDER if n in values]
-            todo.append((row, None, {**values, "code": row.code}))
-            continue
-        changed = {}
+        identity_changed, year_changed = {}, {}
         for name in PLAN_FIELDS_ORDER:
             if name not in values:
                 continue
-            old, new = getattr(project, name), values[name]
-            if isinstance(new, OwnerUnit):
-                same = new.pk is not None and new.pk == project.owner_unit_id
-            elif hasattr(old, "pk"):
-                same = getattr(new, "pk", None) == old.pk
-            elif isinstance(old, str):
-                same = old == new or old.strip() == new  # a cell's surrounding spaces are not a change
+            new = values[name]
+            if name in identity:
+                old = getattr(project, name) if project is not None else None
+                if project is not None and _same(old, new):
+                    continue
+                identity_changed[name] = new
             else:
-                same = old == new
-            if not same:
-                changed[name] = new
-                preview.changes.append((str(Project._meta.get_field(name).verbose_name), _display(old), _display(new)))
-        if changed:
-            preview.status = "changed"
-            todo.append((row, project, changed))
+                old = getattr(year_row, name) if year_row is not None else None
+                if year_row is not None and _same(old, new):
+                    continue
+                year_changed[name] = new
+            preview.changes.append((_field_label(name), "" if old is None else _display(old), _display(new)))
+        if project is None:
+            identity_changed["code"] = row.code
+        if identity_changed or year_changed or year_row is None:
+            preview.status = "new" if year_row is None else "changed"
+            todo.append((row, project, year_row, identity_changed, year_changed))
     return todo
 
 
-
-def _apply_plan_rows(*, actor, plan_year, todo, problems, reason):
+def _apply_plan_rows(*, actor, plan_year, todo, problems, reason, adjustment=None):
+    """Apply the checked rows. With `adjustment` (name, date), the rows' annual figures become one
+    new version of the adopted plan (plan_versions.plan_adjust), written after the other changes."""
     created_owners = {}
-    for row, project, values in todo:
+    figures: dict[int, dict] = {}
+    for row, project, year_row, values, yearly in todo:
+        if adjustment is not None and year_row is not None:
+            versioned = {f: yearly.pop(f) for f in plan_versions.VERSIONED_FIELDS if f in yearly}
+            if versioned:
+                figures[year_row.pk] = versioned
         values = dict(values)
         owner = values.get("owner_unit")
         if isinstance(owner, OwnerUnit) and owner.pk is None:
@@ -211,13 +245,25 @@ def _apply_plan_rows(*, actor, plan_year, todo, problems, reason):
         try:
             with transaction.atomic():
                 if project is None:
-                    services.project_create(actor=actor, plan_year=plan_year, reason=reason, **values)
-                else:
-                    services.project_update(actor=actor, project=project, expected_version=project.version,
-                                            reason=reason, **values)
+                    project = services.project_create(actor=actor, reason=reason, **values)
+                elif values:
+                    project = services.project_update(actor=actor, project=project, expected_version=project.version,
+                                                      reason=reason, **values)
+                if year_row is None:
+                    services.project_year_create(actor=actor, project=project, plan_year=plan_year, reason=reason,
+                                                 **yearly)
+                elif yearly:
+                    services.project_year_update(actor=actor, project_year=year_row,
+                                                 expected_version=year_row.version, reason=reason, **yearly)
         except ValidationError as exc:  # a rule only the service sees (a concurrent change, a lock)
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
             for name, messages in errors.items():
                 for message in messages:
                     problems.append(_plan_problem(row, name if name != "__all__" else "", message))
+    if adjustment is not None and figures and not problems:
+        name, date = adjustment
+        try:
+            plan_versions.plan_adjust(actor=actor, plan_year=plan_year, name=name, date=date, figures=figures)
+        except ValidationError as exc:
+            problems.extend(Problem(message=str(m)) for m in exc.messages)
 

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from projects import bulk, services
-from projects.models import Category, OwnerUnit, PlanYear, ResponsibleUnit
+from projects import bulk, plan_versions, services
+from projects.models import Category, OwnerUnit, PlanYear, PlanYearStatus, ResponsibleUnit
 from projects.roles import can_edit_plan, can_import
 
 from ..headers import detect_header
@@ -80,7 +80,7 @@ def _serialize_imports() -> None:
     list(PlanYear.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
-def _run(*, data, filename, actor, month=None, year=None, apply=False, reason="") -> ImportResult:
+def _run(*, data, filename, actor, month=None, year=None, apply=False, reason="", adjustment=None) -> ImportResult:
     result = ImportResult(filename=filename)
     plan_rows, dispatch_rows, refs = _read(data=data, filename=filename, actor=actor, month=month, year=year,
                                            result=result)
@@ -89,6 +89,13 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
         plan_year = _plan_year(year)
         if plan_year is None:
             result.problems.append(Problem(message=str(ImportMsg.NO_PLAN_YEAR % {"year": year or ""})))
+            return result
+        if plan_year.status == PlanYearStatus.CLOSED:  # a closed year's plan never changes
+            result.problems.append(Problem(message=str(services.Msg.YEAR_CLOSED % {"year": plan_year.year})))
+            return result
+        if adjustment is not None and plan_year.status != PlanYearStatus.ADOPTED:
+            result.problems.append(Problem(message=str(plan_versions.Msg.NOT_ADOPTED % {
+                "year": plan_year.year, "status": PlanYearStatus(plan_year.status).label})))
             return result
     reason = reason or gettext("Imported from %(file)s") % {"file": filename}
 
@@ -99,12 +106,15 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
                            result=result, owners=_owners()) if plan_rows else []
         if write and todo and not result.problems:
             # Applied first, so that the dispatch rows of the same file see the projects the plan creates.
-            _apply_plan_rows(actor=actor, plan_year=plan_year, todo=todo, problems=result.problems, reason=reason)
+            _apply_plan_rows(actor=actor, plan_year=plan_year, todo=todo, problems=result.problems, reason=reason,
+                             adjustment=adjustment)
         if not dispatch_rows:
             return
         # In a preview nothing is written, not even for a moment: rows for projects this file's
         # plan creates are checked on their own values.
-        created = {} if write else {values["code"]: values for _row, project, values in todo if project is None}
+        created = {} if write else {
+            row.code: identity for row, _project, year_row, identity, _yearly in todo if year_row is None
+        }
         try:
             if write and not result.problems:
                 try:
@@ -164,17 +174,20 @@ def _pending_outcome(row: bulk.ReportRow, project_values: dict, plan_year) -> bu
     return outcome
 
 
-def import_preview(*, data: bytes, filename: str, actor, month: int | None = None, year: int | None = None
-                   ) -> ImportResult:
+def import_preview(*, data: bytes, filename: str, actor, month: int | None = None, year: int | None = None,
+                   adjustment: tuple | None = None) -> ImportResult:
     """What importing the file would do; writes nothing."""
-    return _run(data=data, filename=filename, actor=actor, month=month, year=year)
+    return _run(data=data, filename=filename, actor=actor, month=month, year=year, adjustment=adjustment)
 
 
 def import_apply(*, data: bytes, filename: str, actor, month: int | None = None, year: int | None = None,
-                 reason: str = "") -> ImportResult:
+                 reason: str = "", adjustment: tuple | None = None) -> ImportResult:
     """Re-read and re-check the file, then apply every row in one transaction — or, if anything
-    is wrong, nothing (result.applied is False and result.problems says why)."""
-    return _run(data=data, filename=filename, actor=actor, month=month, year=year, apply=True, reason=reason)
+    is wrong, nothing (result.applied is False and result.problems says why). `adjustment`
+    (name, date) makes the file's annual figures a new version of the adopted plan (中期调整)
+    instead of edits of the current one."""
+    return _run(data=data, filename=filename, actor=actor, month=month, year=year, apply=True, reason=reason,
+                adjustment=adjustment)
 
 
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portfolio.excel.writing import write_schedule
 from projects.models import PlanYear, User
-from projects.permissions import visible_projects
+from projects.permissions import visible_project_years
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         projects = None
         if user:
             try:
-                projects = visible_projects(User.objects.get(username=user))
+                projects = visible_project_years(User.objects.get(username=user))
             except User.DoesNotExist as exc:
                 raise CommandError(f"No user {user}.") from exc
         write_schedule(path, plan_year=plan_year, month=month, projects=projects, dispatch_month=month)

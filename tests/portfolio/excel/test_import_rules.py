@@ -53,7 +53,7 @@ def test_finance_imports_any_unit_as_drafts_with_history_and_events(tmp_path, pr
                                                (project_b.code, "2022年3月", 20, 0.5)])
     result = apply(path, finance, reason="三月调度")
     assert result.applied, [str(p) for p in result.problems]
-    reports = list(ProgressReport.objects.order_by("project__code"))
+    reports = list(ProgressReport.objects.order_by("project_year__project__code"))
     assert [(r.investment_completed, r.physical_percent, r.status, r.created_by) for r in reports] == [
         (Decimal("1000.50"), Decimal("30.00"), ReportStatus.DRAFT, finance),
         (Decimal("20.00"), Decimal("0.50"), ReportStatus.DRAFT, finance),  # a "(%)" header: 0.5 means 0.5 %
@@ -250,6 +250,8 @@ def test_filled_template_creates_the_project(tmp_path, plan_year, categories, un
     result = apply(path, office_a)
     assert result.applied, [str(p) for p in result.problems]
     project = Project.objects.get(code="YY2022-NEW-001")
-    assert (project.category, project.stage, project.total_investment, project.annual_plan) == (
-        categories[3], "new", Decimal("1000.00"), Decimal("300.00"))
+    year = project.years.get(plan_year=plan_year)
+    assert (year.category, year.stage, project.total_investment, year.total_investment, year.annual_plan) == (
+        categories[3], "new", Decimal("1000.00"), Decimal("1000.00"), Decimal("300.00"))
     assert project.history.first().history_user == office_a
+    assert year.history.first().history_user == office_a

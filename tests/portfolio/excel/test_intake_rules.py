@@ -16,6 +16,7 @@ from portfolio.excel.writing import write_schedule
 from projects import services
 from projects.models import OwnerUnit, Project
 from tests import factories
+from tests.factories import row_of
 
 from . import corpus
 
@@ -55,7 +56,7 @@ def test_owner_names_are_stored_as_written_and_found_by_their_key(plan_year, cat
     # typed with half-width brackets and a space: the same unit, its name untouched
     data = workbook([[project.code, project.name, categories[0].name, float(project.total_investment),
                       float(project.government_investment), float(project.social_investment),
-                      float(project.annual_plan), "招商引资企业 (名称未公开)", unit_a.name]], PLAN_HEADER)
+                      float(row_of(project).annual_plan), "招商引资企业 (名称未公开)", unit_a.name]], PLAN_HEADER)
     result = import_apply(data=data, filename="p.xlsx", actor=admin_user)
     assert result.ok and result.counts["changed"] == 0
     assert OwnerUnit.objects.count() == 1
@@ -109,7 +110,7 @@ def test_a_dry_run_of_a_new_plan_with_its_reports_writes_nothing(plan_year, cate
     assert result.counts == {"new": 2, "changed": 0, "unchanged": 0, "error": 0}
     applied = import_apply(data=buffer.getvalue(), filename="f.xlsx", actor=admin_user)
     assert applied.applied and applied.counts["new"] == 2
-    assert Project.objects.get(code="YY2022-IND-009").reports.count() == 1
+    assert row_of(Project.objects.get(code="YY2022-IND-009")).reports.count() == 1
 
 
 def test_an_office_preview_does_not_show_another_units_project(tmp_path, project_a, project_b, office_a):
@@ -129,7 +130,7 @@ def test_category_headings_in_the_usual_forms(tmp_path, plan_year, categories, u
     path = corpus.plan_with_headings(tmp_path / f"{style}.xlsx", rows, style=style)
     result = import_apply(data=path.read_bytes(), filename=path.name, actor=admin_user)
     assert result.applied, [str(p) for p in result.problems]
-    assert {p.code: p.category.name for p in Project.objects.all()} == {r["code"]: r["category"] for r in rows}
+    assert {p.code: row_of(p).category.name for p in Project.objects.all()} == {r["code"]: r["category"] for r in rows}
 
 
 def test_a_project_row_without_code_is_still_a_problem_not_a_heading(plan_year, categories, unit_a, admin_user):
@@ -154,5 +155,5 @@ def test_report_values_keep_their_text_exactly(tmp_path, project_a, office_a):
     data = workbook([[project_a.code, "2022-03", 10, 20, "路基（K1+200）完成"]],
                     ["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）", "形象进度"])
     assert import_apply(data=data, filename="d.xlsx", actor=office_a).applied
-    assert project_a.reports.get().physical_narrative == "路基（K1+200）完成"
+    assert row_of(project_a).reports.get().physical_narrative == "路基（K1+200）完成"
     assert services  # the services are the write path the import went through

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from portfolio.excel.importing import import_apply, import_preview
-from projects.models import ProgressReport, Project, Stage
+from projects.models import ProgressReport, Project, ProjectYear, Stage
 from tests import factories
 
 from . import corpus
@@ -36,15 +36,16 @@ def test_messy_plan_in_yi_yuan_is_read_exactly(tmp_path, plan_year, plan_rows, a
     assert result.counts["new"] == len(plan_rows)
     for row in plan_rows:
         project = Project.objects.get(code=row["code"])
+        year = project.years.get()
         assert project.name == row["name"]
-        assert project.category.name == row["category"]
+        assert year.category.name == row["category"]
         assert (project.total_investment, project.government_investment, project.social_investment) == (
             row["total"], row["government"], row["social"])
-        assert project.annual_plan == row["plan"]
+        assert year.annual_plan == row["plan"]
         assert (project.start_year, project.end_year) == (2021, 2024)
         assert project.responsible_unit.name == row["unit"]
         assert project.owner_unit.name == row["owner"]
-    assert Project.objects.get(code=plan_rows[1]["code"]).stage == Stage.NEW
+    assert ProjectYear.objects.get(project__code=plan_rows[1]["code"]).stage == Stage.NEW
     # the same file again: nothing to do
     again = import_preview(data=path.read_bytes(), filename=path.name, actor=admin_user)
     assert again.ok and not again.has_changes
@@ -67,7 +68,7 @@ def dispatch_rows(plan_year, categories, unit_a):
 
 def _check_reports(rows):
     for row in rows:
-        report = ProgressReport.objects.get(project__code=row["code"], year=2022, month=row["month"])
+        report = ProgressReport.objects.get(project_year__project__code=row["code"], year=2022, month=row["month"])
         assert report.investment_completed == row["amount"]
         assert report.physical_percent == row["percent"]
         assert report.status == "draft"

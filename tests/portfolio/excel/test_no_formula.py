@@ -68,11 +68,12 @@ def hostile_world(plan_year, categories, unit_a, office_a):
             leader=text[:20],
             remarks=text,
         )
+        row = factories.row_of(project)
         factories.MilestoneFactory(
-            project=project, title=text, due_date=datetime.date(2022, 6, 30)
+            project_year=row, title=text, due_date=datetime.date(2022, 6, 30)
         )
         ProgressReport.objects.create(
-            project=project,
+            project_year=row,
             year=2022,
             month=3,
             investment_completed=Decimal("10"),

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from portfolio.excel.importing import import_apply
 from portfolio.excel.writing import write_schedule
-from projects.models import OwnerUnit, ProgressReport, Project, Stage
+from projects.models import OwnerUnit, ProgressReport, Project, ProjectYear, Stage
 from projects.services import REPORT_FIELDS
+from tests.factories import row_of
 
 TEXT_ALPHABET = st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Zl", "Zp"), blacklist_characters="\r")
 money = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2, allow_nan=False, allow_infinity=False)
@@ -58,9 +59,18 @@ def project_rows(draw):
     return rows
 
 
-PROJECT_COMPARE = ("name", "category_id", "stage", "scope", "location", "start_year", "end_year", "owner_unit_id",
+PROJECT_COMPARE = ("name", "scope", "location", "start_year", "end_year", "owner_unit_id",
                    "responsible_unit_id", "leader", "total_investment", "government_investment", "social_investment",
-                   "completed_before_year", "annual_plan", "annual_target", "remarks")
+                   "remarks")
+YEAR_COMPARE = ("category_id", "stage", "total_investment", "government_investment", "social_investment",
+                "completed_before_year", "annual_plan", "annual_target")
+YEAR_KEYS = ("category", "stage", "completed_before_year", "annual_plan", "annual_target")
+
+
+def _state() -> dict:
+    return {y.project.code: ({f: getattr(y.project, f) for f in PROJECT_COMPARE}, {f: getattr(y,
+                                                                                              f) for f in YEAR_COMPARE})
+            for y in ProjectYear.objects.select_related("project")}
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -76,14 +86,17 @@ def test_random_rows_survive_export_then_import(rows, plan_year, categories, uni
 def check_round_trip(rows, plan_year, categories, units, admin_user):
     for row in rows:
         owner, _ = OwnerUnit.objects.get_or_create(name=row["owner"])
-        fields = {k: v for k, v in row.items() if k not in ("category", "unit", "owner", "report")}
-        project = Project.objects.create(plan_year=plan_year, category=categories[row["category"]],
-                                         responsible_unit=units[row["unit"]], owner_unit=owner, **fields)
+        fields = {k: v for k, v in row.items() if k not in ("category", "unit", "owner", "report", *YEAR_KEYS)}
+        project = Project.objects.create(responsible_unit=units[row["unit"]], owner_unit=owner, **fields)
+        ProjectYear.objects.create(project=project, plan_year=plan_year, category=categories[row["category"]],
+                                   **{k: row[k] for k in YEAR_KEYS[1:] if k in row},
+                                   **{f: getattr(project, f) for f in YEAR_COMPARE[2:5]})
         if row["report"]:
-            ProgressReport.objects.create(project=project, year=2022, month=3, created_by=admin_user, **row["report"])
-    before = {p.code: {f: getattr(p, f) for f in PROJECT_COMPARE} for p in Project.objects.all()}
-    reports_before = {r.project.code: {f: getattr(r, f) for f in REPORT_FIELDS}
-                      for r in ProgressReport.objects.select_related("project")}
+            ProgressReport.objects.create(project_year=row_of(project), year=2022, month=3, created_by=admin_user,
+                                          **row["report"])
+    before = _state()
+    reports_before = {r.project_year.project.code: {f: getattr(r, f) for f in REPORT_FIELDS}
+                      for r in ProgressReport.objects.select_related("project_year__project")}
     buffer = io.BytesIO()
     write_schedule(buffer, plan_year=plan_year, month=3, dispatch_month=3)
 
@@ -91,8 +104,8 @@ def check_round_trip(rows, plan_year, categories, units, admin_user):
     Project.objects.all().delete()
     result = import_apply(data=buffer.getvalue(), filename="roundtrip.xlsx", actor=admin_user)
     assert result.applied, [str(p) for p in result.problems]
-    after = {p.code: {f: getattr(p, f) for f in PROJECT_COMPARE} for p in Project.objects.all()}
+    after = _state()
     assert after == before
-    reports_after = {r.project.code: {f: getattr(r, f) for f in REPORT_FIELDS}
-                     for r in ProgressReport.objects.select_related("project")}
+    reports_after = {r.project_year.project.code: {f: getattr(r, f) for f in REPORT_FIELDS}
+                     for r in ProgressReport.objects.select_related("project_year__project")}
     assert reports_after == reports_before

@@ -25,7 +25,7 @@ def snapshot() -> dict:
 
 def test_export_then_import_of_the_2022_plan_and_its_approved_reports_changes_nothing(
         plan_2022, admin_user, reviewer):
-    projects = list(Project.objects.filter(plan_year=plan_2022).order_by("code"))
+    projects = list(Project.objects.filter(years__plan_year=plan_2022).order_by("code"))
     for i, project in enumerate(projects[::3]):
         for month in (1, 2, 3):
             report = services.report_create(
