@@ -37,6 +37,9 @@ from projects.selectors import (
     projects_with_progress,
 )
 
+from dispatch.permissions import can_raise, visible_problems
+from dispatch.selectors import open_problems, problem_counts
+
 from . import export
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
@@ -65,10 +68,13 @@ def _legend() -> dict:
         "red_points": settings.PORTFOLIO_FLAG_RED_POINTS,
         "yellow_overdue": settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES,
         "red_overdue": settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES,
+        "yellow_problems": settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS,
+        "red_problems": settings.PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS,
     }
 
 
 ATTENTION_LIMIT = 10
+PROBLEMS_LIMIT = 10
 
 
 def _declared_difference(row, declared) -> dict | None:
@@ -106,6 +112,8 @@ def overview(request):
         .filter(flag=Flag.RED)
         .order_by(F("gap_points").desc(nulls_last=True), "-overdue_milestones", "project__code")[:ATTENTION_LIMIT]
     )
+    # 「待协调问题」: the open problems of the projects this user sees, overdue first (one query, capped).
+    problems = visible_problems(request.user)
     figures = rollup_as_json(rollup)
     charts = {
         "categories": [
@@ -134,6 +142,8 @@ def overview(request):
         "total_sentence": progress_sentence(rollup.total, rollup.period),
         "months": months,
         "attention": attention,
+        "problems": list(open_problems(problems)[:PROBLEMS_LIMIT]),
+        "problem_counts": problem_counts(problems),
         "figures": figures,
         "charts": charts,
         "plan_summary": plan_summary_text(plan_year),
@@ -250,6 +260,7 @@ def project_detail(request, code: str):
     )
     chart_months = project_months(reports, period)
     history = project_history(project)
+    problems = list(open_problems(visible_problems(request.user).filter(project=project)))
     total = row.total_investment
     return render(request, "portfolio/project_detail.html", {
         "project": project,
@@ -265,5 +276,7 @@ def project_detail(request, code: str):
         "reports": reports,
         "chart": {"months": chart_months},
         "history": history,
+        "problems": problems,
+        "can_raise": can_raise(request.user),
         "legend": _legend(),
     })

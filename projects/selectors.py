@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     BooleanField,
     Case,
@@ -109,7 +110,7 @@ def approved_reports(period: Period) -> QuerySet:
 def projects_with_progress(period: Period, qs: QuerySet | None = None) -> QuerySet:
     """Projects' rows in a plan (ProjectYear) annotated with completed_ytd, completion_rate
     (percent), gap_points (behind 序时进度, positive = behind), latest_percent (the project's works,
-    whatever year reported it), overdue_milestones and flag."""
+    whatever year reported it), overdue_milestones, overdue_problems (on the dispatch ledger) and flag."""
     qs = ProjectYear.objects.all() if qs is None else qs
     completed = (
         approved_reports(period)
@@ -138,11 +139,14 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None) -> QueryS
     yellow, red = settings.PORTFOLIO_FLAG_YELLOW_POINTS, settings.PORTFOLIO_FLAG_RED_POINTS
     yellow_overdue = settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES
     red_overdue = settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES
+    yellow_problems = settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS
+    red_problems = settings.PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS
     return (
         qs.annotate(
             completed_ytd=Coalesce(Subquery(completed, output_field=DecimalField(**MONEY)), ZERO_MONEY),
             latest_percent=Subquery(latest_percent, output_field=DecimalField(max_digits=5, decimal_places=2)),
             overdue_milestones=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
+            overdue_problems=_overdue_problems(period.as_of),
         )
         .annotate(
             completion_rate=Case(
@@ -162,13 +166,45 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None) -> QueryS
         )
         .annotate(
             flag=Case(
-                When(Q(gap_points__gte=red) | Q(overdue_milestones__gte=red_overdue), then=Value(Flag.RED)),
-                When(Q(gap_points__gte=yellow) | Q(overdue_milestones__gte=yellow_overdue), then=Value(Flag.YELLOW)),
+                When(Q(gap_points__gte=red) | Q(overdue_milestones__gte=red_overdue)
+                     | Q(overdue_problems__gte=red_problems), then=Value(Flag.RED)),
+                When(Q(gap_points__gte=yellow) | Q(overdue_milestones__gte=yellow_overdue)
+                     | Q(overdue_problems__gte=yellow_problems), then=Value(Flag.YELLOW)),
                 default=Value(Flag.GREEN),
                 output_field=CharField(),
             )
         )
     )
+
+
+def problem_overdue_q(as_of: datetime.date, prefix: str = "") -> Q:
+    """A problem on the dispatch ledger is overdue on `as_of` when it was handed out (not merely
+    raised), its deadline has passed and its unit had not reported it solved by then. The one
+    definition: the ledger's red rows, the project's flag, the rankings and the reminders use it.
+    Written on the problem's field names so this module need not import the dispatch app."""
+    return (
+        ~Q(**{f"{prefix}state": "raised"})
+        & Q(**{f"{prefix}deadline__lt": as_of})
+        & (Q(**{f"{prefix}solved_on__isnull": True}) | Q(**{f"{prefix}solved_on__gt": as_of}))
+    )
+
+
+def _overdue_problems(as_of: datetime.date):
+    """The number of the project's overdue problems on `as_of`, as an annotation; 0 when the
+    dispatch app (which keeps the ledger) is not installed. The ledger's model is reached through
+    the reverse relation Project.problems, so the arrow between the apps stays one way."""
+    try:
+        problem_model = ProjectYear._meta.get_field("project").related_model._meta.get_field("problems").related_model
+    except FieldDoesNotExist:
+        return Value(0)
+    counted = (
+        problem_model.objects.filter(problem_overdue_q(as_of), project=OuterRef("project"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def project_list(*, plan_year: PlanYear, period: Period, qs: QuerySet | None = None) -> QuerySet:

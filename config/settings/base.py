@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "csp",
     "projects",
     "portfolio",
+    "dispatch",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,9 @@ PORTFOLIO_FLAG_YELLOW_POINTS = Decimal("10")
 PORTFOLIO_FLAG_RED_POINTS = Decimal("30")
 PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES = 1
 PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES = 2
+# Problems on the dispatch ledger past their deadline count like overdue milestones.
+PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS = 1
+PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS = 2
 
 # --- Spreadsheet import limits ---
 IMPORT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -1,0 +1,97 @@
+"""The meeting's problem list (问题清单) as an .xlsx sheet in the county's layout: a title row, the
+month, then one row per problem with its project, what is wrong, who must solve it, the leader,
+the deadline and how far it has got. Text is written as text, never as a formula."""
+
+from io import BytesIO
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Alignment, Border, Font, Side
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_TITLE = "问题清单"
+# The county's columns, in its order and words, with widths that print on A4 landscape.
+COLUMNS = [
+    ("序号", 6),
+    ("项目名称", 28),
+    ("项目责任单位", 16),
+    ("问题类型", 10),
+    ("存在问题", 40),
+    ("责任单位", 16),
+    ("协调领导", 10),
+    ("完成时限", 12),
+    ("办理状态", 10),
+    ("办理情况", 36),
+    ("是否逾期", 8),
+]
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def _text(cell, value) -> None:
+    cell.value = "" if value is None else str(value)
+    cell.data_type = TYPE_STRING  # a description beginning with "=" stays text
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def problem_sheet(wb: Workbook, problems, *, title: str) -> None:
+    """Add the 问题清单 sheet to `wb` for `problems` (annotated with `overdue`)."""
+    ws = wb.create_sheet(SHEET_TITLE)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+    _text(ws.cell(row=1, column=1), title)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    for col, (header, width) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=2, column=col)
+        _text(cell, header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(
+            horizontal="center", vertical="center", wrap_text=True
+        )
+        cell.border = BORDER
+        ws.column_dimensions[cell.column_letter].width = width
+    for n, p in enumerate(problems, start=1):
+        row = n + 2
+        values = [
+            n,
+            p.project.name,
+            p.project.responsible_unit.name,
+            p.get_type_display(),
+            p.description,
+            p.unit.name if p.unit else "",
+            _person(p.leader),
+            p.deadline.isoformat() if p.deadline else "",
+            p.get_state_display(),
+            p.resolution,
+            "是" if p.overdue else "",
+        ]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col)
+            if col == 1:
+                cell.value = value
+            else:
+                _text(cell, value)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.border = BORDER
+    ws.freeze_panes = "C3"
+    ws.print_title_rows = "2:2"
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToHeight = 0
+
+
+def problem_workbook_response(problems, *, title: str, filename: str) -> HttpResponse:
+    wb = Workbook()
+    wb.remove(wb.active)
+    problem_sheet(wb, problems, title=title)
+    out = BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,58 @@
+"""Reads of the problem ledger: problems annotated with whether they are overdue (the rule in
+projects.selectors.problem_overdue_q), the open ones of a project, and the counts the pages show."""
+
+import datetime
+
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from projects.selectors import problem_overdue_q
+
+from .models import OPEN, Problem, ProblemState
+
+
+def problems_with_status(
+    qs: QuerySet | None = None, *, as_of: datetime.date | None = None
+) -> QuerySet:
+    """Problems with `overdue` annotated (as of today unless told), their relations joined."""
+    qs = Problem.objects.all() if qs is None else qs
+    as_of = as_of or timezone.localdate()
+    return qs.select_related(
+        "project", "project__responsible_unit", "unit", "leader"
+    ).annotate(
+        overdue=Case(
+            When(problem_overdue_q(as_of), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def problem_list(
+    qs: QuerySet | None = None, *, as_of: datetime.date | None = None
+) -> QuerySet:
+    """The ledger as the meeting reads it: open before closed, overdue first, then by deadline."""
+    return problems_with_status(qs, as_of=as_of).order_by(
+        Case(When(state=ProblemState.CLOSED, then=Value(1)), default=Value(0)),
+        "-overdue",
+        "deadline",
+        "id",
+    )
+
+
+def open_problems(
+    qs: QuerySet | None = None, *, as_of: datetime.date | None = None
+) -> QuerySet:
+    """Problems not yet closed (销号), overdue first."""
+    return problem_list(qs, as_of=as_of).filter(state__in=OPEN)
+
+
+def problem_counts(qs: QuerySet, *, as_of: datetime.date | None = None) -> dict:
+    """How many open, overdue, awaiting assignment and awaiting confirmation: one query."""
+    as_of = as_of or timezone.localdate()
+    return qs.aggregate(
+        open=Count("pk", filter=Q(state__in=OPEN)),
+        overdue=Count("pk", filter=problem_overdue_q(as_of)),
+        raised=Count("pk", filter=Q(state=ProblemState.RAISED)),
+        solved=Count("pk", filter=Q(state=ProblemState.SOLVED)),
+    )

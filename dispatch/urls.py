@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dispatch"
+urlpatterns = [
+    path("problems/", views.ProblemListView.as_view(), name="problems"),
+    path("problems/new/", views.problem_new, name="problem_new"),
+    path("problems/<int:pk>/", views.problem_detail, name="problem"),
+    path("problems/<int:pk>/<slug:step>/", views.problem_step, name="problem_step"),
+]

@@ -1,0 +1,147 @@
+"""The problem journey in a real browser: an office raises a problem with its monthly report, the
+reviewer approves the report and hands the problem to a unit with a deadline, the unit reports it
+solved, the reviewer closes it (销号). Screenshots of the ledger's pages at desktop and phone width."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from dispatch.models import Problem, ProblemState
+from projects import services
+from projects.models import ReportStatus
+from tests.e2e.conftest import SCREENSHOTS, screenshot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_office_raises_reviewer_hands_out_unit_solves_reviewer_closes(
+    new_page, plan_year, portfolio, project_a, office_a, reviewer, leader
+):
+    leader.first_name, leader.last_name = "明", "王"
+    leader.save()
+    report = services.report_create(
+        actor=office_a,
+        project=project_a,
+        year=2022,
+        month=9,
+        investment_completed="300.00",
+        physical_percent="40",
+        problems="K12+300段征地拆迁未完成，影响路基施工",
+    )
+    report = services.report_submit(actor=office_a, report=report)
+
+    office = new_page()
+    sign_in(office, "office_a", next_url="/admin/")
+    office.goto(f"/admin/projects/progressreport/{report.pk}/change/")
+    office.click("#raise-problem-from-report")
+    office.wait_for_load_state("networkidle")
+    assert "K12+300" in office.input_value("#id_description")
+    office.select_option("#id_type", "demolition")
+    screenshot(office, "problems-raise-desktop")
+    office.click("#raise-form button[type=submit]")
+    office.wait_for_load_state("networkidle")
+    problem = Problem.objects.get()
+    assert problem.report_id == report.pk and problem.state == ProblemState.RAISED
+
+    review = new_page()
+    sign_in(review, "reviewer", next_url="/admin/")
+    review.goto(f"/admin/projects/progressreport/{report.pk}/change/")
+    review.click("[name=_approve]")
+    review.wait_for_load_state("networkidle")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+    review.goto("/problems/")
+    assert review.locator("#count-raised").inner_text().strip() == "1"
+    review.click(f"#problem-table a[href='/problems/{problem.pk}/'] >> nth=0")
+    review.wait_for_load_state("networkidle")
+    deadline = timezone.localdate() + datetime.timedelta(days=10)
+    review.select_option("#step-assign select[name=leader]", str(leader.pk))
+    review.fill("#step-assign input[name=deadline]", deadline.isoformat())
+    review.fill("#step-assign textarea[name=comment]", "请县交通局牵头，10日内完成")
+    review.click("#step-assign button[type=submit]")
+    review.wait_for_load_state("networkidle")
+    screenshot(review, "problems-detail-assigned-desktop")
+    problem.refresh_from_db()
+    assert (problem.state, problem.leader_id, problem.deadline) == (
+        ProblemState.ASSIGNED,
+        leader.pk,
+        deadline,
+    )
+
+    office.goto(f"/problems/{problem.pk}/")
+    office.fill(
+        "#step-solve textarea[name=resolution]", "已完成征地补偿，用地已交付施工单位"
+    )
+    office.click("#step-solve button[type=submit]")
+    office.wait_for_load_state("networkidle")
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.SOLVED
+    assert office.locator("#step-close").count() == 0  # only a reviewer closes
+
+    review.goto(f"/problems/{problem.pk}/")
+    review.fill("#step-close textarea[name=comment]", "现场核实无误")
+    review.click("#step-close button[type=submit]")
+    review.wait_for_load_state("networkidle")
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.CLOSED
+    assert "销号" in review.locator("#problem-events").inner_text()
+    screenshot(review, "problems-detail-closed-desktop")
+
+
+def test_screenshots_of_the_ledger(
+    new_page,
+    plan_year,
+    portfolio,
+    project_a,
+    project_b,
+    office_a,
+    office_b,
+    reviewer,
+    leader,
+):
+    from dispatch import services as dispatch_services
+
+    today = timezone.localdate()
+    for project, office, text in [
+        (project_a, office_a, "施工便道用地未批复"),
+        (project_b, office_b, "中央预算内资金未到位"),
+    ]:
+        problem = dispatch_services.problem_raise(
+            actor=office, project=project, type="land", description=text
+        )
+        dispatch_services.problem_assign(
+            actor=reviewer,
+            problem=problem,
+            unit=project.responsible_unit,
+            leader=leader,
+            deadline=today + datetime.timedelta(days=5),
+        )
+    Problem.objects.filter(project=project_b).update(
+        deadline=today - datetime.timedelta(days=3)
+    )
+    dispatch_services.problem_raise(
+        actor=office_a, project=project_a, type="approval", description="环评批复待办"
+    )
+    for width, viewport in [
+        ("desktop", {"width": 1366, "height": 900}),
+        ("phone", PHONE),
+    ]:
+        page = new_page(viewport=viewport)
+        sign_in(page, "reviewer")
+        page.goto("/problems/")
+        assert page.locator("#count-overdue").inner_text().strip() == "1"
+        screenshot(page, f"problems-list-{width}")
+        page.goto(f"/problems/{Problem.objects.filter(project=project_b).get().pk}/")
+        screenshot(page, f"problems-detail-{width}")
+        page.goto("/problems/new/")
+        screenshot(page, f"problems-raise-{width}")
+        page.goto("/")
+        assert page.locator("#open-problems").is_visible()
+        page.locator("#open-problems").screenshot(
+            path=str(SCREENSHOTS / f"overview-open-problems-{width}.png")
+        )
+        page.goto(f"/projects/{project_b.code}/")
+        screenshot(page, f"project-open-problems-{width}")
