@@ -11,6 +11,7 @@ from projects.models import (
     MONEY,
     Category,
     Milestone,
+    PlanVersion,
     PlanYear,
     ProgressReport,
     Project,
@@ -25,6 +26,7 @@ from projects.selectors import (
     approved_reports,
     current_period,
     projects_with_progress,
+    with_version_plan,
 )
 
 CENT = Decimal("0.01")
@@ -79,29 +81,32 @@ class Rollup:
     period: Period
     rows: list[RollupRow]
     total: RollupRow
+    plan_version: PlanVersion | None = None  # None: the current figures
 
 
-def category_rollup(*, plan_year: PlanYear, month: int | None = None, projects: QuerySet | None = None) -> Rollup:
+def category_rollup(*, plan_year: PlanYear, month: int | None = None, projects: QuerySet | None = None,
+                    plan_version: PlanVersion | None = None) -> Rollup:
     """Three queries, whatever the number of projects: categories, the grouped sums, and the
-    flag counts. `projects` narrows the rollup (an office's own projects, a filter)."""
+    flag counts. `projects` narrows the rollup (an office's own projects, a filter);
+    `plan_version` measures against that version's annual figures (调整前) instead of the current."""
     period = current_period(plan_year, month)
     base = (ProjectYear.objects.all() if projects is None else projects).filter(plan_year=plan_year)
     money = DecimalField(**MONEY)
     grouped = {
         row["category"]: row
-        for row in base.order_by()
+        for row in with_version_plan(base, plan_version).order_by()
         .values("category")
         .annotate(
             n=Count("pk"),
             total=Coalesce(Sum("total_investment"), ZERO_MONEY, output_field=money),
             government=Coalesce(Sum("government_investment"), ZERO_MONEY, output_field=money),
             social=Coalesce(Sum("social_investment"), ZERO_MONEY, output_field=money),
-            plan=Coalesce(Sum("annual_plan"), ZERO_MONEY, output_field=money),
+            plan=Coalesce(Sum("plan_amount"), ZERO_MONEY, output_field=money),
         )
     }
     progress = {
         row["category"]: row
-        for row in projects_with_progress(period, base)
+        for row in projects_with_progress(period, base, plan_version)
         .order_by()
         .values("category")
         .annotate(
@@ -137,7 +142,7 @@ def category_rollup(*, plan_year: PlanYear, month: int | None = None, projects: 
         time_elapsed=period.time_elapsed,
         flags={flag: sum(r.flags[flag] for r in rows) for flag in (Flag.GREEN, Flag.YELLOW, Flag.RED)},
     )
-    return Rollup(plan_year=plan_year, period=period, rows=rows, total=total)
+    return Rollup(plan_year=plan_year, period=period, rows=rows, total=total, plan_version=plan_version)
 
 
 def rollup_as_json(rollup: Rollup) -> dict:

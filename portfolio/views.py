@@ -43,6 +43,7 @@ from dispatch.selectors import open_problems, problem_counts
 from . import export
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
+from .review import year_review
 from .selectors import category_rollup, monthly_completion, project_history, project_months, rate, rollup_as_json
 from .summary import plan_summary_text
 from .tables import ProjectTable
@@ -52,7 +53,7 @@ def _plan_years(request) -> tuple[PlanYear | None, list[PlanYear]]:
     """The year asked for (?year=2022), else the current plan (the latest adopted one), and the
     years the switcher offers; one query for both. None when there is no plan yet. A draft plan is
     not there for these pages (404), whoever asks."""
-    years = list(published_plan_years())
+    years = list(published_plan_years().annotate(version_count=Count("versions")))
     year = request.GET.get("year")
     if year:
         chosen = next((y for y in years if str(y.year) == year), None)
@@ -112,6 +113,12 @@ def overview(request):
         .filter(flag=Flag.RED)
         .order_by(F("gap_points").desc(nulls_last=True), "-overdue_milestones", "project__code")[:ATTENTION_LIMIT]
     )
+    # 调整前 beside 调整后 once the plan was adjusted (queries only then: the versions, a rollup).
+    adjustment = None
+    if plan_year.version_count > 1:
+        versions = list(plan_year.versions.order_by("ordinal"))
+        before = category_rollup(plan_year=plan_year, projects=projects, plan_version=versions[0])
+        adjustment = {"before": before, "after_name": versions[-1].name, "rows": list(zip(before.rows, rollup.rows))}
     # 「待协调问题」: the open problems of the projects this user sees, overdue first (one query, capped).
     problems = visible_problems(request.user)
     figures = rollup_as_json(rollup)
@@ -147,6 +154,9 @@ def overview(request):
         "figures": figures,
         "charts": charts,
         "plan_summary": plan_summary_text(plan_year),
+        "adjustment": adjustment,
+        # A closed year is read as its review (执行情况), each clause linked to its projects.
+        "review": year_review(plan_year) if plan_year.status == PlanYearStatus.CLOSED else None,
         "legend": _legend(),
         "flags": Flag,
     })

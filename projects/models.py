@@ -273,6 +273,37 @@ class Project(models.Model):
         return f"{self.name} ({self.code})"
 
 
+class PlanVersionKind(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted plan")  # 年初计划
+    ADJUSTED = "adjusted", _("Adjustment")  # 中期调整
+
+
+class PlanVersion(models.Model):
+    """A named, dated version of a year's plan: the plan as adopted (年初计划), then each adjustment
+    (中期调整). Each keeps its own copy of every project's annual figures (ProjectYearVersion), never
+    overwritten, so 调整前 stays readable after 调整后; the latest (highest ordinal) is current and
+    its figures are also on ProjectYear, where pages read them without a join."""
+
+    plan_year = models.ForeignKey(PlanYear, verbose_name=_("plan year"), on_delete=models.CASCADE,
+                                  related_name="versions")
+    name = models.CharField(_("name"), max_length=50, help_text=_("As the county names it: 年初计划, 中期调整."))
+    kind = models.CharField(_("kind"), max_length=10, choices=PlanVersionKind.choices)
+    date = models.DateField(_("date"))
+    ordinal = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["plan_year", "ordinal"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan_year", "ordinal"], name="planversion_ordinal_unique"),
+            models.UniqueConstraint(fields=["plan_year", "name"], name="planversion_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_year.year} {self.name}"
+
+
 class ProjectYear(models.Model):
     """A project's row in one year's plan: the category it is listed under that year, its stage,
     the investment completed before the year, the year's planned investment and target.
@@ -299,6 +330,12 @@ class ProjectYear(models.Model):
     )
     annual_plan = models.DecimalField(_("planned investment for the year (万元)"), validators=money_validators, **MONEY)
     annual_target = models.TextField(_("target for the year"), blank=True)
+    # The plan version the annual figures above come from (empty while the plan is a draft); kept
+    # in the history, so each past figure names its version.
+    plan_version = models.ForeignKey(
+        PlanVersion, verbose_name=_("plan version"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["version"])
 
@@ -325,6 +362,29 @@ class ProjectYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.name} ({self.project.code}) {self.plan_year.year}"
+
+
+class ProjectYearVersion(models.Model):
+    """A project's annual figures in one version of the year's plan; written once, never changed."""
+
+    plan_version = models.ForeignKey(PlanVersion, verbose_name=_("plan version"), on_delete=models.CASCADE,
+                                     related_name="figures")
+    project_year = models.ForeignKey(ProjectYear, verbose_name=_("project in the plan"), on_delete=models.CASCADE,
+                                     related_name="versions")
+    annual_plan = models.DecimalField(_("planned investment for the year (万元)"), validators=money_validators, **MONEY)
+    annual_target = models.TextField(_("target for the year"), blank=True)
+
+    class Meta:
+        ordering = ["plan_version", "project_year"]
+        verbose_name = _("figures of a plan version")
+        verbose_name_plural = _("figures of plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan_version", "project_year"], name="projectyearversion_unique"),
+            models.CheckConstraint(condition=Q(annual_plan__gte=0), name="projectyearversion_plan_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_year} {self.plan_version.name}"
 
 
 class MilestoneKind(models.TextChoices):

@@ -16,6 +16,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     Func,
     IntegerField,
@@ -107,11 +108,22 @@ def approved_reports(period: Period) -> QuerySet:
     )
 
 
-def projects_with_progress(period: Period, qs: QuerySet | None = None) -> QuerySet:
-    """Projects' rows in a plan (ProjectYear) annotated with completed_ytd, completion_rate
-    (percent), gap_points (behind 序时进度, positive = behind), latest_percent (the project's works,
-    whatever year reported it), overdue_milestones, overdue_problems (on the dispatch ledger) and flag."""
-    qs = ProjectYear.objects.all() if qs is None else qs
+def with_version_plan(qs: QuerySet, plan_version) -> QuerySet:
+    """Rows annotated with `plan_amount`: the year's planned investment in `plan_version` (one
+    LEFT JOIN on that version's copy), or the current figure when plan_version is None."""
+    if plan_version is None:
+        return qs.annotate(plan_amount=F("annual_plan"))
+    return qs.annotate(
+        in_version=FilteredRelation("versions", condition=Q(versions__plan_version=plan_version))
+    ).annotate(plan_amount=Coalesce(F("in_version__annual_plan"), ZERO_MONEY))
+
+
+def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_version=None) -> QuerySet:
+    """Projects' rows in a plan (ProjectYear) annotated with completed_ytd, plan_amount (the year's
+    plan in the current version, or in `plan_version`), completion_rate (percent) against it,
+    gap_points (behind 序时进度, positive = behind), latest_percent (the project's works, whatever
+    year reported it), overdue_milestones, overdue_problems (on the dispatch ledger) and flag."""
+    qs = with_version_plan(ProjectYear.objects.all() if qs is None else qs, plan_version)
     completed = (
         approved_reports(period)
         .filter(project_year=OuterRef("pk"))
@@ -150,15 +162,15 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None) -> QueryS
         )
         .annotate(
             completion_rate=Case(
-                When(annual_plan__gt=0, then=Ratio(
-                    F("completed_ytd") * Value(Decimal("100")), F("annual_plan"), output_field=RATE)),
+                When(plan_amount__gt=0, then=Ratio(
+                    F("completed_ytd") * Value(Decimal("100")), F("plan_amount"), output_field=RATE)),
                 default=Value(None, output_field=RATE),
                 output_field=RATE,
             )
         )
         .annotate(
             gap_points=Case(
-                When(annual_plan__gt=0, then=ExpressionWrapper(
+                When(plan_amount__gt=0, then=ExpressionWrapper(
                     Value(period.time_elapsed, output_field=RATE) - F("completion_rate"), output_field=RATE)),
                 default=Value(None, output_field=RATE),
                 output_field=RATE,

@@ -6,7 +6,9 @@ from ..models import (
     Category,
     CategoryPlan,
     OwnerUnit,
+    PlanVersion,
     PlanYear,
+    ProjectYearVersion,
     ResponsibleUnit,
 )
 from ..roles import Role, can_edit_plan, has_role, roles_of
@@ -46,8 +48,50 @@ class CategoryPlanInline(admin.TabularInline):
 
 @admin.register(PlanYear)
 class PlanYearAdmin(ReferenceAdmin):
-    list_display = ("year", "title", "reporting_month", "declared_projects", "declared_annual_plan")
+    list_display = ("year", "title", "status", "reporting_month", "declared_projects", "declared_annual_plan")
+    # Adopting and closing create versions and lock rows: projects.plan_versions, not a field edit.
+    readonly_fields = ("status",)
     inlines = [CategoryPlanInline]
+
+
+class VersionFiguresInline(admin.TabularInline):
+    """A version's copy of each project's figures: written once, read here."""
+
+    model = ProjectYearVersion
+    fields = ("project_year", "annual_plan", "annual_target")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project_year__project", "project_year__plan_year")
+
+    def has_view_permission(self, request, obj=None):
+        return bool(roles_of(request.user))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(ReferenceAdmin):
+    """The plan's versions (年初计划, 中期调整 …), read-only: each is made by plan_adopt/plan_adjust."""
+
+    list_display = ("plan_year", "ordinal", "name", "kind", "date")
+    list_filter = ("plan_year", "kind")
+    inlines = [VersionFiguresInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Category)

@@ -141,3 +141,62 @@ def test_a_closed_year_never_changes(plan_year, project_a, admin_user, office_a)
     with pytest.raises(Exception, match="2022"):
         services.report_create(actor=office_a, project=project_a, year=2022, month=3,
                                investment_completed=Decimal("1"), physical_percent=Decimal("1"))
+
+
+# --- plan versions ------------------------------------------------------------------------------
+
+
+def test_adopting_a_draft_makes_its_first_version(admin_user, office_a, finance, categories, project_a):
+    from projects.plan_versions import plan_adopt
+
+    draft = factories.PlanYearFactory(year=2023, status=PlanYearStatus.DRAFT)
+    row = factories.ProjectYearFactory(project=project_a, plan_year=draft, annual_plan=Decimal("800.00"))
+    with pytest.raises(Exception):  # an office keeps its rows, not the county's plan
+        plan_adopt(actor=office_a, plan_year=draft)
+    version = plan_adopt(actor=finance, plan_year=draft, date=datetime.date(2023, 1, 10))
+    draft.refresh_from_db()
+    row.refresh_from_db()
+    assert (draft.status, version.name, version.ordinal) == (PlanYearStatus.ADOPTED, "年初计划", 1)
+    assert row.plan_version == version and version.figures.get().annual_plan == Decimal("800.00")
+    with pytest.raises(Exception):
+        plan_adopt(actor=finance, plan_year=draft)  # once
+
+
+def test_an_adjustment_changes_completion_rates_and_keeps_the_adopted_version(
+        client, leader, finance, office_a, reviewer, plan_year, project_a, project_b):
+    from projects.plan_versions import plan_adjust
+
+    plan_year.status = PlanYearStatus.DRAFT
+    plan_year.save()
+    from projects.plan_versions import plan_adopt
+
+    adopted = plan_adopt(actor=finance, plan_year=plan_year, date=datetime.date(2022, 1, 12))
+    approved(project_a, office_a, reviewer, month=1, amount="600.00", percent="20")
+    row_a = row_of(project_a)
+    before = category_rollup(plan_year=plan_year)
+    assert before.total.annual_plan == Decimal("2400.00") and before.total.completion_rate == Decimal("25.00")
+    adjusted = plan_adjust(actor=finance, plan_year=plan_year, name="中期调整", date=datetime.date(2022, 7, 15),
+                           figures={row_a.pk: {"annual_plan": Decimal("600.00")}})
+    after = category_rollup(plan_year=plan_year)
+    # 调整后: 600 of (600 + 1200) planned; the adopted version still reads 600 of 2400.
+    assert after.total.annual_plan == Decimal("1800.00") and after.total.completion_rate == Decimal("33.33")
+    kept = category_rollup(plan_year=plan_year, plan_version=adopted)
+    assert kept.total.annual_plan == Decimal("2400.00") and kept.total.completion_rate == Decimal("25.00")
+    assert adjusted.figures.count() == 2 and adopted.figures.get(project_year=row_a).annual_plan == Decimal("1200.00")
+    # History says which version each figure came from.
+    latest = row_a.history.first()
+    assert latest.plan_version_id == adjusted.pk and latest.history_change_reason == "中期调整（2022-07-15）"
+    assert latest.prev_record.plan_version_id == adopted.pk
+    # The overview shows 调整前 and 调整后 side by side; the command too, and --plan-version picks one.
+    client.force_login(leader)
+    html = client.get("/").content.decode()
+    assert 'id="plan-adjustment"' in html and "年初计划" in html and "中期调整" in html
+    import io
+    out = io.StringIO()
+    call_command("rollup", "--year", "2022", stdout=out)
+    assert "调整前" in out.getvalue()
+    out = io.StringIO()
+    call_command("rollup", "--year", "2022", "--plan-version", "年初计划", "--format", "json", stdout=out)
+    assert '"annual_plan": "2400.00"' in out.getvalue() and '"plan_version": "年初计划"' in out.getvalue()
+    with pytest.raises(CommandError, match="中期调整"):
+        call_command("rollup", "--year", "2022", "--plan-version", "第二次调整")

@@ -78,6 +78,8 @@ def test_the_old_shape_is_carried_over_exactly():
     ProjectYear = new.get_model("projects", "ProjectYear")
     assert ProjectYear.objects.count() == new.get_model("projects", "Project").objects.count() == 165
     assert new.get_model("projects", "PlanYear").objects.get().status == "adopted"
+    version = new.get_model("projects", "PlanVersion").objects.get()  # the adopted plan, 年初计划
+    assert (version.name, version.kind, version.figures.count()) == ("年初计划", "adopted", 165)
     for row in ProjectYear.objects.select_related("project"):
         want = years[row.project_id]["fields"]
         assert row.plan_year_id == want["plan_year"] and row.category_id == want["category"]
@@ -85,6 +87,8 @@ def test_the_old_shape_is_carried_over_exactly():
             want["stage"], want["completed_before_year"], want["annual_plan"], want["annual_target"])
         assert (str(row.total_investment), str(row.government_investment), str(row.social_investment)) == (
             want["total_investment"], want["government_investment"], want["social_investment"])
+        assert row.plan_version_id == version.pk
+        assert version.figures.get(project_year_id=row.pk).annual_plan == row.annual_plan
     for o in fixture["projects.milestone"]:
         milestone = new.get_model("projects", "Milestone").objects.get(pk=o["pk"])
         assert ProjectYear.objects.get(pk=milestone.project_year_id).project_id == year_pk[o["fields"]["project_year"]]
