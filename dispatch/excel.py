@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from .selectors import person
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLE = "问题清单"
 # The county's columns, in its order and words, with widths that print on A4 landscape.
@@ -32,12 +34,6 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 def _text(cell, value) -> None:
     cell.value = "" if value is None else str(value)
     cell.data_type = TYPE_STRING  # a description beginning with "=" stays text
-
-
-def _person(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def problem_sheet(wb: Workbook, problems, *, title: str) -> None:
@@ -65,7 +61,7 @@ def problem_sheet(wb: Workbook, problems, *, title: str) -> None:
             p.get_type_display(),
             p.description,
             p.unit.name if p.unit else "",
-            _person(p.leader),
+            person(p.leader),
             p.deadline.isoformat() if p.deadline else "",
             p.get_state_display(),
             p.resolution,

@@ -7,6 +7,7 @@ from projects.models import ProgressReport, Project, ResponsibleUnit, User
 from projects.roles import Role
 
 from .models import ProblemType
+from .selectors import person
 
 
 def leader_accounts():
@@ -57,6 +58,7 @@ class RaiseForm(forms.Form):
         )
         if dispatcher:
             self.fields["leader"].queryset = leader_accounts()
+            self.fields["leader"].label_from_instance = person
         else:
             for name in ("unit", "leader", "deadline"):
                 del self.fields[name]
@@ -77,6 +79,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = leader_accounts()
+        self.fields["leader"].label_from_instance = person
 
 
 class CommentForm(forms.Form):
@@ -89,3 +92,17 @@ class SolveForm(forms.Form):
     resolution = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class LeadersForm(forms.Form):
+    leaders = forms.ModelMultipleChoiceField(
+        label=_("Linked leaders"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leaders"].queryset = leader_accounts()
+        self.fields["leaders"].label_from_instance = person

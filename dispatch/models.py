@@ -14,12 +14,18 @@ from projects.models import ProgressReport, Project, ResponsibleUnit
 
 class ProblemType(models.TextChoices):
     # The county's problem types, in the order the meeting's list uses them.
-    LAND = "land", _("Land use")  # 用地
-    FUNDING = "funding", _("Funding")  # 资金
-    APPROVAL = "approval", _("Approvals")  # 审批/手续
-    DEMOLITION = "demolition", _("Land acquisition and demolition")  # 征地拆迁
-    CONSTRUCTION = "construction", _("Construction")  # 施工组织
-    OTHER = "other", _("Other")  # 其他
+    LAND = "land", pgettext_lazy("problem type", "Land use")  # 用地
+    FUNDING = "funding", pgettext_lazy("problem type", "Funding")  # 资金
+    APPROVAL = "approval", pgettext_lazy("problem type", "Approvals")  # 审批/手续
+    DEMOLITION = (
+        "demolition",
+        pgettext_lazy("problem type", "Land acquisition and demolition"),
+    )  # 征地拆迁
+    CONSTRUCTION = (
+        "construction",
+        pgettext_lazy("problem type", "Construction"),
+    )  # 施工组织
+    OTHER = "other", pgettext_lazy("problem type", "Other")  # 其他
 
 
 class ProblemState(models.TextChoices):

@@ -56,3 +56,19 @@ def problem_counts(qs: QuerySet, *, as_of: datetime.date | None = None) -> dict:
         raised=Count("pk", filter=Q(state=ProblemState.RAISED)),
         solved=Count("pk", filter=Q(state=ProblemState.SOLVED)),
     )
+
+
+def person(user) -> str:
+    """How a page names an account: the person's name, else the login name."""
+    return (
+        ""
+        if user is None
+        else (f"{user.last_name}{user.first_name}".strip() or user.get_username())
+    )
+
+
+def leader_problems(user, qs: QuerySet | None = None) -> QuerySet:
+    """The open problems a leader follows: those they coordinate and those of their linked projects."""
+    qs = Problem.objects.all() if qs is None else qs
+    ids = qs.filter(Q(leader=user) | Q(project__leaders=user)).values("pk")
+    return open_problems(Problem.objects.filter(pk__in=ids))

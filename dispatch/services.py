@@ -15,6 +15,7 @@ from projects.roles import Role, has_role, is_office
 
 from .models import Problem, ProblemAction, ProblemEvent, ProblemState, ProblemType
 from .permissions import acts_for_solving_unit, can_dispatch, can_raise
+from .selectors import person
 
 
 class Msg:
@@ -288,3 +289,32 @@ def problem_close(
         comment=comment.strip(),
     )
     return problem
+
+
+class LeaderMsg:
+    NOT_A_LEADER = _("Only leader accounts can be linked to a project: %(names)s.")
+
+
+@transaction.atomic
+def project_set_leaders(
+    *, actor: User, project: Project, leaders, expected_version: int | None = None
+) -> Project:
+    """挂钩领导: link the leader accounts that follow the project (replacing the links it had). The
+    project's history records who changed the links and to whom, as for any change of the project."""
+    if not can_dispatch(actor):
+        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    leaders = list(leaders)
+    wrong = [u for u in leaders if not has_role(u, Role.LEADER)]
+    if wrong:
+        names = "、".join(person(u) for u in wrong)
+        raise ValidationError({"leaders": [LeaderMsg.NOT_A_LEADER % {"names": names}]})
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(Msg.STALE, code="stale")
+    locked.leaders.set(leaders)
+    locked.version += 1
+    locked._history_user = actor
+    names = "、".join(person(u) for u in leaders) or "—"
+    locked._change_reason = f"{_('Linked leaders')}: {names}"
+    locked.save()
+    return locked

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Problem
+from .selectors import person
 
 
 def state_badge(problem) -> str:
@@ -77,7 +78,7 @@ class ProblemTable(tables.Table):
         return state_badge(record)
 
     def render_leader(self, value):
-        return value.get_full_name() or value.get_username()
+        return person(value)
 
     def render_description(self, value):
         return value if len(value) <= 60 else value[:60] + "…"

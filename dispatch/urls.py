@@ -8,4 +8,6 @@ urlpatterns = [
     path("problems/new/", views.problem_new, name="problem_new"),
     path("problems/<int:pk>/", views.problem_detail, name="problem"),
     path("problems/<int:pk>/<slug:step>/", views.problem_step, name="problem_step"),
+    path("my/", views.my_projects, name="my"),
+    path("projects/<str:code>/leaders/", views.project_leaders, name="project_leaders"),
 ]

@@ -15,13 +15,19 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from projects.models import ResponsibleUnit
-from projects.permissions import visible_projects, visible_reports
+from projects.permissions import (
+    get_project_for,
+    visible_project_years,
+    visible_projects,
+    visible_reports,
+)
 from projects.roles import is_office
+from projects.selectors import Flag, current_period, default_plan_year, project_list
 
 from . import services
 from .excel import problem_workbook_response
 from .filters import ProblemFilter
-from .forms import AssignForm, CommentForm, RaiseForm, SolveForm
+from .forms import AssignForm, CommentForm, LeadersForm, RaiseForm, SolveForm
 from .models import ProblemState
 from .permissions import (
     acts_for_solving_unit,
@@ -30,7 +36,7 @@ from .permissions import (
     get_problem_for,
     visible_problems,
 )
-from .selectors import problem_counts, problem_list
+from .selectors import leader_problems, problem_counts, problem_list
 from .tables import ProblemTable
 
 
@@ -274,3 +280,58 @@ def problem_step(request, pk: int, step: str):
     steps = _steps(request.user, problem)
     steps[step] = form
     return _detail(request, problem, steps, status=400)
+
+
+@login_required
+def my_projects(request):
+    """「我的项目」: a leader's linked projects in the current plan with their warnings, and the open
+    problems they follow (coordinating, or on their projects), overdue first."""
+    plan_year = (
+        default_plan_year()
+    )  # the plan being reported on, as the overview shows it
+    rows, period = [], None
+    if plan_year is not None:
+        period = current_period(plan_year)
+        rows = list(
+            project_list(
+                plan_year=plan_year,
+                period=period,
+                qs=visible_project_years(request.user).filter(
+                    project__leaders=request.user
+                ),
+            ).prefetch_related("project__leaders")
+        )
+    problems = list(leader_problems(request.user, visible_problems(request.user)))
+    return render(
+        request,
+        "dispatch/my.html",
+        {
+            "plan_year": plan_year,
+            "period": period,
+            "rows": rows,
+            "red": sum(1 for r in rows if r.flag == Flag.RED),
+            "yellow": sum(1 for r in rows if r.flag == Flag.YELLOW),
+            "problems": problems,
+            "overdue": sum(1 for p in problems if p.overdue),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_leaders(request, code: str):
+    """Link the 挂钩领导 of a project (reviewers); back to the project's page."""
+    project = get_project_for(request.user, code=code)
+    form = LeadersForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_set_leaders(
+                actor=request.user,
+                project=project,
+                leaders=form.cleaned_data["leaders"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("portfolio:project", code=project.code)

@@ -37,7 +37,8 @@ from projects.selectors import (
     projects_with_progress,
 )
 
-from dispatch.permissions import can_raise, visible_problems
+from dispatch.forms import LeadersForm
+from dispatch.permissions import can_dispatch, can_raise, visible_problems
 from dispatch.selectors import open_problems, problem_counts
 
 from . import export
@@ -149,6 +150,8 @@ def overview(request):
         "total_sentence": progress_sentence(rollup.total, rollup.period),
         "months": months,
         "attention": attention,
+        # An office's overview covers its own unit only: the page says so under the county's title.
+        "office_unit": request.user.unit if is_office(request.user) else None,
         "problems": list(open_problems(problems)[:PROBLEMS_LIMIT]),
         "problem_counts": problem_counts(problems),
         "figures": figures,
@@ -271,6 +274,7 @@ def project_detail(request, code: str):
     chart_months = project_months(reports, period)
     history = project_history(project)
     problems = list(open_problems(visible_problems(request.user).filter(project=project)))
+    leaders = list(project.leaders.order_by("last_name", "first_name", "username"))
     total = row.total_investment
     return render(request, "portfolio/project_detail.html", {
         "project": project,
@@ -288,5 +292,7 @@ def project_detail(request, code: str):
         "history": history,
         "problems": problems,
         "can_raise": can_raise(request.user),
+        "leaders": leaders,
+        "leaders_form": LeadersForm(initial={"leaders": leaders}) if can_dispatch(request.user) else None,
         "legend": _legend(),
     })

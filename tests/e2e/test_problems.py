@@ -145,3 +145,65 @@ def test_screenshots_of_the_ledger(
         )
         page.goto(f"/projects/{project_b.code}/")
         screenshot(page, f"project-open-problems-{width}")
+
+
+def test_a_leader_opens_my_projects(
+    new_page,
+    plan_year,
+    portfolio,
+    project_a,
+    project_b,
+    office_a,
+    reviewer,
+    leader,
+    unit_a,
+):
+    from dispatch import services as dispatch_services
+
+    leader.last_name, leader.first_name, leader.phone = "王", "明", "13800000001"
+    leader.save()
+    unit_a.contact_person, unit_a.contact_phone = "张伟", "023-55123456"
+    unit_a.save()
+    dispatch_services.project_set_leaders(
+        actor=reviewer, project=project_a, leaders=[leader]
+    )
+    problem = dispatch_services.problem_raise(
+        actor=office_a,
+        project=project_a,
+        type="funding",
+        description="中央预算内资金未到位",
+    )
+    dispatch_services.problem_assign(
+        actor=reviewer,
+        problem=problem,
+        unit=unit_a,
+        leader=leader,
+        deadline=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    for width, viewport in [
+        ("desktop", {"width": 1366, "height": 900}),
+        ("phone", PHONE),
+    ]:
+        page = new_page(viewport=viewport)
+        sign_in(page, "leader")
+        page.click("#nav-my")
+        page.wait_for_load_state("networkidle")
+        assert page.url.endswith("/my/")
+        assert project_a.name in page.locator("#my-projects").inner_text()
+        assert "023-55123456" in page.locator("#my-projects").inner_text()
+        assert "中央预算内资金未到位" in page.locator("#my-problems").inner_text()
+        screenshot(page, f"my-projects-{width}")
+        page.goto(f"/projects/{project_a.code}/")
+        assert "13800000001" in page.locator("#project-leaders").inner_text()
+        screenshot(page, f"project-leaders-{width}")
+
+
+def test_an_office_overview_says_its_unit(new_page, plan_year, portfolio, office_a):
+    for width, viewport in [
+        ("desktop", {"width": 1366, "height": 900}),
+        ("phone", PHONE),
+    ]:
+        page = new_page(viewport=viewport)
+        sign_in(page, "office_a")
+        assert "县交通局" in page.locator("#office-scope").inner_text()
+        screenshot(page, f"overview-office-{width}")

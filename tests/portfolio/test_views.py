@@ -401,6 +401,6 @@ def test_project_page_query_count(client, leader, admin_user, plan_year, sized_p
     client.force_login(leader)
     # session, user, groups, the project (visibility), its latest published year's row, that row
     # with its progress, milestones, reports, project history, its plan rows' history, milestone
-    # history, report events, its open problems
-    with django_assert_num_queries(13):
+    # history, report events, its open problems, its linked leaders
+    with django_assert_num_queries(14):
         assert client.get(f"/projects/{project.code}/").status_code == 200
