@@ -154,6 +154,12 @@ PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS = 2
 IMPORT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 IMPORT_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 IMPORT_MAX_ROWS = 20_000
+# The reader runs in a child process (portfolio/excel/sandbox.py) under these limits; a 20,000-row
+# sheet needs about 150 MB and 2 s. The element budget bounds the XML the guards walk (a full
+# 20,000-row, 30-column sheet is about 1.3 million elements).
+IMPORT_MAX_XML_ELEMENTS = 3_000_000
+IMPORT_READER_MEMORY_BYTES = 1024 * 1024 * 1024
+IMPORT_READER_SECONDS = 15  # wall clock and CPU
 
 LOGGING = {
     "version": 1,

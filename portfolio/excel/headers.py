@@ -1,6 +1,7 @@
-"""The header vocabulary of county schedules (see schedule-format.md) and finding the header in a
-sheet: any order, up to ten rows of title and unit lines above it, one or two header rows with
-merged group cells, the money unit (万元/亿元) from the header or the unit line."""
+"""The header vocabulary of county schedules (the layouts are described in docs/schedule-format.md)
+and finding the header in a sheet: any order, up to ten rows of title and unit lines above it,
+one or two header rows with merged group cells, the money unit (万元/亿元) from the header or the
+unit line."""
 
 import re
 import unicodedata
@@ -169,7 +170,8 @@ def detect_header(rows: list[list], merges=(), row_offset: int = 0) -> Header | 
     return Header(columns=columns, first_data_row=data_row, scale=scale, title=title)
 
 
-_GROUP_ROW = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+# 一、… / （一）… / 第一类… : a category or group line, not a project
+_GROUP_ROW = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+类)")
 _SKIP_WORDS = ("合计", "总计", "小计", "全县合计", "总 计", "合 计")
 _NOTE = re.compile(r"^(注|备注|说明|附注)\s*[:：0-9]")
 

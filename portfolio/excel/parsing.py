@@ -2,6 +2,7 @@
 cell that cannot be read becomes (sheet, row, column, value, what is wrong — in Chinese)."""
 
 import datetime
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ CENT = Decimal("0.01")
 TEN_THOUSAND = Decimal("10000")
 HUNDRED = Decimal("100")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
+MONEY_MAX_EXPONENT = 20
 
 
 class Msg:
@@ -27,6 +29,7 @@ class Msg:
     FORMULA = _("This cell holds a formula; paste the values (Paste Special → Values) and import again.")
     REQUIRED = _("This value is required.")
     TOO_LONG = _("This text is longer than %(n)s characters.")
+    TOO_LARGE = _("This amount is far too large; check the unit (万元) and the digits.")
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,12 @@ def normalize_text(value) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def match_key(value) -> str:
+    """The key names are matched by (owner units, responsible units): NFKC, no spaces, case-folded.
+    Only for finding; what a person wrote is stored as written."""
+    return "".join(normalize_text(value).split()).casefold()
+
+
 def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -131,7 +140,12 @@ def parse_money(value, *, scale: Decimal = Decimal(1)) -> Decimal | None:
         return None
     if number < 0:
         raise CellError(Msg.NEGATIVE)
-    return (number * scale).quantize(CENT, rounding=ROUND_HALF_UP)
+    number *= scale
+    # Past 10^20 万元 no column could hold it, and quantize would overflow the context; the
+    # model's own limit (max_digits) is checked as a row problem later.
+    if number.adjusted() >= MONEY_MAX_EXPONENT:
+        raise CellError(Msg.TOO_LARGE)
+    return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def parse_percent(value, *, fraction: bool = False) -> Decimal | None:
@@ -153,8 +167,11 @@ def parse_percent(value, *, fraction: bool = False) -> Decimal | None:
         return None
     if fraction:
         number *= HUNDRED
+    # The range first: 1e30 cannot even be quantized.
+    if not Decimal(0) <= number <= HUNDRED + Decimal("0.005"):
+        raise CellError(Msg.PERCENT_RANGE)
     number = number.quantize(CENT, rounding=ROUND_HALF_UP)
-    if not Decimal(0) <= number <= HUNDRED:
+    if number > HUNDRED:
         raise CellError(Msg.PERCENT_RANGE)
     return number
 
@@ -173,6 +190,8 @@ def parse_month(value) -> tuple[int | None, int] | None:
     a bare month (3, "3月") gives (None, 3), the year coming from the title or the plan."""
     if is_blank(value):
         return None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise CellError(Msg.NOT_A_MONTH)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
             and 1 <= value <= 12:
         return None, int(value)

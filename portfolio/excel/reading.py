@@ -1,46 +1,26 @@
-"""Opening an uploaded workbook without trusting it. Every refusal happens before the file is
-parsed in full, in time and memory bounded by the settings' caps, never by the file's word:
+"""Opening an uploaded workbook without trusting it. Cheap checks here (size, kind by the first
+bytes, not the name); then the file is opened in a child process (sandbox.py) with a memory and
+time limit, where scanning.py's guards look at every part by meaning — DTDs, formulas, extents,
+declared counts — before calamine reads the values. A file that makes the reader abort, loop or
+allocate without bound kills the child only, and is refused with a message saying what to do.
+Every refusal names what is wrong in the user's language; nothing is read further."""
 
-- size: empty files and files over IMPORT_MAX_UPLOAD_BYTES are refused unread;
-- kind: the first bytes decide (zip, OLE2 compound file, text), not the name, so a .csv or .xls
-  renamed .xlsx is named for what it is; an OLE2 file holding an EncryptedPackage is a
-  password-protected workbook;
-- zip: the central directory is read with zipfile before any XML parser sees a byte: entry count,
-  the declared uncompressed sizes against IMPORT_MAX_UNCOMPRESSED_BYTES, the compression ratio,
-  encrypted entries; a truncated zip fails here;
-- XML: every part is decompressed as a stream, counting the bytes actually produced (a lying
-  size field buys nothing) and refusing a DTD or entity declaration (XML bombs); the parts we
-  parse ourselves go through defusedxml;
-- sheets: rows and columns are counted while streaming, whatever the stored <dimension> says, so
-  a sheet over IMPORT_MAX_ROWS is refused as soon as the count passes the cap; formula cells and
-  percent-formatted cells are noted on the way.
-
-Only then does calamine read the values, fast."""
-
-import io
-import re
-import zipfile
+import datetime
+import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from defusedxml import ElementTree as SafeET
-from defusedxml.common import DefusedXmlException
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+from .scanning import MAX_COLUMNS, OLE2_MAGIC, ZIP_MAGIC  # noqa: F401 — MAX_COLUMNS: part of this module's API
+
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-MAX_ZIP_ENTRIES = 1000
-MAX_COLUMNS = 200
-# A real sheet's XML compresses 5-30 times; a ratio in the hundreds on a big part is a bomb.
-MAX_RATIO = 200
-RATIO_CHECK_FROM = 1024 * 1024
-CHUNK = 1024 * 1024
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods")
-NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-BUILTIN_PERCENT_FORMATS = {9, 10}
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 class Msg:
@@ -55,12 +35,40 @@ class Msg:
     NOT_SPREADSHEET = _("This file is not an Excel or WPS workbook.")
     DAMAGED = _("The file is damaged or incomplete (perhaps the upload or download was cut short); save it again.")
     ENCRYPTED = _("The workbook is password-protected; remove the password (File → Info → Protect) and save it again.")
-    UNCOMPRESSED = _("Unpacked, the workbook would be larger than %(mb)s MB; it cannot be imported.")
-    ZIP_BOMB = _("The workbook is compressed suspiciously well (a “zip bomb”); it cannot be imported.")
-    XML_BOMB = _("The workbook contains XML entity declarations, which Excel never writes; it cannot be imported.")
+    UNCOMPRESSED = _(
+        "Unpacked, the workbook would be larger than %(mb)s MB; split the file or remove the sheets, pictures and "
+        "formatting that are not needed."
+    )
+    ZIP_BOMB = _(
+        "The workbook is compressed suspiciously well (a “zip bomb”); copy the table into a new workbook in Excel "
+        "or WPS and upload that."
+    )
+    XML_BOMB = _(
+        "The workbook contains XML document type or entity declarations, which Excel never writes; open it in "
+        "Excel or WPS and save it again as .xlsx."
+    )
     TOO_MANY_ROWS = _("The sheet “%(sheet)s” has more than %(max)s rows; split the file.")
     TOO_MANY_COLUMNS = _("The sheet “%(sheet)s” has more than %(max)s columns.")
     NO_SHEETS = _("The workbook has no worksheets.")
+    DUPLICATE_PART = _(
+        "The workbook holds two parts with the same name, which Excel never writes; open it in Excel or WPS "
+        "and save it again."
+    )
+    STRICT = _(
+        "The workbook is saved as “Strict Open XML Spreadsheet”; save it again as an ordinary Excel Workbook (.xlsx)."
+    )
+    NONSTANDARD = _(
+        "The workbook is not laid out as Excel or WPS write it, so it cannot be checked; open it in Excel or WPS "
+        "and save it again as .xlsx."
+    )
+    TOO_MANY_ELEMENTS = _(
+        "The workbook holds far more cells or formatting than a schedule needs; copy the table into a new "
+        "workbook, or split the file."
+    )
+    RESOURCES = _(
+        "The workbook could not be opened within the memory and time an import may use; open it in Excel or WPS, "
+        "save it again as .xlsx, or split the file."
+    )
 
 
 class FileRefused(Exception):
@@ -110,12 +118,11 @@ def read_workbook(data: bytes, filename: str) -> list[Sheet]:
             raise FileRefused(Msg.ENCRYPTED)
         if ext != ".xls":
             raise FileRefused(Msg.XLS_RENAMED % {"ext": ext or "?"})
-        return _calamine_sheets(data, scans=None)
+        return _read_isolated(data, ext)
     if data.startswith(ZIP_MAGIC):
         if ext not in SUPPORTED or ext == ".xls":
             raise FileRefused(Msg.UNSUPPORTED if ext not in SUPPORTED else Msg.NOT_SPREADSHEET)
-        scans = _inspect_zip(data)
-        return _calamine_sheets(data, scans=scans)
+        return _read_isolated(data, ext)
     if ext == ".csv" or _sniff_text(data):
         raise FileRefused(Msg.CSV)
     if ext not in SUPPORTED:
@@ -123,286 +130,62 @@ def read_workbook(data: bytes, filename: str) -> list[Sheet]:
     raise FileRefused(Msg.NOT_SPREADSHEET)
 
 
-# --- zip inspection ---------------------------------------------------------------------------
+def _refusal(code: str, params: dict) -> FileRefused:
+    message = getattr(Msg, code, None) if code.isupper() else None
+    if message is None:
+        message = Msg.DAMAGED
+    if code == "UNCOMPRESSED":
+        params = {"mb": _mb(settings.IMPORT_MAX_UNCOMPRESSED_BYTES)}
+    return FileRefused(message % params if params else message)
 
-@dataclass
-class _SheetScan:
-    rows: int = 0
-    max_row: int = 0
-    formula_cells: set = field(default_factory=set)
-    percent_cells: set = field(default_factory=set)
+
+def _read_isolated(data: bytes, ext: str) -> list[Sheet]:
+    """Run sandbox.py on the bytes; its answer, or its death, becomes sheets or a refusal."""
+    answer = run_sandbox(data, ext)
+    if "refused" in answer:
+        raise _refusal(str(answer["refused"]), answer.get("params") or {})
+    return [
+        Sheet(name=s["name"], rows=[[_decode(v) for v in row] for row in s["rows"]],
+              merges=[tuple(tuple(p) for p in m) for m in s["merges"]],
+              formula_cells={tuple(c) for c in s["formula_cells"]},
+              percent_cells={tuple(c) for c in s["percent_cells"]})
+        for s in answer["sheets"]
+    ]
 
 
-def _inspect_zip(data: bytes) -> dict[str, _SheetScan]:
-    """Check the archive and stream every XML part; return the scans of the sheets by name."""
+def run_sandbox(data: bytes, ext: str) -> dict:
+    """The child's answer as it sent it ({"sheets"…} or {"refused"…}, with its peak memory);
+    a child that died or timed out answers {"refused": "RESOURCES"}."""
+    params = json.dumps({
+        "ext": ext, "max_uncompressed": settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+        "max_rows": settings.IMPORT_MAX_ROWS, "max_elements": settings.IMPORT_MAX_XML_ELEMENTS,
+        "memory": settings.IMPORT_READER_MEMORY_BYTES, "cpu_seconds": settings.IMPORT_READER_SECONDS,
+    }).encode()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise FileRefused(Msg.DAMAGED) from None
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise FileRefused(Msg.ZIP_BOMB)
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise FileRefused(Msg.ENCRYPTED)
-    max_bytes = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
-    if sum(info.file_size for info in infos) > max_bytes:
-        raise FileRefused(Msg.UNCOMPRESSED % {"mb": _mb(max_bytes)})
-    for info in infos:
-        if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise FileRefused(Msg.ZIP_BOMB)
-    names = {info.filename for info in infos}
-    budget = [max_bytes]
+        done = subprocess.run(
+            [sys.executable, "-m", "portfolio.excel.sandbox"], input=len(params).to_bytes(4, "big") + params + data,
+            capture_output=True, timeout=settings.IMPORT_READER_SECONDS, cwd=PROJECT_ROOT, env=env, check=False,
+        )
+    except subprocess.TimeoutExpired:  # run() has killed the child
+        return {"refused": "RESOURCES", "params": {}}
     try:
-        if "xl/workbook.xml" in names:
-            return _inspect_xlsx(archive, names, budget)
-        if "mimetype" in names and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-            return _scan_ods(archive, budget)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
-        raise FileRefused(Msg.DAMAGED) from None
-    raise FileRefused(Msg.NOT_SPREADSHEET)
+        answer = json.loads(done.stdout) if done.returncode == 0 else None
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict) or not ("refused" in answer or "sheets" in answer):
+        return {"refused": "RESOURCES", "params": {}}  # killed by a limit, or aborted in a native reader
+    return answer
 
 
-_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DECODERS = {
+    "datetime": datetime.datetime.fromisoformat, "date": datetime.date.fromisoformat,
+    "time": datetime.time.fromisoformat, "timedelta": lambda v: datetime.timedelta(seconds=v),
+}
 
 
-def _stream_part(archive: zipfile.ZipFile, name: str, budget: list[int]):
-    """Yield the part's bytes in chunks, refusing a DTD and counting against the byte budget."""
-    with archive.open(name) as stream:
-        first = True
-        while True:
-            chunk = stream.read(CHUNK)
-            if not chunk:
-                return
-            budget[0] -= len(chunk)
-            if budget[0] < 0:
-                raise FileRefused(Msg.UNCOMPRESSED % {"mb": _mb(settings.IMPORT_MAX_UNCOMPRESSED_BYTES)})
-            if first and _DTD.search(chunk[:4096]):
-                raise FileRefused(Msg.XML_BOMB)
-            first = False
-            yield chunk
-
-
-def _read_part(archive, name, budget) -> bytes:
-    return b"".join(_stream_part(archive, name, budget))
-
-
-def _parse(xml: bytes):
-    try:
-        return SafeET.fromstring(xml)
-    except DefusedXmlException:
-        raise FileRefused(Msg.XML_BOMB) from None
-    except SafeET.ParseError:
-        raise FileRefused(Msg.DAMAGED) from None
-
-
-def _percent_styles(archive, names, budget) -> set[bytes]:
-    if "xl/styles.xml" not in names:
-        return set()
-    root = _parse(_read_part(archive, "xl/styles.xml", budget))
-    percent_formats = set(BUILTIN_PERCENT_FORMATS)
-    for fmt in root.iter(f"{NS_MAIN}numFmt"):
-        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
-        if "%" in code:
-            percent_formats.add(int(fmt.get("numFmtId", "-1")))
-    xfs = root.find(f"{NS_MAIN}cellXfs")
-    if xfs is None:
-        return set()
-    return {
-        str(i).encode() for i, xf in enumerate(xfs.findall(f"{NS_MAIN}xf"))
-        if int(xf.get("numFmtId", "0")) in percent_formats
-    }
-
-
-def _inspect_xlsx(archive, names, budget) -> dict[str, _SheetScan]:
-    workbook = _parse(_read_part(archive, "xl/workbook.xml", budget))
-    rels = {}
-    if "xl/_rels/workbook.xml.rels" in names:
-        for rel in _parse(_read_part(archive, "xl/_rels/workbook.xml.rels", budget)).iter(f"{NS_PKG_REL}Relationship"):
-            target = rel.get("Target", "")
-            target = target[1:] if target.startswith("/") else "xl/" + target
-            rels[rel.get("Id")] = target
-    percent = _percent_styles(archive, names, budget)
-    scans = {}
-    for sheet in workbook.iter(f"{NS_MAIN}sheet"):
-        path = rels.get(sheet.get(f"{NS_REL}id"))
-        if path in names:
-            scans[sheet.get("name")] = _scan_sheet(archive, path, sheet.get("name"), percent, budget)
-    # Parts we do not scan as sheets still get the prolog and budget checks.
-    for name in names:
-        if name.endswith((".xml", ".rels")) and name not in (
-            "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"
-        ) and not name.startswith("xl/worksheets/sheet"):
-            for _chunk in _stream_part(archive, name, budget):
-                pass
-    return scans
-
-
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"([^>]*?)(/?)>(<f[ >/])?')
-_ROW_TAG = re.compile(rb"<row[ >]")
-_ANY_FORMULA = re.compile(rb"<f[ >/]")
-_STYLE = re.compile(rb' s="(\d+)"')
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
-
-
-def _scan_sheet(archive, path, sheet_name, percent_styles, budget) -> _SheetScan:
-    scan = _SheetScan()
-    max_rows = settings.IMPORT_MAX_ROWS
-    # The header and title rows above the data do not count against the cap.
-    row_limit = max_rows + 50
-    carry = b""
-    formulas_seen = 0
-    for chunk in _stream_part(archive, path, budget):
-        data = carry + chunk
-        cut = data.rfind(b"<c ")
-        if cut <= 0:
-            cut = data.rfind(b"<")
-        if cut <= 0:
-            carry = data
-            continue
-        piece, carry = data[:cut], data[cut:]
-        _scan_piece(piece, scan, percent_styles, row_limit, sheet_name)
-        formulas_seen += len(_ANY_FORMULA.findall(piece))
-    if carry:
-        _scan_piece(carry, scan, percent_styles, row_limit, sheet_name)
-        formulas_seen += len(_ANY_FORMULA.findall(carry))
-    if formulas_seen > len(scan.formula_cells):
-        # Cells without an r="A1" reference: we cannot tell where the formulas are, so no cell
-        # of this sheet can be trusted to hold a typed value.
-        scan.formula_cells.add((-1, -1))
-    return scan
-
-
-def _scan_piece(piece: bytes, scan: _SheetScan, percent_styles, row_limit: int, sheet_name: str) -> None:
-    scan.rows += len(_ROW_TAG.findall(piece))
-    if scan.rows > row_limit:
-        raise FileRefused(Msg.TOO_MANY_ROWS % {"sheet": sheet_name, "max": settings.IMPORT_MAX_ROWS})
-    max_row = scan.max_row
-    for letters, row, attrs, _empty, formula in _CELL.findall(piece):
-        r = int(row)
-        if r > max_row:
-            max_row = r
-            if r > row_limit:
-                raise FileRefused(Msg.TOO_MANY_ROWS % {"sheet": sheet_name, "max": settings.IMPORT_MAX_ROWS})
-        if len(letters) > 1 and _col_index(letters) >= MAX_COLUMNS:
-            raise FileRefused(Msg.TOO_MANY_COLUMNS % {"sheet": sheet_name, "max": MAX_COLUMNS})
-        if formula:
-            scan.formula_cells.add((r - 1, _col_index(letters)))
-        if percent_styles and attrs:
-            style = _STYLE.search(attrs)
-            if style and style.group(1) in percent_styles:
-                scan.percent_cells.add((r - 1, _col_index(letters)))
-    scan.max_row = max_row
-
-
-_ODS_TOKEN = re.compile(
-    rb'<table:table(?=[ >])([^>]*)>'
-    rb'|<table:table-row\b([^>]*?)(/?)>'
-    rb'|(</table:table-row>)'
-    rb'|<table:(?:covered-)?table-cell\b([^>]*?)(/?)>'
-)
-_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
-_ODS_ROWS = re.compile(rb'table:number-rows-repeated="(\d+)"')
-_ODS_COLS = re.compile(rb'table:number-columns-repeated="(\d+)"')
-
-
-def _scan_ods(archive, budget) -> dict[str, _SheetScan]:
-    """content.xml as a stream of tags. OpenDocument compresses a run of equal rows or cells into
-    one element with number-rows-repeated / number-columns-repeated; a reader expands them, so a
-    single row repeated a million times, or a cell repeated across 16,000 columns with content
-    after a million empty rows, is a bomb. Count the position of the last row and column that
-    hold something, and refuse past the caps; trailing empty repeats (LibreOffice writes them)
-    are harmless and ignored."""
-    row_limit = settings.IMPORT_MAX_ROWS + 50
-    scans: dict[str, _SheetScan] = {}
-    scan, name = _SheetScan(), ""
-    row_pos = col_pos = repeat = 0
-    row_has_content = False
-    carry = b""
-
-    def walk(piece: bytes):
-        nonlocal scan, name, row_pos, col_pos, repeat, row_has_content
-        for match in _ODS_TOKEN.finditer(piece):
-            table, row_attrs, row_self, row_end, cell_attrs, cell_self = match.groups()
-            if table is not None:
-                found = _ODS_NAME.search(table)
-                name = found.group(1).decode("utf-8", "replace") if found else str(len(scans))
-                scan = scans.setdefault(name, _SheetScan())
-                row_pos = 0
-            elif row_attrs is not None:
-                rows = _ODS_ROWS.search(row_attrs)
-                repeat = int(rows.group(1)) if rows else 1
-                if row_self:
-                    row_pos += repeat
-                else:
-                    col_pos, row_has_content = 0, False
-            elif row_end is not None:
-                if row_has_content:
-                    scan.max_row = row_pos + repeat
-                    if scan.max_row > row_limit:
-                        raise FileRefused(Msg.TOO_MANY_ROWS % {"sheet": name, "max": settings.IMPORT_MAX_ROWS})
-                row_pos += repeat
-            elif cell_attrs is not None:
-                cols = _ODS_COLS.search(cell_attrs)
-                span = int(cols.group(1)) if cols else 1
-                if b"office:value-type" in cell_attrs or not cell_self:
-                    if col_pos + span > MAX_COLUMNS:
-                        raise FileRefused(Msg.TOO_MANY_COLUMNS % {"sheet": name, "max": MAX_COLUMNS})
-                    row_has_content = True
-                    if repeat == 1 and span == 1:
-                        if b"table:formula" in cell_attrs:
-                            scan.formula_cells.add((row_pos, col_pos))
-                        if b'office:value-type="percentage"' in cell_attrs:
-                            scan.percent_cells.add((row_pos, col_pos))
-                col_pos += span
-
-    for chunk in _stream_part(archive, "content.xml", budget):
-        data = carry + chunk
-        cut = data.rfind(b"<")
-        piece, carry = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
-        walk(piece)
-    walk(carry)
-    return scans
-
-
-# --- values -----------------------------------------------------------------------------------
-
-def _calamine_sheets(data: bytes, scans: dict[str, _SheetScan] | None) -> list[Sheet]:
-    import python_calamine as calamine
-
-    max_rows = settings.IMPORT_MAX_ROWS + 50
-    try:
-        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        for meta in workbook.sheets_metadata:
-            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet") and "WorkSheet" not in str(meta.typ):
-                continue
-            sheet = workbook.get_sheet_by_name(meta.name)
-            if sheet.height > max_rows:
-                raise FileRefused(Msg.TOO_MANY_ROWS % {"sheet": meta.name, "max": settings.IMPORT_MAX_ROWS})
-            if sheet.width > MAX_COLUMNS:
-                raise FileRefused(Msg.TOO_MANY_COLUMNS % {"sheet": meta.name, "max": MAX_COLUMNS})
-            scan = (scans or {}).get(meta.name)
-            sheets.append(
-                Sheet(
-                    name=meta.name,
-                    rows=sheet.to_python(skip_empty_area=False),
-                    merges=list(sheet.merged_cell_ranges or []),
-                    formula_cells=scan.formula_cells if scan else set(),
-                    percent_cells=scan.percent_cells if scan else set(),
-                )
-            )
-    except FileRefused:
-        raise
-    except calamine.PasswordError:
-        raise FileRefused(Msg.ENCRYPTED) from None
-    except Exception:  # calamine's errors (zip, xml, biff) all mean the same to the user
-        raise FileRefused(Msg.DAMAGED) from None
-    if not sheets:
-        raise FileRefused(Msg.NO_SHEETS)
-    return sheets
+def _decode(value):
+    if isinstance(value, dict):
+        return _DECODERS[value["$"]](value["v"])
+    return value

@@ -1,13 +1,11 @@
 """The admin's schedule pages: download the schedule or the blank template, and upload a
-workbook with a preview step. The uploaded bytes are kept server-side under a random token
-recorded in the session, so "apply" re-reads and re-checks exactly the file that was previewed."""
+workbook with a preview step. The uploaded bytes are kept in the database under a random token
+(previews.py), so "apply" re-reads and re-checks exactly the file that was previewed, on any
+server, once."""
 
 import datetime
 import os
-import secrets
 import tempfile
-import time
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -22,12 +20,10 @@ from projects.models import PlanYear
 from projects.permissions import visible_project_years
 from projects.roles import can_import, is_office
 
-from .importing import import_apply, import_preview
+from .previews import PreviewRefused, preview_apply, preview_create
 from .reporting import status_label
 from .writing import write_schedule, write_template
 
-SESSION_KEY = "schedule_imports"
-KEEP_SECONDS = 24 * 3600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -44,19 +40,6 @@ class UploadForm(forms.Form):
                 gettext("The file is larger than %(mb)s MB; split it or remove what is not needed.")
                 % {"mb": f"{settings.IMPORT_MAX_UPLOAD_BYTES / 1024 / 1024:g}"})
         return upload
-
-
-def _store_dir() -> Path:
-    path = Path(tempfile.gettempdir()) / "portfolio-imports"
-    path.mkdir(mode=0o700, exist_ok=True)
-    now = time.time()
-    for old in path.iterdir():  # forget previews nobody applied
-        try:
-            if now - old.stat().st_mtime > KEEP_SECONDS:
-                old.unlink()
-        except OSError:
-            pass
-    return path
 
 
 def _plan_year(request) -> PlanYear:
@@ -113,14 +96,8 @@ def import_view(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(settings.IMPORT_MAX_UPLOAD_BYTES + 1)
-        token = secrets.token_urlsafe(24)
-        (_store_dir() / token).write_bytes(data)
-        pending = request.session.get(SESSION_KEY, {})
-        pending[token] = {"name": os.path.basename(upload.name), "month": form.cleaned_data["month"],
-                          "reason": form.cleaned_data["reason"]}
-        request.session[SESSION_KEY] = pending
-        result = import_preview(data=data, filename=upload.name, actor=request.user,
-                                month=form.cleaned_data["month"])
+        result, token = preview_create(actor=request.user, data=data, filename=os.path.basename(upload.name),
+                                       month=form.cleaned_data["month"], reason=form.cleaned_data["reason"])
         return render(request, "admin/schedules/preview.html", _context(
             request, result=result, token=token, rows=_rows(result), office=is_office(request.user)))
     return render(request, "admin/schedules/import.html", _context(request, form=form))
@@ -131,18 +108,11 @@ def _rows(result):
 
 
 def _apply(request):
-    token = request.POST["token"]
-    pending = request.session.get(SESSION_KEY, {})
-    entry = pending.pop(token, None)
-    path = _store_dir() / token
-    if entry is None or not token.replace("-", "").replace("_", "").isalnum() or not path.exists():
-        messages.error(request, gettext("This preview has expired; upload the file again."))
+    try:
+        result = preview_apply(actor=request.user, token=request.POST["token"])
+    except PreviewRefused as exc:
+        messages.error(request, str(exc.message))
         return redirect("schedules:import")
-    request.session[SESSION_KEY] = pending
-    data = path.read_bytes()
-    result = import_apply(data=data, filename=entry["name"], actor=request.user, month=entry["month"],
-                          reason=entry["reason"])
-    path.unlink(missing_ok=True)
     if result.applied:
         counts = result.counts
         messages.success(request, gettext("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")

@@ -157,11 +157,13 @@ def _fast(ws):
     return ws
 
 
-def _formula_row(ws, styles: list[str], values: list) -> list:
+def _formula_row(ws, styles: list[str], values: list, *, texts: tuple[int, ...] = ()) -> list:
+    """A row whose strings starting with = are our formulas, except at the indexes in `texts`
+    (names people typed: always text)."""
     row = []
-    for style, value in zip(styles, values):
+    for i, (style, value) in enumerate(zip(styles, values)):
         cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and not value.startswith("="):
+        if isinstance(value, str) and (i in texts or not value.startswith("=")):
             cell.data_type = "s"
         cell.style = STYLES[style].name
         row.append(cell)
@@ -329,7 +331,7 @@ def _rollup_sheet(wb, plan_year, rollup):
                                                                "sub_percent"], [
             r.name or "合计", r.projects, r.total_investment, r.annual_plan, r.completed_ytd, r.completion_rate,
             r.time_elapsed, r.gap_points,
-        ]))
+        ], texts=(0,)))
 
 
 def _milestone_sheet(wb, plan_year, projects):

@@ -200,3 +200,42 @@ def test_an_adjustment_changes_completion_rates_and_keeps_the_adopted_version(
     assert '"annual_plan": "2400.00"' in out.getvalue() and '"plan_version": "年初计划"' in out.getvalue()
     with pytest.raises(CommandError, match="中期调整"):
         call_command("rollup", "--year", "2022", "--plan-version", "第二次调整")
+
+
+def test_an_adjusted_schedule_imported_becomes_a_version(plan_year, project_a, project_b, finance, admin_user,
+                                                         categories):
+    """import_schedule --plan-version 中期调整: the file's annual figures are a new version, the
+    adopted one kept; a second file under the same name is refused, nothing written."""
+    import io as _io
+
+    from openpyxl import Workbook
+
+    from portfolio.excel.importing import import_apply
+    from projects.plan_versions import plan_adopt
+
+    plan_year.status = PlanYearStatus.DRAFT
+    plan_year.save()
+    adopted = plan_adopt(actor=finance, plan_year=plan_year, date=datetime.date(2022, 1, 12))
+    wb = Workbook()
+    wb.active.append(["项目代码", "项目名称", "年度计划投资", "年度建设目标"])
+    wb.active.append([project_a.code, project_a.name, 900, "完成总工程量的50%"])
+    wb.active.append([project_b.code, project_b.name, 1200, ""])  # unchanged
+    buffer = _io.BytesIO()
+    wb.save(buffer)
+    result = import_apply(data=buffer.getvalue(), filename="调整.xlsx", actor=finance, year=2022,
+                          adjustment=("中期调整", datetime.date(2022, 7, 15)))
+    assert result.applied, [str(p) for p in result.problems]
+    adjusted = plan_year.versions.get(name="中期调整")
+    assert (adjusted.kind, adjusted.ordinal, adjusted.date) == ("adjusted", 2, datetime.date(2022, 7, 15))
+    row_a = row_of(project_a)
+    assert (row_a.annual_plan, row_a.annual_target, row_a.plan_version) == (Decimal("900.00"), "完成总工程量的50%",
+                                                                            adjusted)
+    assert adopted.figures.get(project_year=row_a).annual_plan == Decimal("1200.00")
+    assert row_of(project_b).plan_version == adopted  # its figure still comes from 年初计划
+    wb.active["C2"] = 950
+    buffer = _io.BytesIO()
+    wb.save(buffer)
+    again = import_apply(data=buffer.getvalue(), filename="调整.xlsx", actor=finance, year=2022,
+                         adjustment=("中期调整", datetime.date(2022, 8, 1)))
+    assert not again.applied and plan_year.versions.count() == 2
+    assert row_of(project_a).annual_plan == Decimal("900.00")

@@ -4,6 +4,7 @@ Without --user the import is made as the first active superuser: whoever runs ma
 holds the keys to the database, and the history still names an account. Exits 0 when the file was applied (or, with --dry-run, would apply cleanly), 1 when it was refused;
 the problems are listed on stderr, every one, with sheet, row and column."""
 
+import datetime
 import os
 
 from django.conf import settings
@@ -25,9 +26,15 @@ class Command(BaseCommand):
         parser.add_argument("--month", type=int, help="The reporting month, when the file does not say it.")
         parser.add_argument("--year", type=int, help="The plan year, when the file does not say it.")
         parser.add_argument("--reason", default="", help="Recorded in the history of every row changed.")
+        parser.add_argument("--plan-version", help="The file is an adjusted schedule: its annual figures become "
+                                                   "this new version of the adopted plan (e.g. 中期调整).")
+        parser.add_argument("--version-date", type=datetime.date.fromisoformat,
+                            help="The adjustment's date, YYYY-MM-DD (default: today).")
 
-    def handle(self, *args, path, user, dry_run, month, year, reason, **options):
+    def handle(self, *args, path, user, dry_run, month, year, reason, plan_version=None, version_date=None,
+               **options):
         actor = self._actor(user)
+        adjustment = (plan_version, version_date or datetime.date.today()) if plan_version else None
         try:
             with open(path, "rb") as handle:
                 data = handle.read(settings.IMPORT_MAX_UPLOAD_BYTES + 1)
@@ -35,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
         name = os.path.basename(path)
         run = import_preview if dry_run else import_apply
-        kwargs = {"reason": reason} if not dry_run else {}
+        kwargs = {"reason": reason, "adjustment": adjustment} if not dry_run else {"adjustment": adjustment}
         result = run(data=data, filename=name, actor=actor, month=month, year=year, **kwargs)
         self.stdout.write(format_result(result, dry_run=dry_run))
         if not result.ok:

@@ -65,3 +65,56 @@ def test_export_and_template_download(client, office_a, project_a, project_b):
     assert project_a.code in codes and project_b.code not in codes  # an office sees its own projects
     response = client.get(reverse("schedules:template"))
     assert response.status_code == 200
+
+
+def _preview(client, user, rows):
+    client.force_login(user)
+    page = client.post(reverse("schedules:import"), {"file": workbook_bytes(rows)})
+    assert page.status_code == 200
+    return page.context["token"]
+
+
+HEADER = ["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"]
+
+
+def test_a_preview_is_kept_in_the_database_and_applied_once(client, office_a, project_a):
+    from portfolio.excel.previews import Msg
+    from portfolio.models import ImportPreview
+
+    token = _preview(client, office_a, [HEADER, [project_a.code, "2022-03", 10, 20]])
+    assert ImportPreview.objects.filter(token=token, user=office_a, applied_at=None).exists()
+    client.post(reverse("schedules:import"), {"token": token})
+    again = client.post(reverse("schedules:import"), {"token": token}, follow=True)
+    assert str(Msg.ALREADY_APPLIED) in [str(m) for m in again.context["messages"]]
+    assert ProgressReport.objects.count() == 1
+
+
+def test_another_users_token_is_refused(client, office_a, finance, project_a):
+    from portfolio.excel.previews import Msg
+
+    token = _preview(client, office_a, [HEADER, [project_a.code, "2022-03", 10, 20]])
+    client.force_login(finance)
+    page = client.post(reverse("schedules:import"), {"token": token}, follow=True)
+    assert str(Msg.EXPIRED) in [str(m) for m in page.context["messages"]]
+    assert ProgressReport.objects.count() == 0
+
+
+def test_data_changed_after_the_preview_is_refused_and_nothing_written(client, office_a, finance, project_a):
+    from portfolio.excel.importing import import_apply
+    from portfolio.excel.previews import Msg
+
+    rows = [HEADER, [project_a.code, "2022-03", 10, 20]]
+    token = _preview(client, office_a, rows)
+    # meanwhile someone else imports a different figure for the same month
+    other = workbook_bytes([HEADER, [project_a.code, "2022-03", 99, 20]]).getvalue()
+    assert import_apply(data=other, filename="other.xlsx", actor=finance).applied
+    page = client.post(reverse("schedules:import"), {"token": token}, follow=True)
+    assert str(Msg.CHANGED_MEANWHILE) in [str(m) for m in page.context["messages"]]
+    assert [r.investment_completed for r in ProgressReport.objects.all()] == [99]
+
+
+def test_a_preview_with_problems_keeps_nothing(client, office_a, project_b):
+    from portfolio.models import ImportPreview
+
+    assert _preview(client, office_a, [HEADER, [project_b.code, "2022-03", 10, 20]]) is None
+    assert not ImportPreview.objects.exists()

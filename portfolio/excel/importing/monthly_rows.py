@@ -1,0 +1,122 @@
+"""The monthly dispatch sheet: one row per project and month. Read here; checked and written in
+bulk by projects.bulk."""
+
+from projects import bulk
+from projects.models import ProgressReport
+from projects.roles import is_office
+
+from ..headers import Header
+from ..parsing import Problem, is_blank, parse_money, parse_month, parse_percent, parse_text
+from ..reading import Sheet
+from .result import RowPreview
+from .limits import limit_errors
+from .sheets import ERROR, _Cell, _SheetReader, heading_category
+from .vocabulary import _TITLE_MONTH, _TITLE_MONTHS, _TITLE_YEAR, REPORT_COLUMN, Msg
+
+
+def _title_period(header: Header) -> tuple[int | None, int | None]:
+    title = header.title
+    year = _TITLE_YEAR.search(title)
+    month = _TITLE_MONTHS.search(title) or _TITLE_MONTH.search(title)
+    return (int(year.group(1)) if year else None), (int(month.group(1)) if month else None)
+
+
+def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, default_year,
+                   categories=()) -> list:
+    reader = _SheetReader(sheet, header, problems)
+    title_year, title_month = _title_period(header)
+    rows = []
+    for r, row, texts in reader.data_rows():
+        if row is None:
+            continue
+        cell = _Cell(sheet, header, r)
+        before = len(problems)
+        code = reader.code(row)
+        if not code:
+            if heading_category(texts, categories):
+                continue  # a category heading between the projects
+            problems.append(cell.problem("code", Msg.CODE_MISSING))
+            continue
+        year, month = None, None
+        if reader.has("month") and not is_blank(reader.value(row, "month")):
+            period = reader.read(r, row, "month", parse_month)
+            if period not in (None, ERROR):
+                year, month = period
+        if month is None:
+            month = default_month or title_month
+        if year is None:
+            year = default_year or title_year
+        if month is None and len(problems) == before:
+            problems.append(cell.problem("month", Msg.MONTH_MISSING))
+        values = {}
+        if reader.has("investment_month"):
+            values["investment_completed"] = reader.read(r, row, "investment_month", parse_money)
+        # 1-N月 is read only when the month's own amount is not given (it is often a formula then).
+        ytd = reader.read(r, row, "completed_ytd", parse_money) if reader.has("completed_ytd") and not reader.has(
+            "investment_month") else None
+        if reader.has("physical_percent"):
+            values["physical_percent"] = reader.read(r, row, "physical_percent", parse_percent)
+        for name in ("physical_narrative", "problems", "next_month_plan", "percent_drop_reason"):
+            if reader.has(name):
+                values[name] = reader.read(r, row, name, parse_text)
+        for name, value in [*values.items(), ("investment_completed", ytd)]:
+            if value is not ERROR:
+                for message in limit_errors(ProgressReport, name, value):
+                    field_name = REPORT_COLUMN.get(name, name) if name != "investment_completed" or reader.has(
+                        "investment_month") else "completed_ytd"
+                    problems.append(cell.problem(field_name, message, value))
+        if len(problems) > before or ytd is ERROR or any(v is ERROR for v in values.values()):
+            continue
+        if all(v in (None, "") for v in values.values()) and (ytd is None or reader.has("investment_month")):
+            continue  # a project listed with nothing reported for the month
+        if values.get("investment_completed") is None:
+            values.pop("investment_completed", None)
+        if values.get("physical_percent") is None:
+            values.pop("physical_percent", None)
+        rows.append(bulk.ReportRow(key=(sheet.name, r + 1, header.columns), code=code, year=year, month=month,
+                                   values=values, ytd=ytd if "investment_completed" not in values else None))
+    return rows
+
+
+def _visible_name(actor, outcome, created: dict) -> str:
+    """The project's name as the database has it, only for someone who may see the project (an
+    office typing another unit's code learns nothing from the preview)."""
+    if outcome.project is None:
+        return created.get(outcome.code, {}).get("name", "")
+    if is_office(actor) and outcome.project.responsible_unit_id != actor.unit_id:
+        return ""
+    return outcome.project.name
+
+
+def _check_dispatch(*, actor, rows, problems, result, outcomes, created=None):
+    labels = {}
+    for outcome, row in zip(outcomes, rows):
+        sheet, excel_row, columns = row.key
+        preview = RowPreview(sheet=sheet, row=excel_row, kind="dispatch", code=row.code,
+                             name=_visible_name(actor, outcome, created or {}), month=row.month,
+                             status=outcome.status)
+        result.rows.append(preview)
+        for name, messages in outcome.errors.items():
+            column_name = REPORT_COLUMN.get(name, "")
+            if name == "investment_completed" and "investment_month" not in columns:
+                column_name = "completed_ytd"
+            column = columns.get(column_name)
+            value = row.values.get(name, row.code if name == "code" else (row.month if name == "month" else ""))
+            for message in messages:
+                problems.append(Problem(message=message, sheet=sheet, row=excel_row,
+                                        column=column.letter if column else "",
+                                        header=column.header if column else "",
+                                        value="" if value is None else str(value)))
+        for name, old, new in outcome.changes:
+            if name not in labels:
+                labels[name] = services_field_label(name)
+            label = labels[name]
+            preview.changes.append((label, "" if old is None else str(old), "" if new is None else str(new)))
+
+
+def services_field_label(name: str) -> str:
+    from projects.models import ProgressReport
+
+    return str(ProgressReport._meta.get_field(name).verbose_name)
+
+
