@@ -176,3 +176,28 @@ class ProblemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id} {self.action}"
+
+
+class ReviewDecision(models.Model):
+    """What a reviewer decided on a report the plausibility checks flagged (approved anyway, or
+    returned), with the flags as they were shown: the checks warn, the person decides, and the
+    decision is kept beside the report's own workflow events."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", pgettext_lazy("review decision", "Approved despite the flags")
+        RETURNED = "returned", pgettext_lazy("review decision", "Returned")
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="review_decisions")
+    flags = models.JSONField(_("flags shown"), default=list)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.decision}"

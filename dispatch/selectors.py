@@ -6,9 +6,12 @@ import datetime
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from projects.models import ReportStatus
+from projects.permissions import visible_reports
 from projects.selectors import problem_overdue_q
 
-from .models import OPEN, Problem, ProblemState
+from .models import OPEN, OPEN_FOR_UNIT, Problem, ProblemState
+from .permissions import visible_problems
 
 
 def problems_with_status(
@@ -72,3 +75,23 @@ def leader_problems(user, qs: QuerySet | None = None) -> QuerySet:
     qs = Problem.objects.all() if qs is None else qs
     ids = qs.filter(Q(leader=user) | Q(project__leaders=user)).values("pk")
     return open_problems(Problem.objects.filter(pk__in=ids))
+
+
+def reviewer_queue(user) -> dict:
+    """A reviewer's landing counts: reports to review, problems to hand out, answers to confirm."""
+    counts = problem_counts(visible_problems(user))
+    return {
+        "to_review": visible_reports(user).filter(status=ReportStatus.SUBMITTED).count(),
+        "to_assign": counts["raised"],
+        "to_confirm": counts["solved"],
+    }
+
+
+def office_queue(user, *, year: int) -> dict:
+    """An office's landing counts: reports returned to it (this plan year), problems its unit must
+    still answer (handed out, not yet reported solved)."""
+    return {
+        "returned": visible_reports(user).filter(status=ReportStatus.RETURNED, year=year).count(),
+        "to_fix": Problem.objects.filter(unit_id=user.unit_id, state__in=OPEN_FOR_UNIT).count()
+        if user.unit_id else 0,
+    }

@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import ProgressReport, Project, ResponsibleUnit, User
+from projects import services as report_services
 from projects.permissions import owns_project
 from projects.roles import Role, has_role, is_office
 
-from .models import Problem, ProblemAction, ProblemEvent, ProblemState, ProblemType
+from .models import Problem, ProblemAction, ProblemEvent, ProblemState, ProblemType, ReviewDecision
 from .permissions import acts_for_solving_unit, can_dispatch, can_raise
+from .review import review_queue
 from .selectors import person
 
 
@@ -318,3 +320,26 @@ def project_set_leaders(
     locked._change_reason = f"{_('Linked leaders')}: {names}"
     locked.save()
     return locked
+
+
+@transaction.atomic
+def review_decide(*, actor: User, report: ProgressReport, approve: bool, comment: str = "",
+                  expected_version: int | None = None) -> ProgressReport:
+    """Approve or return a submitted report from the review queue (projects.services decides who may
+    and in which status), and, when the plausibility checks flagged it, record the flags as they
+    were and the decision in the same transaction. The flags are recomputed here, not taken from
+    the page, so the record says what the data showed."""
+    items = review_queue(ProgressReport.objects.filter(pk=report.pk))
+    checks = items[0].check_codes if items else []
+    if approve:
+        report = report_services.report_approve(actor=actor, report=report, comment=comment,
+                                                expected_version=expected_version)
+    else:
+        report = report_services.report_return(actor=actor, report=report, comment=comment,
+                                               expected_version=expected_version)
+    if checks:
+        ReviewDecision.objects.create(
+            report=report, flags=checks, actor=actor, comment=comment,
+            decision=ReviewDecision.Decision.APPROVED if approve else ReviewDecision.Decision.RETURNED,
+        )
+    return report

@@ -9,5 +9,7 @@ urlpatterns = [
     path("problems/<int:pk>/", views.problem_detail, name="problem"),
     path("problems/<int:pk>/<slug:step>/", views.problem_step, name="problem_step"),
     path("my/", views.my_projects, name="my"),
+    path("review/", views.review, name="review"),
+    path("review/<int:pk>/", views.review_step, name="review_step"),
     path("projects/<str:code>/leaders/", views.project_leaders, name="project_leaders"),
 ]

@@ -36,6 +36,7 @@ from .permissions import (
     get_problem_for,
     visible_problems,
 )
+from .review import review_queue
 from .selectors import leader_problems, problem_counts, problem_list
 from .tables import ProblemTable
 
@@ -335,3 +336,33 @@ def project_leaders(request, code: str):
         else:
             messages.success(request, _("Saved."))
     return redirect("portfolio:project", code=project.code)
+
+
+@login_required
+def review(request):
+    """「待审核」: the submitted reports with their context and plausibility flags, to approve or
+    return one by one. Reviewers only."""
+    if not can_dispatch(request.user):
+        raise PermissionDenied(_("Only reviewers review reports."))
+    items = review_queue(visible_reports(request.user))
+    return render(request, "dispatch/review.html", {"items": items})
+
+
+@login_required
+@require_POST
+def review_step(request, pk: int):
+    if not can_dispatch(request.user):
+        raise PermissionDenied(_("Only reviewers review reports."))
+    report = visible_reports(request.user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("No such report.")
+    version = request.POST.get("version", "")
+    try:
+        services.review_decide(actor=request.user, report=report, approve="_approve" in request.POST,
+                               comment=request.POST.get("comment", "").strip(),
+                               expected_version=int(version) if version.isdigit() else None)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Approved.") if "_approve" in request.POST else _("Returned to the office."))
+    return redirect("dispatch:review")

@@ -15,6 +15,14 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from dispatch.forms import LeadersForm
+from dispatch.permissions import can_dispatch, can_raise, visible_problems
+from dispatch.selectors import (
+    office_queue,
+    open_problems,
+    problem_counts,
+    reviewer_queue,
+)
 from projects.models import (
     MONEY,
     CategoryPlan,
@@ -31,21 +39,25 @@ from projects.selectors import (
     ZERO_MONEY,
     Flag,
     current_period,
-    published_plan_years,
     milestones_with_status,
     project_list,
     projects_with_progress,
+    published_plan_years,
 )
-
-from dispatch.forms import LeadersForm
-from dispatch.permissions import can_dispatch, can_raise, visible_problems
-from dispatch.selectors import open_problems, problem_counts
 
 from . import export
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
 from .review import year_review
-from .selectors import category_rollup, monthly_completion, project_history, project_months, rate, rollup_as_json
+from .selectors import (
+    category_rollup,
+    missing_reports,
+    monthly_completion,
+    project_history,
+    project_months,
+    rate,
+    rollup_as_json,
+)
 from .summary import plan_summary_text
 from .tables import ProjectTable
 
@@ -93,6 +105,18 @@ def _declared_difference(row, declared) -> dict | None:
     if (row.projects, row.total_investment, row.annual_plan) == tuple(figures.values()):
         return None
     return figures
+
+
+def _queue(user, plan_year, period) -> dict | None:
+    """What waits for this user, shown first on landing: a reviewer's 「待审核」 and problems to hand
+    out or confirm; an office's 「本月未报 / 被退回 / 待整改问题」."""
+    if can_dispatch(user):
+        return {"role": "reviewer", **reviewer_queue(user)}
+    if is_office(user):
+        missing = missing_reports(plan_year=plan_year, month=period.month, projects=visible_project_years(user))
+        return {"role": "office", "missing": missing.count(), "month": period.month,
+                **office_queue(user, year=plan_year.year)}
+    return None
 
 
 @login_required
@@ -150,6 +174,7 @@ def overview(request):
         "total_sentence": progress_sentence(rollup.total, rollup.period),
         "months": months,
         "attention": attention,
+        "queue": _queue(request.user, plan_year, rollup.period),
         # An office's overview covers its own unit only: the page says so under the county's title.
         "office_unit": request.user.unit if is_office(request.user) else None,
         "problems": list(open_problems(problems)[:PROBLEMS_LIMIT]),

@@ -189,6 +189,22 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_vers
     )
 
 
+def warning_level(points: Decimal | None, overdue_milestones: int = 0, overdue_problems: int = 0) -> str:
+    """The flag of projects_with_progress for figures computed in Python (a report's effect before
+    it is approved): the same settings, the same comparisons as the SQL Case above."""
+    def reaches(limit_points, limit_milestones, limit_problems) -> bool:
+        return ((points is not None and points >= limit_points) or overdue_milestones >= limit_milestones
+                or overdue_problems >= limit_problems)
+
+    if reaches(settings.PORTFOLIO_FLAG_RED_POINTS, settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES,
+               settings.PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS):
+        return Flag.RED
+    if reaches(settings.PORTFOLIO_FLAG_YELLOW_POINTS, settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES,
+               settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS):
+        return Flag.YELLOW
+    return Flag.GREEN
+
+
 def problem_overdue_q(as_of: datetime.date, prefix: str = "") -> Q:
     """A problem on the dispatch ledger is overdue on `as_of` when it was handed out (not merely
     raised), its deadline has passed and its unit had not reported it solved by then. The one

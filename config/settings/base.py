@@ -149,6 +149,11 @@ PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES = 2
 # Problems on the dispatch ledger past their deadline count like overdue milestones.
 PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS = 1
 PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS = 2
+# Plausibility flags a reviewer sees before approving (shown, never blocking): one month's
+# investment over this share of the year's plan (percent), a cumulative percent jump over this
+# many points in one report.
+DISPATCH_FLAG_MONTH_SHARE = Decimal("30")
+DISPATCH_FLAG_PERCENT_JUMP = Decimal("20")
 
 # --- Spreadsheet import limits ---
 IMPORT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -207,3 +207,61 @@ def test_an_office_overview_says_its_unit(new_page, plan_year, portfolio, office
         sign_in(page, "office_a")
         assert "县交通局" in page.locator("#office-scope").inner_text()
         screenshot(page, f"overview-office-{width}")
+
+
+def test_work_queues_and_the_review_page(
+    new_page, plan_year, portfolio, project_a, office_a, reviewer
+):
+    from tests.projects.admin_support import make_report
+
+    approved = make_report(
+        project_a,
+        office_a,
+        month=7,
+        amount="100.00",
+        percent="10",
+        status=ReportStatus.APPROVED,
+        reviewer=reviewer,
+    )
+    assert approved.status == ReportStatus.APPROVED
+    # One month claiming 75 % of the year's plan, and the works' percent jumping 40 points.
+    report = services.report_create(
+        actor=office_a,
+        project=project_a,
+        year=2022,
+        month=8,
+        investment_completed=project_a.years.get().annual_plan * 3 / 4,
+        physical_percent="50",
+        physical_narrative="路基完成",
+    )
+    services.report_submit(actor=office_a, report=report)
+    for width, viewport in [
+        ("desktop", {"width": 1366, "height": 900}),
+        ("phone", PHONE),
+    ]:
+        page = new_page(viewport=viewport)
+        sign_in(page, "reviewer")
+        assert page.locator("#queue-review .n").inner_text().strip() == "1"
+        page.locator("#work-queue").screenshot(
+            path=str(SCREENSHOTS / f"queue-reviewer-{width}.png")
+        )
+        page.click("#queue-review")
+        page.wait_for_load_state("networkidle")
+        assert page.locator(f"#review-{report.pk} .check-month_share").is_visible()
+        assert page.locator(f"#review-{report.pk} .check-percent_jump").is_visible()
+        screenshot(page, f"review-{width}")
+    page.fill(f"#comment-{report.pk}", "单月投资占年度计划75%，请附支付凭证")
+    page.click(f"#review-{report.pk} button[name=_return]")
+    page.wait_for_load_state("networkidle")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+
+    office = new_page()
+    sign_in(office, "office_a")
+    assert office.locator("#queue-returned .n").inner_text().strip() == "1"
+    office.locator("#work-queue").screenshot(
+        path=str(SCREENSHOTS / "queue-office-desktop.png")
+    )
+    office.goto(f"/admin/projects/progressreport/{report.pk}/change/")
+    assert "请附支付凭证" in office.locator("#return-comment").inner_text()
+    screenshot(office, "admin-returned-report-comment-on-top")
