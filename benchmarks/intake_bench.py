@@ -87,7 +87,7 @@ def main():
     call_command("loaddata", str(ROOT / "fixtures" / "plan_2022.json"), verbosity=0)
     actor = User.objects.create_superuser("bench", password="x")
     plan_year = PlanYear.objects.get(year=2022)
-    code = plan_year.projects.order_by("code").first().code
+    code = plan_year.project_years.order_by("project__code").first().project.code
 
     print(f"Refusals (caps: upload {settings.IMPORT_MAX_UPLOAD_BYTES >> 20} MB, unpacked "
           f"{settings.IMPORT_MAX_UNCOMPRESSED_BYTES >> 20} MB, {settings.IMPORT_MAX_ROWS} rows, "

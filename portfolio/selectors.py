@@ -251,6 +251,25 @@ def project_months(reports: list[ProgressReport], period: Period) -> list[dict]:
     return months
 
 
+def years_of_project(project: Project, plan_years: QuerySet) -> QuerySet:
+    """The project's rows in `plan_years`, newest first, with `completed_in_year` (approved,
+    current reports of that year) and `year_end_percent` (% of works in the year's last approved
+    report). One query."""
+    approved = ProgressReport.objects.filter(project_year=OuterRef("pk"), status=ReportStatus.APPROVED,
+                                             is_current=True)
+    return (
+        ProjectYear.objects.filter(project=project, plan_year__in=plan_years)
+        .select_related("plan_year", "category")
+        .annotate(
+            completed_in_year=Coalesce(Subquery(
+                approved.order_by().values("project_year").annotate(s=Sum("investment_completed")).values("s"),
+                output_field=DecimalField(**MONEY)), ZERO_MONEY),
+            year_end_percent=Subquery(approved.order_by("-month").values("physical_percent")[:1]),
+        )
+        .order_by("-plan_year__year")
+    )
+
+
 HISTORY_LIMIT = 60
 
 

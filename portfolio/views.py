@@ -57,6 +57,7 @@ from .selectors import (
     project_months,
     rate,
     rollup_as_json,
+    years_of_project,
 )
 from .summary import plan_summary_text
 from .tables import ProjectTable
@@ -278,9 +279,10 @@ def _milestone_state(milestone: Milestone, as_of) -> str:
 def project_detail(request, code: str):
     """A project as one year's plan has it (?year=, else its latest published year)."""
     project = get_project_for(request.user, code=code)
-    # The project's rows in the published plans, newest first: the switcher offers their years.
-    rows = list(ProjectYear.objects.filter(project=project, plan_year__in=published_plan_years())
-                .select_related("plan_year").order_by("-plan_year__year"))
+    # The project's rows in the published plans, newest first, each with what its year's approved
+    # reports say (investment completed, % of works at the year's last report): the switcher and
+    # the across-years table, in one query.
+    rows = list(years_of_project(project, published_plan_years()))
     year = request.GET.get("year")
     row = next((r for r in rows if str(r.plan_year.year) == year), None) if year else (rows[0] if rows else None)
     if row is None:
@@ -293,9 +295,12 @@ def project_detail(request, code: str):
         (m, _milestone_state(m, period.as_of))
         for m in milestones_with_status(row.milestones.order_by("due_date", "id"), as_of=period.as_of)
     ]
-    reports = list(
-        ProgressReport.objects.filter(project_year=row, is_current=True).order_by("month")
+    # Its reports across the years, newest year first; the chart is the year shown.
+    all_reports = list(
+        ProgressReport.objects.filter(project_year__project=project, project_year__plan_year__in=[r.plan_year for r in rows],
+                                      is_current=True).order_by("-year", "month")
     )
+    reports = [r for r in all_reports if r.year == row.plan_year.year]
     chart_months = project_months(reports, period)
     history = project_history(project)
     problems = list(open_problems(visible_problems(request.user).filter(project=project)))
@@ -312,7 +317,8 @@ def project_detail(request, code: str):
         "social_share": rate(row.social_investment, total),
         "cumulative_to_date": row.completed_before_year + row.completed_ytd,
         "milestones": milestones,
-        "reports": reports,
+        "reports": all_reports,
+        "years": rows,
         "chart": {"months": chart_months},
         "history": history,
         "problems": problems,

@@ -213,7 +213,9 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
                                           exclude_pk=report.pk if report else None, last_approved=last,
                                           today=today)
         except ValidationError as exc:
-            for field_name, messages in exc.message_dict.items():
+            # By field, or for the row (a draft or closed plan year)
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"year": exc.messages}
+            for field_name, messages in errors.items():
                 for message in messages:
                     outcome.error(field_name, message)
             continue

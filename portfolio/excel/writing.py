@@ -231,6 +231,10 @@ def write_schedule(out, *, plan_year: PlanYear, month: int | None = None, projec
     _register_styles(wb)
     _schedule_sheet(wb, plan_year, period, rollup, projects)
     _rollup_sheet(wb, plan_year, rollup)
+    versions = list(plan_year.versions.order_by("ordinal"))
+    if len(versions) > 1:  # the plan was adjusted: 调整前 beside 调整后
+        before = category_rollup(plan_year=plan_year, month=month, projects=projects, plan_version=versions[0])
+        _adjustment_sheet(wb, plan_year, versions, before, rollup)
     _milestone_sheet(wb, plan_year, projects)
     if dispatch_month:
         _dispatch_sheet(wb, plan_year, dispatch_month, projects)
@@ -332,6 +336,28 @@ def _rollup_sheet(wb, plan_year, rollup):
             r.name or "合计", r.projects, r.total_investment, r.annual_plan, r.completed_ytd, r.completion_rate,
             r.time_elapsed, r.gap_points,
         ], texts=(0,)))
+
+
+def _adjustment_sheet(wb, plan_year, versions, before, after):
+    """Per category, the annual plan and completion rate of the adopted version (调整前) and of the
+    current one (调整后), against the same completed investment."""
+    ws = _fast(wb.create_sheet("计划调整"))
+    columns = [
+        Col("name", "类别", width=26),
+        Col("plan_before", f"调整前年度计划（{versions[0].name}）", width=18, kind="money"),
+        Col("rate_before", "调整前完成率（%）", width=12, kind="percent"),
+        Col("plan_after", f"调整后年度计划（{versions[-1].name}）", width=18, kind="money"),
+        Col("rate_after", "调整后完成率（%）", width=12, kind="percent"),
+    ]
+    _setup_sheet(ws, columns, header_rows=1, first_header_row=3, freeze_col="B")
+    _title_rows(ws, f"{plan_year.year}年县级重大项目计划调整前后对照（1-{after.period.month}月）", "单位：万元",
+                len(columns))
+    ws.append(_formula_row(ws, ["header"] * len(columns), [c.header for c in columns]))
+    for old, new in [*zip(before.rows, after.rows), (before.total, after.total)]:
+        styles = ["text", "money", "percent", "money", "percent"] if new.category else [
+            "sub_text", "sub_money", "sub_percent", "sub_money", "sub_percent"]
+        ws.append(_formula_row(ws, styles, [new.name or "合计", old.annual_plan, old.completion_rate,
+                                            new.annual_plan, new.completion_rate], texts=(0,)))
 
 
 def _milestone_sheet(wb, plan_year, projects):

@@ -29,7 +29,7 @@ def jianglong(plan_year, categories, unit_a):
 
 
 def flag_of(project, plan_year) -> str:
-    return projects_with_progress(current_period(plan_year)).get(pk=project.pk).flag
+    return projects_with_progress(current_period(plan_year)).get(project=project).flag
 
 
 def row_text(page, code: str) -> str:
@@ -60,7 +60,7 @@ def test_office_logs_progress_in_the_admin_and_a_reviewer_approves_it(new_page, 
     screenshot(office, "journey1-admin-add-report")
     office.click("input[name=_save], button[name=_save]")
     office.wait_for_load_state("networkidle")
-    report = ProgressReport.objects.get(project=jianglong, year=2022, month=9)
+    report = ProgressReport.objects.get(project_year__project=jianglong, year=2022, month=9)
     assert report.status == ReportStatus.DRAFT
     office.goto(f"/admin/projects/progressreport/{report.pk}/change/")
     office.click("[name=_submit]")
@@ -133,7 +133,7 @@ def test_leader_sees_the_approved_month_in_the_overview_and_list(new_page, plan_
     assert re.search(r"/projects/\?category=\d+$", after_page.url)
     after_page.click(f"#project-table a:has-text('{jianglong.name}')")
     after_page.wait_for_load_state("networkidle")
-    assert after_page.url.endswith(f"/projects/{jianglong.code}/")
+    assert after_page.url.endswith(f"/projects/{jianglong.code}/?year=2022")
     assert after_page.locator("#project-completed").inner_text().startswith("60,000.00")
     after_page.wait_for_function("() => Object.keys(Chart.instances).length === 1")
     screenshot(after_page, "project-detail")
@@ -150,7 +150,8 @@ def test_finance_filters_the_list_and_exports_it(new_page, plan_year, categories
     page.click("#project-filters button[type=submit]")
     page.wait_for_load_state("networkidle")
     expected = sorted(
-        p.code for p in projects_with_progress(current_period(plan_year)).filter(flag="red", category=categories[0]))
+        p.project.code for p in projects_with_progress(current_period(plan_year)).filter(flag="red",
+                                                                                          category=categories[0]))
     assert expected
     shown = sorted(page.locator("#project-table tbody td.code").all_inner_texts())
     assert shown == expected
@@ -211,3 +212,41 @@ def test_pages_render_on_desktop_phone_and_print(new_page, plan_year, portfolio,
     phone.goto("/projects/")
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
     screenshot(phone, "project-list-phone")
+
+
+# --- years: the switcher in the top bar moves every page between plans ---------------------------
+
+
+def test_leader_switches_years_on_every_page(new_page, plan_year, portfolio, jianglong, admin_user, leader):
+    """2022 is rolled over into 2023 and adopted; the leader lands on 2023, switches the overview,
+    the list and a project's page back to 2022 and sees 2022's figures there."""
+    from projects.models import PlanYear
+    from projects.plan_versions import plan_adopt
+    from projects.rollover import rollover_apply, rollover_plan
+
+    rollover_apply(actor=admin_user, plan=rollover_plan(from_year=plan_year, to_year=2023))
+    plan_adopt(actor=admin_user, plan_year=PlanYear.objects.get(year=2023))
+    page = new_page()
+    sign_in(page, "leader")
+    assert overview_figures(page)["year"] == 2023
+    assert page.locator("#year-switcher a.active").inner_text() == "2023年"
+    screenshot(page, "years-overview-2023")
+    page.click("#year-switcher a:has-text('2022年')")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/?year=2022")
+    assert overview_figures(page) == rollup_as_json(category_rollup(plan_year=plan_year))
+    screenshot(page, "years-overview-2022")
+    page.goto("/projects/?q=" + jianglong.code)
+    assert "80,000.00" not in row_text(page, jianglong.code)  # 2023 has no annual plan yet
+    page.click("#year-switcher a:has-text('2022年')")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/projects/?year=2022")
+    assert "80,000.00" in row_text(page, jianglong.code)
+    page.click(f"#project-table a:has-text('{jianglong.name}')")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/projects/{jianglong.code}/?year=2022")
+    assert page.locator("#project-years tbody tr").count() == 2
+    page.click("#year-switcher a:has-text('2023年')")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#year-switcher a.active").inner_text() == "2023年"
+    screenshot(page, "years-project-2023")

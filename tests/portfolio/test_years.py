@@ -200,6 +200,17 @@ def test_an_adjustment_changes_completion_rates_and_keeps_the_adopted_version(
     assert '"annual_plan": "2400.00"' in out.getvalue() and '"plan_version": "年初计划"' in out.getvalue()
     with pytest.raises(CommandError, match="中期调整"):
         call_command("rollup", "--year", "2022", "--plan-version", "第二次调整")
+    # The workbook has the same comparison on its own sheet.
+    from openpyxl import load_workbook
+
+    from portfolio.excel.writing import write_schedule
+
+    buffer = io.BytesIO()
+    write_schedule(buffer, plan_year=plan_year)
+    sheet = load_workbook(buffer)["计划调整"]
+    total = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "合计")
+    assert [Decimal(str(v)).quantize(Decimal("0.01")) for v in total[1:]] == [
+        Decimal("2400.00"), Decimal("25.00"), Decimal("1800.00"), Decimal("33.33")]
 
 
 def test_an_adjusted_schedule_imported_becomes_a_version(plan_year, project_a, project_b, finance, admin_user,
@@ -239,3 +250,50 @@ def test_an_adjusted_schedule_imported_becomes_a_version(plan_year, project_a, p
                          adjustment=("中期调整", datetime.date(2022, 8, 1)))
     assert not again.applied and plan_year.versions.count() == 2
     assert row_of(project_a).annual_plan == Decimal("900.00")
+
+
+def test_the_project_page_shows_all_its_years_and_reports(client, leader, admin_user, office_a, reviewer,
+                                                         plan_year, project_a):
+    approved(project_a, office_a, reviewer, month=5, amount="300.00", percent="45")
+    approved(project_a, office_a, reviewer, month=9, amount="200.00", percent="52")
+    rollover_apply(actor=admin_user, plan=rollover_plan(from_year=plan_year, to_year=2023))
+    from projects.plan_versions import plan_adopt
+    plan_adopt(actor=admin_user, plan_year=plan_year.__class__.objects.get(year=2023))
+    approved(project_a, office_a, reviewer, year=2023, month=1, amount="50.00", percent="55")
+    client.force_login(leader)
+    response = client.get(f"/projects/{project_a.code}/")
+    years = {y.plan_year.year: y for y in response.context["years"]}
+    assert sorted(years) == [2022, 2023]
+    assert (years[2022].completed_in_year, years[2022].year_end_percent) == (Decimal("500.00"), Decimal("52.00"))
+    assert (years[2023].completed_before_year, years[2023].completed_in_year) == (Decimal("1500.00"), Decimal("50.00"))
+    assert [(r.year, r.month) for r in response.context["reports"]] == [(2023, 1), (2022, 5), (2022, 9)]
+    html = response.content.decode()
+    assert 'id="project-years"' in html and 'href="?year=2022"' in html
+
+
+def test_plan_year_command_adopts_then_closes(admin_user, plan_year, project_a):
+    import io as _io
+
+    draft = factories.PlanYearFactory(year=2023, status=PlanYearStatus.DRAFT)
+    factories.ProjectYearFactory(project=project_a, plan_year=draft)
+    out = _io.StringIO()
+    call_command("plan_year", "--year", "2023", "--adopt", "--date", "2023-01-10", stdout=out)
+    draft.refresh_from_db()
+    assert draft.status == PlanYearStatus.ADOPTED and draft.versions.get().date == datetime.date(2023, 1, 10)
+    with pytest.raises(CommandError):
+        call_command("plan_year", "--year", "2023", "--adopt")
+    call_command("plan_year", "--year", "2022", "--close", stdout=out)
+    plan_year.refresh_from_db()
+    assert plan_year.status == PlanYearStatus.CLOSED
+
+
+def test_a_monthly_import_into_a_draft_or_closed_year_is_refused_by_row(plan_year, project_a, admin_user):
+    from projects import bulk
+
+    for status in (PlanYearStatus.DRAFT, PlanYearStatus.CLOSED):
+        plan_year.status = status
+        plan_year.save()
+        (outcome,) = bulk.reports_check(actor=admin_user, rows=[bulk.ReportRow(
+            key=("调度", 4), code=project_a.code, year=2022, month=3,
+            values={"investment_completed": Decimal("1"), "physical_percent": Decimal("5")})])
+        assert outcome.status == "error" and "2022" in outcome.errors["year"][0]
