@@ -91,3 +91,84 @@ def problem_workbook_response(problems, *, title: str, filename: str) -> HttpRes
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+RANKING_COLUMNS = [
+    ("名次", 6),
+    ("名称", 22),
+    ("项目数", 8),
+    ("年度计划（万元）", 16),
+    ("累计完成（万元）", 16),
+    ("完成率（%）", 11),
+    ("低于序时进度（百分点）", 14),
+    ("按时报送", 10),
+    ("应报", 8),
+    ("逾期问题", 10),
+]
+
+
+def ranking_sheet(wb: Workbook, standings: dict, *, title: str, rule: str) -> None:
+    """The 红黑榜 sheet: units, then townships, each ranked, with the rule under the title."""
+    ws = wb.create_sheet("红黑榜")
+    _text(ws.cell(row=1, column=1), title)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    _text(ws.cell(row=2, column=1), rule)
+    ws.cell(row=2, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(
+        start_row=1, start_column=1, end_row=1, end_column=len(RANKING_COLUMNS)
+    )
+    ws.merge_cells(
+        start_row=2, start_column=1, end_row=2, end_column=len(RANKING_COLUMNS)
+    )
+    ws.row_dimensions[2].height = 48
+    row = 4
+    for heading, rows in (
+        ("责任单位", standings["units"]),
+        ("乡镇（街道）", standings["townships"]),
+    ):
+        _text(ws.cell(row=row, column=1), heading)
+        ws.cell(row=row, column=1).font = Font(bold=True)
+        row += 1
+        for col, (header, width) in enumerate(RANKING_COLUMNS, start=1):
+            cell = ws.cell(row=row, column=col)
+            _text(cell, header)
+            cell.font = Font(bold=True)
+            cell.border = BORDER
+            ws.column_dimensions[cell.column_letter].width = width
+        for s in rows:
+            row += 1
+            values = [
+                s.rank,
+                s.name,
+                s.projects,
+                s.annual_plan,
+                s.completed_ytd,
+                s.completion_rate,
+                s.behind_points,
+                s.reports_on_time,
+                s.reports_due,
+                s.problems_overdue,
+            ]
+            for col, value in enumerate(values, start=1):
+                cell = ws.cell(row=row, column=col)
+                if col == 2:
+                    _text(cell, value)
+                else:
+                    cell.value = value
+                    if col in (4, 5):
+                        cell.number_format = "#,##0.00"
+                    elif col in (6, 7):
+                        cell.number_format = "0.00"
+                cell.border = BORDER
+        row += 2
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToHeight = 0
+
+
+def workbook_response(wb: Workbook, filename: str) -> HttpResponse:
+    out = BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -184,14 +184,24 @@ class ReviewDecision(models.Model):
     decision is kept beside the report's own workflow events."""
 
     class Decision(models.TextChoices):
-        APPROVED = "approved", pgettext_lazy("review decision", "Approved despite the flags")
+        APPROVED = (
+            "approved",
+            pgettext_lazy("review decision", "Approved despite the flags"),
+        )
         RETURNED = "returned", pgettext_lazy("review decision", "Returned")
 
-    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="review_decisions")
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="review_decisions"
+    )
     flags = models.JSONField(_("flags shown"), default=list)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     comment = models.TextField(_("comment"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:

@@ -26,11 +26,19 @@ class Check:
     PERCENT_JUMP = "percent_jump"
     OVER_PLAN = "over_plan"
     LABELS = {
-        MONTH_SHARE: _("One month is %(share)s%% of the year's plan (more than %(limit)s%%)."),
-        MONEY_WITHOUT_PROGRESS: _("Money reported but the works' percent did not move."),
+        MONTH_SHARE: _(
+            "One month is %(share)s%% of the year's plan (more than %(limit)s%%)."
+        ),
+        MONEY_WITHOUT_PROGRESS: _(
+            "Money reported but the works' percent did not move."
+        ),
         PROGRESS_WITHOUT_MONEY: _("The works' percent moved but no money is reported."),
-        PERCENT_JUMP: _("The works' percent jumps %(jump)s points in one month (more than %(limit)s)."),
-        OVER_PLAN: _("The year to date (%(ytd)s 万元) is over the year's plan (%(plan)s 万元)."),
+        PERCENT_JUMP: _(
+            "The works' percent jumps %(jump)s points in one month (more than %(limit)s)."
+        ),
+        OVER_PLAN: _(
+            "The year to date (%(ytd)s 万元) is over the year's plan (%(plan)s 万元)."
+        ),
     }
 
 
@@ -55,25 +63,56 @@ def _pct(part, whole) -> Decimal | None:
     return None if not whole else (Decimal(part) * 100 / Decimal(whole)).quantize(CENT)
 
 
-def plausibility(*, amount: Decimal, percent: Decimal, last_percent: Decimal | None, annual_plan: Decimal,
-                 ytd_after: Decimal) -> list[tuple[str, str]]:
+def plausibility(
+    *,
+    amount: Decimal,
+    percent: Decimal,
+    last_percent: Decimal | None,
+    annual_plan: Decimal,
+    ytd_after: Decimal,
+) -> list[tuple[str, str]]:
     """The checks a report trips, each with the sentence the reviewer reads."""
     checks = []
     share = _pct(amount, annual_plan)
     limit = settings.DISPATCH_FLAG_MONTH_SHARE
     if share is not None and share > limit:
-        checks.append((Check.MONTH_SHARE, Check.LABELS[Check.MONTH_SHARE] % {"share": share, "limit": limit}))
+        checks.append(
+            (
+                Check.MONTH_SHARE,
+                Check.LABELS[Check.MONTH_SHARE] % {"share": share, "limit": limit},
+            )
+        )
     previous = last_percent if last_percent is not None else Decimal(0)
     if amount > 0 and last_percent is not None and percent <= last_percent:
-        checks.append((Check.MONEY_WITHOUT_PROGRESS, str(Check.LABELS[Check.MONEY_WITHOUT_PROGRESS])))
+        checks.append(
+            (
+                Check.MONEY_WITHOUT_PROGRESS,
+                str(Check.LABELS[Check.MONEY_WITHOUT_PROGRESS]),
+            )
+        )
     if amount == 0 and percent > previous:
-        checks.append((Check.PROGRESS_WITHOUT_MONEY, str(Check.LABELS[Check.PROGRESS_WITHOUT_MONEY])))
+        checks.append(
+            (
+                Check.PROGRESS_WITHOUT_MONEY,
+                str(Check.LABELS[Check.PROGRESS_WITHOUT_MONEY]),
+            )
+        )
     jump = percent - previous
     if jump > settings.DISPATCH_FLAG_PERCENT_JUMP:
-        checks.append((Check.PERCENT_JUMP, Check.LABELS[Check.PERCENT_JUMP]
-                       % {"jump": jump, "limit": settings.DISPATCH_FLAG_PERCENT_JUMP}))
+        checks.append(
+            (
+                Check.PERCENT_JUMP,
+                Check.LABELS[Check.PERCENT_JUMP]
+                % {"jump": jump, "limit": settings.DISPATCH_FLAG_PERCENT_JUMP},
+            )
+        )
     if annual_plan and ytd_after > annual_plan:
-        checks.append((Check.OVER_PLAN, Check.LABELS[Check.OVER_PLAN] % {"ytd": ytd_after, "plan": annual_plan}))
+        checks.append(
+            (
+                Check.OVER_PLAN,
+                Check.LABELS[Check.OVER_PLAN] % {"ytd": ytd_after, "plan": annual_plan},
+            )
+        )
     return checks
 
 
@@ -81,23 +120,42 @@ def review_queue(reports: QuerySet) -> list[QueueItem]:
     """`reports` (already narrowed to what the user sees) that wait for review, oldest first, with
     their context: one query for the reports and their figures, one per month for the flags."""
     money = DecimalField(**MONEY)
-    approved = ProgressReport.objects.filter(status=ReportStatus.APPROVED, is_current=True)
+    approved = ProgressReport.objects.filter(
+        status=ReportStatus.APPROVED, is_current=True
+    )
     ytd_before = (
-        approved.filter(project_year=OuterRef("project_year"), year=OuterRef("year"), month__lte=OuterRef("month"))
+        approved.filter(
+            project_year=OuterRef("project_year"),
+            year=OuterRef("year"),
+            month__lte=OuterRef("month"),
+        )
         .exclude(month=OuterRef("month"))
-        .order_by().values("project_year").annotate(total=Sum("investment_completed")).values("total")
+        .order_by()
+        .values("project_year")
+        .annotate(total=Sum("investment_completed"))
+        .values("total")
     )
     last_percent = (
         approved.filter(project_year__project=OuterRef("project_year__project"))
-        .filter(Q(year__lt=OuterRef("year")) | Q(year=OuterRef("year"), month__lt=OuterRef("month")))
-        .order_by("-year", "-month").values("physical_percent")[:1]
+        .filter(
+            Q(year__lt=OuterRef("year"))
+            | Q(year=OuterRef("year"), month__lt=OuterRef("month"))
+        )
+        .order_by("-year", "-month")
+        .values("physical_percent")[:1]
     )
     rows = list(
         reports.filter(status=ReportStatus.SUBMITTED)
-        .select_related("project_year__project__responsible_unit", "project_year__plan_year", "submitted_by")
+        .select_related(
+            "project_year__project__responsible_unit",
+            "project_year__plan_year",
+            "submitted_by",
+        )
         .annotate(
             ytd_before=Coalesce(Subquery(ytd_before, output_field=money), ZERO_MONEY),
-            last_percent=Subquery(last_percent, output_field=DecimalField(max_digits=5, decimal_places=2)),
+            last_percent=Subquery(
+                last_percent, output_field=DecimalField(max_digits=5, decimal_places=2)
+            ),
         )
         .order_by("submitted_at", "pk")
     )
@@ -105,7 +163,9 @@ def review_queue(reports: QuerySet) -> list[QueueItem]:
     standing = {}
     for year, month in {(r.year, r.month) for r in rows}:
         ids = [r.project_year_id for r in rows if (r.year, r.month) == (year, month)]
-        for row in projects_with_progress(Period(year=year, month=month)).filter(pk__in=ids):
+        for row in projects_with_progress(Period(year=year, month=month)).filter(
+            pk__in=ids
+        ):
             standing[(row.pk, year, month)] = row
     items = []
     for r in rows:
@@ -115,12 +175,27 @@ def review_queue(reports: QuerySet) -> list[QueueItem]:
         row = standing[(r.project_year_id, r.year, r.month)]
         elapsed = Period(year=r.year, month=r.month).time_elapsed
         rate_after = _pct(after, plan)
-        items.append(QueueItem(
-            report=r, annual_plan=plan, ytd_before=before, ytd_after=after, last_percent=r.last_percent,
-            month_share=_pct(r.investment_completed, plan), flag_now=row.flag,
-            flag_after=warning_level(None if rate_after is None else elapsed - rate_after,
-                                     row.overdue_milestones, row.overdue_problems),
-            checks=plausibility(amount=r.investment_completed, percent=r.physical_percent,
-                                last_percent=r.last_percent, annual_plan=plan, ytd_after=after),
-        ))
+        items.append(
+            QueueItem(
+                report=r,
+                annual_plan=plan,
+                ytd_before=before,
+                ytd_after=after,
+                last_percent=r.last_percent,
+                month_share=_pct(r.investment_completed, plan),
+                flag_now=row.flag,
+                flag_after=warning_level(
+                    None if rate_after is None else elapsed - rate_after,
+                    row.overdue_milestones,
+                    row.overdue_problems,
+                ),
+                checks=plausibility(
+                    amount=r.investment_completed,
+                    percent=r.physical_percent,
+                    last_percent=r.last_percent,
+                    annual_plan=plan,
+                    ytd_after=after,
+                ),
+            )
+        )
     return items

@@ -81,7 +81,9 @@ def reviewer_queue(user) -> dict:
     """A reviewer's landing counts: reports to review, problems to hand out, answers to confirm."""
     counts = problem_counts(visible_problems(user))
     return {
-        "to_review": visible_reports(user).filter(status=ReportStatus.SUBMITTED).count(),
+        "to_review": visible_reports(user)
+        .filter(status=ReportStatus.SUBMITTED)
+        .count(),
         "to_assign": counts["raised"],
         "to_confirm": counts["solved"],
     }
@@ -91,7 +93,12 @@ def office_queue(user, *, year: int) -> dict:
     """An office's landing counts: reports returned to it (this plan year), problems its unit must
     still answer (handed out, not yet reported solved)."""
     return {
-        "returned": visible_reports(user).filter(status=ReportStatus.RETURNED, year=year).count(),
-        "to_fix": Problem.objects.filter(unit_id=user.unit_id, state__in=OPEN_FOR_UNIT).count()
-        if user.unit_id else 0,
+        "returned": visible_reports(user)
+        .filter(status=ReportStatus.RETURNED, year=year)
+        .count(),
+        "to_fix": Problem.objects.filter(
+            unit_id=user.unit_id, state__in=OPEN_FOR_UNIT
+        ).count()
+        if user.unit_id
+        else 0,
     }

@@ -14,7 +14,14 @@ from projects import services as report_services
 from projects.permissions import owns_project
 from projects.roles import Role, has_role, is_office
 
-from .models import Problem, ProblemAction, ProblemEvent, ProblemState, ProblemType, ReviewDecision
+from .models import (
+    Problem,
+    ProblemAction,
+    ProblemEvent,
+    ProblemState,
+    ProblemType,
+    ReviewDecision,
+)
 from .permissions import acts_for_solving_unit, can_dispatch, can_raise
 from .review import review_queue
 from .selectors import person
@@ -323,8 +330,14 @@ def project_set_leaders(
 
 
 @transaction.atomic
-def review_decide(*, actor: User, report: ProgressReport, approve: bool, comment: str = "",
-                  expected_version: int | None = None) -> ProgressReport:
+def review_decide(
+    *,
+    actor: User,
+    report: ProgressReport,
+    approve: bool,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> ProgressReport:
     """Approve or return a submitted report from the review queue (projects.services decides who may
     and in which status), and, when the plausibility checks flagged it, record the flags as they
     were and the decision in the same transaction. The flags are recomputed here, not taken from
@@ -332,14 +345,27 @@ def review_decide(*, actor: User, report: ProgressReport, approve: bool, comment
     items = review_queue(ProgressReport.objects.filter(pk=report.pk))
     checks = items[0].check_codes if items else []
     if approve:
-        report = report_services.report_approve(actor=actor, report=report, comment=comment,
-                                                expected_version=expected_version)
+        report = report_services.report_approve(
+            actor=actor,
+            report=report,
+            comment=comment,
+            expected_version=expected_version,
+        )
     else:
-        report = report_services.report_return(actor=actor, report=report, comment=comment,
-                                               expected_version=expected_version)
+        report = report_services.report_return(
+            actor=actor,
+            report=report,
+            comment=comment,
+            expected_version=expected_version,
+        )
     if checks:
         ReviewDecision.objects.create(
-            report=report, flags=checks, actor=actor, comment=comment,
-            decision=ReviewDecision.Decision.APPROVED if approve else ReviewDecision.Decision.RETURNED,
+            report=report,
+            flags=checks,
+            actor=actor,
+            comment=comment,
+            decision=ReviewDecision.Decision.APPROVED
+            if approve
+            else ReviewDecision.Decision.RETURNED,
         )
     return report

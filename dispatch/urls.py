@@ -10,6 +10,7 @@ urlpatterns = [
     path("problems/<int:pk>/<slug:step>/", views.problem_step, name="problem_step"),
     path("my/", views.my_projects, name="my"),
     path("review/", views.review, name="review"),
+    path("rankings/", views.rankings_view, name="rankings"),
     path("review/<int:pk>/", views.review_step, name="review_step"),
     path("projects/<str:code>/leaders/", views.project_leaders, name="project_leaders"),
 ]

@@ -2,6 +2,7 @@
 problem's page with the steps the user may take. Views parse input, call the services and
 selectors, and render; who sees and does what is decided by dispatch.permissions on the server."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+from openpyxl import Workbook
 
 from projects.models import ResponsibleUnit
 from projects.permissions import (
@@ -25,7 +27,7 @@ from projects.roles import is_office
 from projects.selectors import Flag, current_period, default_plan_year, project_list
 
 from . import services
-from .excel import problem_workbook_response
+from .excel import problem_workbook_response, ranking_sheet, workbook_response
 from .filters import ProblemFilter
 from .forms import AssignForm, CommentForm, LeadersForm, RaiseForm, SolveForm
 from .models import ProblemState
@@ -36,6 +38,7 @@ from .permissions import (
     get_problem_for,
     visible_problems,
 )
+from .rankings import rankings
 from .review import review_queue
 from .selectors import leader_problems, problem_counts, problem_list
 from .tables import ProblemTable
@@ -358,11 +361,69 @@ def review_step(request, pk: int):
         raise Http404("No such report.")
     version = request.POST.get("version", "")
     try:
-        services.review_decide(actor=request.user, report=report, approve="_approve" in request.POST,
-                               comment=request.POST.get("comment", "").strip(),
-                               expected_version=int(version) if version.isdigit() else None)
+        services.review_decide(
+            actor=request.user,
+            report=report,
+            approve="_approve" in request.POST,
+            comment=request.POST.get("comment", "").strip(),
+            expected_version=int(version) if version.isdigit() else None,
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Approved.") if "_approve" in request.POST else _("Returned to the office."))
+        messages.success(
+            request,
+            _("Approved.")
+            if "_approve" in request.POST
+            else _("Returned to the office."),
+        )
     return redirect("dispatch:review")
+
+
+def ranking_rule() -> str:
+    return _(
+        "Ranked by completion rate (approved investment to date ÷ the year's plan), highest first; ties by "
+        "the share of monthly reports first submitted by day %(day)s of the next month, then by fewer "
+        "overdue problems. Points behind 序时进度 = 序时进度 − completion rate. Overdue problems count "
+        "against the unit that must solve them and the township of the project."
+    ) % {"day": settings.DISPATCH_REPORT_DUE_DAY}
+
+
+@login_required
+def rankings_view(request):
+    """红黑榜 for the current plan year up to its reporting month; `?_export=xlsx` as a sheet."""
+    plan_year = default_plan_year()
+    if plan_year is None:
+        raise Http404("No plan year.")
+    month = request.GET.get("month", "")
+    period = current_period(
+        plan_year, int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
+    )
+    standings = rankings(
+        plan_year=plan_year,
+        period=period,
+        project_years=visible_project_years(request.user),
+    )
+    title = _("%(title)s: rankings, months 1-%(month)s") % {
+        "title": plan_year.title,
+        "month": period.month,
+    }
+    if request.GET.get("_export") == "xlsx":
+        wb = Workbook()
+        wb.remove(wb.active)
+        ranking_sheet(wb, standings, title=title, rule=ranking_rule())
+        return workbook_response(
+            wb, f"rankings-{plan_year.year}-{period.month:02d}.xlsx"
+        )
+    return render(
+        request,
+        "dispatch/rankings.html",
+        {
+            "plan_year": plan_year,
+            "period": period,
+            "standings": standings,
+            "rule": ranking_rule(),
+            "title": title,
+            "months": range(1, 13),
+        },
+    )

@@ -154,6 +154,8 @@ PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS = 2
 # many points in one report.
 DISPATCH_FLAG_MONTH_SHARE = Decimal("30")
 DISPATCH_FLAG_PERCENT_JUMP = Decimal("20")
+# A month's report is on time when first submitted by this day of the next month.
+DISPATCH_REPORT_DUE_DAY = 5
 
 # --- Spreadsheet import limits ---
 IMPORT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -6,29 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispatch', '0001_initial'),
-        ('projects', '0010_link_leaders_data'),
+        ("dispatch", "0001_initial"),
+        ("projects", "0010_link_leaders_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewDecision',
+            name="ReviewDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('flags', models.JSONField(default=list, verbose_name='flags shown')),
-                ('decision', models.CharField(choices=[('approved', 'Approved despite the flags'), ('returned', 'Returned')], max_length=10, verbose_name='decision')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_decisions', to='projects.progressreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("flags", models.JSONField(default=list, verbose_name="flags shown")),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("approved", "Approved despite the flags"),
+                            ("returned", "Returned"),
+                        ],
+                        max_length=10,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_decisions",
+                        to="projects.progressreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review decision',
-                'verbose_name_plural': 'review decisions',
-                'ordering': ['at', 'id'],
+                "verbose_name": "review decision",
+                "verbose_name_plural": "review decisions",
+                "ordering": ["at", "id"],
             },
         ),
     ]

@@ -265,3 +265,17 @@ def test_work_queues_and_the_review_page(
     office.goto(f"/admin/projects/progressreport/{report.pk}/change/")
     assert "请附支付凭证" in office.locator("#return-comment").inner_text()
     screenshot(office, "admin-returned-report-comment-on-top")
+
+
+def test_rankings_page(new_page, plan_year, portfolio, reviewer):
+    for width, viewport in [
+        ("desktop", {"width": 1366, "height": 900}),
+        ("phone", PHONE),
+    ]:
+        page = new_page(viewport=viewport)
+        sign_in(page, "reviewer")
+        page.click("#nav-rankings")
+        page.wait_for_load_state("networkidle")
+        assert "完成率" in page.locator("#ranking-rule").inner_text()
+        assert page.locator("#ranking-units tbody tr").count() == 2
+        screenshot(page, f"rankings-{width}")
