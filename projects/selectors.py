@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
+    Exists,
     BooleanField,
     Case,
     CharField,
@@ -258,4 +259,21 @@ def milestones_with_status(qs: QuerySet | None = None, *, as_of: datetime.date |
             default=Value(False),
             output_field=BooleanField(),
         )
+    )
+
+REPORTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def missing_reports(*, plan_year: PlanYear, month: int | None = None, projects: QuerySet | None = None) -> QuerySet:
+    """The plan year's projects with no submitted or approved report for the period's month, each
+    with `draft_status` (the status of a draft or returned report, else None), ordered by
+    responsible unit so a reviewer can go down the list unit by unit. One query."""
+    period = current_period(plan_year, month)
+    base = (ProjectYear.objects.all() if projects is None else projects).filter(plan_year=plan_year)
+    month_reports = ProgressReport.objects.filter(project_year=OuterRef("pk"), year=period.year, month=period.month)
+    return (
+        base.exclude(Exists(month_reports.filter(status__in=REPORTED_STATUSES)))
+        .annotate(draft_status=Subquery(month_reports.order_by("-revision").values("status")[:1]))
+        .select_related("project", "project__responsible_unit", "category")
+        .order_by("project__responsible_unit__name", "category__order", "project__code")
     )

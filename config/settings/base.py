@@ -154,6 +154,16 @@ PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS = 2
 # many points in one report.
 DISPATCH_FLAG_MONTH_SHARE = Decimal("30")
 DISPATCH_FLAG_PERCENT_JUMP = Decimal("20")
+# Mail (the reminders): the console unless DJANGO_EMAIL_HOST names an SMTP server.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if env.EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env.EMAIL_HOST or "localhost"
+EMAIL_PORT = env.EMAIL_PORT
+EMAIL_HOST_USER = env.EMAIL_HOST_USER
+EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD
+EMAIL_USE_TLS = env.EMAIL_USE_TLS
+DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 # A month's report is on time when first submitted by this day of the next month.
 DISPATCH_REPORT_DUE_DAY = 5
 
