@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test setup setup-test browser migrate clean
+.PHONY: run test lint setup setup-test browser migrate clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ run: migrate
 
 test: setup-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The linter (rules in pyproject.toml). Formatting is `$(VENV)/bin/ruff format`, run by hand.
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles artifacts

@@ -97,7 +97,9 @@ def main():
     peak_child = 0
     for path in hostile_files(WORK / "corpus", code):
         data = path.read_bytes()
-        result, seconds, parent_peak = timed(lambda: import_preview(data=data, filename=path.name, actor=actor))
+        result, seconds, parent_peak = timed(
+            lambda data=data, path=path: import_preview(data=data, filename=path.name, actor=actor)
+        )
         answer = reading.run_sandbox(data, "." + path.name.rsplit(".", 1)[-1]) if data[:2] in (b"PK", b"\xd0\xcf") \
             else {}
         child = answer.get("peak_kb", 0) / 1024
@@ -120,8 +122,8 @@ def main():
     print(f"{'file':28} {'child s':>8} {'in-process s':>13} {'cost s':>7} {'child MB':>9}")
     for name, data in (("2-row dispatch", small.read_bytes()), ("2022 plan export", export.getvalue()),
                        (f"{args.rows}-row dispatch", big.read_bytes())):
-        child = sorted(elapsed(lambda: reading.read_workbook(data, "f.xlsx")) for _ in range(5))[2]
-        inproc = sorted(elapsed(lambda: sandbox.read(data, params)) for _ in range(5))[2]
+        child = sorted(elapsed(lambda data=data: reading.read_workbook(data, "f.xlsx")) for _ in range(5))[2]
+        inproc = sorted(elapsed(lambda data=data: sandbox.read(data, params)) for _ in range(5))[2]
         peak = reading.run_sandbox(data, ".xlsx").get("peak_kb", 0) / 1024
         print(f"{name:28} {child:8.3f} {inproc:13.3f} {child - inproc:7.3f} {peak:9.1f}")
     if args.files:

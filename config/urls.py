@@ -15,3 +15,5 @@ urlpatterns = [
     path("", include("dispatch.urls")),
     path("", include("portfolio.urls")),
 ]
+
+handler400 = "config.errors.bad_request"

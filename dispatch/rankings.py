@@ -11,7 +11,9 @@ from django.conf import settings
 from django.db.models import Min, Q, QuerySet
 
 from projects.models import ProgressReport, ReportAction, ReportStatus
-from projects.selectors import Period, problem_overdue_q, projects_with_progress
+from projects import rules
+from projects.rules import problem_overdue_q
+from projects.selectors import Period, projects_with_progress
 
 from .models import Problem
 
@@ -40,11 +42,7 @@ class Standing:
 
     @property
     def on_time_rate(self) -> Decimal | None:
-        return (
-            None
-            if not self.reports_due
-            else (Decimal(self.reports_on_time) * 100 / self.reports_due).quantize(CENT)
-        )
+        return rules.percent(self.reports_on_time, self.reports_due)
 
 
 def _rank(rows: list[Standing]) -> list[Standing]:
@@ -126,7 +124,7 @@ def rankings(
         for name, members in groups.items():
             plan = sum((m.annual_plan for m in members), Decimal(0))
             done = sum((m.completed_ytd for m in members), Decimal(0)).quantize(CENT)
-            rate = None if not plan else (done * 100 / plan).quantize(CENT)
+            rate = rules.completion_rate(done, plan)
             result.append(
                 Standing(
                     name=name,
@@ -134,7 +132,7 @@ def rankings(
                     annual_plan=plan,
                     completed_ytd=done,
                     completion_rate=rate,
-                    behind_points=None if rate is None else period.time_elapsed - rate,
+                    behind_points=rules.behind_schedule_points(period.time_elapsed, rate),
                     reports_due=len(members) * period.month,
                     reports_on_time=sum(on_time.get(m.pk, 0) for m in members),
                     problems_overdue=overdue[kind].get(name, 0),

@@ -10,6 +10,7 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects.formatting import points
 from projects.models import ProjectYear, ReportStatus, ResponsibleUnit, User
 from projects.roles import Role
 from projects.selectors import Flag, current_period, missing_reports, project_list
@@ -124,9 +125,7 @@ def build(*, plan_year, month: int | None = None) -> list[Reminder]:
                 _("- %(project)s: %(points)s points behind 序时进度")
                 % {
                     "project": r.project.name,
-                    "points": r.gap_points.quantize(1)
-                    if r.gap_points is not None
-                    else "—",
+                    "points": points(r.behind_schedule_points),
                 }
                 for r in rows
             ]

@@ -12,7 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import MONEY, ProgressReport, ReportStatus
-from projects.selectors import ZERO_MONEY, Period, projects_with_progress, warning_level
+from projects import rules
+from projects.selectors import ZERO_MONEY, Period, projects_with_progress
 
 CENT = Decimal("0.01")
 
@@ -60,7 +61,7 @@ class QueueItem:
 
 
 def _pct(part, whole) -> Decimal | None:
-    return None if not whole else (Decimal(part) * 100 / Decimal(whole)).quantize(CENT)
+    return rules.percent(part, whole)
 
 
 def plausibility(
@@ -174,7 +175,7 @@ def review_queue(reports: QuerySet) -> list[QueueItem]:
         after = before + r.investment_completed
         row = standing[(r.project_year_id, r.year, r.month)]
         elapsed = Period(year=r.year, month=r.month).time_elapsed
-        rate_after = _pct(after, plan)
+        rate_after = rules.completion_rate(after, plan)
         items.append(
             QueueItem(
                 report=r,
@@ -184,8 +185,8 @@ def review_queue(reports: QuerySet) -> list[QueueItem]:
                 last_percent=r.last_percent,
                 month_share=_pct(r.investment_completed, plan),
                 flag_now=row.flag,
-                flag_after=warning_level(
-                    None if rate_after is None else elapsed - rate_after,
+                flag_after=rules.warning_level(
+                    rules.behind_schedule_points(elapsed, rate_after),
                     row.overdue_milestones,
                     row.overdue_problems,
                 ),

@@ -1,5 +1,5 @@
 """Reads of the problem ledger: problems annotated with whether they are overdue (the rule in
-projects.selectors.problem_overdue_q), the open ones of a project, and the counts the pages show."""
+projects.rules.problem_overdue_q), the open ones of a project, and the counts the pages show."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from projects.models import ReportStatus
 from projects.permissions import visible_reports
-from projects.selectors import problem_overdue_q
+from projects.rules import problem_overdue_q
 
 from .models import OPEN, OPEN_FOR_UNIT, Problem, ProblemState
 from .permissions import visible_problems

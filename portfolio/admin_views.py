@@ -11,10 +11,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from projects import params
 from projects.models import PlanYear, User
 from projects.permissions import visible_project_years
 from projects.roles import roles_of
-from projects.selectors import Flag, current_period, published_plan_years
+from projects.selectors import Flag, current_period
 
 from .selectors import category_rollup, missing_reports
 
@@ -24,13 +25,8 @@ def _plan_year_and_month(request: HttpRequest) -> tuple[PlanYear | None, int | N
     ?month= the month (else its reporting month)."""
     if not roles_of(request.user):
         raise PermissionDenied
-    plan_years = published_plan_years()
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        plan_years = plan_years.filter(year=int(year))
-    month = request.GET.get("month", "")
-    month = int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
-    return plan_years.first(), month
+    # A draft is not rolled up (it is prepared in the admin's project lists, not summed here).
+    return params.plan_year(request.GET, published=True), params.month(request.GET)
 
 
 def _context(request: HttpRequest, title, **values) -> dict:

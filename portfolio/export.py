@@ -12,11 +12,14 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from projects import formatting
+from projects.rules import BEHIND_SCHEDULE_LABEL
+
 from .tables import FLAG_LABELS, category_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONEY_FORMAT = "#,##0.00"
-PERCENT_FORMAT = "0.0"
+MONEY_FORMAT = formatting.EXCEL_MONEY_FORMAT
+PERCENT_FORMAT = formatting.EXCEL_PERCENT_FORMAT
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 
 
@@ -36,7 +39,7 @@ def _columns():
         (_("Plan for the year (10k yuan)"), 16, MONEY_FORMAT, lambda p: p.annual_plan),
         (_("Completed to date (10k yuan)"), 16, MONEY_FORMAT, lambda p: p.completed_ytd),
         (_("Completion (%)"), 12, PERCENT_FORMAT, lambda p: p.completion_rate),
-        (_("Behind schedule (points)"), 12, PERCENT_FORMAT, lambda p: p.gap_points),
+        (BEHIND_SCHEDULE_LABEL, 12, PERCENT_FORMAT, lambda p: p.behind_schedule_points),
         (_("Works (%)"), 10, PERCENT_FORMAT, lambda p: p.latest_percent),
         (_("Overdue milestones"), 10, "0", lambda p: p.overdue_milestones),
         (_("Flag"), 10, None, lambda p: str(FLAG_LABELS.get(p.flag, p.flag))),
@@ -51,7 +54,7 @@ def _put(ws, row: int, col: int, value, number_format: str | None):
     else:
         # openpyxl writes Decimal as a number; quantize so the cell holds exactly what the page shows.
         if isinstance(value, Decimal):
-            value = value.quantize(Decimal("0.01")) if number_format == MONEY_FORMAT else value.quantize(Decimal("0.0001"))
+            value = value.quantize(Decimal("0.01") if number_format == MONEY_FORMAT else Decimal("0.0001"))
         cell.value = value
         cell.number_format = number_format
     return cell
@@ -82,7 +85,7 @@ def project_workbook(*, rows, totals: dict, plan_year, period) -> Workbook:
         _("Plan for the year (10k yuan)"): totals["annual_plan"],
         _("Completed to date (10k yuan)"): totals["completed_ytd"],
         _("Completion (%)"): totals["completion_rate"],
-        _("Behind schedule (points)"): totals["gap_points"],
+        BEHIND_SCHEDULE_LABEL: totals["behind_schedule_points"],
     }
     _put(ws, r, 1, _("Total of %(n)s projects") % {"n": totals["n"]}, None).font = Font(bold=True)
     for col, (header, _width, fmt, _get) in enumerate(columns, start=1):

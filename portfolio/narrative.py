@@ -3,9 +3,8 @@
 
 from django.utils.translation import gettext as _
 
+from projects import formatting
 from projects.selectors import Period
-
-from .units import number, one_decimal, to_yi
 
 
 def period_label(period: Period) -> str:
@@ -17,17 +16,17 @@ def period_label(period: Period) -> str:
 
 def progress_sentence(row, period: Period) -> str:
     """One rollup row (a category or the total) as the report would say it. `row` needs
-    completed_ytd (万元), completion_rate and gap_points (percent points, positive = behind)."""
+    completed_ytd (万元), completion_rate and behind_schedule_points (positive = behind)."""
     values = {
         "period": period_label(period),
-        "amount": number(to_yi(row.completed_ytd), 1),
+        "amount": formatting.yi(row.completed_ytd),
     }
     rate = row.completion_rate
     if rate is None:  # nothing planned for the year: there is no rate to compare
         return _("%(period)s: %(amount)s hundred million yuan invested.") % values
-    values["rate"] = number(one_decimal(rate), 1)
-    gap = one_decimal(row.gap_points)
-    values["gap"] = number(abs(gap), 1)
+    values["rate"] = formatting.points(rate)
+    gap = formatting.one_decimal(row.behind_schedule_points)
+    values["gap"] = formatting.points_abs(gap)
     if gap > 0:
         return _(
             "%(period)s: %(amount)s hundred million yuan invested, %(rate)s%% of the annual plan, "

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from projects import rules
+from projects.history import field_changes
 from projects.models import (
     MONEY,
     Category,
@@ -19,9 +21,9 @@ from projects.models import (
     ReportEvent,
     ReportStatus,
 )
+from projects.rules import Flag
 from projects.selectors import (
     ZERO_MONEY,
-    Flag,
     Period,
     approved_reports,
     current_period,
@@ -38,13 +40,6 @@ def _money(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-def rate(part: Decimal, whole: Decimal) -> Decimal | None:
-    """part / whole in percent, to two decimals; None where there is no plan to measure against."""
-    if not whole:
-        return None
-    return (part * 100 / whole).quantize(CENT)
-
-
 @dataclass
 class RollupRow:
     projects: int
@@ -59,13 +54,12 @@ class RollupRow:
 
     @property
     def completion_rate(self) -> Decimal | None:
-        return rate(self.completed_ytd, self.annual_plan)
+        return rules.completion_rate(self.completed_ytd, self.annual_plan)
 
     @property
-    def gap_points(self) -> Decimal | None:
+    def behind_schedule_points(self) -> Decimal | None:
         """Points behind 序时进度 (positive = behind, negative = ahead)."""
-        completion = self.completion_rate
-        return None if completion is None else (self.time_elapsed - completion).quantize(CENT)
+        return rules.behind_schedule_points(self.time_elapsed, self.completion_rate)
 
     @property
     def code(self) -> str | None:
@@ -147,10 +141,11 @@ def category_rollup(*, plan_year: PlanYear, month: int | None = None, projects: 
 
 
 def rollup_as_json(rollup: Rollup) -> dict:
-    """The rollup for other tools: amounts as decimal strings in 万元, categories in order."""
+    """The rollup for other tools: amounts as decimal strings in 万元, categories in order;
+    `behind_schedule_points` is 序时进度 − completion rate (positive = behind)."""
 
     def amounts(row: RollupRow) -> dict:
-        completion = row.completion_rate
+        completion, behind = row.completion_rate, row.behind_schedule_points
         return {
             "projects": row.projects,
             "total_investment": str(row.total_investment),
@@ -159,6 +154,7 @@ def rollup_as_json(rollup: Rollup) -> dict:
             "annual_plan": str(row.annual_plan),
             "completed_ytd": str(row.completed_ytd),
             "completion_rate": str(completion) if completion is not None else None,
+            "behind_schedule_points": str(behind) if behind is not None else None,
         }
 
     return {
@@ -208,7 +204,7 @@ def monthly_completion(
                 month=m,
                 completed=completed,
                 cumulative=cumulative,
-                cumulative_rate=rate(cumulative, annual_plan),
+                cumulative_rate=rules.completion_rate(cumulative, annual_plan),
                 time_elapsed=Period(year=period.year, month=m).time_elapsed,
             )
         )
@@ -264,48 +260,51 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _changes(records, model) -> list[tuple]:
-    """(record, names of the fields it changed) for history records of one row, newest first."""
-    out = []
-    for newer, older in zip(records, records[1:] + [None]):
-        changed = []
-        if older is not None:
-            changed = [str(model._meta.get_field(c.field).verbose_name) for c in newer.diff_against(older).changes]
-        out.append((newer, changed))
-    return out
+def _pairs_by_row(records: list) -> list[tuple]:
+    """(record, the same row's previous record among those read, or None), newest first."""
+    previous, pairs = {}, []
+    for record in reversed(records):
+        pairs.append((record, previous.get(record.id)))
+        previous[record.id] = record
+    return list(reversed(pairs))
 
 
 def project_history(project: Project) -> list[dict]:
-    """The project's changes (its identity and its rows in every year's plan), its milestones'
-    changes and its reports' workflow steps, newest first: four queries, whatever their length
-    (each capped). A change to a year's row names the plan year it was made in."""
+    """The project's changes (its identity and its rows in every year's plan, each naming its plan
+    year and, in its fields, the plan version of a figure), its milestones' changes and its
+    reports' workflow steps, newest first: four queries, whatever their length (each capped)."""
     entries = []
-    records = list(
+    project_records = list(
         project.history.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
     )
-    for record, changed in _changes(records, Project):
-        entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "project",
-                        "what": record.get_history_type_display(), "subject": project.name,
-                        "detail": record.history_change_reason or "", "fields": changed})
-    by_row: dict[int, list] = {}
-    for record in (
+    pairs = list(zip(project_records, project_records[1:] + [None], strict=True))
+    for (newer, _older), changes in zip(pairs, field_changes(Project, pairs), strict=True):
+        entries.append({"at": newer.history_date, "who": _person(newer.history_user), "kind": "project",
+                        "what": newer.get_history_type_display(), "subject": project.name,
+                        "detail": newer.history_change_reason or "", "changes": changes})
+    year_records = list(
         ProjectYear.history.model.objects.filter(project_id=project.pk)
         .select_related("history_user", "plan_year").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
-    ):
-        by_row.setdefault(record.id, []).append(record)
-    for row_records in by_row.values():
-        for record, changed in _changes(row_records, ProjectYear):
-            year = record.plan_year.year if record.plan_year else ""
-            entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "plan",
-                            "what": record.get_history_type_display(), "subject": f"{project.name} {year}",
-                            "detail": record.history_change_reason or "", "fields": changed})
-    for record in (
+    )
+    pairs = _pairs_by_row(year_records)
+    for (record, _older), changes in zip(pairs, field_changes(ProjectYear, pairs), strict=True):
+        year = record.plan_year.year if record.plan_year else ""
+        entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "plan",
+                        "what": record.get_history_type_display(), "subject": f"{project.name} {year}",
+                        "detail": record.history_change_reason or "", "changes": changes})
+    milestone_records = list(
         Milestone.history.model.objects.filter(project_year__project_id=project.pk)
-        .select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT]
-    ):
+        .select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+    )
+    # Each milestone's row against its own previous one (when that is among the rows read).
+    previous, pairs = {}, []
+    for record in reversed(milestone_records):
+        pairs.append((record, previous.get(record.id)))
+        previous[record.id] = record
+    for (record, _older), changes in zip(pairs, field_changes(Milestone, pairs), strict=True):
         entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "milestone",
                         "what": record.get_history_type_display(), "subject": record.title,
-                        "detail": record.history_change_reason or "", "fields": []})
+                        "detail": record.history_change_reason or "", "changes": changes})
     for event in (
         ReportEvent.objects.filter(report__project_year__project=project)
         .select_related("actor", "report").order_by("-at")[:HISTORY_LIMIT]
@@ -313,6 +312,6 @@ def project_history(project: Project) -> list[dict]:
         entries.append({"at": event.at, "who": _person(event.actor), "kind": "report",
                         "what": event.get_action_display(),
                         "subject": f"{event.report.year}-{event.report.month:02d}",
-                        "detail": event.comment, "fields": []})
+                        "detail": event.comment, "changes": []})
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries[:HISTORY_LIMIT]

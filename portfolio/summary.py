@@ -1,32 +1,28 @@
-"""The plan paragraph of the county report (二（三）重大项目安排), generated from the project rows, and
-the 亿元 formatting the report uses. The dashboard and `manage.py plan_summary` share it."""
+"""The plan paragraph of the county report (二（三）重大项目安排), generated from the project rows in
+the report's style (projects.formatting: 亿元 with one decimal, a trailing ".0" dropped). The
+dashboard and `manage.py plan_summary` share it."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Sum
 
+from projects import formatting, rules
 from projects.models import MONEY, Category, PlanYear
 
-TEN_THOUSAND = Decimal("10000")
-ONE_DECIMAL = Decimal("0.1")
 CENT = Decimal("0.01")
 CHINESE_NUMERALS = "零一二三四五六七八九十"
 
 
-def _one_decimal(value: Decimal) -> str:
-    """One decimal, half up, a trailing “.0” dropped: 222.0 → 222, 75.9 → 75.9 (the report's style)."""
-    text = format(value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP), "f")
-    return text[:-2] if text.endswith(".0") else text
-
-
 def yi_yuan(wan: Decimal) -> str:
     """万元 → 亿元 as the report writes it in prose: 11545000.00 → 1154.5, 2220000.00 → 222."""
-    return _one_decimal(Decimal(wan) / TEN_THOUSAND)
+    return formatting.yi(wan, grouping=False, trim=True)
 
 
 def share(part: Decimal, whole: Decimal) -> str:
-    return _one_decimal(Decimal(part) * 100 / whole) if whole else "0"
+    """A share in percent as the prose writes it (43.6); rules.percent, then one decimal."""
+    value = rules.percent(part, whole)
+    return "0" if value is None else formatting.points(value, trim=True)
 
 
 def chinese_count(n: int) -> str:

@@ -8,10 +8,9 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from projects import formatting
 from projects.models import ProjectYear
-from projects.selectors import Flag
-
-from .units import number, one_decimal, to_wan
+from projects.rules import BEHIND_SCHEDULE_LABEL, Flag
 
 FLAG_RANK = Case(
     When(flag=Flag.GREEN, then=Value(0)),
@@ -42,7 +41,7 @@ class MoneyColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return number(to_wan(value), 2)
+        return formatting.wan(value)
 
 
 class PercentColumn(tables.Column):
@@ -51,26 +50,29 @@ class PercentColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return number(one_decimal(value), 1)
+        return formatting.points(value)
 
 
-def _footer(key, render=lambda v: number(to_wan(v), 2)):
+def _footer(key, render=formatting.wan):
     return lambda table: render((getattr(table, "totals", None) or {}).get(key))
 
 
 class ProjectTable(tables.Table):
+    # Rows are projects' rows in one year's plan (ProjectYear); the identity's columns go through
+    # `project`, and a name links to the project's page for that year.
     code = tables.Column(verbose_name=_("Code"), accessor="project__code", order_by=("project__code",),
                          attrs={"td": {"class": "code"}},
-                         footer=lambda table: _("Total of %(n)s projects") % {"n": (getattr(table, "totals", None) or {}).get("n", 0)})
+                         footer=lambda table: _("Total of %(n)s projects")
+                         % {"n": (getattr(table, "totals", None) or {}).get("n", 0)})
     name = tables.Column(verbose_name=_("Project"), accessor="project__name", order_by=("project__name",),
                          attrs={"td": {"class": "name"}},
                          linkify=lambda record: reverse("portfolio:project", args=[record.project.code])
                          + f"?year={record.plan_year.year}")
-    category = tables.Column(verbose_name=_("Category"), attrs={"td": {"class": "cat"}}, order_by=("category__order", "project__code"))
+    category = tables.Column(verbose_name=_("Category"), attrs={"td": {"class": "cat"}},
+                             order_by=("category__order", "project__code"))
     stage = tables.Column(verbose_name=_("Stage"), attrs={"td": {"class": "nowrap"}})
     responsible_unit = tables.Column(verbose_name=_("Responsible unit"), accessor="project__responsible_unit",
-                                     order_by=("project__responsible_unit__name",),
-                                     attrs={"td": {"class": "nowrap"}})
+                                     order_by=("project__responsible_unit__name",), attrs={"td": {"class": "nowrap"}})
     location = tables.Column(verbose_name=_("Location"), accessor="project__location",
                              order_by=("project__location",), attrs={"td": {"class": "nowrap"}})
     total_investment = MoneyColumn(verbose_name=_("Total investment (10k yuan)"), footer=_footer("total_investment"))
@@ -78,11 +80,11 @@ class ProjectTable(tables.Table):
     completed_ytd = MoneyColumn(verbose_name=_("Completed to date (10k yuan)"), footer=_footer("completed_ytd"))
     completion_rate = PercentColumn(
         verbose_name=_("Completion (%)"),
-        footer=_footer("completion_rate", lambda v: number(one_decimal(v), 1)),
+        footer=_footer("completion_rate", formatting.points),
     )
-    gap_points = PercentColumn(
-        verbose_name=_("Behind schedule (points)"),
-        footer=_footer("gap_points", lambda v: number(one_decimal(v), 1)),
+    behind_schedule_points = PercentColumn(
+        verbose_name=BEHIND_SCHEDULE_LABEL,
+        footer=_footer("behind_schedule_points", formatting.points),
     )
     latest_percent = PercentColumn(verbose_name=_("Works (%)"))
     overdue_milestones = tables.Column(verbose_name=_("Overdue milestones"), attrs={"td": {"class": "num"}})
@@ -94,7 +96,7 @@ class ProjectTable(tables.Table):
         fields = ()  # the columns above, in this order
         sequence = (
             "code", "name", "flag", "category", "stage", "responsible_unit", "location", "total_investment",
-            "annual_plan", "completed_ytd", "completion_rate", "gap_points", "latest_percent",
+            "annual_plan", "completed_ytd", "completion_rate", "behind_schedule_points", "latest_percent",
             "overdue_milestones",
         )
         attrs = {"class": "data-table", "id": "project-table"}

@@ -23,6 +23,7 @@ from dispatch.selectors import (
     problem_counts,
     reviewer_queue,
 )
+from projects import params, rules
 from projects.models import (
     MONEY,
     CategoryPlan,
@@ -55,7 +56,6 @@ from .selectors import (
     monthly_completion,
     project_history,
     project_months,
-    rate,
     rollup_as_json,
     years_of_project,
 )
@@ -65,16 +65,9 @@ from .tables import ProjectTable
 
 def _plan_years(request) -> tuple[PlanYear | None, list[PlanYear]]:
     """The year asked for (?year=2022), else the current plan (the latest adopted one), and the
-    years the switcher offers; one query for both. None when there is no plan yet. A draft plan is
-    not there for these pages (404), whoever asks."""
-    years = list(published_plan_years().annotate(version_count=Count("versions")))
-    year = request.GET.get("year")
-    if year:
-        chosen = next((y for y in years if str(y.year) == year), None)
-        if chosen is None:
-            raise Http404("No such plan year.")
-        return chosen, years
-    return next((y for y in years if y.status == PlanYearStatus.ADOPTED), years[0] if years else None), years
+    years the switcher offers, in one query (projects.params.plan_years). A draft plan is not there
+    for these pages (404), whoever asks."""
+    return params.plan_years(request.GET)
 
 
 def _legend() -> dict:
@@ -137,7 +130,8 @@ def overview(request):
     attention = list(
         project_list(plan_year=plan_year, period=rollup.period, qs=projects)
         .filter(flag=Flag.RED)
-        .order_by(F("gap_points").desc(nulls_last=True), "-overdue_milestones", "project__code")[:ATTENTION_LIMIT]
+        .order_by(F("behind_schedule_points").desc(nulls_last=True), "-overdue_milestones",
+                  "project__code")[:ATTENTION_LIMIT]
     )
     # 调整前 beside 调整后 once the plan was adjusted (queries only then: the versions, a rollup).
     adjustment = None
@@ -201,6 +195,9 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get(self, request, *args, **kwargs):
         self.plan_year, self.plan_years = _plan_years(request)
+        # django-tables2 reads these two itself (and answers 500 to ?per_page=-1): refused here, with the reason.
+        params.page(request.GET)
+        params.integer(request.GET, "per_page", minimum=1, maximum=500)
         if self.plan_year is None:
             return render(request, "portfolio/empty.html", {"legend": _legend()})
         self.period = current_period(self.plan_year)
@@ -230,10 +227,8 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         sums = {"n": raw["n"]}
         for f in fields:
             sums[f] = Decimal(raw[f"sum_{f}"]).quantize(Decimal("0.01"))
-        sums["completion_rate"] = rate(sums["completed_ytd"], sums["annual_plan"])
-        sums["gap_points"] = (
-            None if sums["completion_rate"] is None else self.period.time_elapsed - sums["completion_rate"]
-        )
+        sums["completion_rate"] = rules.completion_rate(sums["completed_ytd"], sums["annual_plan"])
+        sums["behind_schedule_points"] = rules.behind_schedule_points(self.period.time_elapsed, sums["completion_rate"])
         return sums
 
     def get_table(self, **kwargs):
@@ -283,8 +278,8 @@ def project_detail(request, code: str):
     # reports say (investment completed, % of works at the year's last report): the switcher and
     # the across-years table, in one query.
     rows = list(years_of_project(project, published_plan_years()))
-    year = request.GET.get("year")
-    row = next((r for r in rows if str(r.plan_year.year) == year), None) if year else (rows[0] if rows else None)
+    year = params.year(request.GET)
+    row = next((r for r in rows if r.plan_year.year == year), None) if year else (rows[0] if rows else None)
     if row is None:
         raise Http404("The project is in no published plan of that year.")
     period = current_period(row.plan_year)
@@ -313,8 +308,8 @@ def project_detail(request, code: str):
         "plan_years": [r.plan_year for r in rows],
         "period": period,
         "period_label": period_label(period),
-        "government_share": rate(row.government_investment, total),
-        "social_share": rate(row.social_investment, total),
+        "government_share": rules.percent(row.government_investment, total),
+        "social_share": rules.percent(row.social_investment, total),
         "cumulative_to_date": row.completed_before_year + row.completed_ytd,
         "milestones": milestones,
         "reports": all_reports,

@@ -1,9 +1,9 @@
 """Monthly reports written in bulk (the spreadsheet import). The same rules as report_create and
 report_update in services.py — who may report for which project, the month, the year, amounts,
 percents, the fall of the percent below the last approved one, which statuses may change — but
-checked against data preloaded in a handful of queries, and written in bulk (INSERT … executemany
-for new reports, bulk_update for changed drafts), with their history rows (user and reason) and
-their ReportEvent rows (action IMPORT), in one transaction.
+checked against data preloaded in a handful of queries, and written in bulk with simple-history's
+bulk_create_with_history / bulk_update_with_history (their history rows name the user and reason)
+and their ReportEvent rows (action IMPORT), in one transaction.
 
 An imported report is a draft, created by the importer: the office still submits it and a reviewer
 still approves it, so an import never bypasses approval. A report already submitted or approved is
@@ -11,27 +11,24 @@ not changed by an import; a row that would change one is an error (return it or 
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from operator import itemgetter
-from types import SimpleNamespace
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
-from django.db.models import AutoField
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import services
-from .models import PlanYearStatus, ProgressReport, ProjectYear, ReportAction, ReportEvent, ReportStatus
-from .roles import can_import, is_office
+from .models import PlanYearStatus, ProgressReport, ProjectYear, ReportAction, ReportEvent, ReportStatus, User
 
-BATCH = 2000
+BATCH = 2000  # rows per INSERT; Django splits further where the database caps a statement's parameters
 IN_CHUNK = 900  # stay under SQLite's variable limit on old builds
 
 
-class Msg:
+class BulkReportMsg:
     NOT_ALLOWED = _("Your role may not import monthly reports.")
     UNKNOWN_PROJECT = _("There is no project with this code.")
     LOCKED = _(
@@ -102,17 +99,15 @@ def _chunks(items: list, size: int = IN_CHUNK):
         yield items[i:i + size]
 
 
-def _may_import(actor) -> bool:
-    # Administrators, finance and offices; leaders and reviewers read and review, never import.
-    return can_import(actor)
-
-
-def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[ReportOutcome]:
+def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> list[ReportOutcome]:
     """Every row's fate (new, changed, unchanged or its errors), without writing. Queries: the
     projects, the reports of those months, the approved reports before them (plus one for the
     earlier months' amounts when a file gives year-to-date figures)."""
-    if not _may_import(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+    # The same role rule as a report filed by form (projects.roles.can_report).
+    try:
+        services.check_may_report(actor)
+    except ValidationError as exc:
+        raise ValidationError(BulkReportMsg.NOT_ALLOWED, code="not_allowed") from exc
     codes = sorted({row.code for row in rows})
     refs: dict[tuple, ProjectRef] = {}  # (code, year) → the project's row in that year's plan
     default_year: dict[str, int] = {}  # a row without a year reports on the project's current plan
@@ -156,7 +151,6 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
     for entries in approved.values():
         entries.sort(reverse=True)
 
-    office = is_office(actor)
     today = timezone.localdate()
     seen: dict[tuple, Any] = {}
     outcomes = []
@@ -166,17 +160,19 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
         project = refs.get((row.code, row.year))
         if project is None:
             if row.code in default_year:
-                outcome.error("year", services.Msg.NOT_IN_PLAN % {"year": row.year})
+                outcome.error("year", services.ServiceMsg.NOT_IN_PLAN % {"year": row.year})
             else:
-                outcome.error("code", Msg.UNKNOWN_PROJECT)
+                outcome.error("code", BulkReportMsg.UNKNOWN_PROJECT)
             continue
         outcome.project = project
-        if office and project.responsible_unit_id != actor.unit_id:
-            outcome.error("code", services.Msg.NOT_YOURS)
+        try:
+            services.check_owner(actor, project)
+        except ValidationError as exc:
+            outcome.error("code", exc.messages[0])
             continue
         ident = (project.pk, row.year, row.month)
         if ident in seen:
-            outcome.error("month", Msg.DUPLICATE_ROW % {"row": seen[ident]})
+            outcome.error("month", BulkReportMsg.DUPLICATE_ROW % {"row": seen[ident]})
             continue
         seen[ident] = row.key[1] if isinstance(row.key, tuple) else row.key
         values = dict(row.values)
@@ -186,7 +182,7 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
                 Decimal("0.00"),
             )
             if row.ytd < before:
-                outcome.error("investment_completed", Msg.YTD_BELOW % {"ytd": row.ytd, "before": before})
+                outcome.error("investment_completed", BulkReportMsg.YTD_BELOW % {"ytd": row.ytd, "before": before})
                 continue
             values["investment_completed"] = row.ytd - before
         report = current.get(ident)
@@ -194,9 +190,9 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
         merged = {f: values.get(f, getattr(report, f) if report else "") for f in services.REPORT_FIELDS}
         if report is None:
             if values.get("physical_percent") is None:
-                outcome.error("physical_percent", Msg.PERCENT_REQUIRED)
+                outcome.error("physical_percent", BulkReportMsg.PERCENT_REQUIRED)
             if values.get("investment_completed") is None:
-                outcome.error("investment_completed", Msg.INVESTMENT_REQUIRED)
+                outcome.error("investment_completed", BulkReportMsg.INVESTMENT_REQUIRED)
             if outcome.errors:
                 continue
         else:
@@ -209,9 +205,9 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
                 last = percent
                 break
         try:
-            services._check_report_values(project=project, year=row.year, month=row.month, values=merged,
-                                          exclude_pk=report.pk if report else None, last_approved=last,
-                                          today=today)
+            services.check_report_values(project=project, year=row.year, month=row.month, values=merged,
+                                         exclude_pk=report.pk if report else None, last_approved=last,
+                                         today=today)
         except ValidationError as exc:
             # By field, or for the row (a draft or closed plan year)
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"year": exc.messages}
@@ -224,11 +220,13 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
             outcome.changes = [(f, None, merged[f]) for f in services.REPORT_FIELDS if merged[f] not in ("", None)]
             outcome.values = merged
             continue
-        changes = [(f, getattr(report, f), merged[f]) for f in services.REPORT_FIELDS if merged[f] != getattr(report, f)]
+        changes = [
+            (f, getattr(report, f), merged[f]) for f in services.REPORT_FIELDS if merged[f] != getattr(report, f)
+        ]
         if not changes:
             continue
-        if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-            outcome.error("", Msg.LOCKED % {"status": ReportStatus(report.status).label})
+        if report.status not in services.EDITABLE:
+            outcome.error("", BulkReportMsg.LOCKED % {"status": ReportStatus(report.status).label})
             continue
         outcome.status = "changed"
         outcome.changes = changes
@@ -236,48 +234,8 @@ def reports_check(*, actor, rows: list[ReportRow], lock: bool = False) -> list[R
     return outcomes
 
 
-def _insert(model, rows: list[dict]) -> None:
-    """INSERT rows (dicts by attname) with one executemany per batch. bulk_create spends most of
-    its time compiling SQL (SQLite caps a statement at 999 parameters, so ~50 rows a statement),
-    which would make the import ORM-bound; the values here are already checked, and fields with a
-    database conversion (decimals, dates) still go through the field's get_db_prep_save."""
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoField)]
-    conn = connections[DEFAULT_DB_ALIAS]
-    plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
-
-    def converter(f):
-        if isinstance(f, models.DecimalField):  # already quantized by the parser
-            return lambda value, f=f: conn.ops.adapt_decimalfield_value(value, f.max_digits, f.decimal_places)
-        if isinstance(f, plain):
-            return None
-        cache = {}  # one timestamp for the whole import: convert it once
-
-        def convert(value, f=f):
-            if value not in cache:
-                cache[value] = f.get_db_prep_save(value, conn)
-            return cache[value]
-        return convert
-
-    converters = [converter(f) for f in fields]
-    columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {conn.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    defaults = {f.attname: f.get_default() for f in fields}
-    take = itemgetter(*(f.attname for f in fields))
-    converted = [(i, convert) for i, convert in enumerate(converters) if convert]
-    params = []
-    for row in rows:
-        values = list(take({**defaults, **row}))
-        for i, convert in converted:
-            if values[i] is not None:
-                values[i] = convert(values[i])
-        params.append(values)
-    with conn.cursor() as cursor:
-        for i in range(0, len(params), BATCH):
-            cursor.executemany(sql, params[i:i + BATCH])
-
-
 @transaction.atomic
-def reports_import(*, actor, rows: list[ReportRow], reason: str = "") -> list[ReportOutcome]:
+def reports_import(*, actor: User, rows: list[ReportRow], reason: str = "") -> list[ReportOutcome]:
     """Check again under lock and write all rows, or raise ImportRejected and write nothing."""
     outcomes = reports_check(actor=actor, rows=rows, lock=True)
     if any(o.status == "error" for o in outcomes):
@@ -297,43 +255,27 @@ def reports_import(*, actor, rows: list[ReportRow], reason: str = "") -> list[Re
             changed.append(report)
     events = []
     if new:
-        _insert(ProgressReport, [
-            {"project_year_id": o.project.pk, "year": o.year, "month": o.month, "revision": 1, "is_current": True,
-             "status": ReportStatus.DRAFT, "created_by_id": actor.pk, "created_at": now, "version": 1, **o.values}
-            for o in new
-        ])
-        # The new ids, to hang the history and the events on.
-        wanted = {(o.project.pk, o.year, o.month): o for o in new}
-        ids = [pid for pid in {o.project.pk for o in new}]
-        for chunk in _chunks(ids):
-            for pk, pid, year, month in ProgressReport.objects.filter(
-                project_year_id__in=chunk, year__in={o.year for o in new}, month__in={o.month for o in new},
-                is_current=True,
-            ).values_list("pk", "project_year_id", "year", "month"):
-                o = wanted.get((pid, year, month))
-                if o is not None:
-                    o.report_id = pk
-        history = ProgressReport.history.model
-        _insert(history, [
-            {"id": o.report_id, "project_year_id": o.project.pk, "year": o.year, "month": o.month, "revision": 1,
-             "is_current": True, "status": ReportStatus.DRAFT, "created_by_id": actor.pk, "created_at": now,
-             "history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": actor.pk,
-             **o.values}
-            for o in new
-        ])
+        # simple-history's own bulk helper writes the reports and their "+" history rows; every
+        # supported database returns the new ids from the bulk INSERT, so nothing is re-read.
+        created = bulk_create_with_history(
+            [ProgressReport(project_year_id=o.project.pk, year=o.year, month=o.month, created_by_id=actor.pk,
+                            created_at=now, **o.values) for o in new],
+            ProgressReport, batch_size=BATCH, default_user=actor, default_change_reason=reason, default_date=now,
+        )
+        for o, report in zip(new, created, strict=True):
+            o.report_id = report.pk
         events += [
-            {"report_id": o.report_id, "action": ReportAction.IMPORT, "actor_id": actor.pk, "at": now,
-             "from_status": "", "to_status": ReportStatus.DRAFT, "comment": reason}
+            ReportEvent(report_id=o.report_id, action=ReportAction.IMPORT, actor_id=actor.pk, at=now, from_status="",
+                        to_status=ReportStatus.DRAFT, comment=reason)
             for o in new
         ]
     if changed:
         bulk_update_with_history(changed, ProgressReport, fields=[*services.REPORT_FIELDS, "version"],
                                  batch_size=500, default_user=actor, default_change_reason=reason)
         events += [
-            {"report_id": r.pk, "action": ReportAction.IMPORT, "actor_id": actor.pk, "at": now,
-             "from_status": previous_status[r.pk], "to_status": r.status, "comment": reason}
+            ReportEvent(report_id=r.pk, action=ReportAction.IMPORT, actor_id=actor.pk, at=now,
+                        from_status=previous_status[r.pk], to_status=r.status, comment=reason)
             for r in changed
         ]
-    if events:
-        _insert(ReportEvent, events)
+    ReportEvent.objects.bulk_create(events, batch_size=BATCH)
     return outcomes

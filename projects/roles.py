@@ -34,24 +34,71 @@ def is_office(user) -> bool:
     return has_role(user, Role.OFFICE) and not has_role(user, Role.ADMIN)
 
 
+# Who may do what: each rule is one tuple of roles. The checks below (screens, services, imports)
+# and the groups' model permissions (projects/setup.py, what the admin and has_perm() see) are all
+# read from these, so the two cannot drift apart.
+ADMINISTRATORS = (Role.ADMIN,)  # reference data (units, categories, plan years), accounts, deleting
+READERS = (Role.ADMIN, Role.REVIEWER, Role.LEADER, Role.FINANCE)  # see every unit's rows
+REVIEWERS = (Role.ADMIN, Role.REVIEWER)  # approve and return reports
+# Change projects and milestones: reviewers, finance (who keep the plan schedule and import it),
+# and an office for its own unit's.
+PLAN_KEEPERS = (Role.ADMIN, Role.REVIEWER, Role.FINANCE, Role.OFFICE)
+# File, correct and submit monthly reports, by form or by spreadsheet alike: offices for their unit;
+# finance, who import the county's dispatch schedule (the reports arrive as drafts); administrators.
+REPORTERS = (Role.ADMIN, Role.FINANCE, Role.OFFICE)
+IMPORTERS = (Role.ADMIN, Role.FINANCE, Role.OFFICE)  # upload schedule files at all
+
+# Every model of the domain; each role may at least view all of them.
+DOMAIN_MODELS = (
+    "category",
+    "planyear",
+    "categoryplan",
+    "responsibleunit",
+    "ownerunit",
+    "project",
+    "milestone",
+    "progressreport",
+    "reportevent",
+)
+
+
+def holds_every_permission(role: str) -> bool:
+    """Administrators' group holds every model permission of the site."""
+    return role in ADMINISTRATORS
+
+
+def model_actions(role: str) -> dict[str, tuple[str, ...]]:
+    """What a role's group may do to each domain model, in Django's permission terms, derived from
+    the rules above. Approving is not a model permission: reviewers change reports only through the
+    review service, so they hold no change_progressreport."""
+    actions = dict.fromkeys(DOMAIN_MODELS, ("view",))
+    if role in PLAN_KEEPERS:
+        actions["project"] = actions["milestone"] = ("view", "add", "change")
+    if role in REPORTERS:
+        actions["progressreport"] = ("view", "add", "change")
+    return actions
+
+
+def can_administer(user) -> bool:
+    return has_role(user, *ADMINISTRATORS)
+
+
 def sees_everything(user) -> bool:
-    return has_role(user, Role.ADMIN, Role.REVIEWER, Role.LEADER, Role.FINANCE)
+    return has_role(user, *READERS)
 
 
 def can_review(user) -> bool:
-    return has_role(user, Role.ADMIN, Role.REVIEWER)
+    return has_role(user, *REVIEWERS)
 
 
 def can_edit_plan(user) -> bool:
-    """Change projects and milestones: administrators, reviewers, finance (who keep the plan
-    schedule and import it), and an office for its own unit's."""
-    return has_role(user, Role.ADMIN, Role.REVIEWER, Role.FINANCE, Role.OFFICE)
+    return has_role(user, *PLAN_KEEPERS)
 
 
 def can_import(user) -> bool:
-    return has_role(user, Role.ADMIN, Role.FINANCE, Role.OFFICE)
+    return has_role(user, *IMPORTERS)
 
 
 def can_report(user) -> bool:
-    """File, correct and submit monthly reports: project offices (for their unit) and administrators."""
-    return has_role(user, Role.OFFICE, Role.ADMIN)
+    """File, correct and submit monthly reports (ownership is checked on top, by the services)."""
+    return has_role(user, *REPORTERS)

@@ -6,20 +6,15 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Exists,
     BooleanField,
     Case,
-    CharField,
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
     FilteredRelation,
-    FloatField,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -29,36 +24,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .models import MONEY, Milestone, PlanYear, PlanYearStatus, ProgressReport, ProjectYear, ReportStatus
 
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
-RATE = DecimalField(max_digits=12, decimal_places=4)
-
-
-class Ratio(Func):
-    """numerator / denominator. Exact decimal division on PostgreSQL; SQLite keeps whole amounts
-    as integers and would divide them as integers (150 * 100 / 2000 = 7, not 7.5), so there the
-    numerator is made REAL first (SQLite's decimals are floating point in any case)."""
-
-    arg_joiner = " / "
-    template = "(%(expressions)s)"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        numerator, denominator = self.get_source_expressions()
-        clone = self.copy()
-        clone.set_source_expressions([Cast(numerator, FloatField()), denominator])
-        return super(Ratio, clone).as_sqlite(compiler, connection, **extra_context)
-
-
-class Flag:
-    GREEN = "green"
-    YELLOW = "yellow"
-    RED = "red"
-    CHOICES = [(GREEN, _("On track")), (YELLOW, _("Behind")), (RED, _("Needs attention"))]
+Flag = rules.Flag  # re-exported: the pages and the admin filter on it
 
 
 @dataclass(frozen=True)
@@ -74,8 +47,8 @@ class Period:
 
     @property
     def time_elapsed(self) -> Decimal:
-        """序时进度 in percent: month N is N/12 of the year."""
-        return (Decimal(self.month) * 100 / 12).quantize(Decimal("0.01"))
+        """序时进度 in percent (rules.time_elapsed)."""
+        return rules.time_elapsed(self.month)
 
 
 def current_period(plan_year: PlanYear, month: int | None = None) -> Period:
@@ -122,8 +95,9 @@ def with_version_plan(qs: QuerySet, plan_version) -> QuerySet:
 def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_version=None) -> QuerySet:
     """Projects' rows in a plan (ProjectYear) annotated with completed_ytd, plan_amount (the year's
     plan in the current version, or in `plan_version`), completion_rate (percent) against it,
-    gap_points (behind 序时进度, positive = behind), latest_percent (the project's works, whatever
-    year reported it), overdue_milestones, overdue_problems (on the dispatch ledger) and flag."""
+    behind_schedule_points (positive = behind), latest_percent (the project's works, whatever year
+    reported it), overdue_milestones, overdue_problems (on the dispatch ledger) and flag — the rules
+    of projects.rules."""
     qs = with_version_plan(ProjectYear.objects.all() if qs is None else qs, plan_version)
     completed = (
         approved_reports(period)
@@ -149,11 +123,6 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_vers
         .annotate(n=Count("pk"))
         .values("n")
     )
-    yellow, red = settings.PORTFOLIO_FLAG_YELLOW_POINTS, settings.PORTFOLIO_FLAG_RED_POINTS
-    yellow_overdue = settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES
-    red_overdue = settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES
-    yellow_problems = settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS
-    red_problems = settings.PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS
     return (
         qs.annotate(
             completed_ytd=Coalesce(Subquery(completed, output_field=DecimalField(**MONEY)), ZERO_MONEY),
@@ -161,60 +130,10 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_vers
             overdue_milestones=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
             overdue_problems=_overdue_problems(period.as_of),
         )
-        .annotate(
-            completion_rate=Case(
-                When(plan_amount__gt=0, then=Ratio(
-                    F("completed_ytd") * Value(Decimal("100")), F("plan_amount"), output_field=RATE)),
-                default=Value(None, output_field=RATE),
-                output_field=RATE,
-            )
-        )
-        .annotate(
-            gap_points=Case(
-                When(plan_amount__gt=0, then=ExpressionWrapper(
-                    Value(period.time_elapsed, output_field=RATE) - F("completion_rate"), output_field=RATE)),
-                default=Value(None, output_field=RATE),
-                output_field=RATE,
-            )
-        )
-        .annotate(
-            flag=Case(
-                When(Q(gap_points__gte=red) | Q(overdue_milestones__gte=red_overdue)
-                     | Q(overdue_problems__gte=red_problems), then=Value(Flag.RED)),
-                When(Q(gap_points__gte=yellow) | Q(overdue_milestones__gte=yellow_overdue)
-                     | Q(overdue_problems__gte=yellow_problems), then=Value(Flag.YELLOW)),
-                default=Value(Flag.GREEN),
-                output_field=CharField(),
-            )
-        )
-    )
-
-
-def warning_level(points: Decimal | None, overdue_milestones: int = 0, overdue_problems: int = 0) -> str:
-    """The flag of projects_with_progress for figures computed in Python (a report's effect before
-    it is approved): the same settings, the same comparisons as the SQL Case above."""
-    def reaches(limit_points, limit_milestones, limit_problems) -> bool:
-        return ((points is not None and points >= limit_points) or overdue_milestones >= limit_milestones
-                or overdue_problems >= limit_problems)
-
-    if reaches(settings.PORTFOLIO_FLAG_RED_POINTS, settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES,
-               settings.PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS):
-        return Flag.RED
-    if reaches(settings.PORTFOLIO_FLAG_YELLOW_POINTS, settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES,
-               settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS):
-        return Flag.YELLOW
-    return Flag.GREEN
-
-
-def problem_overdue_q(as_of: datetime.date, prefix: str = "") -> Q:
-    """A problem on the dispatch ledger is overdue on `as_of` when it was handed out (not merely
-    raised), its deadline has passed and its unit had not reported it solved by then. The one
-    definition: the ledger's red rows, the project's flag, the rankings and the reminders use it.
-    Written on the problem's field names so this module need not import the dispatch app."""
-    return (
-        ~Q(**{f"{prefix}state": "raised"})
-        & Q(**{f"{prefix}deadline__lt": as_of})
-        & (Q(**{f"{prefix}solved_on__isnull": True}) | Q(**{f"{prefix}solved_on__gt": as_of}))
+        .annotate(completion_rate=rules.completion_rate_expression("completed_ytd", "plan_amount"))
+        .annotate(behind_schedule_points=rules.behind_schedule_points_expression(
+            period.time_elapsed, "completion_rate"))
+        .annotate(flag=rules.warning_level_expression("behind_schedule_points", "overdue_milestones", "overdue_problems"))
     )
 
 
@@ -227,7 +146,7 @@ def _overdue_problems(as_of: datetime.date):
     except FieldDoesNotExist:
         return Value(0)
     counted = (
-        problem_model.objects.filter(problem_overdue_q(as_of), project=OuterRef("project"))
+        problem_model.objects.filter(rules.problem_overdue_q(as_of), project=OuterRef("project"))
         .order_by()
         .values("project")
         .annotate(n=Count("pk"))

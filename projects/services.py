@@ -24,12 +24,13 @@ from .models import (
     ReportAction,
     ReportEvent,
     ReportStatus,
+    User,
 )
 from .permissions import owns_project
 from .roles import can_edit_plan, can_report, can_review
 
 
-class Msg:
+class ServiceMsg:
     """Refusals users see; tests name them instead of repeating the text."""
 
     NOT_YOURS = _("This project belongs to another responsible unit.")
@@ -59,7 +60,9 @@ class Msg:
     NOT_REVISABLE = _("Only the approved, current report of a month can be revised.")
     REVISION_OPEN = _("A revision of this report is already open.")
     MILESTONE_NOT_OURS = _("A milestone met must belong to the report's project.")
-    MILESTONE_KIND = _("Only an event milestone is marked met by hand; a percent milestone is met by an approved report.")
+    MILESTONE_KIND = _(
+        "Only an event milestone is marked met by hand; a percent milestone is met by an approved report."
+    )
     FUNDING_SPLIT = _("Government and social investment must add up to the total investment.")
     MILESTONE_TARGET = _("A percent milestone needs a target percent.")
     MILESTONE_EVENT = _("An event milestone needs its event.")
@@ -69,11 +72,11 @@ def _lock(obj: Model, expected_version: int | None) -> Model:
     """Re-read the row under a lock and refuse if someone saved it since `expected_version`."""
     locked = type(obj).objects.select_for_update().get(pk=obj.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(Msg.STALE, code="stale")
+        raise ValidationError(ServiceMsg.STALE, code="stale")
     return locked
 
 
-def _save(obj: Model, *, actor, reason: str) -> None:
+def _save(obj: Model, *, actor: User, reason: str) -> None:
     obj.version += 1
     obj._history_user = actor
     obj._change_reason = reason
@@ -85,18 +88,26 @@ def _month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _check_owner(actor, project: Project) -> None:
+def check_owner(actor: User, project: Project) -> None:
+    """Refuse unless the actor may act for the project's unit. `project` needs only
+    `responsible_unit_id`, so a bulk caller may pass the plain values it preloaded."""
     if not owns_project(actor, project):
-        raise ValidationError(Msg.NOT_YOURS, code="not_yours")
+        raise ValidationError(ServiceMsg.NOT_YOURS, code="not_yours")
 
 
-def _check_can_report(actor, project: Project) -> None:
+def check_may_report(actor: User) -> None:
+    """Refuse unless the actor's role files reports (projects.roles.can_report), by form or file."""
     if not can_report(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, project)
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
 
 
-def _event(report: ProgressReport, *, actor, action: str, from_status: str, comment: str = "") -> None:
+def check_can_report(actor: User, project: Project) -> None:
+    """Who may file, correct or submit a report for this project."""
+    check_may_report(actor)
+    check_owner(actor, project)
+
+
+def _event(report: ProgressReport, *, actor: User, action: str, from_status: str, comment: str = "") -> None:
     ReportEvent.objects.create(
         report=report, action=action, actor=actor, from_status=from_status, to_status=report.status, comment=comment
     )
@@ -108,12 +119,12 @@ _UNSET = object()
 def _check_year_open(plan_year: PlanYear) -> None:
     """A closed year's figures never change; a draft one has no reports yet."""
     if plan_year.status == PlanYearStatus.CLOSED:
-        raise ValidationError(Msg.YEAR_CLOSED % {"year": plan_year.year}, code="year_closed")
+        raise ValidationError(ServiceMsg.YEAR_CLOSED % {"year": plan_year.year}, code="year_closed")
     if plan_year.status == PlanYearStatus.DRAFT:
-        raise ValidationError(Msg.YEAR_DRAFT % {"year": plan_year.year}, code="year_draft")
+        raise ValidationError(ServiceMsg.YEAR_DRAFT % {"year": plan_year.year}, code="year_draft")
 
 
-def _check_report_values(*, project, year: int, month: int, values: dict, exclude_pk=None,
+def check_report_values(*, project, year: int, month: int, values: dict, exclude_pk=None,
                          last_approved=_UNSET, today: datetime.date | None = None) -> None:
     """The checks every report write shares; all problems at once, by field. `project` is the
     project's row in a plan (ProjectYear, or the importer's preloaded stand-in with `plan_year` and
@@ -125,17 +136,17 @@ def _check_report_values(*, project, year: int, month: int, values: dict, exclud
     if not 1 <= month <= 12:
         errors.setdefault("month", []).append(_("A month is 1 to 12."))
     elif (year, month) > (today.year, today.month):
-        errors.setdefault("month", []).append(Msg.FUTURE_MONTH)
+        errors.setdefault("month", []).append(ServiceMsg.FUTURE_MONTH)
     if year != project.plan_year.year:
-        errors.setdefault("year", []).append(Msg.WRONG_YEAR % {"plan": project.plan_year.year, "year": year})
+        errors.setdefault("year", []).append(ServiceMsg.WRONG_YEAR % {"plan": project.plan_year.year, "year": year})
     amount = values.get("investment_completed")
     if amount is not None and Decimal(amount) < 0:
-        errors.setdefault("investment_completed", []).append(Msg.NEGATIVE)
+        errors.setdefault("investment_completed", []).append(ServiceMsg.NEGATIVE)
     percent = values.get("physical_percent")
     if percent is not None:
         percent = Decimal(percent)
         if not Decimal(0) <= percent <= Decimal(100):
-            errors.setdefault("physical_percent", []).append(Msg.PERCENT_RANGE)
+            errors.setdefault("physical_percent", []).append(ServiceMsg.PERCENT_RANGE)
         elif not (values.get("percent_drop_reason") or "").strip():
             last = (
                 last_approved_percent(project_id=project.project_id, year=year, month=month, exclude_pk=exclude_pk)
@@ -143,7 +154,8 @@ def _check_report_values(*, project, year: int, month: int, values: dict, exclud
                 else last_approved
             )
             if last is not None and percent < last:
-                errors.setdefault("physical_percent", []).append(Msg.PERCENT_DROP % {"new": percent, "old": last})
+                drop = ServiceMsg.PERCENT_DROP % {"new": percent, "old": last}
+                errors.setdefault("physical_percent", []).append(drop)
     if errors:
         raise ValidationError(errors)
 
@@ -166,7 +178,7 @@ def _set_milestones(report: ProgressReport, milestones: Iterable[Milestone] | No
         return
     milestones = list(milestones)
     if any(m.project_year_id != report.project_year_id for m in milestones):
-        raise ValidationError({"milestones_met": [Msg.MILESTONE_NOT_OURS]})
+        raise ValidationError({"milestones_met": [ServiceMsg.MILESTONE_NOT_OURS]})
     report.milestones_met.set(milestones)
 
 
@@ -187,14 +199,14 @@ def project_year_for(project: Project, year: int) -> ProjectYear:
     """The project's row in the year's plan, or a refusal on the year field."""
     row = ProjectYear.objects.select_related("plan_year", "project").filter(project=project, plan_year__year=year).first()
     if row is None:
-        raise ValidationError({"year": [Msg.NOT_IN_PLAN % {"year": year}]}, code="not_in_plan")
+        raise ValidationError({"year": [ServiceMsg.NOT_IN_PLAN % {"year": year}]}, code="not_in_plan")
     return row
 
 
 @transaction.atomic
 def report_create(
     *,
-    actor,
+    actor: User,
     project: Project,
     year: int,
     month: int,
@@ -208,7 +220,7 @@ def report_create(
     action: str = ReportAction.CREATE,
 ) -> ProgressReport:
     """A report for the project's month of `year`, filed on its row in that year's plan."""
-    _check_can_report(actor, project)
+    check_can_report(actor, project)
     row = project_year_for(project, year)
     values = {
         "investment_completed": investment_completed,
@@ -218,9 +230,9 @@ def report_create(
         "next_month_plan": next_month_plan,
         "percent_drop_reason": percent_drop_reason,
     }
-    _check_report_values(project=row, year=year, month=month, values=values)
+    check_report_values(project=row, year=year, month=month, values=values)
     if ProgressReport.objects.filter(project_year=row, year=year, month=month).exists():
-        raise ValidationError({"month": [Msg.DUPLICATE_MONTH]}, code="duplicate")
+        raise ValidationError({"month": [ServiceMsg.DUPLICATE_MONTH]}, code="duplicate")
     report = ProgressReport(project_year=row, year=year, month=month, created_by=actor, **values)
     report._history_user = actor
     report._change_reason = str(ReportAction(action).label)
@@ -228,7 +240,7 @@ def report_create(
         with transaction.atomic():
             report.save()
     except IntegrityError as exc:  # a concurrent create of the same month won the race
-        raise ValidationError({"month": [Msg.DUPLICATE_MONTH]}, code="duplicate") from exc
+        raise ValidationError({"month": [ServiceMsg.DUPLICATE_MONTH]}, code="duplicate") from exc
     _set_milestones(report, milestones_met)
     _event(report, actor=actor, action=action, from_status="")
     return report
@@ -237,7 +249,7 @@ def report_create(
 @transaction.atomic
 def report_update(
     *,
-    actor,
+    actor: User,
     report: ProgressReport,
     expected_version: int | None,
     milestones_met: Iterable[Milestone] | None = None,
@@ -249,11 +261,11 @@ def report_update(
     if unknown:
         raise TypeError(f"report_update() got unexpected fields {sorted(unknown)}")
     report = _lock(report, expected_version)
-    _check_can_report(actor, report.project_year.project)
+    check_can_report(actor, report.project_year.project)
     if report.status not in EDITABLE:
-        raise ValidationError(Msg.NOT_EDITABLE, code="locked")
+        raise ValidationError(ServiceMsg.NOT_EDITABLE, code="locked")
     merged = {field: values.get(field, getattr(report, field)) for field in REPORT_FIELDS}
-    _check_report_values(project=report.project_year, year=report.year, month=report.month, values=merged,
+    check_report_values(project=report.project_year, year=report.year, month=report.month, values=merged,
                          exclude_pk=report.pk)
     changed = {f for f in REPORT_FIELDS if merged[f] != getattr(report, f)}
     for field, value in merged.items():
@@ -266,12 +278,12 @@ def report_update(
 
 
 @transaction.atomic
-def report_submit(*, actor, report: ProgressReport, expected_version: int | None = None) -> ProgressReport:
+def report_submit(*, actor: User, report: ProgressReport, expected_version: int | None = None) -> ProgressReport:
     report = _lock(report, expected_version)
-    _check_can_report(actor, report.project_year.project)
+    check_can_report(actor, report.project_year.project)
     _check_year_open(report.project_year.plan_year)
     if report.status not in EDITABLE:
-        raise ValidationError(Msg.NOT_SUBMITTABLE, code="bad_status")
+        raise ValidationError(ServiceMsg.NOT_SUBMITTABLE, code="bad_status")
     previous = report.status
     report.status = ReportStatus.SUBMITTED
     report.submitted_by = actor
@@ -281,18 +293,20 @@ def report_submit(*, actor, report: ProgressReport, expected_version: int | None
     return report
 
 
-def _check_reviewer(actor, report: ProgressReport) -> None:
+def _check_reviewer(actor: User, report: ProgressReport) -> None:
     if not can_review(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
     _check_year_open(report.project_year.plan_year)
     if report.status != ReportStatus.SUBMITTED:
-        raise ValidationError(Msg.NOT_SUBMITTED, code="bad_status")
+        raise ValidationError(ServiceMsg.NOT_SUBMITTED, code="bad_status")
     if actor.pk in (report.created_by_id, report.submitted_by_id):
-        raise ValidationError(Msg.OWN_REPORT, code="own_report")
+        raise ValidationError(ServiceMsg.OWN_REPORT, code="own_report")
 
 
 @transaction.atomic
-def report_approve(*, actor, report: ProgressReport, comment: str = "", expected_version: int | None = None) -> ProgressReport:
+def report_approve(
+    *, actor: User, report: ProgressReport, comment: str = "", expected_version: int | None = None
+) -> ProgressReport:
     report = _lock(report, expected_version)
     _check_reviewer(actor, report)
     if not report.is_current:
@@ -318,7 +332,7 @@ def report_approve(*, actor, report: ProgressReport, comment: str = "", expected
     return report
 
 
-def _meet_milestones(report: ProgressReport, *, actor) -> None:
+def _meet_milestones(report: ProgressReport, *, actor: User) -> None:
     """An approved report meets the percent milestones it reaches and the events it lists."""
     month_end = _month_end(report.year, report.month)
     reached = Milestone.objects.select_for_update().filter(
@@ -335,11 +349,13 @@ def _meet_milestones(report: ProgressReport, *, actor) -> None:
 
 
 @transaction.atomic
-def report_return(*, actor, report: ProgressReport, comment: str, expected_version: int | None = None) -> ProgressReport:
+def report_return(
+    *, actor: User, report: ProgressReport, comment: str, expected_version: int | None = None
+) -> ProgressReport:
     report = _lock(report, expected_version)
     _check_reviewer(actor, report)
     if not (comment or "").strip():
-        raise ValidationError({"review_comment": [Msg.COMMENT_REQUIRED]}, code="comment_required")
+        raise ValidationError({"review_comment": [ServiceMsg.COMMENT_REQUIRED]}, code="comment_required")
     report.status = ReportStatus.RETURNED
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
@@ -350,19 +366,19 @@ def report_return(*, actor, report: ProgressReport, comment: str, expected_versi
 
 
 @transaction.atomic
-def report_revise(*, actor, report: ProgressReport, reason: str = "",
+def report_revise(*, actor: User, report: ProgressReport, reason: str = "",
                   expected_version: int | None = None) -> ProgressReport:
     """Open a correction of an approved report: a new draft revision, the approved one kept
     (and still counted) until the revision itself is approved."""
     report = _lock(report, expected_version)
-    _check_can_report(actor, report.project_year.project)
+    check_can_report(actor, report.project_year.project)
     _check_year_open(report.project_year.plan_year)
     if report.status != ReportStatus.APPROVED or not report.is_current:
-        raise ValidationError(Msg.NOT_REVISABLE, code="bad_status")
+        raise ValidationError(ServiceMsg.NOT_REVISABLE, code="bad_status")
     siblings = ProgressReport.objects.filter(project_year_id=report.project_year_id, year=report.year,
                                              month=report.month)
     if siblings.filter(is_current=False).exclude(status=ReportStatus.SUPERSEDED).exists():
-        raise ValidationError(Msg.REVISION_OPEN, code="revision_open")
+        raise ValidationError(ServiceMsg.REVISION_OPEN, code="revision_open")
     revision = ProgressReport(
         project_year_id=report.project_year_id,
         year=report.year,
@@ -381,15 +397,15 @@ def report_revise(*, actor, report: ProgressReport, reason: str = "",
 
 
 @transaction.atomic
-def milestone_mark_met(*, actor, milestone: Milestone, met_on: datetime.date | None,
+def milestone_mark_met(*, actor: User, milestone: Milestone, met_on: datetime.date | None,
                        expected_version: int | None = None, reason: str = "") -> Milestone:
     milestone = _lock(milestone, expected_version)
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, milestone.project_year.project)
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    check_owner(actor, milestone.project_year.project)
     _check_plan_open(milestone.project_year.plan_year)
     if milestone.kind != MilestoneKind.EVENT:
-        raise ValidationError(Msg.MILESTONE_KIND, code="percent_milestone")
+        raise ValidationError(ServiceMsg.MILESTONE_KIND, code="percent_milestone")
     if met_on is not None and met_on > timezone.localdate():
         raise ValidationError({"met_on": [_("A milestone cannot be met in the future.")]})
     milestone.met_on = met_on
@@ -406,9 +422,9 @@ MILESTONE_FIELDS = (
 
 def _check_milestone_values(milestone: Milestone) -> None:
     if milestone.kind == MilestoneKind.PERCENT and milestone.target_percent is None:
-        raise ValidationError({"target_percent": [Msg.MILESTONE_TARGET]}, code="milestone_target")
+        raise ValidationError({"target_percent": [ServiceMsg.MILESTONE_TARGET]}, code="milestone_target")
     if milestone.kind == MilestoneKind.EVENT and not milestone.event:
-        raise ValidationError({"event": [Msg.MILESTONE_EVENT]}, code="milestone_event")
+        raise ValidationError({"event": [ServiceMsg.MILESTONE_EVENT]}, code="milestone_event")
     milestone.full_clean(validate_constraints=False, exclude=["version"])
 
 
@@ -420,8 +436,8 @@ def milestone_create(*, actor, project_year: ProjectYear, reason: str = "", **va
     if unknown:
         raise TypeError(f"milestone_create() got unexpected fields {sorted(unknown)}")
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, project_year.project)
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    check_owner(actor, project_year.project)
     _check_plan_open(project_year.plan_year)
     milestone = Milestone(project_year=project_year, **values)
     _check_milestone_values(milestone)
@@ -432,7 +448,7 @@ def milestone_create(*, actor, project_year: ProjectYear, reason: str = "", **va
 
 
 @transaction.atomic
-def milestone_update(*, actor, milestone: Milestone, expected_version: int | None, reason: str = "",
+def milestone_update(*, actor: User, milestone: Milestone, expected_version: int | None, reason: str = "",
                      **values) -> Milestone:
     """Change a milestone's target or date. Whether it is met is not changed here: a percent
     milestone is met by an approved report, an event one through milestone_mark_met."""
@@ -441,8 +457,8 @@ def milestone_update(*, actor, milestone: Milestone, expected_version: int | Non
         raise TypeError(f"milestone_update() got unexpected fields {sorted(unknown)}")
     milestone = _lock(milestone, expected_version)
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, milestone.project_year.project)
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    check_owner(actor, milestone.project_year.project)
     _check_plan_open(milestone.project_year.plan_year)
     for field, value in values.items():
         setattr(milestone, field, value)
@@ -463,12 +479,12 @@ FOLLOWED_FIELDS = ("total_investment", "government_investment", "social_investme
 
 def _check_plan_open(plan_year: PlanYear) -> None:
     if plan_year.status == PlanYearStatus.CLOSED:
-        raise ValidationError(Msg.YEAR_CLOSED % {"year": plan_year.year}, code="year_closed")
+        raise ValidationError(ServiceMsg.YEAR_CLOSED % {"year": plan_year.year}, code="year_closed")
 
 
 def _check_project_values(project: Project) -> None:
     if project.government_investment + project.social_investment != project.total_investment:
-        raise ValidationError({"social_investment": [Msg.FUNDING_SPLIT]}, code="funding_split")
+        raise ValidationError({"social_investment": [ServiceMsg.FUNDING_SPLIT]}, code="funding_split")
     project.full_clean(validate_constraints=False, exclude=["version"])
 
 
@@ -482,10 +498,10 @@ def _check_fields(name: str, values: dict, allowed) -> None:
 def project_create(*, actor, reason: str = "", **values) -> Project:
     """A new project's identity; project_year_create puts it in a year's plan."""
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
     _check_fields("project_create", values, PROJECT_FIELDS)
     project = Project(**values)
-    _check_owner(actor, project)
+    check_owner(actor, project)
     _check_project_values(project)
     project._history_user = actor
     project._change_reason = reason or str(_("Created"))
@@ -500,11 +516,11 @@ def project_update(*, actor, project: Project, expected_version: int | None, rea
     _check_fields("project_update", values, PROJECT_FIELDS)
     project = _lock(project, expected_version)
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, project)
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    check_owner(actor, project)
     for field, value in values.items():
         setattr(project, field, value)
-    _check_owner(actor, project)  # an office cannot hand its project to another unit
+    check_owner(actor, project)  # an office cannot hand its project to another unit
     _check_project_values(project)
     _save(project, actor=actor, reason=reason or str(_("Edited")))
     if set(values) & set(FOLLOWED_FIELDS):
@@ -524,11 +540,11 @@ def project_year_create(*, actor, project: Project, plan_year: PlanYear, reason:
     """Put a project in a year's plan, with the total and split its identity holds now."""
     _check_fields("project_year_create", values, PROJECT_YEAR_FIELDS)
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, project)
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    check_owner(actor, project)
     _check_plan_open(plan_year)
     if ProjectYear.objects.filter(project=project, plan_year=plan_year).exists():
-        raise ValidationError(Msg.ALREADY_IN_PLAN % {"year": plan_year.year}, code="already_in_plan")
+        raise ValidationError(ServiceMsg.ALREADY_IN_PLAN % {"year": plan_year.year}, code="already_in_plan")
     row = ProjectYear(project=project, plan_year=plan_year, **{f: getattr(project, f) for f in FOLLOWED_FIELDS},
                       **values)
     row.full_clean(validate_constraints=False, validate_unique=False, exclude=["version"])
@@ -545,8 +561,8 @@ def project_year_update(*, actor, project_year: ProjectYear, expected_version: i
     _check_fields("project_year_update", values, PROJECT_YEAR_FIELDS)
     row = _lock(project_year, expected_version)
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
-    _check_owner(actor, row.project)
+        raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
+    check_owner(actor, row.project)
     _check_plan_open(row.plan_year)
     for field, value in values.items():
         setattr(row, field, value)

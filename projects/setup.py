@@ -7,39 +7,16 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
-from .models import ResponsibleUnit, User
-from .roles import Role
-
-# Every model of the domain; each role may at least look at all of them.
-DOMAIN_MODELS = (
-    "category",
-    "planyear",
-    "categoryplan",
-    "responsibleunit",
-    "ownerunit",
-    "project",
-    "milestone",
-    "progressreport",
-    "reportevent",
-)
-
-# What each role may do beyond viewing. The screens check roles (projects.roles) and the services
-# check ownership; these model permissions are what the admin site and has_perm() see.
-ROLE_ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    Role.REVIEWER: {"project": ("add", "change"), "milestone": ("add", "change"), "progressreport": ("change",)},
-    Role.LEADER: {},
-    # Finance keeps the plan and imports the monthly dispatch schedule (reports arrive as drafts).
-    Role.FINANCE: {"project": ("add", "change"), "milestone": ("add", "change"), "progressreport": ("add", "change")},
-    Role.OFFICE: {"project": ("add", "change"), "milestone": ("add", "change"), "progressreport": ("add", "change")},
-}
+from .models import Milestone, PlanYear, Project, ProjectYear, ResponsibleUnit, User
+from .roles import Role, holds_every_permission, model_actions
 
 
 def role_permissions(role: str):
-    """The permissions a role's group holds: all of them for administrators."""
-    if role == Role.ADMIN:
+    """The permissions a role's group holds, as projects.roles says: all of them for administrators."""
+    if holds_every_permission(role):
         return Permission.objects.all()
-    condition = Q(codename__in=[f"view_{model}" for model in DOMAIN_MODELS])
-    for model, actions in ROLE_ACTIONS[role].items():
+    condition = Q(pk__in=[])
+    for model, actions in model_actions(role).items():
         condition |= Q(codename__in=[f"{action}_{model}" for action in actions])
     return Permission.objects.filter(condition, content_type__app_label="projects")
 
@@ -53,6 +30,41 @@ def ensure_role_groups() -> dict[str, Group]:
         group.permissions.set(role_permissions(role))
         groups[role.value] = group
     return groups
+
+
+DEMO_ROLE_ACCOUNTS = ("admin", Role.REVIEWER.value, Role.LEADER.value, Role.FINANCE.value)
+
+
+def demo_usernames() -> set[str]:
+    """The accounts `ensure_demo_accounts` makes: one per role and one per responsible unit."""
+    units = ResponsibleUnit.objects.values_list("code", flat=True)
+    return {*DEMO_ROLE_ACCOUNTS, *(f"office-{code}" for code in units)}
+
+
+def other_users(limit: int = 3) -> list[str]:
+    """Up to `limit` usernames of accounts that are not demo accounts: a database holding any is
+    someone's real data, where well-known demo passwords must never be planted."""
+    return list(
+        User.objects.exclude(username__in=demo_usernames()).order_by("pk").values_list("username", flat=True)[:limit]
+    )
+
+
+def record_baseline(plan_year: PlanYear, *, reason: str) -> int:
+    """A first history row ("+") for every project, project row and milestone of the plan that has none, as
+    loaded data has (a fixture is saved raw, without history), so the first edit shows its old
+    values. Idempotent; returns how many rows were recorded."""
+    count = 0
+    scopes = (
+        (Project, {"years__plan_year": plan_year}),
+        (ProjectYear, {"plan_year": plan_year}),
+        (Milestone, {"project_year__plan_year": plan_year}),
+    )
+    for model, scope in scopes:
+        recorded = model.history.model.objects.values("id")  # the history table keeps the row's pk as `id`
+        bare = list(model.objects.filter(**scope).exclude(pk__in=recorded).order_by("pk"))
+        model.history.bulk_history_create(bare, batch_size=500, default_change_reason=reason)
+        count += len(bare)
+    return count
 
 
 @dataclass

@@ -171,7 +171,9 @@ def detect_header(rows: list[list], merges=(), row_offset: int = 0) -> Header | 
 
 
 # 一、… / （一）… / 第一类… : a category or group line, not a project
-_GROUP_ROW = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+类)")
+_GROUP_ROW = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+类)"
+)
 _SKIP_WORDS = ("合计", "总计", "小计", "全县合计", "总 计", "合 计")
 _NOTE = re.compile(r"^(注|备注|说明|附注)\s*[:：0-9]")
 

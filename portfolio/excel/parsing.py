@@ -8,7 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
 TEN_THOUSAND = Decimal("10000")
@@ -17,7 +18,7 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 MONEY_MAX_EXPONENT = 20
 
 
-class Msg:
+class CellMsg:
     """Problems a cell or a row can have; tests name these instead of repeating the text."""
 
     NOT_A_NUMBER = _("This is not a number.")
@@ -101,12 +102,12 @@ _EMPTY_NUMBER = {"", "-", "—", "–", "/", "－", "——"}
 
 def _to_decimal(value) -> Decimal | None:
     if value is None or isinstance(value, bool):
-        raise CellError(Msg.NOT_A_NUMBER)
+        raise CellError(CellMsg.NOT_A_NUMBER)
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise CellError(Msg.NOT_A_NUMBER)
+            raise CellError(CellMsg.NOT_A_NUMBER)
         return Decimal(str(value))  # the shortest repr: 1234.5, not 1234.49999…
     if isinstance(value, Decimal):
         return value
@@ -116,9 +117,9 @@ def _to_decimal(value) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise CellError(Msg.NOT_A_NUMBER) from None
+        raise CellError(CellMsg.NOT_A_NUMBER) from None
     if not number.is_finite():
-        raise CellError(Msg.NOT_A_NUMBER)
+        raise CellError(CellMsg.NOT_A_NUMBER)
     return number
 
 
@@ -139,12 +140,12 @@ def parse_money(value, *, scale: Decimal = Decimal(1)) -> Decimal | None:
     if number is None:
         return None
     if number < 0:
-        raise CellError(Msg.NEGATIVE)
+        raise CellError(CellMsg.NEGATIVE)
     number *= scale
     # Past 10^20 万元 no column could hold it, and quantize would overflow the context; the
     # model's own limit (max_digits) is checked as a row problem later.
     if number.adjusted() >= MONEY_MAX_EXPONENT:
-        raise CellError(Msg.TOO_LARGE)
+        raise CellError(CellMsg.TOO_LARGE)
     return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -162,17 +163,17 @@ def parse_percent(value, *, fraction: bool = False) -> Decimal | None:
     try:
         number = _to_decimal(value)
     except CellError:
-        raise CellError(Msg.NOT_A_PERCENT) from None
+        raise CellError(CellMsg.NOT_A_PERCENT) from None
     if number is None:
         return None
     if fraction:
         number *= HUNDRED
     # The range first: 1e30 cannot even be quantized.
     if not Decimal(0) <= number <= HUNDRED + Decimal("0.005"):
-        raise CellError(Msg.PERCENT_RANGE)
+        raise CellError(CellMsg.PERCENT_RANGE)
     number = number.quantize(CENT, rounding=ROUND_HALF_UP)
     if number > HUNDRED:
-        raise CellError(Msg.PERCENT_RANGE)
+        raise CellError(CellMsg.PERCENT_RANGE)
     return number
 
 
@@ -191,7 +192,7 @@ def parse_month(value) -> tuple[int | None, int] | None:
     if is_blank(value):
         return None
     if isinstance(value, float) and not math.isfinite(value):
-        raise CellError(Msg.NOT_A_MONTH)
+        raise CellError(CellMsg.NOT_A_MONTH)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
             and 1 <= value <= 12:
         return None, int(value)
@@ -205,14 +206,14 @@ def parse_month(value) -> tuple[int | None, int] | None:
             year, month = divmod(round(value * 100), 100)
             if 1 <= month <= 12:
                 return int(year), int(month)
-            raise CellError(Msg.NOT_A_MONTH)
+            raise CellError(CellMsg.NOT_A_MONTH)
         serial = int(value)
         if 200001 <= serial <= 210012 and 1 <= serial % 100 <= 12:
             return serial // 100, serial % 100
         if 1 <= serial < 2958466:
             day = EXCEL_EPOCH + datetime.timedelta(days=serial)
             return day.year, day.month
-        raise CellError(Msg.NOT_A_MONTH)
+        raise CellError(CellMsg.NOT_A_MONTH)
     text = normalize_text(value)
     match = _MONTH_ONLY.match(text)
     if match and 1 <= int(match.group(1)) <= 12:
@@ -223,7 +224,7 @@ def parse_month(value) -> tuple[int | None, int] | None:
             year, month = int(match.group(1)), int(match.group(2))
             if 1 <= month <= 12:
                 return year, month
-    raise CellError(Msg.NOT_A_MONTH)
+    raise CellError(CellMsg.NOT_A_MONTH)
 
 
 _PERIOD = re.compile(r"^(\d{4})\s*年?\s*[-~—–至到－]+\s*(\d{4})\s*年?$")
@@ -241,7 +242,7 @@ def parse_period(value) -> tuple[int, int] | None:
     match = _SINGLE_YEAR.match(text)
     if match:
         return int(match.group(1)), int(match.group(1))
-    raise CellError(Msg.NOT_A_PERIOD)
+    raise CellError(CellMsg.NOT_A_PERIOD)
 
 
 def parse_text(value, *, max_length: int | None = None) -> str:
@@ -254,5 +255,5 @@ def parse_text(value, *, max_length: int | None = None) -> str:
         value = value.isoformat()
     text = str(value).strip()
     if max_length is not None and len(text) > max_length:
-        raise CellError(Msg.TOO_LONG % {"n": max_length})
+        raise CellError(CellMsg.TOO_LONG % {"n": max_length})
     return text

@@ -18,7 +18,7 @@ from .importing import ImportResult, import_apply, import_preview
 KEEP = datetime.timedelta(hours=24)
 
 
-class Msg:
+class PreviewMsg:
     EXPIRED = _("This preview has expired or is not yours; upload the file again.")
     ALREADY_APPLIED = _("This preview has already been applied (perhaps by a second click); nothing more was done.")
     CHANGED_MEANWHILE = _(
@@ -69,7 +69,7 @@ def preview_apply(*, actor, token: str) -> ImportResult:
                                                    created_at__gte=now - KEEP).update(applied_at=now)
             if not claimed:
                 applied = ImportPreview.objects.filter(token=token, user=actor, applied_at__isnull=False).exists()
-                raise PreviewRefused(Msg.ALREADY_APPLIED if applied else Msg.EXPIRED)
+                raise PreviewRefused(PreviewMsg.ALREADY_APPLIED if applied else PreviewMsg.EXPIRED)
             preview = ImportPreview.objects.get(token=token)
             result = import_apply(data=bytes(preview.data), filename=preview.filename, actor=actor,
                                   month=preview.month, year=preview.year, reason=preview.reason)
@@ -80,5 +80,5 @@ def preview_apply(*, actor, token: str) -> ImportResult:
     except _Undo as undo:
         if undo.args:
             return undo.args[0]  # the file's problems now; the claim is rolled back with the rest
-        raise PreviewRefused(Msg.CHANGED_MEANWHILE) from None
+        raise PreviewRefused(PreviewMsg.CHANGED_MEANWHILE) from None
     return result

@@ -23,7 +23,7 @@ SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-class Msg:
+class FileMsg:
     EMPTY = _("The file is empty.")
     TOO_BIG = _("The file is larger than %(mb)s MB; split it or remove what is not needed.")
     UNSUPPORTED = _("Only .xlsx, .xls and .ods workbooks can be imported.")
@@ -109,31 +109,31 @@ def read_workbook(data: bytes, filename: str) -> list[Sheet]:
     """The workbook's worksheets as rows of values, or FileRefused saying why not."""
     max_upload = settings.IMPORT_MAX_UPLOAD_BYTES
     if not data:
-        raise FileRefused(Msg.EMPTY)
+        raise FileRefused(FileMsg.EMPTY)
     if len(data) > max_upload:
-        raise FileRefused(Msg.TOO_BIG % {"mb": _mb(max_upload)})
+        raise FileRefused(FileMsg.TOO_BIG % {"mb": _mb(max_upload)})
     ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if data.startswith(OLE2_MAGIC):
         if ENCRYPTED_PACKAGE in data:
-            raise FileRefused(Msg.ENCRYPTED)
+            raise FileRefused(FileMsg.ENCRYPTED)
         if ext != ".xls":
-            raise FileRefused(Msg.XLS_RENAMED % {"ext": ext or "?"})
+            raise FileRefused(FileMsg.XLS_RENAMED % {"ext": ext or "?"})
         return _read_isolated(data, ext)
     if data.startswith(ZIP_MAGIC):
         if ext not in SUPPORTED or ext == ".xls":
-            raise FileRefused(Msg.UNSUPPORTED if ext not in SUPPORTED else Msg.NOT_SPREADSHEET)
+            raise FileRefused(FileMsg.UNSUPPORTED if ext not in SUPPORTED else FileMsg.NOT_SPREADSHEET)
         return _read_isolated(data, ext)
     if ext == ".csv" or _sniff_text(data):
-        raise FileRefused(Msg.CSV)
+        raise FileRefused(FileMsg.CSV)
     if ext not in SUPPORTED:
-        raise FileRefused(Msg.UNSUPPORTED)
-    raise FileRefused(Msg.NOT_SPREADSHEET)
+        raise FileRefused(FileMsg.UNSUPPORTED)
+    raise FileRefused(FileMsg.NOT_SPREADSHEET)
 
 
 def _refusal(code: str, params: dict) -> FileRefused:
-    message = getattr(Msg, code, None) if code.isupper() else None
+    message = getattr(FileMsg, code, None) if code.isupper() else None
     if message is None:
-        message = Msg.DAMAGED
+        message = FileMsg.DAMAGED
     if code == "UNCOMPRESSED":
         params = {"mb": _mb(settings.IMPORT_MAX_UNCOMPRESSED_BYTES)}
     return FileRefused(message % params if params else message)

@@ -24,7 +24,6 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-
 from xml.parsers import expat
 
 T_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -52,7 +51,7 @@ MAX_FORMULA_CELLS = 50_000
 
 
 class Refusal(Exception):
-    """The file is refused; `code` names the message (reading.Msg), `params` fill it in."""
+    """The file is refused; `code` names the message (reading.FileMsg), `params` fill it in."""
 
     def __init__(self, code: str, **params):
         super().__init__(code)
@@ -534,10 +533,9 @@ def _scan_ods(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
     formula in a repeated cell is a formula in every cell it stands for."""
     if "content.xml" not in infos:
         raise Refusal("DAMAGED")
-    if "META-INF/manifest.xml" in infos:
-        # a password-protected document lists how each part is encrypted
-        if _elements(archive, "META-INF/manifest.xml", budget, {"encryption-data"})[1]:
-            raise Refusal("ENCRYPTED")
+    # a password-protected document lists how each part is encrypted
+    if "META-INF/manifest.xml" in infos and _elements(archive, "META-INF/manifest.xml", budget, {"encryption-data"})[1]:
+        raise Refusal("ENCRYPTED")
     limits = budget.limits
     scans: dict[str, SheetScan] = {}
     state = {"scan": None, "name": "", "row_pos": 0, "col_pos": 0, "repeat": 1, "content": False,

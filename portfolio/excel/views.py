@@ -13,9 +13,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from projects import params
 from projects.models import PlanYear
 from projects.permissions import visible_project_years
 from projects.roles import can_import, is_office
@@ -43,21 +45,18 @@ class UploadForm(forms.Form):
 
 
 def _plan_year(request) -> PlanYear:
-    year = request.GET.get("year")
-    qs = PlanYear.objects.all()
-    plan_year = qs.filter(year=int(year)).first() if year and year.isdigit() else qs.order_by("-year").first()
+    plan_year = params.plan_year(request.GET)
     if plan_year is None:
         raise Http404("No such plan year.")
     return plan_year
 
 
 def _month(request) -> int | None:
-    month = request.GET.get("month", "")
-    return int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
+    return params.month(request.GET)
 
 
 def _download(write, filename: str) -> FileResponse:
-    handle = tempfile.TemporaryFile()
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
     write(handle)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
@@ -77,7 +76,9 @@ def export_view(request):
 @require_http_methods(["GET"])
 def template_view(request):
     plan_year = _plan_year(request)
-    return _download(lambda out: write_template(out, plan_year=plan_year), f"{plan_year.year}年重大项目计划表-填报模板.xlsx")
+    return _download(
+        lambda out: write_template(out, plan_year=plan_year), f"{plan_year.year}年重大项目计划表-填报模板.xlsx"
+    )
 
 
 def _context(request, **extra):

@@ -1,25 +1,20 @@
 """How the admin shows a history row's changes to people."""
 
-import datetime
-
-from django.utils import timezone
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from ..history import EMPTY, display_value
+
 
 class HistoryDisplay(HistoricalRecordContextHelper):
-    """Shows a history row's changes as people read them: choice labels, local times, and a
-    dash for an empty value (not "Deleted user (pk=None)")."""
+    """Shows each change as old → new the way the project page does (projects.history): choice
+    labels, local times, dates, and a dash for an empty value (not "Deleted user (pk=None)")."""
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
-        if value is None or value == "" or (isinstance(value, DeletedObject) and value.pk is None):
-            return "—"
-        if getattr(field, "flatchoices", None):
-            return dict(field.flatchoices).get(value, value)
-        if isinstance(value, datetime.datetime):
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-        return super().prepare_delta_change_value(change, value)
-
-
-# --- The one place that narrows rows and decides permissions --------------------------------
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return EMPTY
+        if field.many_to_one or field.many_to_many:
+            # Related rows arrive as objects (or lists of them): simple-history names them.
+            return super().prepare_delta_change_value(change, value) if value not in (None, "") else EMPTY
+        return display_value(field, value)

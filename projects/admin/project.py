@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
+from .. import formatting, params, services
 from ..models import (
     PlanYear,
     Project,
@@ -15,7 +15,8 @@ from ..models import (
 )
 from ..permissions import visible_project_years, visible_projects
 from ..roles import can_edit_plan, is_office
-from ..selectors import Flag, Period, current_period, projects_with_progress
+from ..rules import BEHIND_SCHEDULE_LABEL, Flag
+from ..selectors import Period, current_period, projects_with_progress
 from .scoping import ScopedAdmin, badge
 
 # --- Projects -------------------------------------------------------------------------------
@@ -49,15 +50,13 @@ def period_for(request) -> Period | None:
     """The plan year and month the project list speaks of: ?plan_year__id__exact / ?month, else
     the latest plan year at its reporting month."""
     plan_years = PlanYear.objects.order_by("-year")
-    plan_year_id = request.GET.get("plan_year__id__exact")
-    if plan_year_id and plan_year_id.isdigit():
+    plan_year_id = params.object_id(request.GET, "plan_year__id__exact")
+    if plan_year_id is not None:
         plan_years = plan_years.filter(pk=plan_year_id)
     plan_year = plan_years.first()
     if plan_year is None:
         return None
-    month = request.GET.get("month")
-    month = int(month) if month and month.isdigit() and 1 <= int(month) <= 12 else None
-    return current_period(plan_year, month)
+    return current_period(plan_year, params.month(request.GET))
 
 
 @admin.register(Project)
@@ -126,7 +125,7 @@ class ProjectYearAdmin(ScopedAdmin):
         "annual_plan",
         "completed_to_date",
         "completion",
-        "gap",
+        "behind",
         "flag_badge",
     )
     list_display_links = ("code", "name")
@@ -184,11 +183,11 @@ class ProjectYearAdmin(ScopedAdmin):
         return format_html(
             "{}: {} 万元 · {}: {} · {}: {} &nbsp; {}",
             _("completed"),
-            f"{obj.completed_ytd:.2f}",
+            formatting.wan(obj.completed_ytd),
             _("completion rate (%)"),
             self.completion(obj) or "—",
-            _("behind 序时进度 (points)"),
-            self.gap(obj) or "—",
+            BEHIND_SCHEDULE_LABEL,
+            self.behind(obj) or "—",
             self.flag_badge(obj),
         )
 
@@ -214,17 +213,17 @@ class ProjectYearAdmin(ScopedAdmin):
     @admin.display(description=_("completed to date (万元)"), ordering="completed_ytd")
     def completed_to_date(self, obj):
         completed = getattr(obj, "completed_ytd", None)
-        return None if completed is None else f"{completed:.2f}"
+        return None if completed is None else formatting.wan(completed)
 
     @admin.display(description=_("completion rate (%)"), ordering="completion_rate")
     def completion(self, obj):
         rate = getattr(obj, "completion_rate", None)
-        return None if rate is None else f"{rate:.2f}"
+        return None if rate is None else formatting.points(rate)
 
-    @admin.display(description=_("behind 序时进度 (points)"), ordering="gap_points")
-    def gap(self, obj):
-        gap = getattr(obj, "gap_points", None)
-        return None if gap is None else f"{gap:.2f}"
+    @admin.display(description=BEHIND_SCHEDULE_LABEL, ordering="behind_schedule_points")
+    def behind(self, obj):
+        points = getattr(obj, "behind_schedule_points", None)
+        return None if points is None else formatting.points(points)
 
     @admin.display(description=_("flag"), ordering="flag")
     def flag_badge(self, obj):

@@ -11,7 +11,7 @@ from ..models import (
     ProjectYearVersion,
     ResponsibleUnit,
 )
-from ..roles import Role, can_edit_plan, has_role, roles_of
+from ..roles import can_administer, can_edit_plan, roles_of
 
 # --- Reference data: administrators change it, every role reads it ------------------------------
 
@@ -24,13 +24,13 @@ class ReferenceAdmin(admin.ModelAdmin):
         return bool(roles_of(request.user))
 
     def has_add_permission(self, request):
-        return has_role(request.user, Role.ADMIN)
+        return can_administer(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return has_role(request.user, Role.ADMIN)
+        return can_administer(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return has_role(request.user, Role.ADMIN)
+        return can_administer(request.user)
 
 
 class CategoryPlanInline(admin.TabularInline):
@@ -41,7 +41,7 @@ class CategoryPlanInline(admin.TabularInline):
         return bool(roles_of(request.user))
 
     def has_add_permission(self, request, obj=None):
-        return has_role(request.user, Role.ADMIN)
+        return can_administer(request.user)
 
     has_change_permission = has_delete_permission = has_add_permission
 

@@ -5,15 +5,14 @@ from django.contrib.admin.options import csrf_protect_m
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
-from django import forms
-
+from .. import params, services
 from ..models import (
     MilestoneKind,
     ProgressReport,
@@ -25,6 +24,18 @@ from ..roles import can_report, can_review, is_office
 from ..selectors import current_period, default_plan_year
 from .forms import FORBIDDEN_CODES, ServiceModelForm
 from .scoping import ScopedAdmin, badge
+
+
+class WorkflowMsg:
+    """What the report admin's workflow buttons and bulk approval tell the reviewer."""
+
+    NO_VERSION = _(
+        "This page did not say which version of the report you saw, so nothing was done: reload the report "
+        "and press the button again."
+    )
+    CHANGED = _("%(report)s changed after the list was shown and was not approved: open it and check it again.")
+    UNCONFIRMED = _("%(report)s was not approved: the confirmation did not carry the version shown. Select it again.")
+    APPROVED = _("%(n)s reports approved.")
 
 
 class ReportForm(ServiceModelForm):
@@ -211,10 +222,13 @@ class ProgressReportAdmin(ScopedAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def workflow_step(self, request, object_id, step):
-        report = self.get_object(request, unquote(object_id))
-        version = request.POST.get("_workflow_version", "")
-        expected = int(version) if version.isdigit() else None
+        report = self.get_object(request, unquote(object_id))  # 404 outside the user's rows
+        expected = params.object_id(request.POST, "_workflow_version")
         actor = request.user
+        if expected is None:
+            # Acting on whatever is current would approve figures nobody saw: refuse instead.
+            self.message_user(request, WorkflowMsg.NO_VERSION, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:projects_progressreport_change", args=[report.pk]))
         try:
             if step == "_submit":
                 report = services.report_submit(actor=actor, report=report, expected_version=expected)
@@ -270,15 +284,38 @@ class ProgressReportAdmin(ScopedAdmin):
 
     @admin.action(description=_("Approve the selected reports"), permissions=["review"])
     def approve_selected(self, request, queryset):
+        """First a confirmation page listing the reports with their figures, each carrying the
+        version shown (as Django's delete confirmation does); then approve only those unchanged."""
+        reports = list(queryset.select_related("project_year__project", "submitted_by").order_by(
+            "project_year__project__code", "year", "month"))
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Approve the selected reports"),
+                "opts": self.model._meta,
+                "reports": reports,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            }
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, "admin/projects/progressreport/approve_selected.html", context)
         approved = 0
-        for report in queryset.select_related("project_year__project"):
+        for report in reports:
+            expected = params.object_id(request.POST, f"version_{report.pk}")
+            if expected is None:
+                self.message_user(request, WorkflowMsg.UNCONFIRMED % {"report": report}, messages.ERROR)
+                continue
             try:
-                services.report_approve(actor=request.user, report=report)
+                services.report_approve(actor=request.user, report=report, expected_version=expected)
             except ValidationError as exc:
-                self.message_user(request, f"{report}: {' '.join(exc.messages)}", messages.ERROR)
+                if getattr(exc, "code", None) == "stale":
+                    self.message_user(request, WorkflowMsg.CHANGED % {"report": report}, messages.WARNING)
+                else:
+                    self.message_user(request, f"{report}: {' '.join(exc.messages)}", messages.ERROR)
             else:
                 approved += 1
-        self.message_user(request, gettext("%(n)s reports approved.") % {"n": approved}, messages.SUCCESS)
+        self.message_user(request, WorkflowMsg.APPROVED % {"n": approved}, messages.SUCCESS)
+        return None
 
     # Columns and read-only fields
 

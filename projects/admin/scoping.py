@@ -22,7 +22,7 @@ from ..permissions import (
     visible_projects,
     visible_reports,
 )
-from ..roles import Role, has_role, is_office, roles_of
+from ..roles import can_administer, is_office, roles_of
 from .forms import ServiceModelForm
 from .history import HistoryDisplay
 
@@ -35,10 +35,10 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def may_edit(self, user) -> bool:
         """May this user add and change rows of the model (ownership is checked on top)?"""
-        return has_role(user, Role.ADMIN)
+        return can_administer(user)
 
     def may_delete(self, user) -> bool:
-        return has_role(user, Role.ADMIN)
+        return can_administer(user)
 
     def scope(self, user, qs):
         return qs
@@ -126,8 +126,12 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def commit(self, request, form):
         raise NotImplementedError
 
+    def save_form(self, request, form, change):
+        # The form's clean() already saved through the service (ServiceModelForm): hand on that row.
+        return form.saved_object
+
     def save_model(self, request, obj, form, change):
-        # The form's validation already saved through the service (ServiceModelForm).
+        # Saved by the service already; a second save here would bypass its rules.
         pass
 
     def save_related(self, request, form, formsets, change):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import (
     User,
 )
-from ..roles import Role, has_role
+from ..roles import can_administer
 
 
 @admin.register(User)
@@ -25,7 +25,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("unit",)
 
     def _is_admin(self, request):
-        return has_role(request.user, Role.ADMIN)
+        return can_administer(request.user)
 
     def has_module_permission(self, request):
         return self._is_admin(request)

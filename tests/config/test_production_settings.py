@@ -14,9 +14,11 @@ def _environment(**values) -> dict:
 
 
 def test_check_deploy_passes_under_production_settings(tmp_path):
-    env = _environment(**{"DJANGO_SETTINGS_MODULE": "config.settings.production",
-           "DJANGO_SECRET_KEY": "k" * 10 + "-Yunyang-2022-production-secret-for-the-check-" + "9q8w7e6r5t",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"})
+    env = _environment(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="k" * 10 + "-Yunyang-2022-production-secret-for-the-check-" + "9q8w7e6r5t",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+    )
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

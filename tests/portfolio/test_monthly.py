@@ -14,7 +14,8 @@ def report(project, month, amount, status=ReportStatus.APPROVED, year=2022, is_c
                                          status=status, is_current=is_current)
 
 
-def test_cumulates_only_approved_current_reports_of_the_period(plan_year, project_a, project_b, django_assert_num_queries):
+def test_cumulates_only_approved_current_reports_of_the_period(plan_year, project_a, project_b,
+                                                               django_assert_num_queries):
     report(project_a, 1, "100.00")
     report(project_b, 1, "50.50")
     report(project_a, 3, "200.00")
@@ -30,14 +31,16 @@ def test_cumulates_only_approved_current_reports_of_the_period(plan_year, projec
         points = monthly_completion(plan_year=plan_year, annual_plan=Decimal("2400.00"))
 
     assert [p.month for p in points] == list(range(1, 10))
-    assert [p.completed for p in points[:4]] == [Decimal("150.50"), Decimal("70.00"), Decimal("200.00"), Decimal("0.00")]
+    assert [p.completed for p in points[:4]] == [Decimal("150.50"), Decimal("70.00"), Decimal("200.00"),
+                                                 Decimal("0.00")]
     assert points[2].cumulative == Decimal("420.50")
     assert points[-1].cumulative == Decimal("420.50")
     assert points[2].cumulative_rate == Decimal("17.52")  # 420.50 / 2400
     assert points[2].time_elapsed == Decimal("25.00")
     # The chart's last point and the overview's completion rate are the same figure.
     rollup = category_rollup(plan_year=plan_year)
-    assert monthly_completion(plan_year=plan_year, annual_plan=rollup.total.annual_plan)[-1].cumulative == rollup.total.completed_ytd
+    points = monthly_completion(plan_year=plan_year, annual_plan=rollup.total.annual_plan)
+    assert points[-1].cumulative == rollup.total.completed_ytd
 
 
 def test_narrowed_to_the_projects_given(plan_year, project_a, project_b):

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from portfolio.selectors import category_rollup, rollup_as_json
 from projects import services
+from projects.history import FieldChange
 from projects.models import ProjectYear
 from projects.selectors import current_period, projects_with_progress
 from tests import factories
@@ -26,7 +27,8 @@ PROJECTS = "/projects/"
 
 
 def json_script(response, element_id: str):
-    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', response.content.decode(), re.S)
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>',
+                      response.content.decode(), re.S)
     assert match, f"no json_script #{element_id}"
     return json.loads(match.group(1))
 
@@ -79,7 +81,7 @@ def test_a_user_without_a_role_sees_nothing(client, project_a):
     assert client.get(f"/projects/{project_a.code}/").status_code == 404
 
 
-def test_unknown_year_is_404_and_no_plan_year_renders_an_empty_page(client, leader, db):
+def test_unknown_year_is_404_a_bad_one_400_and_no_plan_year_renders_an_empty_page(client, leader, db):
     client.force_login(leader)
     response = client.get(OVERVIEW)
     assert response.status_code == 200
@@ -88,7 +90,7 @@ def test_unknown_year_is_404_and_no_plan_year_renders_an_empty_page(client, lead
     for url in (OVERVIEW, PROJECTS):  # a plan year without projects yet
         assert client.get(url).status_code == 200
     assert client.get(OVERVIEW + "?year=1999").status_code == 404
-    assert client.get(OVERVIEW + "?year=abc").status_code == 404
+    assert client.get(OVERVIEW + "?year=abc").status_code == 400  # not a year at all: projects.params refuses it
 
 
 # --- the overview ------------------------------------------------------------------------------
@@ -136,7 +138,7 @@ def test_overview_writes_the_progress_sentence_and_flag_counts(client, leader, p
     t = rollup.total
     sentence = (f"1-9月完成投资{(t.completed_ytd / 10000).quantize(Decimal('0.1'))}亿元，"
                 f"占年度计划{t.completion_rate.quantize(Decimal('0.1'))}%，"
-                f"低于序时进度{t.gap_points.quantize(Decimal('0.1'))}个百分点")
+                f"低于序时进度{t.behind_schedule_points.quantize(Decimal('0.1'))}个百分点")
     html = response.content.decode()
     assert sentence in html
     assert html.count("亿元，占年度计划") == 7  # the total and one per category
@@ -154,9 +156,9 @@ def test_overview_lists_the_red_projects_furthest_behind_first(client, leader, p
     red = projects_with_progress(current_period(plan_year)).filter(flag="red")
     assert red.count() > len(attention) == 10
     assert all(p.flag == "red" for p in attention)
-    gaps = [p.gap_points for p in attention]
+    gaps = [p.behind_schedule_points for p in attention]
     assert gaps == sorted(gaps, reverse=True)
-    assert gaps[0] == max(p.gap_points for p in red)
+    assert gaps[0] == max(p.behind_schedule_points for p in red)
     html = response.content.decode()
     assert f'href="/projects/{attention[0].project.code}/?year=2022"' in html
     assert f"全部 {red.count()} 个重点关注项目" in html
@@ -205,7 +207,8 @@ def test_overview_marks_where_the_data_does_not_reproduce_the_plan_document(clie
                                 declared_total_investment=industry.total_investment,
                                 declared_annual_plan=industry.annual_plan)
     CategoryPlan.objects.create(plan_year=plan_year, category=categories[1], declared_projects=18,
-                                declared_total_investment=Decimal("844000.00"), declared_annual_plan=Decimal("110000.00"))
+                                declared_total_investment=Decimal("844000.00"),
+                                declared_annual_plan=Decimal("110000.00"))
     client.force_login(leader)
     html = client.get(OVERVIEW).content.decode()
     assert html.count('class="declared small"') == 1  # the matching category is not marked
@@ -245,7 +248,8 @@ def test_filters_narrow_the_list(client, leader, plan_year, categories, portfoli
 
 
 def test_footer_totals_every_filtered_row_from_the_database(client, leader, plan_year, categories, unit_a, unit_b):
-    build_portfolio(plan_year=plan_year, categories=categories, units=[unit_a, unit_b], per_category=5)  # 30 > 25 a page
+    # 30 projects, more than the 25 of a page
+    build_portfolio(plan_year=plan_year, categories=categories, units=[unit_a, unit_b], per_category=5)
     client.force_login(leader)
     response = client.get(PROJECTS + "?flag=green")
     table = response.context["table"]
@@ -291,7 +295,7 @@ def test_export_has_the_filtered_rows_as_numbers(client, finance, plan_year, cat
     expected = projects_with_progress(current_period(plan_year)).filter(category=categories[0]).order_by("project__code")
     assert [r[0].value for r in data] == [p.project.code for p in expected]
     completed_col = header.index("累计完成投资（万元）")
-    for row, project in zip(data, expected):
+    for row, project in zip(data, expected, strict=True):
         cell = row[completed_col]
         assert cell.data_type == "n" and cell.number_format == "#,##0.00"
         assert Decimal(str(cell.value)) == project.completed_ytd
@@ -324,8 +328,11 @@ def test_project_page_shows_facts_milestones_progress_and_history(client, leader
                                     physical_narrative="桥梁桩基完成", problems="征地滞后")
     services.report_submit(actor=office_a, report=report)
     services.report_approve(actor=reviewer, report=report)
+    old_plan = row_of(project_a).annual_plan
     services.project_year_update(actor=admin_user, project_year=row_of(project_a), expected_version=1,
                                  reason="调整年度计划", annual_plan=Decimal("1500.00"))
+    services.milestone_update(actor=admin_user, milestone=due, expected_version=due.version,
+                              due_date=datetime.date(2022, 11, 30))
     client.force_login(leader)
     response = client.get(f"/projects/{project_a.code}/")
     html = response.content.decode()
@@ -341,7 +348,12 @@ def test_project_page_shows_facts_milestones_progress_and_history(client, leader
     assert months[1] == {"month": 2, "investment": None, "cumulative": "0.00", "percent": None}
     assert months[8]["cumulative"] == "300.00"
     history = response.context["history"]
-    assert any(e["detail"] == "调整年度计划" and "年度计划投资（万元）" in e["fields"] for e in history)
+    # Each change says what it was and what it became.
+    plan_change = FieldChange(field="年度计划投资（万元）", old=str(old_plan), new="1500.00")
+    assert any(e["detail"] == "调整年度计划" and e["changes"] == [plan_change] for e in history)
+    assert f"{old_plan} → 1500.00" in html
+    due_change = [e["changes"] for e in history if e["kind"] == "milestone" and e["subject"] == due.title]
+    assert due_change[0] == [FieldChange(field="计划完成日期", old="2022-12-31", new="2022-11-30")]
     assert any(e["kind"] == "report" and e["what"] == "已审核" for e in history)
 
 
@@ -377,7 +389,8 @@ def test_project_list_query_count(client, leader, categories, sized_portfolio, d
     # session, user, plan year, groups, the category filter's chosen row, page count, footer
     # totals, category / unit / location choices, the page of rows
     with django_assert_num_queries(11):
-        response = client.get(PROJECTS + f"?category={categories[0].pk}&flag=yellow&q=测试&sort=-gap_points")
+        query = f"?category={categories[0].pk}&flag=yellow&q=测试&sort=-behind_schedule_points"
+        response = client.get(PROJECTS + query)
     assert response.status_code == 200
     assert listed_codes(response)  # the filters match rows at both sizes, so the page query runs
     with django_assert_num_queries(10):  # no category chosen: one query fewer

@@ -2,10 +2,15 @@
 an unchanged database after every refusal. "own" is unit A's row (office_a's unit); "other" is
 unit B's. Roles other than the office see both units alike."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
+from projects import services
+from projects.admin.report import WorkflowMsg
 from projects.models import Milestone, MilestoneKind, ProgressReport, Project, ReportEvent, ReportStatus
+from projects.services import ServiceMsg
 from tests.factories import MilestoneFactory, row_of
 
 from .admin_support import (
@@ -42,9 +47,10 @@ def login(request, role) -> tuple[Client, object]:
     return client, user
 
 
-# Leaders change nothing; finance keeps the plan (projects, milestones) but files no reports.
+# Leaders change nothing; finance keeps the plan and files reports (by form as by spreadsheet);
+# reviewers keep the plan and review reports without filing them.
 PLAN_READ_ONLY = ("leader",)
-REPORT_READ_ONLY = ("leader", "finance")
+REPORT_READ_ONLY = ("leader", "reviewer")
 
 
 def expect(role, side, *, allowed, office_own=None, view_only=None, read_only=REPORT_READ_ONLY):
@@ -168,9 +174,9 @@ def test_post_report_add(request, role, side, world):
     client, user = login(request, role)
     before = snapshot()
     response = client.post("/admin/projects/progressreport/add/", new_report_post(project))
-    # Reviewers, leaders and finance do not file reports; an office cannot choose another unit's
+    # Reviewers and leaders do not file reports; an office cannot choose another unit's
     # project (the choice is not offered, so the form says so and saves nothing).
-    expected = {"admin_user": 302, "reviewer": 403, "leader": 403, "finance": 403}.get(
+    expected = {"admin_user": 302, "reviewer": 403, "leader": 403, "finance": 302}.get(
         role, 302 if side == OWN else 200)
     assert response.status_code == expected
     if expected == 302:
@@ -189,7 +195,7 @@ def test_post_report_change(request, role, side, world):
     client, _user = login(request, role)
     before = snapshot()
     response = client.post(change_url(report), report_post(report, investment_completed="321.00"))
-    expected = expect(role, side, allowed={"admin_user": 302}.get(role, 403), office_own=302)
+    expected = expect(role, side, allowed={"admin_user": 302, "finance": 302}.get(role, 403), office_own=302)
     assert response.status_code == expected
     report.refresh_from_db()
     if expected == 302:
@@ -203,13 +209,13 @@ def test_post_report_change(request, role, side, world):
 WORKFLOW = {
     # button: (status the report is in, status after, {role: code on own side})
     "_submit": (ReportStatus.DRAFT, ReportStatus.SUBMITTED,
-                {"admin_user": 302, "reviewer": 403, "leader": 403, "finance": 403, "office_a": 302}),
+                {"admin_user": 302, "reviewer": 403, "leader": 403, "finance": 302, "office_a": 302}),
     "_approve": (ReportStatus.SUBMITTED, ReportStatus.APPROVED,
                  {"admin_user": 302, "reviewer": 302, "leader": 403, "finance": 403, "office_a": 403}),
     "_return": (ReportStatus.SUBMITTED, ReportStatus.RETURNED,
                 {"admin_user": 302, "reviewer": 302, "leader": 403, "finance": 403, "office_a": 403}),
     "_revise": (ReportStatus.APPROVED, ReportStatus.APPROVED,
-                {"admin_user": 302, "reviewer": 403, "leader": 403, "finance": 403, "office_a": 302}),
+                {"admin_user": 302, "reviewer": 403, "leader": 403, "finance": 302, "office_a": 302}),
 }
 
 
@@ -238,6 +244,14 @@ def test_post_workflow_button(request, role, side, button, world, reviewer2):
         assert snapshot() == before
 
 
+def confirm_approval(client, reports, *, versions=None):
+    """Post the bulk approval's confirmation as its page would: each report with the version shown."""
+    versions = versions or {r.pk: r.version for r in reports}
+    data = {"action": "approve_selected", "post": "yes", "_selected_action": [r.pk for r in reports]}
+    data.update({f"version_{pk}": v for pk, v in versions.items() if v is not None})
+    return client.post("/admin/projects/progressreport/", data, follow=True)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_bulk_approve_action(request, role, world):
     reports = [make_report(world[side]["project"], world[side]["office"], status=ReportStatus.SUBMITTED)
@@ -246,13 +260,21 @@ def test_bulk_approve_action(request, role, world):
     before = snapshot()
     response = client.post("/admin/projects/progressreport/",
                            {"action": "approve_selected", "_selected_action": [r.pk for r in reports]})
-    approved = set(ProgressReport.objects.filter(status=ReportStatus.APPROVED).values_list("pk", flat=True))
+    # The first step only shows what would be approved.
+    assert snapshot() == before
     if role in ("admin_user", "reviewer"):
-        assert response.status_code == 302
+        assert response.status_code == 200
+        page = response.content.decode()
+        for report in reports:
+            assert f'name="version_{report.pk}" value="{report.version}"' in page
+            assert report.project_year.project.name in page and str(report.investment_completed) in page
+        confirm_approval(client, reports)
+        approved = set(ProgressReport.objects.filter(status=ReportStatus.APPROVED).values_list("pk", flat=True))
         assert approved == {r.pk for r in reports}
     else:
         # No action is offered to these roles: the list is shown again and nothing changes.
-        assert response.status_code == 200
+        assert response.status_code == 200 and "version_" not in response.content.decode()
+        confirm_approval(client, reports)
         assert snapshot() == before
 
 
@@ -262,13 +284,75 @@ def test_bulk_approve_reports_each_refusal(world, admin_user):
     other = make_report(world[OTHER]["project"], world[OTHER]["office"], status=ReportStatus.SUBMITTED)
     client = Client()
     client.force_login(admin_user)
-    response = client.post("/admin/projects/progressreport/",
-                           {"action": "approve_selected", "_selected_action": [own.pk, other.pk]}, follow=True)
+    response = confirm_approval(client, [own, other])
     own.refresh_from_db()
     other.refresh_from_db()
     assert own.status == ReportStatus.SUBMITTED and other.status == ReportStatus.APPROVED
     texts = [str(m) for m in response.context["messages"]]
     assert any(str(own) in t for t in texts)
+
+
+def test_bulk_approve_skips_a_report_changed_after_the_confirmation_page(world, reviewer, reviewer2):
+    """Approve only what the reviewer saw: a report returned, corrected and resubmitted in between
+    keeps its new figures unapproved, and the message names it."""
+    changed = make_report(world[OWN]["project"], world[OWN]["office"], status=ReportStatus.SUBMITTED)
+    unchanged = make_report(world[OTHER]["project"], world[OTHER]["office"], status=ReportStatus.SUBMITTED)
+    seen = {changed.pk: changed.version, unchanged.pk: unchanged.version}
+    services.report_return(actor=reviewer2, report=changed, comment="请修改")
+    changed.refresh_from_db()
+    services.report_update(actor=world[OWN]["office"], report=changed, expected_version=changed.version,
+                           investment_completed=Decimal("80.00"))
+    services.report_submit(actor=world[OWN]["office"], report=changed)
+    client = Client()
+    client.force_login(reviewer)
+    response = confirm_approval(client, [changed, unchanged], versions=seen)
+    changed.refresh_from_db()
+    unchanged.refresh_from_db()
+    assert changed.status == ReportStatus.SUBMITTED and unchanged.status == ReportStatus.APPROVED
+    texts = [str(m) for m in response.context["messages"]]
+    assert str(WorkflowMsg.CHANGED % {"report": changed}) in texts
+    assert str(WorkflowMsg.APPROVED % {"n": 1}) in texts
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "²", "-1", "1.0"])
+def test_bulk_approve_without_a_plain_version_approves_nothing(world, reviewer, version):
+    report = make_report(world[OWN]["project"], world[OWN]["office"], status=ReportStatus.SUBMITTED)
+    client = Client()
+    client.force_login(reviewer)
+    before = snapshot()
+    response = confirm_approval(client, [report], versions={report.pk: version})
+    assert snapshot() == before
+    if version not in (None, ""):
+        assert response.status_code == 400  # not a version at all: the request parser's answer
+        return
+    assert str(WorkflowMsg.UNCONFIRMED % {"report": report}) in [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize("button", ["_approve", "_return", "_revise"])
+@pytest.mark.parametrize("version", [None, "", "abc", "²", "1e3", "stale"])
+def test_workflow_step_without_a_good_version_is_refused(world, reviewer, reviewer2, button, version):
+    """A workflow POST that does not carry the version the page showed, or carries an old one, does
+    nothing at all: never acts on whatever is current."""
+    office = world[OWN]["office"]
+    status = ReportStatus.APPROVED if button == "_revise" else ReportStatus.SUBMITTED
+    report = make_report(world[OWN]["project"], office, status=status, reviewer=reviewer2)
+    actor = office if button == "_revise" else reviewer
+    client = Client()
+    client.force_login(actor)
+    data = {button: "1", "review_comment": "请核实", "revise_reason": "更正"}
+    if version == "stale":
+        data["_workflow_version"] = report.version - 1
+    elif version is not None:
+        data["_workflow_version"] = version
+    before = snapshot()
+    response = client.post(change_url(report), data, follow=True)
+    assert snapshot() == before
+    if version in ("abc", "²", "1e3"):
+        # Not a number at all: the one request parser's 400, naming the parameter.
+        assert response.status_code == 400
+        return
+    expected = ServiceMsg.STALE if version == "stale" else WorkflowMsg.NO_VERSION
+    assert str(expected) in [str(m) for m in response.context["messages"]]
 
 
 # --- Deleting, saving-as-new, other admin pages ------------------------------------------------
@@ -418,7 +502,8 @@ def test_report_keys_posted_by_hand_are_ignored(world, office_a):
 @pytest.mark.parametrize("role", ROLES)
 def test_filtering_by_another_unit_by_hand_shows_nothing_to_an_office(request, role, world):
     client, _user = login(request, role)
-    response = client.get("/admin/projects/project/", {"responsible_unit__id__exact": world[OTHER]["project"].responsible_unit_id})
+    other_unit = world[OTHER]["project"].responsible_unit_id
+    response = client.get("/admin/projects/project/", {"responsible_unit__id__exact": other_unit})
     shown = [p.pk for p in response.context["cl"].result_list]
     assert shown == ([] if role == "office_a" else [world[OTHER]["project"].pk])
     response = client.get("/admin/projects/milestone/", {"project_year__id__exact": row_of(world[OTHER]["project"]).pk})
@@ -446,7 +531,7 @@ ADD_PAGE = {  # role: (project, milestone, report)
     "admin_user": (200, 200, 200),
     "reviewer": (200, 200, 403),
     "leader": (403, 403, 403),
-    "finance": (200, 200, 403),
+    "finance": (200, 200, 200),
     "office_a": (200, 200, 200),
 }
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from projects import services
 from projects.models import MilestoneKind, ProgressReport, ReportAction, ReportEvent, ReportStatus
-from projects.services import Msg
+from projects.services import ServiceMsg
 from tests.factories import MilestoneFactory, row_of
 
 from .admin_support import change_url, make_report, milestone_post, new_report_post, project_post, project_year_post, report_post, snapshot
@@ -99,7 +99,7 @@ def future_month():
         ({"physical_percent": "101"}, "physical_percent", None),
         ({"investment_completed": "-5"}, "investment_completed", None),
         ({"month": "13"}, "month", None),
-        ({"year": "2023"}, "year", Msg.NOT_IN_PLAN % {"year": 2023}),
+        ({"year": "2023"}, "year", ServiceMsg.NOT_IN_PLAN % {"year": 2023}),
     ],
 )
 def test_add_report_refuses_bad_values(office_client, project_a, changes, field, message):
@@ -120,7 +120,7 @@ def test_add_report_refuses_a_future_month(office_client, project_a, plan_year):
     before = snapshot()
     response = office_client.post(ADD_REPORT, new_report_post(project_a, year=year, month=month))
     assert response.status_code == 200
-    assert str(Msg.FUTURE_MONTH) in form_errors(response)["month"]
+    assert str(ServiceMsg.FUTURE_MONTH) in form_errors(response)["month"]
     assert snapshot() == before
 
 
@@ -129,7 +129,7 @@ def test_add_report_refuses_a_second_report_for_the_month(office_client, project
     before = snapshot()
     response = office_client.post(ADD_REPORT, new_report_post(project_a, month=3))
     assert response.status_code == 200
-    assert str(Msg.DUPLICATE_MONTH) in form_errors(response)["month"]
+    assert str(ServiceMsg.DUPLICATE_MONTH) in form_errors(response)["month"]
     assert snapshot() == before
 
 
@@ -138,7 +138,7 @@ def test_percent_below_last_approved_needs_a_reason(office_client, project_a, of
     before = snapshot()
     response = office_client.post(ADD_REPORT, new_report_post(project_a, month=3, physical_percent="25"))
     assert response.status_code == 200
-    assert str(Msg.PERCENT_DROP % {"new": Decimal("25"), "old": Decimal("30.00")}) in form_errors(response)[
+    assert str(ServiceMsg.PERCENT_DROP % {"new": Decimal("25"), "old": Decimal("30.00")}) in form_errors(response)[
         "physical_percent"]
     assert snapshot() == before
     response = office_client.post(ADD_REPORT, new_report_post(project_a, month=3, physical_percent="25",
@@ -156,7 +156,7 @@ def test_approved_report_is_locked(office_client, project_a, office_a, reviewer)
     before = snapshot()
     response = office_client.post(change_url(report), report_post(report, investment_completed="999"))
     assert response.status_code == 200
-    assert str(Msg.NOT_EDITABLE) in response.context["adminform"].form.non_field_errors()
+    assert str(ServiceMsg.NOT_EDITABLE) in response.context["adminform"].form.non_field_errors()
     assert snapshot() == before
 
 
@@ -165,16 +165,16 @@ def test_submitted_report_cannot_be_edited_by_its_office(office_client, project_
     before = snapshot()
     response = office_client.post(change_url(report), report_post(report, investment_completed="999"))
     assert response.status_code == 200
-    assert str(Msg.NOT_EDITABLE) in response.context["adminform"].form.non_field_errors()
+    assert str(ServiceMsg.NOT_EDITABLE) in response.context["adminform"].form.non_field_errors()
     assert snapshot() == before
 
 
 @pytest.mark.parametrize(
     "status, button, message",
     [
-        (ReportStatus.DRAFT, "_approve", Msg.NOT_SUBMITTED),  # approving a draft
-        (ReportStatus.APPROVED, "_return", Msg.NOT_SUBMITTED),
-        (ReportStatus.SUBMITTED, "_return", Msg.COMMENT_REQUIRED),  # no comment
+        (ReportStatus.DRAFT, "_approve", ServiceMsg.NOT_SUBMITTED),  # approving a draft
+        (ReportStatus.APPROVED, "_return", ServiceMsg.NOT_SUBMITTED),
+        (ReportStatus.SUBMITTED, "_return", ServiceMsg.COMMENT_REQUIRED),  # no comment
     ],
 )
 def test_steps_out_of_order_are_refused(reviewer_client, project_a, office_a, reviewer2, status, button, message):
@@ -191,7 +191,7 @@ def test_office_submitting_twice_is_refused(office_client, project_a, office_a):
     before = snapshot()
     response = office_client.post(change_url(report), {"_submit": "1", "_workflow_version": report.version},
                                   follow=True)
-    assert str(Msg.NOT_SUBMITTABLE) in messages_of(response)
+    assert str(ServiceMsg.NOT_SUBMITTABLE) in messages_of(response)
     assert snapshot() == before
 
 
@@ -202,7 +202,7 @@ def test_nobody_approves_their_own_report(admin_user, project_a):
     assert 'name="_approve"' not in client.get(change_url(report)).content.decode()
     before = snapshot()
     response = client.post(change_url(report), {"_approve": "1", "_workflow_version": report.version}, follow=True)
-    assert str(Msg.OWN_REPORT) in messages_of(response)
+    assert str(ServiceMsg.OWN_REPORT) in messages_of(response)
     assert snapshot() == before
 
 
@@ -283,7 +283,7 @@ def test_percent_milestone_without_target_is_refused(office_client, project_a):
     response = office_client.post("/admin/projects/milestone/add/", {
         "project_year": row_of(project_a).pk, "kind": "percent", "event": "", "title": "完成", "due_date": "2022-12-31"})
     assert response.status_code == 200
-    assert str(Msg.MILESTONE_TARGET) in form_errors(response)["target_percent"]
+    assert str(ServiceMsg.MILESTONE_TARGET) in form_errors(response)["target_percent"]
     assert snapshot() == before
 
 
@@ -300,7 +300,7 @@ def test_funding_split_must_add_up(office_client, project_a):
     before = snapshot()
     response = office_client.post(change_url(project_a), project_post(project_a, social_investment="1.00"))
     assert response.status_code == 200
-    assert str(Msg.FUNDING_SPLIT) in form_errors(response)["social_investment"]
+    assert str(ServiceMsg.FUNDING_SPLIT) in form_errors(response)["social_investment"]
     assert snapshot() == before
 
 
@@ -344,11 +344,12 @@ def test_second_project_save_is_refused_and_the_first_kept(two_offices, project_
     first, second = two_offices
     opened = [c.get(change_url(project_a)).context["adminform"].form.initial["version"] for c in (first, second)]
     assert opened[0] == opened[1]
-    assert first.post(change_url(project_a), project_post(project_a, name="甲改的名称", version=opened[0])).status_code == 302
+    response = first.post(change_url(project_a), project_post(project_a, name="甲改的名称", version=opened[0]))
+    assert response.status_code == 302
     before = snapshot()
     response = second.post(change_url(project_a), project_post(project_a, leader="乙填的领导", version=opened[1]))
     assert response.status_code == 200
-    assert str(Msg.STALE) in response.context["adminform"].form.non_field_errors()
+    assert str(ServiceMsg.STALE) in response.context["adminform"].form.non_field_errors()
     assert snapshot() == before
     project_a.refresh_from_db()
     assert project_a.name == "甲改的名称" and project_a.leader != "乙填的领导"
@@ -363,7 +364,7 @@ def test_second_report_save_is_refused_and_the_first_kept(two_offices, project_a
     before = snapshot()
     response = second.post(change_url(report), report_post(report, investment_completed="222.00"))
     assert response.status_code == 200
-    assert str(Msg.STALE) in response.context["adminform"].form.non_field_errors()
+    assert str(ServiceMsg.STALE) in response.context["adminform"].form.non_field_errors()
     assert snapshot() == before
     report.refresh_from_db()
     assert report.investment_completed == Decimal("111.00")
@@ -376,7 +377,7 @@ def test_second_milestone_save_is_refused(two_offices, project_a):
     before = snapshot()
     response = second.post(change_url(milestone), milestone_post(milestone, met_on="2022-04-01"))
     assert response.status_code == 200
-    assert str(Msg.STALE) in response.context["adminform"].form.non_field_errors()
+    assert str(ServiceMsg.STALE) in response.context["adminform"].form.non_field_errors()
     assert snapshot() == before
 
 
@@ -393,7 +394,7 @@ def test_approving_a_report_changed_since_the_page_was_opened_is_refused(reviewe
     before = snapshot()
     response = reviewer_client.post(change_url(report), {"_approve": "1", "_workflow_version": seen_version},
                                     follow=True)
-    assert str(Msg.STALE) in messages_of(response)
+    assert str(ServiceMsg.STALE) in messages_of(response)
     assert snapshot() == before
 
 
@@ -452,7 +453,7 @@ def test_project_list_shows_progress_from_approved_reports_only(office_client, p
     # annual plan 1200.00: 300 / 1200 = 25.00 %; 序时进度 month 3 = 25.00 % → gap 0.00
     assert row.completed_ytd == Decimal("300.00")
     assert row.completion_rate == Decimal("25")
-    assert row.gap_points == Decimal("0")
+    assert row.behind_schedule_points == Decimal("0")
     assert row.flag == "green"
 
 
@@ -460,7 +461,7 @@ def test_project_page_shows_its_progress(office_client, project_a, office_a, rev
     make_report(project_a, office_a, month=1, amount="600.00", status=ReportStatus.APPROVED, reviewer=reviewer)
     html = office_client.get(change_url(row_of(project_a))).content.decode()
     # 600 / 1200 = 50.00 %; reporting month 9 → 序时进度 75.00 → 25.00 points behind.
-    assert "600.00 万元" in html and "50.00" in html and "25.00" in html
+    assert "600.00 万元" in html and "50.0" in html and "25.0" in html
 
 
 def test_enter_in_a_field_saves_rather_than_submits(office_client, project_a, office_a):

@@ -20,7 +20,7 @@ def test_report_approved_counts_in_rollup(project_a, office_a, reviewer, plan_ye
     assert rollup.total.completed_ytd == Decimal("300.00")
     assert rollup.rows[5].completed_ytd == Decimal("300.00")
     assert rollup.rows[5].completion_rate == Decimal("25.00")
-    assert rollup.rows[5].gap_points == Decimal("50.00")  # 9/12 = 75.00 − 25.00
+    assert rollup.rows[5].behind_schedule_points == Decimal("50.00")  # 9/12 = 75.00 − 25.00
 
 
 def test_revision_supersedes_on_approval(project_a, office_a, reviewer, plan_year):

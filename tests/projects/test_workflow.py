@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from projects import services
+from projects import bulk, services
 from projects.models import (
     MilestoneKind,
     ProgressReport,
@@ -20,7 +20,7 @@ from projects.models import (
     ReportStatus,
 )
 from projects.selectors import current_period, projects_with_progress
-from projects.services import Msg
+from projects.services import ServiceMsg
 from tests.factories import MilestoneFactory, ProjectFactory, row_of
 
 from .admin_support import make_report, snapshot
@@ -80,7 +80,7 @@ def test_revision_is_reviewed_again_and_the_old_report_kept(project_a, office_a,
     first = make_report(project_a, office_a, amount="300.00", status=ReportStatus.APPROVED, reviewer=reviewer)
     revision = services.report_revise(actor=office_a, report=first, reason="数字录错")
     assert (revision.revision, revision.status, revision.is_current) == (2, ReportStatus.DRAFT, False)
-    refused(services.report_revise, Msg.REVISION_OPEN, actor=office_a, report=first)
+    refused(services.report_revise, ServiceMsg.REVISION_OPEN, actor=office_a, report=first)
     revision = services.report_update(actor=office_a, report=revision, expected_version=revision.version,
                                       investment_completed=D("400.00"))
     revision = services.report_submit(actor=office_a, report=revision)
@@ -90,7 +90,7 @@ def test_revision_is_reviewed_again_and_the_old_report_kept(project_a, office_a,
     assert projects_with_progress(period).get(pk=project_a.pk).completed_ytd == D("400.00")
     first.refresh_from_db()
     assert (first.status, first.is_current, first.investment_completed) == (ReportStatus.SUPERSEDED, False, D("300.00"))
-    refused(services.report_revise, Msg.NOT_REVISABLE, actor=office_a, report=first)
+    refused(services.report_revise, ServiceMsg.NOT_REVISABLE, actor=office_a, report=first)
 
 
 # --- Refusals when filing -------------------------------------------------------------------------
@@ -99,9 +99,9 @@ def test_revision_is_reviewed_again_and_the_old_report_kept(project_a, office_a,
 @pytest.mark.parametrize(
     "changes, field, message",
     [
-        ({"physical_percent": D("100.5")}, "physical_percent", Msg.PERCENT_RANGE),
-        ({"physical_percent": D("-1")}, "physical_percent", Msg.PERCENT_RANGE),
-        ({"investment_completed": D("-0.01")}, "investment_completed", Msg.NEGATIVE),
+        ({"physical_percent": D("100.5")}, "physical_percent", ServiceMsg.PERCENT_RANGE),
+        ({"physical_percent": D("-1")}, "physical_percent", ServiceMsg.PERCENT_RANGE),
+        ({"investment_completed": D("-0.01")}, "investment_completed", ServiceMsg.NEGATIVE),
         ({"year": 2023, "month": 1}, "year", None),
         ({"month": 0}, "month", None),
     ],
@@ -116,30 +116,49 @@ def test_create_refuses_a_future_month(project_a, office_a, plan_year):
     year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
     plan_year.year = year
     plan_year.save()
-    refused(services.report_create, Msg.FUTURE_MONTH, "month",
+    refused(services.report_create, ServiceMsg.FUTURE_MONTH, "month",
             **create_kwargs(project_a, office_a, year=year, month=month))
 
 
 def test_create_refuses_another_units_project(project_b, office_a):
-    error = refused(services.report_create, Msg.NOT_YOURS, **create_kwargs(project_b, office_a))
+    error = refused(services.report_create, ServiceMsg.NOT_YOURS, **create_kwargs(project_b, office_a))
     assert error.code == "not_yours"
 
 
-@pytest.mark.parametrize("role", ["reviewer", "leader", "finance"])
-def test_only_offices_and_administrators_file_reports(request, project_a, role):
+@pytest.mark.parametrize("role", ["reviewer", "leader"])
+def test_reviewers_and_leaders_file_no_reports(request, project_a, role):
     actor = request.getfixturevalue(role)
-    error = refused(services.report_create, Msg.NOT_ALLOWED, **create_kwargs(project_a, actor))
+    error = refused(services.report_create, ServiceMsg.NOT_ALLOWED, **create_kwargs(project_a, actor))
     assert error.code == "not_allowed"
+
+
+@pytest.mark.parametrize("role", ["admin_user", "reviewer", "leader", "finance", "office_a", "office_b"])
+def test_form_and_spreadsheet_agree_on_who_files_a_report(request, project_a, role):
+    """One rule for both channels: whoever may file project A's March report by form may file it
+    by spreadsheet, and whoever is refused one is refused the other."""
+    actor = request.getfixturevalue(role)
+    row = bulk.ReportRow(key=("调度表", 3), code=project_a.code, year=2022, month=3,
+                         values={"investment_completed": D("100.00"), "physical_percent": D("10.00")})
+    try:
+        by_file = bulk.reports_check(actor=actor, rows=[row])[0].status == "new"
+    except ValidationError:
+        by_file = False
+    try:
+        services.report_create(**create_kwargs(project_a, actor))
+        by_form = True
+    except ValidationError:
+        by_form = False
+    assert by_form == by_file == (role in ("admin_user", "finance", "office_a"))
 
 
 def test_one_report_per_project_and_month(project_a, office_a):
     make_report(project_a, office_a)
-    refused(services.report_create, Msg.DUPLICATE_MONTH, "month", **create_kwargs(project_a, office_a))
+    refused(services.report_create, ServiceMsg.DUPLICATE_MONTH, "month", **create_kwargs(project_a, office_a))
 
 
 def test_percent_below_the_last_approved_needs_a_reason(project_a, office_a, reviewer):
     make_report(project_a, office_a, month=2, percent="40", status=ReportStatus.APPROVED, reviewer=reviewer)
-    refused(services.report_create, Msg.PERCENT_DROP % {"new": D("35"), "old": D("40.00")}, "physical_percent",
+    refused(services.report_create, ServiceMsg.PERCENT_DROP % {"new": D("35"), "old": D("40.00")}, "physical_percent",
             **create_kwargs(project_a, office_a, physical_percent=D("35")))
     # A draft (not approved) report is no baseline; a reason lets the drop through.
     report = services.report_create(**create_kwargs(project_a, office_a, physical_percent=D("35"),
@@ -150,9 +169,9 @@ def test_percent_below_the_last_approved_needs_a_reason(project_a, office_a, rev
 def test_update_checks_the_same_rules(project_a, office_a, reviewer):
     make_report(project_a, office_a, month=2, percent="40", status=ReportStatus.APPROVED, reviewer=reviewer)
     report = make_report(project_a, office_a, month=3, percent="45")
-    refused(services.report_update, Msg.PERCENT_DROP % {"new": D("30"), "old": D("40.00")}, "physical_percent",
+    refused(services.report_update, ServiceMsg.PERCENT_DROP % {"new": D("30"), "old": D("40.00")}, "physical_percent",
             actor=office_a, report=report, expected_version=report.version, physical_percent=D("30"))
-    refused(services.report_update, Msg.NEGATIVE, "investment_completed",
+    refused(services.report_update, ServiceMsg.NEGATIVE, "investment_completed",
             actor=office_a, report=report, expected_version=report.version, investment_completed=D("-1"))
 
 
@@ -162,30 +181,30 @@ def test_update_checks_the_same_rules(project_a, office_a, reviewer):
 def test_approved_report_is_locked(project_a, office_a, reviewer, admin_user):
     report = make_report(project_a, office_a, status=ReportStatus.APPROVED, reviewer=reviewer)
     for actor in (office_a, admin_user):
-        refused(services.report_update, Msg.NOT_EDITABLE, actor=actor, report=report,
+        refused(services.report_update, ServiceMsg.NOT_EDITABLE, actor=actor, report=report,
                 expected_version=report.version, investment_completed=D("1.00"))
-    refused(services.report_submit, Msg.NOT_SUBMITTABLE, actor=office_a, report=report)
-    refused(services.report_approve, Msg.NOT_SUBMITTED, actor=reviewer, report=report)
-    refused(services.report_return, Msg.NOT_SUBMITTED, actor=reviewer, report=report, comment="x")
+    refused(services.report_submit, ServiceMsg.NOT_SUBMITTABLE, actor=office_a, report=report)
+    refused(services.report_approve, ServiceMsg.NOT_SUBMITTED, actor=reviewer, report=report)
+    refused(services.report_return, ServiceMsg.NOT_SUBMITTED, actor=reviewer, report=report, comment="x")
 
 
 def test_submitted_report_is_not_editable(project_a, office_a):
     report = make_report(project_a, office_a, status=ReportStatus.SUBMITTED)
-    refused(services.report_update, Msg.NOT_EDITABLE, actor=office_a, report=report,
+    refused(services.report_update, ServiceMsg.NOT_EDITABLE, actor=office_a, report=report,
             expected_version=report.version, problems="改")
-    refused(services.report_submit, Msg.NOT_SUBMITTABLE, actor=office_a, report=report)
+    refused(services.report_submit, ServiceMsg.NOT_SUBMITTABLE, actor=office_a, report=report)
 
 
 def test_approving_or_returning_a_draft_is_refused(project_a, office_a, reviewer):
     report = make_report(project_a, office_a)
-    refused(services.report_approve, Msg.NOT_SUBMITTED, actor=reviewer, report=report)
-    refused(services.report_return, Msg.NOT_SUBMITTED, actor=reviewer, report=report, comment="x")
-    refused(services.report_revise, Msg.NOT_REVISABLE, actor=office_a, report=report)
+    refused(services.report_approve, ServiceMsg.NOT_SUBMITTED, actor=reviewer, report=report)
+    refused(services.report_return, ServiceMsg.NOT_SUBMITTED, actor=reviewer, report=report, comment="x")
+    refused(services.report_revise, ServiceMsg.NOT_REVISABLE, actor=office_a, report=report)
 
 
 def test_returning_needs_a_comment(project_a, office_a, reviewer):
     report = make_report(project_a, office_a, status=ReportStatus.SUBMITTED)
-    refused(services.report_return, Msg.COMMENT_REQUIRED, "review_comment", actor=reviewer, report=report,
+    refused(services.report_return, ServiceMsg.COMMENT_REQUIRED, "review_comment", actor=reviewer, report=report,
             comment="  ")
 
 
@@ -193,28 +212,28 @@ def test_returning_needs_a_comment(project_a, office_a, reviewer):
 def test_nobody_reviews_their_own_report(project_a, admin_user, reviewer, office_a, step):
     call = services.report_approve if step == "approve" else services.report_return
     report = make_report(project_a, admin_user, status=ReportStatus.SUBMITTED)
-    refused(call, Msg.OWN_REPORT, actor=admin_user, report=report, comment="x")
+    refused(call, ServiceMsg.OWN_REPORT, actor=admin_user, report=report, comment="x")
     # Also when an administrator submitted a report an office drafted.
     other = make_report(project_a, office_a, month=4)
     other = services.report_submit(actor=admin_user, report=other)
-    refused(call, Msg.OWN_REPORT, actor=admin_user, report=other, comment="x")
+    refused(call, ServiceMsg.OWN_REPORT, actor=admin_user, report=other, comment="x")
 
 
 @pytest.mark.parametrize("role", ["office_a", "leader", "finance"])
 def test_only_reviewers_review(request, project_a, office_a, role):
     report = make_report(project_a, office_a, status=ReportStatus.SUBMITTED)
     actor = request.getfixturevalue(role)
-    refused(services.report_approve, Msg.NOT_ALLOWED, actor=actor, report=report)
-    refused(services.report_return, Msg.NOT_ALLOWED, actor=actor, report=report, comment="x")
+    refused(services.report_approve, ServiceMsg.NOT_ALLOWED, actor=actor, report=report)
+    refused(services.report_return, ServiceMsg.NOT_ALLOWED, actor=actor, report=report, comment="x")
 
 
 def test_another_unit_cannot_touch_a_report(project_b, office_a, office_b, reviewer):
     draft = make_report(project_b, office_b)
-    refused(services.report_update, Msg.NOT_YOURS, actor=office_a, report=draft, expected_version=draft.version,
+    refused(services.report_update, ServiceMsg.NOT_YOURS, actor=office_a, report=draft, expected_version=draft.version,
             problems="x")
-    refused(services.report_submit, Msg.NOT_YOURS, actor=office_a, report=draft)
+    refused(services.report_submit, ServiceMsg.NOT_YOURS, actor=office_a, report=draft)
     approved = make_report(project_b, office_b, month=4, status=ReportStatus.APPROVED, reviewer=reviewer)
-    refused(services.report_revise, Msg.NOT_YOURS, actor=office_a, report=approved)
+    refused(services.report_revise, ServiceMsg.NOT_YOURS, actor=office_a, report=approved)
 
 
 # --- Stale versions -------------------------------------------------------------------------------
@@ -225,13 +244,14 @@ def test_every_write_refuses_a_stale_version(project_a, office_a, reviewer):
     report = make_report(project_a, office_a)
     old = report.version
     services.report_update(actor=office_a, report=report, expected_version=old, problems="第一人")
-    refused(services.report_update, Msg.STALE, actor=office_a, report=report, expected_version=old, problems="第二人")
-    refused(services.report_submit, Msg.STALE, actor=office_a, report=report, expected_version=old)
-    refused(services.project_update, Msg.STALE, actor=office_a, project=project_a,
+    refused(services.report_update, ServiceMsg.STALE, actor=office_a, report=report, expected_version=old,
+            problems="第二人")
+    refused(services.report_submit, ServiceMsg.STALE, actor=office_a, report=report, expected_version=old)
+    refused(services.project_update, ServiceMsg.STALE, actor=office_a, project=project_a,
             expected_version=project_a.version - 1, name="x")
-    refused(services.milestone_update, Msg.STALE, actor=office_a, milestone=milestone,
+    refused(services.milestone_update, ServiceMsg.STALE, actor=office_a, milestone=milestone,
             expected_version=milestone.version + 1, title="x")
-    refused(services.milestone_mark_met, Msg.STALE, actor=office_a, milestone=milestone,
+    refused(services.milestone_mark_met, ServiceMsg.STALE, actor=office_a, milestone=milestone,
             expected_version=milestone.version + 1, met_on=datetime.date(2022, 3, 1))
     report.refresh_from_db()
     assert report.problems == "第一人"
@@ -279,7 +299,7 @@ def test_event_milestone_ticked_on_a_report_is_met_on_approval(project_a, office
 
 def test_event_milestone_marked_met_with_its_date(project_a, office_a, office_b):
     start = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None)
-    refused(services.milestone_mark_met, Msg.NOT_YOURS, actor=office_b, milestone=start,
+    refused(services.milestone_mark_met, ServiceMsg.NOT_YOURS, actor=office_b, milestone=start,
             met_on=datetime.date(2022, 2, 1))
     refused(services.milestone_mark_met, None, actor=office_a, milestone=start,
             met_on=timezone.localdate() + datetime.timedelta(days=1))
@@ -288,26 +308,28 @@ def test_event_milestone_marked_met_with_its_date(project_a, office_a, office_b)
     assert start.met_on == datetime.date(2022, 2, 1)
     assert start.history.first().history_change_reason == "开工令已下达"
     percent = MilestoneFactory(project_year=row_of(project_a))
-    refused(services.milestone_mark_met, Msg.MILESTONE_KIND, actor=office_a, milestone=percent,
+    refused(services.milestone_mark_met, ServiceMsg.MILESTONE_KIND, actor=office_a, milestone=percent,
             met_on=datetime.date(2022, 2, 1))
 
 
 def test_leaders_change_no_milestone_and_no_project(leader, project_a):
     actor = leader
     milestone = MilestoneFactory(project_year=row_of(project_a))
-    refused(services.milestone_update, Msg.NOT_ALLOWED, actor=actor, milestone=milestone, expected_version=None,
+    refused(services.milestone_update, ServiceMsg.NOT_ALLOWED, actor=actor, milestone=milestone, expected_version=None,
             title="x")
-    refused(services.milestone_create, Msg.NOT_ALLOWED, actor=actor, project_year=row_of(project_a), kind="event", event="start",
-            title="x", due_date=datetime.date(2022, 6, 1))
-    refused(services.project_update, Msg.NOT_ALLOWED, actor=actor, project=project_a, expected_version=None,
+    refused(services.milestone_create, ServiceMsg.NOT_ALLOWED, actor=actor, project_year=row_of(project_a), kind="event",
+            event="start", title="x", due_date=datetime.date(2022, 6, 1))
+    refused(services.project_update, ServiceMsg.NOT_ALLOWED, actor=actor, project=project_a, expected_version=None,
             name="x")
 
 
-def test_finance_keeps_the_plan_but_files_no_report(finance, project_a):
+def test_finance_keeps_the_plan_and_files_reports(finance, project_a):
+    """Finance import the county's dispatch schedule, so they may file a report by form too."""
     services.project_update(actor=finance, project=project_a, expected_version=project_a.version, name="更名")
     assert project_a.history.first().history_user == finance
-    refused(services.report_create, Msg.NOT_ALLOWED, actor=finance, project=project_a, year=2022, month=3,
-            investment_completed=Decimal("1"), physical_percent=Decimal("1"))
+    report = services.report_create(actor=finance, project=project_a, year=2022, month=3,
+                                    investment_completed=Decimal("1"), physical_percent=Decimal("1"))
+    assert report.created_by == finance
 
 
 def test_overdue_milestones_raise_the_flag(plan_year, project_a):
@@ -336,7 +358,7 @@ def test_completed_to_date_counts_approved_current_reports_only(plan_year, categ
     # Months 1..9: approved 100 + 50 = 150; 150 / 2000 = 7.5 %; 序时进度 9/12 = 75 % → 67.5 points behind.
     assert row.completed_ytd == D("150.00")
     assert row.completion_rate == D("7.5")
-    assert row.gap_points == D("67.5")
+    assert row.behind_schedule_points == D("67.5")
     assert row.flag == "red"
 
 
@@ -402,7 +424,7 @@ def test_select_for_update_serialises_two_writers(step, project_a, office_a, rev
                                    investment_completed=D("111.00"))
     thread.join()
     assert isinstance(results["second"], ValidationError)
-    assert str(Msg.STALE) in results["second"].messages
+    assert str(ServiceMsg.STALE) in results["second"].messages
     report.refresh_from_db()
     assert report.version == seen + 1
     if step == "approve":

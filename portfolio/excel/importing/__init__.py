@@ -15,7 +15,7 @@ applies the same report rules to preloaded data and writes in bulk.
 from ..parsing import column_letter
 from .result import ImportResult, RowPreview
 from .run import import_apply, import_preview
-from .vocabulary import STAGE_LABELS, STAGE_WORDS, Msg
+from .vocabulary import STAGE_LABELS, STAGE_WORDS, ImportMsg
 
-__all__ = ["ImportResult", "Msg", "RowPreview", "STAGE_LABELS", "STAGE_WORDS", "import_apply", "import_preview",
+__all__ = ["ImportResult", "ImportMsg", "RowPreview", "STAGE_LABELS", "STAGE_WORDS", "import_apply", "import_preview",
            "column_letter"]

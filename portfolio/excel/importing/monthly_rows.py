@@ -3,15 +3,15 @@ bulk by projects.bulk."""
 
 from projects import bulk
 from projects.models import ProgressReport
-from projects.roles import is_office
+from projects.permissions import owns_project
 
 from ..headers import Header
 from ..parsing import Problem, is_blank, parse_money, parse_month, parse_percent, parse_text
 from ..reading import Sheet
-from .result import RowPreview
 from .limits import limit_errors
+from .result import RowPreview
 from .sheets import ERROR, _Cell, _SheetReader, heading_category
-from .vocabulary import _TITLE_MONTH, _TITLE_MONTHS, _TITLE_YEAR, REPORT_COLUMN, Msg
+from .vocabulary import _TITLE_MONTH, _TITLE_MONTHS, _TITLE_YEAR, REPORT_COLUMN, ImportMsg
 
 
 def _title_period(header: Header) -> tuple[int | None, int | None]:
@@ -35,7 +35,7 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
         if not code:
             if heading_category(texts, categories):
                 continue  # a category heading between the projects
-            problems.append(cell.problem("code", Msg.CODE_MISSING))
+            problems.append(cell.problem("code", ImportMsg.CODE_MISSING))
             continue
         year, month = None, None
         if reader.has("month") and not is_blank(reader.value(row, "month")):
@@ -47,7 +47,7 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
         if year is None:
             year = default_year or title_year
         if month is None and len(problems) == before:
-            problems.append(cell.problem("month", Msg.MONTH_MISSING))
+            problems.append(cell.problem("month", ImportMsg.MONTH_MISSING))
         values = {}
         if reader.has("investment_month"):
             values["investment_completed"] = reader.read(r, row, "investment_month", parse_money)
@@ -83,14 +83,14 @@ def _visible_name(actor, outcome, created: dict) -> str:
     office typing another unit's code learns nothing from the preview)."""
     if outcome.project is None:
         return created.get(outcome.code, {}).get("name", "")
-    if is_office(actor) and outcome.project.responsible_unit_id != actor.unit_id:
+    if not owns_project(actor, outcome.project):
         return ""
     return outcome.project.name
 
 
 def _check_dispatch(*, actor, rows, problems, result, outcomes, created=None):
     labels = {}
-    for outcome, row in zip(outcomes, rows):
+    for outcome, row in zip(outcomes, rows, strict=True):
         sheet, excel_row, columns = row.key
         preview = RowPreview(sheet=sheet, row=excel_row, kind="dispatch", code=row.code,
                              name=_visible_name(actor, outcome, created or {}), month=row.month,

@@ -10,15 +10,14 @@ from django.db import transaction
 from projects import plan_versions, services
 from projects.models import Category, OwnerUnit, PlanYear, Project, ProjectYear, ResponsibleUnit, Stage
 from projects.permissions import owns_project
-from projects.roles import is_office
 
 from ..headers import Header
 from ..parsing import Problem, is_blank, match_key, normalize_text, parse_money, parse_period, parse_text
 from ..reading import Sheet
 from .limits import limit_errors
 from .result import ImportResult, RowPreview
-from .sheets import ERROR, _Cell, _category_in, _SheetReader, heading_category
-from .vocabulary import PLAN_FIELDS_ORDER, PLAN_MONEY, PLAN_TEXT, STAGE_LABELS, STAGE_WORDS, Msg
+from .sheets import ERROR, _category_in, _Cell, _SheetReader, heading_category
+from .vocabulary import PLAN_FIELDS_ORDER, PLAN_MONEY, PLAN_TEXT, STAGE_LABELS, STAGE_WORDS, ImportMsg
 
 
 @dataclass
@@ -49,7 +48,7 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
             if found:
                 current_category = found
                 continue
-            problems.append(cell.problem("code", Msg.CODE_MISSING))
+            problems.append(cell.problem("code", ImportMsg.CODE_MISSING))
             continue
         values = {}
         for name, max_length in PLAN_TEXT.items():
@@ -66,7 +65,7 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
         if reader.has("category") and not is_blank(reader.value(row, "category")):
             category = _category_in(normalize_text(reader.value(row, "category")), categories)
             if category is None:
-                problems.append(cell.problem("category", Msg.UNKNOWN_CATEGORY % {
+                problems.append(cell.problem("category", ImportMsg.UNKNOWN_CATEGORY % {
                     "names": "、".join(c.name for c in categories)}, reader.value(row, "category")))
             else:
                 values["category"] = category
@@ -76,7 +75,7 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
             text = normalize_text(reader.value(row, "stage"))
             stage = STAGE_WORDS.get(text) or (text if text in Stage.values else None)
             if stage is None:
-                problems.append(cell.problem("stage", Msg.UNKNOWN_STAGE % {
+                problems.append(cell.problem("stage", ImportMsg.UNKNOWN_STAGE % {
                     "names": "、".join(STAGE_LABELS.values())}, text))
             else:
                 values["stage"] = stage
@@ -84,7 +83,7 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
             text = normalize_text(reader.value(row, "responsible_unit"))
             unit = refs["units"].get(match_key(text))
             if unit is None:
-                problems.append(cell.problem("responsible_unit", Msg.UNKNOWN_UNIT, text))
+                problems.append(cell.problem("responsible_unit", ImportMsg.UNKNOWN_UNIT, text))
             else:
                 values["responsible_unit"] = unit
         if reader.has("owner_unit") and not is_blank(reader.value(row, "owner_unit")):
@@ -149,7 +148,7 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
                              name=row.values.get("name", ""))
         result.rows.append(preview)
         if row.code in seen:
-            problems.append(_plan_problem(row, "code", Msg.DUPLICATE_CODE % {"row": seen[row.code]}))
+            problems.append(_plan_problem(row, "code", ImportMsg.DUPLICATE_CODE % {"row": seen[row.code]}))
             preview.status = "error"
             continue
         seen[row.code] = row.row
@@ -171,16 +170,16 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
         for name, value in yearly.items():
             setattr(year_candidate, name, value)
         if project is not None and not owns_project(actor, project):
-            errors["code"] = [services.Msg.NOT_YOURS]
-        elif is_office(actor) and candidate.responsible_unit_id != actor.unit_id:
-            errors["responsible_unit" if "responsible_unit" in values else "code"] = [services.Msg.NOT_YOURS]
+            errors["code"] = [services.ServiceMsg.NOT_YOURS]
+        elif not owns_project(actor, candidate):  # an office cannot hand a project to another unit
+            errors["responsible_unit" if "responsible_unit" in values else "code"] = [services.ServiceMsg.NOT_YOURS]
         else:
             exclude = ["version"]
             if candidate.owner_unit_id is None and "owner_unit" in values:
                 exclude.append("owner_unit")
             try:
                 if candidate.government_investment + candidate.social_investment != candidate.total_investment:
-                    raise ValidationError({"social_investment": [services.Msg.FUNDING_SPLIT]})
+                    raise ValidationError({"social_investment": [services.ServiceMsg.FUNDING_SPLIT]})
                 candidate.full_clean(exclude=exclude, validate_constraints=False, validate_unique=False)
                 if year_row is not None or "category" in yearly:
                     # The year's total and split follow the identity (services.FOLLOWED_FIELDS).
@@ -199,7 +198,7 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
             continue
         if year_row is None and "category" not in yearly:
             preview.status = "error"
-            problems.append(_plan_problem(row, "category", Msg.CATEGORY_MISSING))
+            problems.append(_plan_problem(row, "category", ImportMsg.CATEGORY_MISSING))
             continue
         identity_changed, year_changed = {}, {}
         for name in PLAN_FIELDS_ORDER:

@@ -16,7 +16,7 @@ from .monthly_rows import _check_dispatch, _read_dispatch
 from .plan_rows import _apply_plan_rows, _check_plan, _read_plan
 from .result import ImportResult
 from .sheets import _sheet_kind
-from .vocabulary import Msg
+from .vocabulary import ImportMsg
 
 
 def _refs() -> dict:
@@ -31,7 +31,7 @@ def _read(*, data: bytes, filename: str, actor, month: int | None, year: int | N
     """Read and check the file; (plan rows, dispatch rows, refs) with every problem in result."""
     problems = result.problems
     if not can_import(actor):
-        problems.append(Problem(message=str(Msg.NOT_ALLOWED)))
+        problems.append(Problem(message=str(ImportMsg.NOT_ALLOWED)))
         return [], [], None
     try:
         sheets = read_workbook(data, filename)
@@ -48,16 +48,16 @@ def _read(*, data: bytes, filename: str, actor, month: int | None, year: int | N
         if kind is None:
             continue
         if (-1, -1) in sheet.formula_cells:
-            problems.append(Problem(message=str(Msg.WHOLE_SHEET_FORMULAS), sheet=sheet.name))
+            problems.append(Problem(message=str(ImportMsg.WHOLE_SHEET_FORMULAS), sheet=sheet.name))
             continue
         if kind == "plan":
             plan_rows += _read_plan(sheet, header, problems, refs)
         else:
             dispatch_rows += _read_dispatch(sheet, header, problems, month, year, refs["categories"])
     if not plan_rows and not dispatch_rows and not problems:
-        problems.append(Problem(message=str(Msg.NO_DATA)))
+        problems.append(Problem(message=str(ImportMsg.NO_DATA)))
     if plan_rows and not can_edit_plan(actor):
-        problems.append(Problem(message=str(Msg.NOT_ALLOWED_PLAN)))
+        problems.append(Problem(message=str(ImportMsg.NOT_ALLOWED_PLAN)))
         plan_rows = []
     return plan_rows, dispatch_rows, refs
 
@@ -88,7 +88,7 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
     if plan_rows:
         plan_year = _plan_year(year)
         if plan_year is None:
-            result.problems.append(Problem(message=str(Msg.NO_PLAN_YEAR % {"year": year or ""})))
+            result.problems.append(Problem(message=str(ImportMsg.NO_PLAN_YEAR % {"year": year or ""})))
             return result
         if plan_year.status == PlanYearStatus.CLOSED:  # a closed year's plan never changes
             result.problems.append(Problem(message=str(services.Msg.YEAR_CLOSED % {"year": plan_year.year})))
@@ -151,7 +151,7 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
         # Another import wrote the same rows between our check and our write (the lock makes this
         # rare; a database without row locks can still get here). Nothing of ours stayed written.
         result.rows.clear()
-        result.problems.append(Problem(message=str(Msg.CHANGED_MEANWHILE)))
+        result.problems.append(Problem(message=str(ImportMsg.CHANGED_MEANWHILE)))
         return result
     result.applied = True
     return result
@@ -165,9 +165,9 @@ def _pending_outcome(row: bulk.ReportRow, project_values: dict, plan_year) -> bu
     if row.ytd is not None and "investment_completed" not in values:
         values["investment_completed"] = row.ytd
     if values.get("physical_percent") is None:
-        outcome.error("physical_percent", bulk.Msg.PERCENT_REQUIRED)
+        outcome.error("physical_percent", bulk.BulkReportMsg.PERCENT_REQUIRED)
     if values.get("investment_completed") is None:
-        outcome.error("investment_completed", bulk.Msg.INVESTMENT_REQUIRED)
+        outcome.error("investment_completed", bulk.BulkReportMsg.INVESTMENT_REQUIRED)
     if not outcome.errors:
         outcome.status = "new"
         outcome.changes = [(f, None, values[f]) for f in services.REPORT_FIELDS if values.get(f) not in ("", None)]

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from projects.models import Category
 
 from ..headers import Header, row_kind
-from ..parsing import CellError, Problem, is_blank, normalize_text, parse_money, parse_month, parse_percent
-from ..parsing import Msg as CellMsg
+from ..parsing import CellError, CellMsg, Problem, is_blank, normalize_text, parse_money, parse_month, parse_percent
 from ..reading import Sheet
 from .vocabulary import _CODE, DISPATCH_MARKERS, PLAN_MARKERS
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import PROJECT_CODE_RE, Stage
 
 
-class Msg:
+class ImportMsg:
     NOT_ALLOWED = _("Your role may not import schedules.")
     NOT_ALLOWED_PLAN = _("Your role may not change the project plan.")
     NO_DATA = _("No sheet of this workbook has a project plan or a monthly dispatch header (项目代码, 项目名称, …).")
@@ -27,7 +27,9 @@ class Msg:
         "Another import changed these projects or reports while this one was being applied; nothing of this "
         "file was written. Preview the file again."
     )
-    WHOLE_SHEET_FORMULAS = _("This sheet holds formulas in cells that cannot be located; paste the values and import again.")
+    WHOLE_SHEET_FORMULAS = _(
+        "This sheet holds formulas in cells that cannot be located; paste the values and import again."
+    )
 
 
 STAGE_WORDS = {

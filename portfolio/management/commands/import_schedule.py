@@ -1,7 +1,8 @@
 """python manage.py import_schedule PATH [--dry-run] [--user NAME] [--month N] [--year Y]
 
 Without --user the import is made as the first active superuser: whoever runs manage.py already
-holds the keys to the database, and the history still names an account. Exits 0 when the file was applied (or, with --dry-run, would apply cleanly), 1 when it was refused;
+holds the keys to the database, and the history still names an account. Exits 0 when the file was
+applied (or, with --dry-run, would apply cleanly), 1 when it was refused;
 the problems are listed on stderr, every one, with sheet, row and column."""
 
 import datetime

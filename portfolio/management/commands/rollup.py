@@ -4,28 +4,19 @@ year's plan was adjusted, the table shows 调整前 (the adopted version) beside
 
 import json
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from portfolio.management.plan_year import get_plan_year
 from portfolio.selectors import RollupRow, category_rollup, rollup_as_json
+from projects import formatting
+from projects.rules import BEHIND_SCHEDULE_LABEL
 
-TEN_THOUSAND = Decimal("10000")
-ONE_DECIMAL = Decimal("0.1")
 
-
-def yi(wan: Decimal) -> str:
+def yi(wan) -> str:
     """万元 → 亿元 with one decimal, as the report's tables show it (222.0, 326.2)."""
-    return format((wan / TEN_THOUSAND).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP), "f")
-
-
-def pct(value: Decimal | None, signed: bool = False) -> str:
-    if value is None:
-        return "-"
-    text = format(value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP), "f")
-    return f"+{text}" if signed and value > 0 else text
+    return formatting.yi(wan, grouping=False)
 
 
 def width(text: str) -> int:
@@ -81,23 +72,22 @@ class Command(BaseCommand):
         header = [
             _("Category"), _("Number of projects"), _("Total investment"), _("Government"), _("Social"),
             _("Plan for the year"), _("Completed, months 1-%(month)d") % {"month": month},
-            _("Completion %"), _("Time elapsed %"), _("Difference (points)"),
+            _("Completion %"), _("Time elapsed %"), str(BEHIND_SCHEDULE_LABEL),
         ]
         if before is not None:
             header[5:6] = [_("Plan before adjustment"), _("Plan after adjustment")]
             header[8:8] = [_("Completion before adjustment %")]
 
         def cells(row: RollupRow, label: str, old: RollupRow | None = None) -> list[str]:
-            rate = row.completion_rate
-            difference = None if rate is None else rate - row.time_elapsed
             values = [
                 label, str(row.projects), yi(row.total_investment), yi(row.government_investment),
-                yi(row.social_investment), yi(row.annual_plan), yi(row.completed_ytd), pct(rate),
-                pct(row.time_elapsed), pct(difference, signed=True),
+                yi(row.social_investment), yi(row.annual_plan), yi(row.completed_ytd),
+                formatting.points(row.completion_rate), formatting.points(row.time_elapsed),
+                formatting.points(row.behind_schedule_points),
             ]
             if old is not None:
                 values[5:5] = [yi(old.annual_plan)]
-                values[8:8] = [pct(old.completion_rate)]
+                values[8:8] = [formatting.points(old.completion_rate)]
             return values
 
         olds = before.rows if before is not None else [None] * len(rollup.rows)
@@ -109,7 +99,7 @@ class Command(BaseCommand):
             return "  ".join(pad(v, widths[i], left=(i == 0)) for i, v in enumerate(values)).rstrip()
 
         rule = "-" * width(line(header))
-        title = _("%(title)s, months 1-%(month)d (amounts in 亿元; difference = completion − time elapsed)") % {
+        title = _("%(title)s, months 1-%(month)d (amounts in 亿元; positive points = behind 序时进度)") % {
             "title": rollup.plan_year.title, "month": month,
         }
         if rollup.plan_version is not None:

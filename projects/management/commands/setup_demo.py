@@ -1,5 +1,6 @@
-"""`manage.py setup_demo`: load the 2022 plan, create the role groups and one demo account per role
-and per responsible unit. Idempotent; refused on production settings."""
+"""`manage.py setup_demo`: load the 2022 plan (with a baseline history row), create the role groups
+and one demo account per role and per responsible unit. Idempotent; refused on production settings
+and in any database that already holds accounts other than the demo ones."""
 
 from django.conf import settings
 from django.core.management import call_command
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from config import env
 from projects.models import PlanYear
-from projects.setup import ensure_demo_accounts
+from projects.setup import ensure_demo_accounts, other_users, record_baseline
 
 PLAN_YEAR = 2022
 DEFAULT_PASSWORD = "yunyang-demo-2022"
@@ -43,11 +44,26 @@ class Command(BaseCommand):
             )
         password = env.DEMO_PASSWORD or DEFAULT_PASSWORD
         with transaction.atomic():
+            others = other_users()
+            if others:
+                # Real people's accounts mean a real database, whatever the settings say: planting
+                # accounts whose password is published in the README there would open it to anyone.
+                raise CommandError(
+                    _(
+                        "Refusing to create demo accounts: this database already has accounts that are not "
+                        "demo accounts (%(users)s). To make a first administrator in a real database, run "
+                        "`python manage.py createsuperuser` instead."
+                    )
+                    % {"users": ", ".join(others)}
+                )
             if PlanYear.objects.filter(year=PLAN_YEAR).exists():
                 self.stdout.write(_("The %(year)s plan is already loaded; left as it is.") % {"year": PLAN_YEAR})
             else:
                 call_command("loaddata", plan_fixture(), verbosity=0)
                 self.stdout.write(_("Loaded the %(year)s plan.") % {"year": PLAN_YEAR})
+            record_baseline(
+                PlanYear.objects.get(year=PLAN_YEAR), reason=_("Loaded with the %(year)s plan") % {"year": PLAN_YEAR}
+            )
             accounts = ensure_demo_accounts(password=password)
 
         self.stdout.write("")

@@ -33,7 +33,7 @@ def messy_plan(path: Path, rows: list[dict], *, unit: str = "亿元") -> Path:
     upper = ["序号", "项目名称", "统一项目代码", "建设性质", "总投资", "其中", None, "2022年", None, "责任单位",
              "业主单位", "建设起止年限", "备注"]
     lower = [None, None, None, None, None, "政府投资", "社会投资", "计划投资", "年度建设目标", None, None, None, None]
-    for c, (u, lo) in enumerate(zip(upper, lower), start=1):
+    for c, (u, lo) in enumerate(zip(upper, lower, strict=True), start=1):
         ws.cell(row=3, column=c, value=u)
         ws.cell(row=4, column=c, value=lo)
     for col in "ABCDEJKLM":
@@ -90,7 +90,8 @@ def messy_dispatch(path: Path, rows: list[dict]) -> Path:
     ws.title = "月度调度"
     ws["A1"] = "云阳县2022年县级重大项目月度调度表"
     ws["A2"] = "填报单位：县交通局　　　单位：万元"
-    headers = ["项目编码", "项目名称", "填报月份", "当月完成投资", "工程进度（%）", "进展情况", "存在的问题", "下月计划"]
+    headers = ["项目编码", "项目名称", "填报月份", "当月完成投资", "工程进度（%）", "进展情况", "存在的问题",
+               "下月计划"]
     for c, h in enumerate(headers, start=1):
         ws.cell(row=3, column=c, value=h)
     for i, row in enumerate(rows):
@@ -183,7 +184,8 @@ def _ods(path: Path, body: str) -> Path:
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
         "</manifest:manifest>"
     )
@@ -255,7 +257,7 @@ def raw_xlsx(path: Path, sheet_body, *, dimension: str | None = None, prolog: by
         archive.writestr("xl/workbook.xml", WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            head = SHEET_HEAD if not prolog else prolog
+            head = prolog or SHEET_HEAD
             sheet.write(head)
             if dimension:
                 sheet.write(f'<dimension ref="{dimension}"/>'.encode())
@@ -531,8 +533,8 @@ def ods_repeated_formula(d: Path, code: str) -> Path:
     """An ODS formula cell standing for two cells (number-columns-repeated)."""
     def text(v):
         return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
-    header = "<table:table-row>" + "".join(text(h) for h in ["项目代码", "项目名称", "本月完成投资", "累计形象进度（%）"]) \
-        + "</table:table-row>"
+    columns = ["项目代码", "项目名称", "本月完成投资", "累计形象进度（%）"]
+    header = "<table:table-row>" + "".join(text(h) for h in columns) + "</table:table-row>"
     row = ("<table:table-row>" + text(code) + text("项目")
            + '<table:table-cell table:number-columns-repeated="2" table:formula="of:=1+1" office:value-type="float" '
              'office:value="2"><text:p>2</text:p></table:table-cell></table:table-row>')

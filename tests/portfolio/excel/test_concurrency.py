@@ -10,7 +10,7 @@ from django.db import connection
 from openpyxl import Workbook
 
 from portfolio.excel.importing import import_apply
-from portfolio.excel.previews import Msg, PreviewRefused, preview_apply, preview_create
+from portfolio.excel.previews import PreviewMsg, PreviewRefused, preview_apply, preview_create
 from projects.models import ProgressReport, Project
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -73,15 +73,16 @@ def test_two_imports_of_one_monthly_file(project_a, project_b, finance):
 
 
 def test_a_double_click_on_apply(project_a, office_a):
-    data = workbook(["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"], [[project_a.code, "2022-03", 10, 20]])
+    data = workbook(["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"],
+                    [[project_a.code, "2022-03", 10, 20]])
     for _trial in range(TRIALS):
         ProgressReport.objects.all().delete()
         _result, token = preview_create(actor=office_a, data=data, filename="d.xlsx")
-        outcomes = at_once(*[lambda: preview_apply(actor=office_a, token=token)] * 2)
+        outcomes = at_once(*[lambda token=token: preview_apply(actor=office_a, token=token)] * 2)
         applied = [o for o in outcomes if not isinstance(o, Exception)]
         refused = [o for o in outcomes if isinstance(o, PreviewRefused)]
         assert len(applied) == 1 and applied[0].applied, outcomes
-        assert [str(r.message) for r in refused] == [str(Msg.ALREADY_APPLIED)]
+        assert [str(r.message) for r in refused] == [str(PreviewMsg.ALREADY_APPLIED)]
         assert ProgressReport.objects.count() == 1
 
 
@@ -91,8 +92,8 @@ def test_two_plan_imports_record_one_change(project_a, admin_user, finance):
         name = f"江龙高速（第{trial}次）"
         data = workbook(header, [[project_a.code, name, project_a.location]])
         before = Project.history.filter(id=project_a.pk).count()
-        first, second = at_once(lambda: import_apply(data=data, filename="p.xlsx", actor=admin_user),
-                                lambda: import_apply(data=data, filename="p.xlsx", actor=finance))
+        first, second = at_once(lambda data=data: import_apply(data=data, filename="p.xlsx", actor=admin_user),
+                                lambda data=data: import_apply(data=data, filename="p.xlsx", actor=finance))
         assert not isinstance(first, Exception) and not isinstance(second, Exception), (first, second)
         assert first.ok and second.ok, (first.problems, second.problems)
         assert sorted(r.counts["changed"] for r in (first, second)) == [0, 1]

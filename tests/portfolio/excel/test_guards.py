@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portfolio.excel import reading
 from portfolio.excel.importing import import_apply, import_preview
-from portfolio.excel.parsing import Msg as CellMsg
+from portfolio.excel.parsing import CellMsg
 from projects.models import ProgressReport, Project
 
 from . import corpus
@@ -42,26 +42,26 @@ def cell_problems(path, actor):
 
 def test_far_cell_with_attributes_swapped(tmp_path, admin_user):
     refused_with(corpus.far_cell_attributes_swapped(tmp_path), admin_user,
-                 reading.Msg.TOO_MANY_COLUMNS % {"sheet": "Sheet1", "max": reading.MAX_COLUMNS})
+                 reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "Sheet1", "max": reading.MAX_COLUMNS})
 
 
 def test_cells_without_references_are_placed_as_a_reader_places_them(tmp_path, admin_user):
     refused_with(corpus.cells_without_references(tmp_path), admin_user,
-                 reading.Msg.TOO_MANY_COLUMNS % {"sheet": "Sheet1", "max": reading.MAX_COLUMNS})
+                 reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "Sheet1", "max": reading.MAX_COLUMNS})
 
 
 def test_rows_without_references_count(tmp_path, admin_user, settings):
     settings.IMPORT_MAX_ROWS = 20
     refused_with(corpus.rows_without_references(tmp_path, rows=200), admin_user,
-                 reading.Msg.TOO_MANY_ROWS % {"sheet": "Sheet1", "max": 20})
+                 reading.FileMsg.TOO_MANY_ROWS % {"sheet": "Sheet1", "max": 20})
 
 
 def test_shared_string_count_checked_against_the_part(tmp_path, admin_user):
-    refused_with(corpus.huge_shared_string_count(tmp_path), admin_user, reading.Msg.DAMAGED)
+    refused_with(corpus.huge_shared_string_count(tmp_path), admin_user, reading.FileMsg.DAMAGED)
 
 
 def test_damaged_member_is_a_refusal_not_a_zlib_error(tmp_path, admin_user):
-    refused_with(corpus.damaged_member(tmp_path), admin_user, reading.Msg.DAMAGED)
+    refused_with(corpus.damaged_member(tmp_path), admin_user, reading.FileMsg.DAMAGED)
 
 
 def test_dimension_claiming_the_whole_grid_is_harmless(tmp_path, admin_user, project_a):
@@ -93,26 +93,26 @@ def test_formula_in_an_xls(tmp_path, admin_user, project_a, nothing_written):
 
 
 def test_strict_ooxml_is_refused_plainly(tmp_path, admin_user):
-    refused_with(corpus.strict_ooxml(tmp_path), admin_user, reading.Msg.STRICT)
+    refused_with(corpus.strict_ooxml(tmp_path), admin_user, reading.FileMsg.STRICT)
 
 
 def test_relationship_prefix_bound_elsewhere(tmp_path, admin_user):
-    refused_with(corpus.relationship_prefix_rebound(tmp_path), admin_user, reading.Msg.NONSTANDARD)
+    refused_with(corpus.relationship_prefix_rebound(tmp_path), admin_user, reading.FileMsg.NONSTANDARD)
 
 
 def test_two_entries_of_one_name(tmp_path, admin_user, project_a):
-    refused_with(corpus.duplicate_entries(tmp_path, project_a.code), admin_user, reading.Msg.DUPLICATE_PART)
+    refused_with(corpus.duplicate_entries(tmp_path, project_a.code), admin_user, reading.FileMsg.DUPLICATE_PART)
 
 
 # --- DTDs anywhere, in any encoding -------------------------------------------------------------
 
 def test_doctype_after_a_long_comment(tmp_path, admin_user):
-    refused_with(corpus.doctype_after_comment(tmp_path), admin_user, reading.Msg.XML_BOMB)
+    refused_with(corpus.doctype_after_comment(tmp_path), admin_user, reading.FileMsg.XML_BOMB)
 
 
 @pytest.mark.parametrize("part", ["docProps/app.xml", "xl/worksheets/sheet1.xml", "customXml/item1.xml"])
 def test_doctype_in_a_utf16_part(tmp_path, admin_user, part):
-    refused_with(corpus.doctype_in_utf16_part(tmp_path, part), admin_user, reading.Msg.XML_BOMB)
+    refused_with(corpus.doctype_in_utf16_part(tmp_path, part), admin_user, reading.FileMsg.XML_BOMB)
 
 
 # --- the reader cannot take the process down ----------------------------------------------------
@@ -121,17 +121,17 @@ def test_a_reader_that_runs_out_of_memory_is_a_refusal(tmp_path, admin_user, pro
     # below what the child already uses: its next allocation fails, or it dies
     settings.IMPORT_READER_MEMORY_BYTES = 1
     path = corpus.too_many_rows(tmp_path, rows=5000)  # a few MB of XML to unpack and hold
-    refused_with(path, admin_user, reading.Msg.RESOURCES)
+    refused_with(path, admin_user, reading.FileMsg.RESOURCES)
 
 
 def test_a_reader_that_takes_too_long_is_a_refusal(tmp_path, admin_user, project_a, settings):
     settings.IMPORT_READER_SECONDS = 0.01  # the child is killed before it can answer
-    refused_with(corpus.values_in_cells(tmp_path, project_a.code), admin_user, reading.Msg.RESOURCES)
+    refused_with(corpus.values_in_cells(tmp_path, project_a.code), admin_user, reading.FileMsg.RESOURCES)
 
 
 def test_element_budget(tmp_path, admin_user, settings):
     settings.IMPORT_MAX_XML_ELEMENTS = 1000
-    refused_with(corpus.rows_without_references(tmp_path, rows=600), admin_user, reading.Msg.TOO_MANY_ELEMENTS)
+    refused_with(corpus.rows_without_references(tmp_path, rows=600), admin_user, reading.FileMsg.TOO_MANY_ELEMENTS)
 
 
 # --- values no column can hold ---------------------------------------------------------------
@@ -205,25 +205,25 @@ def test_a_binary_member_in_an_ods_is_not_parsed(tmp_path, admin_user, project_a
 
 
 def test_a_password_protected_ods(tmp_path, admin_user):
-    refused_with(corpus.ods_encrypted(tmp_path), admin_user, reading.Msg.ENCRYPTED)
+    refused_with(corpus.ods_encrypted(tmp_path), admin_user, reading.FileMsg.ENCRYPTED)
 
 
 def test_two_sheets_of_one_name(tmp_path, admin_user):
-    refused_with(corpus.duplicate_sheet_names(tmp_path), admin_user, reading.Msg.NONSTANDARD)
+    refused_with(corpus.duplicate_sheet_names(tmp_path), admin_user, reading.FileMsg.NONSTANDARD)
 
 
 def test_a_second_workbook_under_the_usual_name(tmp_path, admin_user, project_a):
-    refused_with(corpus.second_workbook(tmp_path, project_a.code), admin_user, reading.Msg.NONSTANDARD)
+    refused_with(corpus.second_workbook(tmp_path, project_a.code), admin_user, reading.FileMsg.NONSTANDARD)
 
 
 def test_shared_strings_found_by_name_are_checked_too(tmp_path, admin_user):
-    refused_with(corpus.unrelated_shared_strings(tmp_path), admin_user, reading.Msg.DAMAGED)
+    refused_with(corpus.unrelated_shared_strings(tmp_path), admin_user, reading.FileMsg.DAMAGED)
 
 
 def test_two_relationships_with_one_id(tmp_path, admin_user):
-    refused_with(corpus.duplicate_relationship_ids(tmp_path), admin_user, reading.Msg.NONSTANDARD)
+    refused_with(corpus.duplicate_relationship_ids(tmp_path), admin_user, reading.FileMsg.NONSTANDARD)
 
 
 def test_xls_dimensions_claiming_the_whole_grid(tmp_path, admin_user):
     refused_with(corpus.xls_lying_dimensions(tmp_path), admin_user,
-                 reading.Msg.TOO_MANY_COLUMNS % {"sheet": "调度", "max": reading.MAX_COLUMNS})
+                 reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "调度", "max": reading.MAX_COLUMNS})

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
-from portfolio.excel.importing import Msg, import_apply, import_preview
+from portfolio.excel.importing import ImportMsg, import_apply, import_preview
 from projects import bulk, services
 from projects.models import ProgressReport, Project, ReportAction, ReportEvent, ReportStatus
 
@@ -30,11 +30,12 @@ def apply(path, actor, **kwargs):
 
 
 def test_office_row_of_another_unit_is_an_error_and_nothing_is_written(tmp_path, project_a, project_b, office_a):
-    path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 10, 20), (project_b.code, "2022-03", 10, 20)])
+    path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 10, 20),
+                                               (project_b.code, "2022-03", 10, 20)])
     result = apply(path, office_a)
     assert not result.applied
     [problem] = result.problems
-    assert problem.message == str(services.Msg.NOT_YOURS) and problem.row == 3 and problem.column == "A"
+    assert problem.message == str(services.ServiceMsg.NOT_YOURS) and problem.row == 3 and problem.column == "A"
     assert ProgressReport.objects.count() == 0
 
 
@@ -43,7 +44,7 @@ def test_leaders_and_reviewers_may_not_import(tmp_path, project_a, user, request
     actor = request.getfixturevalue(user)
     path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 10, 20)])
     result = apply(path, actor)
-    assert [p.message for p in result.problems] == [str(Msg.NOT_ALLOWED)]
+    assert [p.message for p in result.problems] == [str(ImportMsg.NOT_ALLOWED)]
     assert ProgressReport.objects.count() == 0
 
 
@@ -72,7 +73,7 @@ def test_finance_imports_the_plan_and_leaders_may_not(tmp_path, project_a, finan
     result = import_preview(data=buffer.getvalue(), filename="s.xlsx", actor=finance)
     assert result.problems == [] and result.counts["unchanged"] == 1
     refused = import_preview(data=buffer.getvalue(), filename="s.xlsx", actor=leader)
-    assert [p.message for p in refused.problems] == [str(Msg.NOT_ALLOWED)]
+    assert [p.message for p in refused.problems] == [str(ImportMsg.NOT_ALLOWED)]
 
 
 def test_submitted_report_is_locked_but_an_equal_row_is_unchanged(tmp_path, project_a, office_a):
@@ -83,7 +84,7 @@ def test_submitted_report_is_locked_but_an_equal_row_is_unchanged(tmp_path, proj
     assert same.ok and same.counts["unchanged"] == 1
     changed = apply(dispatch_file(tmp_path / "changed.xlsx", [(project_a.code, "2022-03", 11, 20)]), office_a)
     assert not changed.applied
-    assert changed.problems[0].message == str(bulk.Msg.LOCKED % {"status": ReportStatus.SUBMITTED.label})
+    assert changed.problems[0].message == str(bulk.BulkReportMsg.LOCKED % {"status": ReportStatus.SUBMITTED.label})
     report.refresh_from_db()
     assert report.investment_completed == Decimal("10.00") and report.status == ReportStatus.SUBMITTED
 
@@ -110,7 +111,8 @@ def test_percent_below_last_approved_needs_a_reason(tmp_path, project_a, office_
     services.report_approve(actor=reviewer, report=report)
     refused = apply(dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 1, 30)]), office_a)
     assert not refused.applied
-    assert refused.problems[0].message == str(services.Msg.PERCENT_DROP % {"new": Decimal("30.00"), "old": Decimal("40.00")})
+    drop = services.ServiceMsg.PERCENT_DROP % {"new": Decimal("30.00"), "old": Decimal("40.00")}
+    assert refused.problems[0].message == str(drop)
     accepted = apply(dispatch_file(tmp_path / "r.xlsx", [(project_a.code, "2022-03", 1, 30, "复核后下调")]), office_a)
     assert accepted.applied
 
@@ -120,7 +122,7 @@ def test_future_month_and_duplicate_rows(tmp_path, project_a, office_a):
                                                (project_a.code, "2099-01", 1, 10)])
     result = apply(path, office_a)
     messages = [(p.row, p.message) for p in result.problems]
-    assert (3, str(bulk.Msg.DUPLICATE_ROW % {"row": 2})) in messages
+    assert (3, str(bulk.BulkReportMsg.DUPLICATE_ROW % {"row": 2})) in messages
     assert any(row == 4 for row, _m in messages)
     assert ProgressReport.objects.count() == 0
 
@@ -143,7 +145,7 @@ def test_plan_office_may_not_move_a_project_to_another_unit(tmp_path, project_a,
     path = tmp_path / "p.xlsx"
     wb.save(path)
     result = apply(path, office_a)
-    assert [p.message for p in result.problems] == [str(services.Msg.NOT_YOURS)]
+    assert [p.message for p in result.problems] == [str(services.ServiceMsg.NOT_YOURS)]
     project_a.refresh_from_db()
     assert project_a.responsible_unit != unit_b
 
@@ -170,7 +172,7 @@ def test_plan_funding_split_error(tmp_path, project_a, admin_user):
     path = tmp_path / "p.xlsx"
     wb.save(path)
     result = apply(path, admin_user)
-    assert [(p.message, p.column) for p in result.problems] == [(str(services.Msg.FUNDING_SPLIT), "D")]
+    assert [(p.message, p.column) for p in result.problems] == [(str(services.ServiceMsg.FUNDING_SPLIT), "D")]
 
 
 # --- the commands -----------------------------------------------------------------------------
@@ -185,7 +187,8 @@ def test_command_dry_run_writes_nothing_and_apply_writes(tmp_path, project_a, of
 
 
 def test_command_refusal_exits_non_zero_and_lists_problems(tmp_path, project_a, project_b, office_a, capsys):
-    path = dispatch_file(tmp_path / "d.xlsx", [(project_b.code, "2022-03", "x", 20), ("YY2022-NON-001", "2022-03", 1, 1)])
+    path = dispatch_file(tmp_path / "d.xlsx", [(project_b.code, "2022-03", "x", 20),
+                                               ("YY2022-NON-001", "2022-03", 1, 1)])
     with pytest.raises(CommandError) as exc:
         call_command("import_schedule", str(path), "--user", office_a.username)
     assert exc.value.returncode == 1

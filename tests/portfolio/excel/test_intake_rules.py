@@ -32,8 +32,8 @@ def workbook(rows, header):
     return buffer.getvalue()
 
 
-PLAN_HEADER = ["项目代码", "项目名称", "项目类别", "总投资", "政府投资", "社会投资", "年度计划投资", "业主单位", "责任单位",
-               "建设性质", "建设起止年限"]
+PLAN_HEADER = ["项目代码", "项目名称", "项目类别", "总投资", "政府投资", "社会投资", "年度计划投资", "业主单位",
+               "责任单位", "建设性质", "建设起止年限"]
 NEW = ["续建", "2021-2024"]
 
 
@@ -63,8 +63,8 @@ def test_owner_names_are_stored_as_written_and_found_by_their_key(plan_year, cat
 
 
 def test_a_new_owner_name_is_stored_exactly(plan_year, categories, unit_a, admin_user):
-    data = workbook([["YY2022-IND-009", "新项目", categories[0].name, 100, 60, 40, 10, "某某公司（筹）", unit_a.name, *NEW]],
-                    PLAN_HEADER)
+    row = ["YY2022-IND-009", "新项目", categories[0].name, 100, 60, 40, 10, "某某公司（筹）", unit_a.name, *NEW]
+    data = workbook([row], PLAN_HEADER)
     assert import_apply(data=data, filename="p.xlsx", actor=admin_user).applied
     assert Project.objects.get(code="YY2022-IND-009").owner_unit.name == "某某公司（筹）"
 
@@ -82,7 +82,8 @@ def test_owner_name_over_the_column_is_a_row_problem_and_the_preview_writes_noth
 
 def test_money_over_the_columns_digits_in_the_plan_is_a_row_problem(plan_year, categories, unit_a, admin_user):
     big = 10 ** 13
-    data = workbook([["YY2022-IND-009", "新项目", categories[0].name, big, big, 0, 10, "某公司", unit_a.name, *NEW]], PLAN_HEADER)
+    row = ["YY2022-IND-009", "新项目", categories[0].name, big, big, 0, 10, "某公司", unit_a.name, *NEW]
+    data = workbook([row], PLAN_HEADER)
     result = import_apply(data=data, filename="p.xlsx", actor=admin_user)
     assert not result.applied and result.problems
     assert {p.row for p in result.problems} == {2}
@@ -113,7 +114,8 @@ def test_a_dry_run_of_a_new_plan_with_its_reports_writes_nothing(plan_year, cate
 
 
 def test_an_office_preview_does_not_show_another_units_project(tmp_path, project_a, project_b, office_a):
-    data = workbook([[project_b.code, "2022-03", 10, 20]], ["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"])
+    data = workbook([[project_b.code, "2022-03", 10, 20]],
+                    ["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"])
     result = import_preview(data=data, filename="d.xlsx", actor=office_a)
     [row] = result.rows
     assert row.status == "error" and row.name == ""

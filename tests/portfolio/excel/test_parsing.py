@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from portfolio.excel.headers import detect_header, match_header, row_kind
-from portfolio.excel.parsing import CellError, Msg, parse_money, parse_month, parse_percent, parse_period
+from portfolio.excel.parsing import CellError, CellMsg, parse_money, parse_month, parse_percent, parse_period
 
 
 @pytest.mark.parametrize("raw, scale, expected", [
@@ -24,7 +24,9 @@ def test_money(raw, scale, expected):
     assert parse_money(raw, scale=Decimal(scale)) == expected
 
 
-@pytest.mark.parametrize("raw, message", [("一千", Msg.NOT_A_NUMBER), (-5, Msg.NEGATIVE), ("1.2.3", Msg.NOT_A_NUMBER)])
+@pytest.mark.parametrize(
+    "raw, message", [("一千", CellMsg.NOT_A_NUMBER), (-5, CellMsg.NEGATIVE), ("1.2.3", CellMsg.NOT_A_NUMBER)]
+)
 def test_money_errors(raw, message):
     with pytest.raises(CellError) as exc:
         parse_money(raw)
@@ -42,7 +44,7 @@ def test_percent(raw, fraction, expected):
 def test_percent_out_of_range():
     with pytest.raises(CellError) as exc:
         parse_percent("120%")
-    assert exc.value.message == Msg.PERCENT_RANGE
+    assert exc.value.message == CellMsg.PERCENT_RANGE
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portfolio.excel.importing import import_preview
-from portfolio.excel.parsing import Msg as CellMsg
+from portfolio.excel.parsing import CellMsg
 
 from . import corpus
 

@@ -22,7 +22,8 @@ def workbook_bytes(rows):
 
 def test_upload_preview_then_apply(client, office_a, project_a):
     client.force_login(office_a)
-    upload = workbook_bytes([["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"], [project_a.code, "2022-03", 10, 20]])
+    upload = workbook_bytes([["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"],
+                             [project_a.code, "2022-03", 10, 20]])
     page = client.post(reverse("schedules:import"), {"file": upload})
     assert page.status_code == 200
     assert project_a.code in page.content.decode()
@@ -37,7 +38,8 @@ def test_upload_preview_then_apply(client, office_a, project_a):
 
 def test_preview_lists_problems_and_offers_no_apply(client, office_a, project_b):
     client.force_login(office_a)
-    upload = workbook_bytes([["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"], [project_b.code, "2022-03", 10, 20]])
+    upload = workbook_bytes([["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"],
+                             [project_b.code, "2022-03", 10, 20]])
     page = client.post(reverse("schedules:import"), {"file": upload})
     body = page.content.decode()
     assert page.status_code == 200 and 'id="problems"' in body and 'name="token"' not in body
@@ -78,30 +80,30 @@ HEADER = ["项目代码", "填报月份", "本月完成投资", "累计形象进
 
 
 def test_a_preview_is_kept_in_the_database_and_applied_once(client, office_a, project_a):
-    from portfolio.excel.previews import Msg
+    from portfolio.excel.previews import PreviewMsg
     from portfolio.models import ImportPreview
 
     token = _preview(client, office_a, [HEADER, [project_a.code, "2022-03", 10, 20]])
     assert ImportPreview.objects.filter(token=token, user=office_a, applied_at=None).exists()
     client.post(reverse("schedules:import"), {"token": token})
     again = client.post(reverse("schedules:import"), {"token": token}, follow=True)
-    assert str(Msg.ALREADY_APPLIED) in [str(m) for m in again.context["messages"]]
+    assert str(PreviewMsg.ALREADY_APPLIED) in [str(m) for m in again.context["messages"]]
     assert ProgressReport.objects.count() == 1
 
 
 def test_another_users_token_is_refused(client, office_a, finance, project_a):
-    from portfolio.excel.previews import Msg
+    from portfolio.excel.previews import PreviewMsg
 
     token = _preview(client, office_a, [HEADER, [project_a.code, "2022-03", 10, 20]])
     client.force_login(finance)
     page = client.post(reverse("schedules:import"), {"token": token}, follow=True)
-    assert str(Msg.EXPIRED) in [str(m) for m in page.context["messages"]]
+    assert str(PreviewMsg.EXPIRED) in [str(m) for m in page.context["messages"]]
     assert ProgressReport.objects.count() == 0
 
 
 def test_data_changed_after_the_preview_is_refused_and_nothing_written(client, office_a, finance, project_a):
     from portfolio.excel.importing import import_apply
-    from portfolio.excel.previews import Msg
+    from portfolio.excel.previews import PreviewMsg
 
     rows = [HEADER, [project_a.code, "2022-03", 10, 20]]
     token = _preview(client, office_a, rows)
@@ -109,7 +111,7 @@ def test_data_changed_after_the_preview_is_refused_and_nothing_written(client, o
     other = workbook_bytes([HEADER, [project_a.code, "2022-03", 99, 20]]).getvalue()
     assert import_apply(data=other, filename="other.xlsx", actor=finance).applied
     page = client.post(reverse("schedules:import"), {"token": token}, follow=True)
-    assert str(Msg.CHANGED_MEANWHILE) in [str(m) for m in page.context["messages"]]
+    assert str(PreviewMsg.CHANGED_MEANWHILE) in [str(m) for m in page.context["messages"]]
     assert [r.investment_completed for r in ProgressReport.objects.all()] == [99]
 
 
