@@ -40,9 +40,7 @@ def test_office_raises_reviewer_hands_out_unit_solves_reviewer_closes(
 ):
     problem = raised(project_a, office_a)
     assert problem.state == ProblemState.RAISED and problem.deadline is None
-    assert (
-        problem.unit == project_a.responsible_unit
-    )  # proposed: the project's own unit
+    assert problem.unit == project_a.responsible_unit  # proposed: the project's own unit
 
     # The reviewer hands it to another unit (the land office, say) with a leader and a deadline.
     problem = services.problem_assign(
@@ -61,20 +59,12 @@ def test_office_raises_reviewer_hands_out_unit_solves_reviewer_closes(
 
     problem = services.problem_start(actor=office_b, problem=problem, comment="已对接")
     assert problem.state == ProblemState.IN_PROGRESS
-    problem = services.problem_solve(
-        actor=office_b, problem=problem, resolution="完成征地补偿，交付用地"
-    )
+    problem = services.problem_solve(actor=office_b, problem=problem, resolution="完成征地补偿，交付用地")
     assert problem.state == ProblemState.SOLVED and problem.solved_on is not None
-    problem = services.problem_close(
-        actor=reviewer, problem=problem, comment="核实无误"
-    )
+    problem = services.problem_close(actor=reviewer, problem=problem, comment="核实无误")
     assert problem.state == ProblemState.CLOSED and problem.closed_on is not None
 
-    events = list(
-        problem.events.values_list(
-            "action", "actor__username", "from_state", "to_state"
-        )
-    )
+    events = list(problem.events.values_list("action", "actor__username", "from_state", "to_state"))
     assert events == [
         (ProblemAction.RAISE, "office_a", "", ProblemState.RAISED),
         (ProblemAction.ASSIGN, "reviewer", ProblemState.RAISED, ProblemState.ASSIGNED),
@@ -93,11 +83,7 @@ def test_office_raises_reviewer_hands_out_unit_solves_reviewer_closes(
         (ProblemAction.CLOSE, "reviewer", ProblemState.SOLVED, ProblemState.CLOSED),
     ]
     # simple-history keeps the old → new rows with the acting user on each.
-    history = list(
-        problem.history.order_by("history_date").values_list(
-            "state", "history_user__username"
-        )
-    )
+    history = list(problem.history.order_by("history_date").values_list("state", "history_user__username"))
     assert history == [
         ("raised", "office_a"),
         ("assigned", "reviewer"),
@@ -124,19 +110,13 @@ def test_a_reviewer_may_hand_out_when_raising(project_a, reviewer, leader):
 
 def test_a_leader_raises_and_the_reviewer_hands_out(project_a, leader, reviewer):
     problem = raised(project_a, leader, deadline=in_days(5))
-    assert (
-        problem.state == ProblemState.RAISED and problem.deadline is None
-    )  # only a dispatcher sets it
+    assert problem.state == ProblemState.RAISED and problem.deadline is None  # only a dispatcher sets it
 
 
 def test_send_back_reopens_and_clears_the_solved_date(project_a, office_a, reviewer):
     problem = assigned(project_a, office_a, reviewer)
-    problem = services.problem_solve(
-        actor=office_a, problem=problem, resolution="已协调"
-    )
-    problem = services.problem_reopen(
-        actor=reviewer, problem=problem, comment="用地尚未交付"
-    )
+    problem = services.problem_solve(actor=office_a, problem=problem, resolution="已协调")
+    problem = services.problem_reopen(actor=reviewer, problem=problem, comment="用地尚未交付")
     assert problem.state == ProblemState.IN_PROGRESS and problem.solved_on is None
     assert problem.events.last().comment == "用地尚未交付"
 
@@ -166,9 +146,7 @@ def test_finance_may_not_raise(project_a, finance):
     )
 
 
-def test_a_report_of_another_project_is_refused(
-    project_a, project_b, office_a, office_b
-):
+def test_a_report_of_another_project_is_refused(project_a, project_b, office_a, office_b):
     from tests.projects.admin_support import make_report
 
     report_b = make_report(project_b, office_b)
@@ -191,9 +169,7 @@ def test_only_a_reviewer_hands_out(project_a, office_a, reviewer, leader, financ
     )
 
 
-def test_handing_out_needs_a_unit_a_future_deadline_and_a_leader_account(
-    project_a, office_a, reviewer, finance
-):
+def test_handing_out_needs_a_unit_a_future_deadline_and_a_leader_account(project_a, office_a, reviewer, finance):
     problem = raised(project_a, office_a)
     error = refused(
         services.problem_assign,
@@ -223,14 +199,10 @@ def test_handing_out_needs_a_unit_a_future_deadline_and_a_leader_account(
     )
 
 
-def test_only_the_solving_unit_reports_progress(
-    project_a, office_a, office_b, reviewer, unit_b
-):
+def test_only_the_solving_unit_reports_progress(project_a, office_a, office_b, reviewer, unit_b):
     # The project is unit A's, the problem is handed to unit B: A may no longer answer for it.
     problem = raised(project_a, office_a)
-    problem = services.problem_assign(
-        actor=reviewer, problem=problem, unit=unit_b, deadline=in_days(3)
-    )
+    problem = services.problem_assign(actor=reviewer, problem=problem, unit=unit_b, deadline=in_days(3))
     refused(services.problem_start, Msg.NOT_YOUR_UNIT, actor=office_a, problem=problem)
     refused(
         services.problem_solve,
@@ -249,16 +221,12 @@ def test_solving_needs_what_was_done(project_a, office_a, reviewer):
     assert str(Msg.RESOLUTION_REQUIRED) in info.value.message_dict["resolution"]
 
 
-def test_closing_needs_a_reviewer_and_a_solved_problem(
-    project_a, office_a, reviewer, leader
-):
+def test_closing_needs_a_reviewer_and_a_solved_problem(project_a, office_a, reviewer, leader):
     problem = assigned(project_a, office_a, reviewer)
     with pytest.raises(ValidationError) as info:
         services.problem_close(actor=reviewer, problem=problem)
     assert info.value.code == "wrong_state"
-    problem = services.problem_solve(
-        actor=office_a, problem=problem, resolution="已协调"
-    )
+    problem = services.problem_solve(actor=office_a, problem=problem, resolution="已协调")
     refused(services.problem_close, Msg.NOT_ALLOWED, actor=office_a, problem=problem)
     refused(services.problem_close, Msg.NOT_ALLOWED, actor=leader, problem=problem)
     refused(
@@ -293,9 +261,7 @@ def test_a_stale_version_is_refused(project_a, office_a, reviewer):
 def test_the_database_refuses_an_assigned_problem_without_deadline(project_a, office_a):
     problem = raised(project_a, office_a)
     with pytest.raises(IntegrityError):
-        Problem.objects.filter(pk=problem.pk).update(
-            state=ProblemState.ASSIGNED, deadline=None
-        )
+        Problem.objects.filter(pk=problem.pk).update(state=ProblemState.ASSIGNED, deadline=None)
 
 
 # --- Who sees what ------------------------------------------------------------------------------
@@ -307,9 +273,7 @@ def test_offices_see_their_projects_problems_and_those_handed_to_them(
     mine = raised(project_a, office_a)
     theirs = raised(project_b, office_b)
     handed_to_b = raised(project_a, office_a, description="资金未到位")
-    services.problem_assign(
-        actor=reviewer, problem=handed_to_b, unit=unit_b, deadline=in_days(3)
-    )
+    services.problem_assign(actor=reviewer, problem=handed_to_b, unit=unit_b, deadline=in_days(3))
     assert set(visible_problems(office_a)) == {mine, handed_to_b}
     assert set(visible_problems(office_b)) == {theirs, handed_to_b}
     assert set(visible_problems(leader)) == {mine, theirs, handed_to_b}
@@ -350,9 +314,7 @@ def test_overdue_turns_the_problem_red_and_counts_in_the_projects_flag(
     first = assigned(project, office_a, reviewer, days=1)
     second = assigned(project, office_a, reviewer, days=1)
     # Deadlines before the period's end (2022-09-30): overdue then.
-    Problem.objects.filter(pk__in=[first.pk, second.pk]).update(
-        deadline=datetime.date(2022, 9, 15)
-    )
+    Problem.objects.filter(pk__in=[first.pk, second.pk]).update(deadline=datetime.date(2022, 9, 15))
     assert (flag().overdue_problems, flag().flag) == (2, Flag.RED)
     assert problems_with_status().get(pk=first.pk).overdue is True
 
@@ -388,3 +350,25 @@ def test_counts(project_a, office_a, reviewer):
         "raised": 1,
         "solved": 1,
     }
+
+
+@pytest.mark.parametrize("overdue, expected", [(0, Flag.GREEN), (1, Flag.YELLOW), (2, Flag.RED)])
+def test_python_and_sql_warning_levels_agree_on_overdue_problems(
+    plan_year, categories, unit_a, office_a, reviewer, overdue, expected
+):
+    """rules.warning_level (the review queue's "flag once approved") and its SQL twin (every page)
+    give the same flag for the same overdue problems."""
+    from projects import rules
+    from projects.models import ReportStatus
+    from tests.projects.admin_support import make_report
+
+    project = ProjectFactory(
+        plan_year=plan_year, category=categories[0], responsible_unit=unit_a, annual_plan=Decimal("1000.00")
+    )
+    make_report(project, office_a, month=9, amount="900.00", status=ReportStatus.APPROVED, reviewer=reviewer)
+    for _ in range(overdue):
+        p = assigned(project, office_a, reviewer)
+        Problem.objects.filter(pk=p.pk).update(deadline=datetime.date(2022, 9, 1))
+    row = projects_with_progress(current_period(plan_year)).get(pk=row_of(project).pk)
+    assert row.overdue_problems == overdue
+    assert row.flag == expected == rules.warning_level(row.behind_schedule_points, row.overdue_milestones, overdue)
