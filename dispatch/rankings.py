@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Min, Q, QuerySet
 
-from projects.models import ProgressReport, ReportAction, ReportStatus
 from projects import rules
+from projects.models import ProgressReport, ReportAction, ReportStatus
 from projects.rules import problem_overdue_q
 from projects.selectors import Period, projects_with_progress
 

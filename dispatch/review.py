@@ -11,8 +11,8 @@ from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import MONEY, ProgressReport, ReportStatus
 from projects import rules
+from projects.models import MONEY, ProgressReport, ReportStatus
 from projects.selectors import ZERO_MONEY, Period, projects_with_progress
 
 CENT = Decimal("0.01")

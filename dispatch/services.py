@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import ProgressReport, Project, ResponsibleUnit, User
 from projects import services as report_services
+from projects.models import ProgressReport, Project, ResponsibleUnit, User
 from projects.permissions import owns_project
 from projects.roles import Role, has_role, is_office
 

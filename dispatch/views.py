@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from openpyxl import Workbook
 
+from projects import params
 from projects.models import ResponsibleUnit
 from projects.permissions import (
     get_project_for,
@@ -52,6 +53,13 @@ class ProblemListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     template_name = "dispatch/problem_list.html"
     table_pagination = {"per_page": 25}
 
+    def get(self, request, *args, **kwargs):
+        # django-tables2 reads these itself (and answers 500 to ?per_page=99999…): refused here,
+        # with the reason.
+        params.page(request.GET)
+        params.integer(request.GET, "per_page", minimum=1, maximum=500)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return problem_list(visible_problems(self.request.user))
 
@@ -61,20 +69,14 @@ class ProblemListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             # The meeting's default: what is not yet closed.
             kwargs["data"] = {"state": "open"}
         if is_office(self.request.user):
-            kwargs["units"] = ResponsibleUnit.objects.filter(
-                pk=self.request.user.unit_id
-            )
+            kwargs["units"] = ResponsibleUnit.objects.filter(pk=self.request.user.unit_id)
         return kwargs
 
     def render_to_response(self, context, **response_kwargs):
         if self.request.GET.get("_export") == "xlsx":
             today = timezone.localdate()
-            title = _("Yunyang County major projects: problem list (to %(date)s)") % {
-                "date": today.isoformat()
-            }
-            return problem_workbook_response(
-                self.object_list, title=title, filename=f"problems-{today:%Y%m%d}.xlsx"
-            )
+            title = _("Yunyang County major projects: problem list (to %(date)s)") % {"date": today.isoformat()}
+            return problem_workbook_response(self.object_list, title=title, filename=f"problems-{today:%Y%m%d}.xlsx")
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
@@ -95,11 +97,7 @@ class ProblemListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 def _raise_form(request, data=None):
     user = request.user
     projects = visible_projects(user).order_by("code")
-    reports = (
-        visible_reports(user)
-        .filter(is_current=True)
-        .select_related("project_year__project")
-    )
+    reports = visible_reports(user).filter(is_current=True).select_related("project_year__project")
     report_pk = request.GET.get("report") or (data or {}).get("report")
     initial = {}
     if report_pk and str(report_pk).isdigit():
@@ -290,9 +288,7 @@ def problem_step(request, pk: int, step: str):
 def my_projects(request):
     """「我的项目」: a leader's linked projects in the current plan with their warnings, and the open
     problems they follow (coordinating, or on their projects), overdue first."""
-    plan_year = (
-        default_plan_year()
-    )  # the plan being reported on, as the overview shows it
+    plan_year = default_plan_year()  # the plan being reported on, as the overview shows it
     rows, period = [], None
     if plan_year is not None:
         period = current_period(plan_year)
@@ -300,9 +296,7 @@ def my_projects(request):
             project_list(
                 plan_year=plan_year,
                 period=period,
-                qs=visible_project_years(request.user).filter(
-                    project__leaders=request.user
-                ),
+                qs=visible_project_years(request.user).filter(project__leaders=request.user),
             ).prefetch_related("project__leaders")
         )
     problems = list(leader_problems(request.user, visible_problems(request.user)))
@@ -373,9 +367,7 @@ def review_step(request, pk: int):
     else:
         messages.success(
             request,
-            _("Approved.")
-            if "_approve" in request.POST
-            else _("Returned to the office."),
+            _("Approved.") if "_approve" in request.POST else _("Returned to the office."),
         )
     return redirect("dispatch:review")
 
@@ -395,10 +387,7 @@ def rankings_view(request):
     plan_year = default_plan_year()
     if plan_year is None:
         raise Http404("No plan year.")
-    month = request.GET.get("month", "")
-    period = current_period(
-        plan_year, int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
-    )
+    period = current_period(plan_year, params.month(request.GET))  # an odd ?month= is a 400 naming it
     standings = rankings(
         plan_year=plan_year,
         period=period,
@@ -412,9 +401,7 @@ def rankings_view(request):
         wb = Workbook()
         wb.remove(wb.active)
         ranking_sheet(wb, standings, title=title, rule=ranking_rule())
-        return workbook_response(
-            wb, f"rankings-{plan_year.year}-{period.month:02d}.xlsx"
-        )
+        return workbook_response(wb, f"rankings-{plan_year.year}-{period.month:02d}.xlsx")
     return render(
         request,
         "dispatch/rankings.html",

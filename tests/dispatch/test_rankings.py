@@ -90,7 +90,7 @@ def test_rankings_match_the_hand_computation(case):
         for s in result["units"]
     ]
     assert units == [
-        # 1800 / 2000 = 90.00 %, 15 points ahead; its 1 project × 9 months due, none on time; the overdue problem is its.
+        # 1800 / 2000 = 90.00 %, 15 points ahead; 1 project × 9 months due, none on time; the overdue problem is its.
         (
             1,
             "县水利局",

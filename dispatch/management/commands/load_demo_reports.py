@@ -4,10 +4,9 @@ accounts. Refused outside demo settings and when demo reports are already loaded
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from projects.models import PlanYear
-from projects.management.commands.setup_demo import PLAN_YEAR, demo_allowed
-
 from dispatch import demo
+from projects.management.commands.setup_demo import PLAN_YEAR, demo_allowed
+from projects.models import PlanYear
 
 
 class Command(BaseCommand):

@@ -6,10 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dispatch import reminders
 from projects.models import PlanYear
 from projects.selectors import default_plan_year
-
-from dispatch import reminders
 
 
 class Command(BaseCommand):
