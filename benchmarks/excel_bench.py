@@ -60,7 +60,8 @@ def setup_db(n_projects: int):
 
     cats = categories()
     plan_year, _ = PlanYear.objects.get_or_create(year=2022, defaults={
-        "title": "云阳县2022年县级重大项目计划", "status": PlanYearStatus.ADOPTED, "declared_projects": 0, "declared_total_investment": 0,
+        "title": "云阳县2022年县级重大项目计划", "status": PlanYearStatus.ADOPTED,
+        "declared_projects": 0, "declared_total_investment": 0,
         "declared_annual_plan": 0, "declared_government_investment": 0, "declared_social_investment": 0,
         "reporting_month": 9})
     unit, _ = ResponsibleUnit.objects.get_or_create(code="jtj", defaults={"name": "县交通局"})

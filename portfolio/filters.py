@@ -16,9 +16,11 @@ class ProjectFilter(django_filters.FilterSet):
     )
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, empty_label=_("All stages"))
     responsible_unit = django_filters.ModelChoiceFilter(
-        field_name="project__responsible_unit", label=_("Responsible unit"), queryset=ResponsibleUnit.objects.order_by("name"), empty_label=_("All units")
+        field_name="project__responsible_unit", label=_("Responsible unit"),
+        queryset=ResponsibleUnit.objects.order_by("name"), empty_label=_("All units"),
     )
-    location = django_filters.ChoiceFilter(field_name="project__location", label=_("Location"), choices=[], empty_label=_("All locations"))
+    location = django_filters.ChoiceFilter(field_name="project__location", label=_("Location"), choices=[],
+                                           empty_label=_("All locations"))
     flag = django_filters.ChoiceFilter(label=_("Flag"), choices=Flag.CHOICES, empty_label=_("All flags"))
 
     def __init__(self, *args, units=None, **kwargs):

@@ -138,7 +138,8 @@ def overview(request):
     if plan_year.version_count > 1:
         versions = list(plan_year.versions.order_by("ordinal"))
         before = category_rollup(plan_year=plan_year, projects=projects, plan_version=versions[0])
-        adjustment = {"before": before, "after_name": versions[-1].name, "rows": list(zip(before.rows, rollup.rows))}
+        adjustment = {"before": before, "after_name": versions[-1].name, "rows": list(zip(before.rows, rollup.rows,
+                                                                                          strict=False))}
     # 「待协调问题」: the open problems of the projects this user sees, overdue first (one query, capped).
     problems = visible_problems(request.user)
     figures = rollup_as_json(rollup)
@@ -292,7 +293,8 @@ def project_detail(request, code: str):
     ]
     # Its reports across the years, newest year first; the chart is the year shown.
     all_reports = list(
-        ProgressReport.objects.filter(project_year__project=project, project_year__plan_year__in=[r.plan_year for r in rows],
+        ProgressReport.objects.filter(project_year__project=project,
+                                      project_year__plan_year__in=[r.plan_year for r in rows],
                                       is_current=True).order_by("-year", "month")
     )
     reports = [r for r in all_reports if r.year == row.plan_year.year]

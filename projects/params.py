@@ -9,10 +9,9 @@ pages share it; the plan year is looked up here too, the same way for every page
 import re
 
 from django.core.exceptions import BadRequest
+from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext as _
-
-from django.db.models import Count
 
 from .models import PlanYear, PlanYearStatus
 

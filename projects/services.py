@@ -197,7 +197,8 @@ REPORT_FIELDS = (
 
 def project_year_for(project: Project, year: int) -> ProjectYear:
     """The project's row in the year's plan, or a refusal on the year field."""
-    row = ProjectYear.objects.select_related("plan_year", "project").filter(project=project, plan_year__year=year).first()
+    row = ProjectYear.objects.select_related("plan_year", "project").filter(project=project,
+                                                                            plan_year__year=year).first()
     if row is None:
         raise ValidationError({"year": [ServiceMsg.NOT_IN_PLAN % {"year": year}]}, code="not_in_plan")
     return row

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from projects import params
 from projects.models import PlanYear
 from projects.permissions import visible_project_years
-from projects.roles import can_import, is_office
+from projects.roles import can_edit_plan, can_import, is_office
 
 from .previews import PreviewRefused, preview_apply, preview_create
 from .reporting import status_label
@@ -45,7 +45,8 @@ class UploadForm(forms.Form):
 
 
 def _plan_year(request) -> PlanYear:
-    plan_year = params.plan_year(request.GET)
+    # Those who keep the plan prepare a draft year's files; for everyone else a draft is not there.
+    plan_year = params.plan_year(request.GET, published=not can_edit_plan(request.user))
     if plan_year is None:
         raise Http404("No such plan year.")
     return plan_year

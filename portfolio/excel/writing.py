@@ -296,11 +296,12 @@ def _adjustment_sheet(book, plan_year, versions, before, after):
         Col("rate_after", "调整后" + rules.COMPLETION_RATE_LABEL_ZH, width=14, kind="percent"),
     ]
     sheet.setup(columns, header_rows=1, first_header_row=3, freeze_col=1)
-    sheet.title(f"{plan_year.year}年县级重大项目计划调整前后对照（1-{after.period.month}月）", "单位：万元", len(columns))
+    sheet.title(f"{plan_year.year}年县级重大项目计划调整前后对照（1-{after.period.month}月）", "单位：万元",
+                len(columns))
     sheet.header(columns)
     styles = [c.kind for c in columns]
     total_styles = ["sub_text", "sub_money", "sub_percent", "sub_money", "sub_percent"]
-    for old, new in [*zip(before.rows, after.rows), (before.total, after.total)]:
+    for old, new in [*zip(before.rows, after.rows, strict=False), (before.total, after.total)]:
         sheet.row(styles if new.category else total_styles, [
             new.name or "合计", old.annual_plan, old.completion_rate, new.annual_plan, new.completion_rate,
         ], blank=True)
@@ -325,7 +326,8 @@ def _milestone_sheet(book, plan_year, projects):
         "project_year__category__order", "project_year__project__code", "due_date", "pk"
     ).iterator(chunk_size=2000):
         sheet.row(styles, (
-            m.project_year.project.code, m.project_year.project.name, m.title, str(m.get_kind_display()), m.target_percent,
+            m.project_year.project.code, m.project_year.project.name, m.title, str(m.get_kind_display()),
+            m.target_percent,
             m.due_date.isoformat(), m.met_on.isoformat() if m.met_on else "",
         ))
 

@@ -1,5 +1,6 @@
 """Monthly progress reports: the office's form, the reviewer's workflow buttons and bulk approval."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import csrf_protect_m
 from django.contrib.admin.utils import unquote
@@ -9,7 +10,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .. import params, services

@@ -53,7 +53,8 @@ def test_json_counts_approved_reports_up_to_the_month(plan_2022):
     project = Project.objects.get(code="YY2022-IND-001")  # an industrial project
 
     def report(month, amount, status=ReportStatus.APPROVED):
-        ProgressReport.objects.create(project_year=row_of(project), year=2022, month=month, investment_completed=Decimal(amount),
+        ProgressReport.objects.create(project_year=row_of(project), year=2022, month=month,
+                                      investment_completed=Decimal(amount),
                                       physical_percent=Decimal("10"), status=status)
 
     report(2, "3795.00")
@@ -98,7 +99,8 @@ def test_query_count_does_not_grow_with_projects(db, django_assert_num_queries, 
     categories = factories.categories()
     for i in range(n):
         project = factories.ProjectFactory(plan_year=plan_year, category=categories[i % 6])
-        ProgressReport.objects.create(project_year=row_of(project), year=2022, month=2, investment_completed=Decimal("10"),
+        ProgressReport.objects.create(project_year=row_of(project), year=2022, month=2,
+                                      investment_completed=Decimal("10"),
                                       physical_percent=Decimal("5"), status=ReportStatus.APPROVED)
     # 1 plan year, 2 the grouped sums, 3 the progress and flags per category, 4 the categories.
     with django_assert_num_queries(4):

@@ -292,7 +292,8 @@ def test_export_has_the_filtered_rows_as_numbers(client, finance, plan_year, cat
     assert header[:3] == ["项目代码", "项目", "类别"]
     rows = list(ws.iter_rows(min_row=2, max_row=ws.max_row))
     data = [r for r in rows if r[0].value and r[0].value.startswith("YY")]
-    expected = projects_with_progress(current_period(plan_year)).filter(category=categories[0]).order_by("project__code")
+    expected = projects_with_progress(current_period(plan_year)).filter(category=categories[0]).order_by(
+        "project__code")
     assert [r[0].value for r in data] == [p.project.code for p in expected]
     completed_col = header.index("累计完成投资（万元）")
     for row, project in zip(data, expected, strict=True):
@@ -317,8 +318,10 @@ def test_export_keeps_the_sort(client, finance, plan_year, portfolio):
 
 def test_project_page_shows_facts_milestones_progress_and_history(client, leader, admin_user, office_a, reviewer,
                                                                  plan_year, project_a):
-    due = factories.MilestoneFactory(project_year=row_of(project_a), title="完成总工程量的58%", due_date=datetime.date(2022, 12, 31))
-    overdue = factories.MilestoneFactory(project_year=row_of(project_a), title="主体完工", kind="event", event="main_works",
+    due = factories.MilestoneFactory(project_year=row_of(project_a), title="完成总工程量的58%",
+                                     due_date=datetime.date(2022, 12, 31))
+    overdue = factories.MilestoneFactory(project_year=row_of(project_a), title="主体完工", kind="event",
+                                         event="main_works",
                                          target_percent=None, due_date=datetime.date(2022, 6, 30))
     met = factories.MilestoneFactory(project_year=row_of(project_a), title="开工建设", kind="event", event="start",
                                      target_percent=None, due_date=datetime.date(2022, 3, 31),
@@ -408,7 +411,8 @@ def test_project_page_query_count(client, leader, admin_user, plan_year, sized_p
     project = sized_portfolio[0]
     size = len(sized_portfolio) // 6
     for i in range(size * 2):  # more milestones, history rows and report events on the larger size
-        factories.MilestoneFactory(project_year=row_of(project), title=f"节点{i}", due_date=datetime.date(2022, 5, 1 + i))
+        factories.MilestoneFactory(project_year=row_of(project), title=f"节点{i}", due_date=datetime.date(2022, 5,
+                                                                                                        1 + i))
         project = services.project_update(actor=admin_user, project=project, expected_version=project.version,
                                           reason=f"修改{i}", location=f"地点{i}")
     client.force_login(leader)

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from portfolio.selectors import category_rollup
@@ -151,14 +152,14 @@ def test_adopting_a_draft_makes_its_first_version(admin_user, office_a, finance,
 
     draft = factories.PlanYearFactory(year=2023, status=PlanYearStatus.DRAFT)
     row = factories.ProjectYearFactory(project=project_a, plan_year=draft, annual_plan=Decimal("800.00"))
-    with pytest.raises(Exception):  # an office keeps its rows, not the county's plan
+    with pytest.raises(ValidationError):  # an office keeps its rows, not the county's plan
         plan_adopt(actor=office_a, plan_year=draft)
     version = plan_adopt(actor=finance, plan_year=draft, date=datetime.date(2023, 1, 10))
     draft.refresh_from_db()
     row.refresh_from_db()
     assert (draft.status, version.name, version.ordinal) == (PlanYearStatus.ADOPTED, "年初计划", 1)
     assert row.plan_version == version and version.figures.get().annual_plan == Decimal("800.00")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         plan_adopt(actor=finance, plan_year=draft)  # once
 
 
@@ -297,3 +298,13 @@ def test_a_monthly_import_into_a_draft_or_closed_year_is_refused_by_row(plan_yea
             key=("调度", 4), code=project_a.code, year=2022, month=3,
             values={"investment_completed": Decimal("1"), "physical_percent": Decimal("5")})])
         assert outcome.status == "error" and "2022" in outcome.errors["year"][0]
+
+
+def test_a_draft_years_schedule_is_for_the_plan_keepers_only(client, leader, finance, draft_2023):
+    from django.urls import reverse
+
+    client.force_login(leader)
+    assert client.get(reverse("schedules:export"), {"year": 2023}).status_code == 404
+    client.force_login(finance)
+    response = client.get(reverse("schedules:export"), {"year": 2023})
+    assert response.status_code == 200 and "2023" in response["Content-Disposition"]

@@ -239,7 +239,8 @@ def test_post_workflow_button(request, role, side, button, world, reviewer2):
         last = ReportEvent.objects.order_by("pk").last()
         assert last.actor == user
         if button == "_revise":
-            assert ProgressReport.objects.filter(project_year=report.project_year, revision=2, status=ReportStatus.DRAFT).exists()
+            assert ProgressReport.objects.filter(project_year=report.project_year, revision=2,
+                                                 status=ReportStatus.DRAFT).exists()
     else:
         assert snapshot() == before
 
@@ -390,7 +391,8 @@ def test_save_as_new_is_refused(request, role, world):
     report = make_report(world[OWN]["project"], world[OWN]["office"])
     client, _user = login(request, role)
     before = snapshot()
-    response = client.post(change_url(report), {**report_post(report), "project": report.project_year.project_id, "year": 2022,
+    response = client.post(change_url(report), {**report_post(report), "project": report.project_year.project_id,
+                                                "year": 2022,
                                                 "month": 4, "_saveasnew": "1"})
     assert response.status_code == 403
     assert snapshot() == before
@@ -551,7 +553,8 @@ def test_post_milestone_add(request, role, side, world):
     client, user = login(request, role)
     before = snapshot()
     response = client.post("/admin/projects/milestone/add/", {
-        "project_year": row_of(project).pk, "kind": "event", "event": "completed", "title": "完工", "due_date": "2022-12-31"})
+        "project_year": row_of(project).pk, "kind": "event", "event": "completed", "title": "完工",
+        "due_date": "2022-12-31"})
     expected = {"leader": 403}.get(role, 200 if (role == "office_a" and side == OTHER) else 302)
     assert response.status_code == expected
     if expected == 302:

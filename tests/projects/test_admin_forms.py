@@ -13,7 +13,16 @@ from projects.models import MilestoneKind, ProgressReport, ReportAction, ReportE
 from projects.services import ServiceMsg
 from tests.factories import MilestoneFactory, row_of
 
-from .admin_support import change_url, make_report, milestone_post, new_report_post, project_post, project_year_post, report_post, snapshot
+from .admin_support import (
+    change_url,
+    make_report,
+    milestone_post,
+    new_report_post,
+    project_post,
+    project_year_post,
+    report_post,
+    snapshot,
+)
 
 ADD_REPORT = "/admin/projects/progressreport/add/"
 
@@ -64,9 +73,11 @@ def test_add_form_then_submit_then_review_buttons(office_client, reviewer_client
 
 
 def test_add_form_offers_only_own_projects_and_event_milestones(office_client, project_a, project_b):
-    own_event = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None)
+    own_event = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
+                                 target_percent=None)
     own_percent = MilestoneFactory(project_year=row_of(project_a))
-    other_event = MilestoneFactory(project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start", target_percent=None)
+    other_event = MilestoneFactory(project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start",
+                                   target_percent=None)
     form = office_client.get(ADD_REPORT).context["adminform"].form
     assert list(form.fields["project"].queryset) == [project_a]
     assert list(form.fields["milestones_met"].queryset) == [own_event]
@@ -252,14 +263,16 @@ def test_office_cannot_hand_its_project_to_another_unit(office_client, project_a
 def test_office_cannot_add_a_milestone_to_another_units_project(office_client, project_b):
     before = snapshot()
     response = office_client.post("/admin/projects/milestone/add/", {
-        "project_year": row_of(project_b).pk, "kind": "event", "event": "start", "title": "开工", "due_date": "2022-06-30"})
+        "project_year": row_of(project_b).pk, "kind": "event", "event": "start", "title": "开工",
+        "due_date": "2022-06-30"})
     assert response.status_code == 200
     assert "project_year" in form_errors(response)
     assert snapshot() == before
 
 
 def test_office_cannot_tick_another_projects_milestone(office_client, project_a, project_b, office_a):
-    other = MilestoneFactory(project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start", target_percent=None)
+    other = MilestoneFactory(project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start",
+                             target_percent=None)
     report = make_report(project_a, office_a)
     before = snapshot()
     response = office_client.post(change_url(report), report_post(report, milestones_met=[other.pk]))
@@ -270,7 +283,8 @@ def test_office_cannot_tick_another_projects_milestone(office_client, project_a,
 
 def test_office_adds_a_milestone_to_its_project(office_client, project_a, office_a):
     response = office_client.post("/admin/projects/milestone/add/", {
-        "project_year": row_of(project_a).pk, "kind": "percent", "event": "", "title": "完成60%", "target_percent": "60",
+        "project_year": row_of(project_a).pk, "kind": "percent", "event": "", "title": "完成60%",
+        "target_percent": "60",
         "due_date": "2022-12-31", "change_reason": "年度目标"})
     assert response.status_code == 302, form_errors(response)
     milestone = row_of(project_a).milestones.get()
@@ -281,7 +295,8 @@ def test_office_adds_a_milestone_to_its_project(office_client, project_a, office
 def test_percent_milestone_without_target_is_refused(office_client, project_a):
     before = snapshot()
     response = office_client.post("/admin/projects/milestone/add/", {
-        "project_year": row_of(project_a).pk, "kind": "percent", "event": "", "title": "完成", "due_date": "2022-12-31"})
+        "project_year": row_of(project_a).pk, "kind": "percent", "event": "", "title": "完成",
+        "due_date": "2022-12-31"})
     assert response.status_code == 200
     assert str(ServiceMsg.MILESTONE_TARGET) in form_errors(response)["target_percent"]
     assert snapshot() == before
@@ -371,7 +386,8 @@ def test_second_report_save_is_refused_and_the_first_kept(two_offices, project_a
 
 
 def test_second_milestone_save_is_refused(two_offices, project_a):
-    milestone = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None)
+    milestone = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
+                                 target_percent=None)
     first, second = two_offices
     assert first.post(change_url(milestone), milestone_post(milestone, title="主体开工")).status_code == 302
     before = snapshot()

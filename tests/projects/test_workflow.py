@@ -240,7 +240,8 @@ def test_another_unit_cannot_touch_a_report(project_b, office_a, office_b, revie
 
 
 def test_every_write_refuses_a_stale_version(project_a, office_a, reviewer):
-    milestone = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None)
+    milestone = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
+                                 target_percent=None)
     report = make_report(project_a, office_a)
     old = report.version
     services.report_update(actor=office_a, report=report, expected_version=old, problems="第一人")
@@ -261,8 +262,10 @@ def test_every_write_refuses_a_stale_version(project_a, office_a, reviewer):
 
 
 def test_percent_milestone_is_met_by_an_approved_report_reaching_it(project_a, office_a, reviewer):
-    on_time = MilestoneFactory(project_year=row_of(project_a), target_percent=D("30"), due_date=datetime.date(2022, 6, 30))
-    later = MilestoneFactory(project_year=row_of(project_a), target_percent=D("60"), due_date=datetime.date(2022, 12, 31))
+    on_time = MilestoneFactory(project_year=row_of(project_a), target_percent=D("30"), due_date=datetime.date(2022,
+                                                                                                              6, 30))
+    later = MilestoneFactory(project_year=row_of(project_a), target_percent=D("60"), due_date=datetime.date(2022,
+                                                                                                            12, 31))
     report = make_report(project_a, office_a, month=3, percent="35", status=ReportStatus.SUBMITTED)
     on_time.refresh_from_db()
     assert on_time.met_on is None  # submitted is not enough
@@ -286,7 +289,8 @@ def test_ticking_a_percent_milestone_does_not_meet_it(project_a, office_a, revie
 
 
 def test_event_milestone_ticked_on_a_report_is_met_on_approval(project_a, office_a, reviewer):
-    start = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None,
+    start = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
+                             target_percent=None,
                              due_date=datetime.date(2022, 5, 31))
     report = services.report_create(**create_kwargs(project_a, office_a, month=4, milestones_met=[start]))
     services.report_submit(actor=office_a, report=report)
@@ -298,7 +302,8 @@ def test_event_milestone_ticked_on_a_report_is_met_on_approval(project_a, office
 
 
 def test_event_milestone_marked_met_with_its_date(project_a, office_a, office_b):
-    start = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None)
+    start = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
+                             target_percent=None)
     refused(services.milestone_mark_met, ServiceMsg.NOT_YOURS, actor=office_b, milestone=start,
             met_on=datetime.date(2022, 2, 1))
     refused(services.milestone_mark_met, None, actor=office_a, milestone=start,
@@ -317,7 +322,8 @@ def test_leaders_change_no_milestone_and_no_project(leader, project_a):
     milestone = MilestoneFactory(project_year=row_of(project_a))
     refused(services.milestone_update, ServiceMsg.NOT_ALLOWED, actor=actor, milestone=milestone, expected_version=None,
             title="x")
-    refused(services.milestone_create, ServiceMsg.NOT_ALLOWED, actor=actor, project_year=row_of(project_a), kind="event",
+    refused(services.milestone_create, ServiceMsg.NOT_ALLOWED, actor=actor, project_year=row_of(project_a),
+            kind="event",
             event="start", title="x", due_date=datetime.date(2022, 6, 1))
     refused(services.project_update, ServiceMsg.NOT_ALLOWED, actor=actor, project=project_a, expected_version=None,
             name="x")

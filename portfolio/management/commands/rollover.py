@@ -32,7 +32,8 @@ class Command(BaseCommand):
                 write(f"  {row.project.code}  {row.project.name}")
             write(_("Past their planned end year, unfinished — decide: %(n)s") % {"n": len(plan.flagged)})
             for c in plan.flagged:
-                write(f"  {c.row.project.code}  {c.row.project.name}  ({c.row.project.start_year}–{c.row.project.end_year})")
+                project = c.row.project
+                write(f"  {project.code}  {project.name}  ({project.start_year}–{project.end_year})")
             if dry_run:
                 write(_("Dry run: nothing was changed."))
                 return

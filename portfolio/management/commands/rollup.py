@@ -91,7 +91,7 @@ class Command(BaseCommand):
             return values
 
         olds = before.rows if before is not None else [None] * len(rollup.rows)
-        body = [cells(r, r.name, o) for r, o in zip(rollup.rows, olds)]
+        body = [cells(r, r.name, o) for r, o in zip(rollup.rows, olds, strict=False)]
         total = cells(rollup.total, _("Total"), before.total if before is not None else None)
         widths = [max(width(line[i]) for line in [header, *body, total]) for i in range(len(header))]
 

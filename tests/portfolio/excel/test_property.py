@@ -68,7 +68,8 @@ YEAR_KEYS = ("category", "stage", "completed_before_year", "annual_plan", "annua
 
 
 def _state() -> dict:
-    return {y.project.code: ({f: getattr(y.project, f) for f in PROJECT_COMPARE}, {f: getattr(y, f) for f in YEAR_COMPARE})
+    return {y.project.code: ({f: getattr(y.project, f) for f in PROJECT_COMPARE}, {f: getattr(y,
+                                                                                              f) for f in YEAR_COMPARE})
             for y in ProjectYear.objects.select_related("project")}
 
 
@@ -91,7 +92,8 @@ def check_round_trip(rows, plan_year, categories, units, admin_user):
                                    **{k: row[k] for k in YEAR_KEYS[1:] if k in row},
                                    **{f: getattr(project, f) for f in YEAR_COMPARE[2:5]})
         if row["report"]:
-            ProgressReport.objects.create(project_year=row_of(project), year=2022, month=3, created_by=admin_user, **row["report"])
+            ProgressReport.objects.create(project_year=row_of(project), year=2022, month=3, created_by=admin_user,
+                                          **row["report"])
     before = _state()
     reports_before = {r.project_year.project.code: {f: getattr(r, f) for f in REPORT_FIELDS}
                       for r in ProgressReport.objects.select_related("project_year__project")}
