@@ -60,8 +60,4 @@ class ProblemAdmin(SimpleHistoryAdmin):
     def has_view_permission(self, request, obj=None):
         # Rows are narrowed by get_queryset; an office sees its own unit's there.
         user = request.user
-        return (
-            user.is_active
-            and user.is_staff
-            and (sees_everything(user) or is_office(user))
-        )
+        return user.is_active and user.is_staff and (sees_everything(user) or is_office(user))

@@ -7,8 +7,4 @@ from projects.roles import Role, has_role
 
 def dispatch_nav(request) -> dict:
     # Lazy: only the leaders' pages ask, so the admin's pages pay no query for it.
-    return {
-        "is_leader": SimpleLazyObject(
-            lambda: has_role(getattr(request, "user", None), Role.LEADER)
-        )
-    }
+    return {"is_leader": SimpleLazyObject(lambda: has_role(getattr(request, "user", None), Role.LEADER))}

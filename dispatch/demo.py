@@ -23,13 +23,7 @@ MONTHS = 9
 SEED = 2022
 CENT = Decimal("0.01")
 # How fast a project spends its plan, as a share of 序时进度: a mix that shows every colour.
-PACES = (
-    [Decimal("1.05")] * 4
-    + [Decimal("0.95")] * 3
-    + [Decimal("0.8")] * 2
-    + [Decimal("0.55")] * 2
-    + [Decimal("0.3")]
-)
+PACES = [Decimal("1.05")] * 4 + [Decimal("0.95")] * 3 + [Decimal("0.8")] * 2 + [Decimal("0.55")] * 2 + [Decimal("0.3")]
 PROBLEMS = [
     (ProblemType.DEMOLITION, "征地拆迁进度滞后，影响主体施工"),
     (ProblemType.FUNDING, "中央预算内资金尚未到位，存在资金缺口"),
@@ -53,15 +47,8 @@ def load(*, plan_year) -> dict:
     rng = random.Random(SEED)
     reviewer = User.objects.get(username="reviewer")
     leader = User.objects.get(username="leader")
-    offices = {
-        u.unit_id: u
-        for u in User.objects.filter(username__startswith="office-").exclude(unit=None)
-    }
-    rows = list(
-        ProjectYear.objects.filter(plan_year=plan_year)
-        .select_related("project")
-        .order_by("project__code")
-    )
+    offices = {u.unit_id: u for u in User.objects.filter(username__startswith="office-").exclude(unit=None)}
+    rows = list(ProjectYear.objects.filter(plan_year=plan_year).select_related("project").order_by("project__code"))
     for n, unit in enumerate(ResponsibleUnit.objects.order_by("code"), start=1):
         if not unit.contact_person:
             unit.contact_person = f"{MARK}{'张王李赵刘陈杨黄周吴'[n % 10]}工"
@@ -78,9 +65,7 @@ def load(*, plan_year) -> dict:
         pace = rng.choice(PACES)
         percent = Decimal(rng.randint(5, 40))
         for month in range(1, MONTHS + 1):
-            amount = _money(
-                row.annual_plan * pace / 12 * Decimal(rng.uniform(0.8, 1.2))
-            )
+            amount = _money(row.annual_plan * pace / 12 * Decimal(rng.uniform(0.8, 1.2)))
             percent = min(Decimal(100), percent + Decimal(rng.randint(1, 5)))
             report = report_services.report_create(
                 actor=office,
@@ -90,11 +75,7 @@ def load(*, plan_year) -> dict:
                 investment_completed=amount,
                 physical_percent=percent,
                 physical_narrative=f"{MARK}按计划推进，本月完成投资{amount}万元",
-                problems=(
-                    f"{MARK}{PROBLEMS[i % len(PROBLEMS)][1]}"
-                    if i in with_problem and month == MONTHS
-                    else ""
-                ),
+                problems=(f"{MARK}{PROBLEMS[i % len(PROBLEMS)][1]}" if i in with_problem and month == MONTHS else ""),
             )
             report = report_services.report_submit(actor=office, report=report)
             if month == MONTHS and i in waiting:
@@ -112,9 +93,7 @@ def load(*, plan_year) -> dict:
             counts["approved"] += 1
         if i in with_problem:
             kind, text = PROBLEMS[i % len(PROBLEMS)]
-            report = ProgressReport.objects.get(
-                project_year=row, year=YEAR, month=MONTHS, is_current=True
-            )
+            report = ProgressReport.objects.get(project_year=row, year=YEAR, month=MONTHS, is_current=True)
             problem = services.problem_raise(
                 actor=office,
                 project=row.project,
@@ -135,19 +114,13 @@ def load(*, plan_year) -> dict:
                 deadline=today + datetime.timedelta(days=15),
             )
             if stage == 2:
-                problem = services.problem_start(
-                    actor=office, problem=problem, comment=f"{MARK}已对接相关部门"
-                )
+                problem = services.problem_start(actor=office, problem=problem, comment=f"{MARK}已对接相关部门")
             elif stage == 3:
-                services.problem_solve(
-                    actor=office, problem=problem, resolution=f"{MARK}已协调解决"
-                )
+                services.problem_solve(actor=office, problem=problem, resolution=f"{MARK}已协调解决")
             elif stage == 4:
                 # Shown overdue: a deadline already passed (set directly, as no one may hand out
                 # a problem with a past deadline).
-                Problem.objects.filter(pk=problem.pk).update(
-                    deadline=today - datetime.timedelta(days=7)
-                )
+                Problem.objects.filter(pk=problem.pk).update(deadline=today - datetime.timedelta(days=7))
     # The demo leader follows a dozen projects, some of them red.
     for row in rows[:: max(1, len(rows) // 12)][:12]:
         services.project_set_leaders(

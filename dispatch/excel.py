@@ -47,9 +47,7 @@ def problem_sheet(wb: Workbook, problems, *, title: str) -> None:
         cell = ws.cell(row=2, column=col)
         _text(cell, header)
         cell.font = Font(bold=True)
-        cell.alignment = Alignment(
-            horizontal="center", vertical="center", wrap_text=True
-        )
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BORDER
         ws.column_dimensions[cell.column_letter].width = width
     for n, p in enumerate(problems, start=1):
@@ -114,12 +112,8 @@ def ranking_sheet(wb: Workbook, standings: dict, *, title: str, rule: str) -> No
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     _text(ws.cell(row=2, column=1), rule)
     ws.cell(row=2, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(
-        start_row=1, start_column=1, end_row=1, end_column=len(RANKING_COLUMNS)
-    )
-    ws.merge_cells(
-        start_row=2, start_column=1, end_row=2, end_column=len(RANKING_COLUMNS)
-    )
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(RANKING_COLUMNS))
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(RANKING_COLUMNS))
     ws.row_dimensions[2].height = 48
     row = 4
     for heading, rows in (

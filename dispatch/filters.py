@@ -20,9 +20,7 @@ class ProblemFilter(django_filters.FilterSet):
         empty_label=_("All states"),
         method="filter_state",
     )
-    type = django_filters.ChoiceFilter(
-        label=_("Type"), choices=ProblemType.choices, empty_label=_("All types")
-    )
+    type = django_filters.ChoiceFilter(label=_("Type"), choices=ProblemType.choices, empty_label=_("All types"))
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit to solve it"),
         queryset=ResponsibleUnit.objects.order_by("name"),
@@ -49,9 +47,7 @@ class ProblemFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(description__icontains=value)
-            | Q(project__name__icontains=value)
-            | Q(project__code__icontains=value)
+            Q(description__icontains=value) | Q(project__name__icontains=value) | Q(project__code__icontains=value)
         )
 
     def filter_state(self, queryset, name, value):
@@ -61,8 +57,4 @@ class ProblemFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         # `overdue` is annotated by dispatch.selectors.problems_with_status.
-        return (
-            queryset.filter(overdue=value == "true")
-            if value in ("true", "false")
-            else queryset
-        )
+        return queryset.filter(overdue=value == "true") if value in ("true", "false") else queryset

@@ -11,9 +11,7 @@ from .selectors import person
 
 
 def leader_accounts():
-    return User.objects.filter(groups__name=Role.LEADER, is_active=True).order_by(
-        "last_name", "first_name", "username"
-    )
+    return User.objects.filter(groups__name=Role.LEADER, is_active=True).order_by("last_name", "first_name", "username")
 
 
 class DateInput(forms.DateInput):
@@ -26,36 +24,28 @@ class DateInput(forms.DateInput):
 
 
 class RaiseForm(forms.Form):
-    project = forms.ModelChoiceField(
-        label=_("Project"), queryset=Project.objects.none()
-    )
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none())
     report = forms.ModelChoiceField(
         label=_("Raised with report"),
         queryset=ProgressReport.objects.none(),
         required=False,
     )
     type = forms.ChoiceField(label=_("Type"), choices=ProblemType.choices)
-    description = forms.CharField(
-        label=_("Problem"), widget=forms.Textarea(attrs={"rows": 4})
-    )
+    description = forms.CharField(label=_("Problem"), widget=forms.Textarea(attrs={"rows": 4}))
     # Only a dispatcher hands out at once; an office's form has none of these.
     unit = forms.ModelChoiceField(
         label=_("Unit to solve it"),
         queryset=ResponsibleUnit.objects.all(),
         required=False,
     )
-    leader = forms.ModelChoiceField(
-        label=_("Coordinating leader"), queryset=User.objects.none(), required=False
-    )
+    leader = forms.ModelChoiceField(label=_("Coordinating leader"), queryset=User.objects.none(), required=False)
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
 
     def __init__(self, *args, projects, reports, dispatcher: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
         self.fields["report"].queryset = reports
-        self.fields["report"].label_from_instance = (
-            lambda r: f"{r.project_year.project.name} {r.year}-{r.month:02d}"
-        )
+        self.fields["report"].label_from_instance = lambda r: f"{r.project_year.project.name} {r.year}-{r.month:02d}"
         if dispatcher:
             self.fields["leader"].queryset = leader_accounts()
             self.fields["leader"].label_from_instance = person
@@ -65,16 +55,10 @@ class RaiseForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("Unit to solve it"), queryset=ResponsibleUnit.objects.all()
-    )
-    leader = forms.ModelChoiceField(
-        label=_("Coordinating leader"), queryset=User.objects.none(), required=False
-    )
+    unit = forms.ModelChoiceField(label=_("Unit to solve it"), queryset=ResponsibleUnit.objects.all())
+    leader = forms.ModelChoiceField(label=_("Coordinating leader"), queryset=User.objects.none(), required=False)
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,15 +67,11 @@ class AssignForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SolveForm(forms.Form):
-    resolution = forms.CharField(
-        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    resolution = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class LeadersForm(forms.Form):

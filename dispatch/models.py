@@ -115,8 +115,7 @@ class Problem(models.Model):
         constraints = [
             # Handed out means someone must solve it by a date.
             models.CheckConstraint(
-                condition=Q(state=ProblemState.RAISED)
-                | (Q(unit__isnull=False) & Q(deadline__isnull=False)),
+                condition=Q(state=ProblemState.RAISED) | (Q(unit__isnull=False) & Q(deadline__isnull=False)),
                 name="problem_assigned_has_unit_and_deadline",
             ),
             # Solved or closed means the unit said what it did.
@@ -152,9 +151,7 @@ class ProblemEvent(models.Model):
     """One step in a problem's life, written in the same transaction as the step: who, when, from
     which state to which, and what they said."""
 
-    problem = models.ForeignKey(
-        Problem, on_delete=models.CASCADE, related_name="events"
-    )
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=10, choices=ProblemAction.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -163,9 +160,7 @@ class ProblemEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    from_state = models.CharField(
-        _("from"), max_length=12, choices=ProblemState.choices, blank=True
-    )
+    from_state = models.CharField(_("from"), max_length=12, choices=ProblemState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=12, choices=ProblemState.choices)
     comment = models.TextField(_("comment"), blank=True)
 
@@ -190,9 +185,7 @@ class ReviewDecision(models.Model):
         )
         RETURNED = "returned", pgettext_lazy("review decision", "Returned")
 
-    report = models.ForeignKey(
-        ProgressReport, on_delete=models.CASCADE, related_name="review_decisions"
-    )
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="review_decisions")
     flags = models.JSONField(_("flags shown"), default=list)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     comment = models.TextField(_("comment"), blank=True)

@@ -14,9 +14,7 @@ def visible_problems(user, qs: QuerySet | None = None) -> QuerySet:
     if is_office(user):
         if not user.unit_id:
             return qs.none()
-        return qs.filter(
-            Q(project__responsible_unit_id=user.unit_id) | Q(unit_id=user.unit_id)
-        )
+        return qs.filter(Q(project__responsible_unit_id=user.unit_id) | Q(unit_id=user.unit_id))
     return qs if sees_everything(user) else qs.none()
 
 

@@ -69,15 +69,13 @@ def _count(names) -> dict[str, int]:
     return counts
 
 
-def rankings(
-    *, plan_year, period: Period, project_years: QuerySet
-) -> dict[str, list[Standing]]:
+def rankings(*, plan_year, period: Period, project_years: QuerySet) -> dict[str, list[Standing]]:
     """{"units": [...], "townships": [...]} for the plan year up to the period's month, over
     `project_years` (already narrowed to what the user may see)."""
     rows = list(
-        projects_with_progress(
-            period, project_years.filter(plan_year=plan_year)
-        ).select_related("project__responsible_unit")
+        projects_with_progress(period, project_years.filter(plan_year=plan_year)).select_related(
+            "project__responsible_unit"
+        )
     )
     # Each project-month's first submission (a report returned and filed again counts from the first).
     first_submits = (
@@ -98,9 +96,7 @@ def rankings(
     )
     on_time: dict[int, int] = {}
     for r in first_submits:
-        if r["first"] is not None and r["first"].date() <= report_due(
-            period.year, r["month"]
-        ):
+        if r["first"] is not None and r["first"].date() <= report_due(period.year, r["month"]):
             on_time[r["project_year"]] = on_time.get(r["project_year"], 0) + 1
     # Overdue problems count against the unit that must solve them (not always the project's) and
     # against the township where the project is.

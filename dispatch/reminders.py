@@ -29,9 +29,7 @@ class Reminder:
 
 def _office_accounts(unit) -> list[User]:
     return list(
-        User.objects.filter(unit=unit, groups__name=Role.OFFICE, is_active=True)
-        .exclude(email="")
-        .order_by("username")
+        User.objects.filter(unit=unit, groups__name=Role.OFFICE, is_active=True).exclude(email="").order_by("username")
     )
 
 
@@ -48,9 +46,7 @@ def build(*, plan_year, month: int | None = None) -> list[Reminder]:
     today = timezone.localdate()
     missing = list(missing_reports(plan_year=plan_year, month=period.month))
     overdue = list(
-        problems_with_status(
-            Problem.objects.filter(state__in=OPEN_FOR_UNIT), as_of=today
-        )
+        problems_with_status(Problem.objects.filter(state__in=OPEN_FOR_UNIT), as_of=today)
         .filter(overdue=True)
         .order_by("deadline")
     )
@@ -64,8 +60,7 @@ def build(*, plan_year, month: int | None = None) -> list[Reminder]:
         if not accounts:
             continue
         lines = [
-            _("%(unit)s, for %(year)s-%(month)s:")
-            % {"unit": unit.name, "year": period.year, "month": period.month}
+            _("%(unit)s, for %(year)s-%(month)s:") % {"unit": unit.name, "year": period.year, "month": period.month}
         ]
         not_filed = [r for r in unit_missing if r.draft_status != ReportStatus.RETURNED]
         returned = [r for r in unit_missing if r.draft_status == ReportStatus.RETURNED]
@@ -78,8 +73,7 @@ def build(*, plan_year, month: int | None = None) -> list[Reminder]:
         if returned:
             lines += [
                 "",
-                _("Reports returned, to correct and submit again (%(n)s):")
-                % {"n": len(returned)},
+                _("Reports returned, to correct and submit again (%(n)s):") % {"n": len(returned)},
             ]
             lines += [f"- {r.project.name}（{r.project.code}）" for r in returned]
         if unit_overdue:
@@ -93,17 +87,11 @@ def build(*, plan_year, month: int | None = None) -> list[Reminder]:
                 to=[u.email for u in accounts],
                 recipient=unit.name,
                 body="\n".join(lines),
-                subject=_(
-                    "[Dispatch] %(unit)s: %(n)s reports due, %(m)s problems overdue"
-                )
+                subject=_("[Dispatch] %(unit)s: %(n)s reports due, %(m)s problems overdue")
                 % {"unit": unit.name, "n": len(unit_missing), "m": len(unit_overdue)},
             )
         )
-    leaders = (
-        User.objects.filter(groups__name=Role.LEADER, is_active=True)
-        .exclude(email="")
-        .order_by("username")
-    )
+    leaders = User.objects.filter(groups__name=Role.LEADER, is_active=True).exclude(email="").order_by("username")
     for leader in leaders:
         rows = list(
             project_list(
@@ -132,8 +120,7 @@ def build(*, plan_year, month: int | None = None) -> list[Reminder]:
         if theirs:
             lines += [
                 "",
-                _("Problems you coordinate that are past their deadline (%(n)s):")
-                % {"n": len(theirs)},
+                _("Problems you coordinate that are past their deadline (%(n)s):") % {"n": len(theirs)},
             ]
             lines += [_problem_line(p) for p in theirs]
         reminders.append(
@@ -141,9 +128,7 @@ def build(*, plan_year, month: int | None = None) -> list[Reminder]:
                 to=[leader.email],
                 recipient=person(leader),
                 body="\n".join(lines),
-                subject=_(
-                    "[Dispatch] your projects: %(n)s need attention, %(m)s problems overdue"
-                )
+                subject=_("[Dispatch] your projects: %(n)s need attention, %(m)s problems overdue")
                 % {"n": len(rows), "m": len(theirs)},
             )
         )

@@ -27,19 +27,11 @@ class Check:
     PERCENT_JUMP = "percent_jump"
     OVER_PLAN = "over_plan"
     LABELS = {
-        MONTH_SHARE: _(
-            "One month is %(share)s%% of the year's plan (more than %(limit)s%%)."
-        ),
-        MONEY_WITHOUT_PROGRESS: _(
-            "Money reported but the works' percent did not move."
-        ),
+        MONTH_SHARE: _("One month is %(share)s%% of the year's plan (more than %(limit)s%%)."),
+        MONEY_WITHOUT_PROGRESS: _("Money reported but the works' percent did not move."),
         PROGRESS_WITHOUT_MONEY: _("The works' percent moved but no money is reported."),
-        PERCENT_JUMP: _(
-            "The works' percent jumps %(jump)s points in one month (more than %(limit)s)."
-        ),
-        OVER_PLAN: _(
-            "The year to date (%(ytd)s 万元) is over the year's plan (%(plan)s 万元)."
-        ),
+        PERCENT_JUMP: _("The works' percent jumps %(jump)s points in one month (more than %(limit)s)."),
+        OVER_PLAN: _("The year to date (%(ytd)s 万元) is over the year's plan (%(plan)s 万元)."),
     }
 
 
@@ -103,8 +95,7 @@ def plausibility(
         checks.append(
             (
                 Check.PERCENT_JUMP,
-                Check.LABELS[Check.PERCENT_JUMP]
-                % {"jump": jump, "limit": settings.DISPATCH_FLAG_PERCENT_JUMP},
+                Check.LABELS[Check.PERCENT_JUMP] % {"jump": jump, "limit": settings.DISPATCH_FLAG_PERCENT_JUMP},
             )
         )
     if annual_plan and ytd_after > annual_plan:
@@ -121,9 +112,7 @@ def review_queue(reports: QuerySet) -> list[QueueItem]:
     """`reports` (already narrowed to what the user sees) that wait for review, oldest first, with
     their context: one query for the reports and their figures, one per month for the flags."""
     money = DecimalField(**MONEY)
-    approved = ProgressReport.objects.filter(
-        status=ReportStatus.APPROVED, is_current=True
-    )
+    approved = ProgressReport.objects.filter(status=ReportStatus.APPROVED, is_current=True)
     ytd_before = (
         approved.filter(
             project_year=OuterRef("project_year"),
@@ -138,10 +127,7 @@ def review_queue(reports: QuerySet) -> list[QueueItem]:
     )
     last_percent = (
         approved.filter(project_year__project=OuterRef("project_year__project"))
-        .filter(
-            Q(year__lt=OuterRef("year"))
-            | Q(year=OuterRef("year"), month__lt=OuterRef("month"))
-        )
+        .filter(Q(year__lt=OuterRef("year")) | Q(year=OuterRef("year"), month__lt=OuterRef("month")))
         .order_by("-year", "-month")
         .values("physical_percent")[:1]
     )
@@ -154,9 +140,7 @@ def review_queue(reports: QuerySet) -> list[QueueItem]:
         )
         .annotate(
             ytd_before=Coalesce(Subquery(ytd_before, output_field=money), ZERO_MONEY),
-            last_percent=Subquery(
-                last_percent, output_field=DecimalField(max_digits=5, decimal_places=2)
-            ),
+            last_percent=Subquery(last_percent, output_field=DecimalField(max_digits=5, decimal_places=2)),
         )
         .order_by("submitted_at", "pk")
     )
@@ -164,9 +148,7 @@ def review_queue(reports: QuerySet) -> list[QueueItem]:
     standing = {}
     for year, month in {(r.year, r.month) for r in rows}:
         ids = [r.project_year_id for r in rows if (r.year, r.month) == (year, month)]
-        for row in projects_with_progress(Period(year=year, month=month)).filter(
-            pk__in=ids
-        ):
+        for row in projects_with_progress(Period(year=year, month=month)).filter(pk__in=ids):
             standing[(row.pk, year, month)] = row
     items = []
     for r in rows:

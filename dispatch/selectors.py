@@ -14,15 +14,11 @@ from .models import OPEN, OPEN_FOR_UNIT, Problem, ProblemState
 from .permissions import visible_problems
 
 
-def problems_with_status(
-    qs: QuerySet | None = None, *, as_of: datetime.date | None = None
-) -> QuerySet:
+def problems_with_status(qs: QuerySet | None = None, *, as_of: datetime.date | None = None) -> QuerySet:
     """Problems with `overdue` annotated (as of today unless told), their relations joined."""
     qs = Problem.objects.all() if qs is None else qs
     as_of = as_of or timezone.localdate()
-    return qs.select_related(
-        "project", "project__responsible_unit", "unit", "leader"
-    ).annotate(
+    return qs.select_related("project", "project__responsible_unit", "unit", "leader").annotate(
         overdue=Case(
             When(problem_overdue_q(as_of), then=Value(True)),
             default=Value(False),
@@ -31,9 +27,7 @@ def problems_with_status(
     )
 
 
-def problem_list(
-    qs: QuerySet | None = None, *, as_of: datetime.date | None = None
-) -> QuerySet:
+def problem_list(qs: QuerySet | None = None, *, as_of: datetime.date | None = None) -> QuerySet:
     """The ledger as the meeting reads it: open before closed, overdue first, then by deadline."""
     return problems_with_status(qs, as_of=as_of).order_by(
         Case(When(state=ProblemState.CLOSED, then=Value(1)), default=Value(0)),
@@ -43,9 +37,7 @@ def problem_list(
     )
 
 
-def open_problems(
-    qs: QuerySet | None = None, *, as_of: datetime.date | None = None
-) -> QuerySet:
+def open_problems(qs: QuerySet | None = None, *, as_of: datetime.date | None = None) -> QuerySet:
     """Problems not yet closed (销号), overdue first."""
     return problem_list(qs, as_of=as_of).filter(state__in=OPEN)
 
@@ -63,11 +55,7 @@ def problem_counts(qs: QuerySet, *, as_of: datetime.date | None = None) -> dict:
 
 def person(user) -> str:
     """How a page names an account: the person's name, else the login name."""
-    return (
-        ""
-        if user is None
-        else (f"{user.last_name}{user.first_name}".strip() or user.get_username())
-    )
+    return "" if user is None else (f"{user.last_name}{user.first_name}".strip() or user.get_username())
 
 
 def leader_problems(user, qs: QuerySet | None = None) -> QuerySet:
@@ -81,9 +69,7 @@ def reviewer_queue(user) -> dict:
     """A reviewer's landing counts: reports to review, problems to hand out, answers to confirm."""
     counts = problem_counts(visible_problems(user))
     return {
-        "to_review": visible_reports(user)
-        .filter(status=ReportStatus.SUBMITTED)
-        .count(),
+        "to_review": visible_reports(user).filter(status=ReportStatus.SUBMITTED).count(),
         "to_assign": counts["raised"],
         "to_confirm": counts["solved"],
     }
@@ -93,12 +79,6 @@ def office_queue(user, *, year: int) -> dict:
     """An office's landing counts: reports returned to it (this plan year), problems its unit must
     still answer (handed out, not yet reported solved)."""
     return {
-        "returned": visible_reports(user)
-        .filter(status=ReportStatus.RETURNED, year=year)
-        .count(),
-        "to_fix": Problem.objects.filter(
-            unit_id=user.unit_id, state__in=OPEN_FOR_UNIT
-        ).count()
-        if user.unit_id
-        else 0,
+        "returned": visible_reports(user).filter(status=ReportStatus.RETURNED, year=year).count(),
+        "to_fix": Problem.objects.filter(unit_id=user.unit_id, state__in=OPEN_FOR_UNIT).count() if user.unit_id else 0,
     }

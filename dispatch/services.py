@@ -67,9 +67,7 @@ def _check_state(problem: Problem, allowed: tuple, action: str) -> None:
         )
 
 
-def _record(
-    problem: Problem, *, actor, action: str, from_state: str, comment: str = ""
-) -> None:
+def _record(problem: Problem, *, actor, action: str, from_state: str, comment: str = "") -> None:
     problem.version += 1
     problem._history_user = actor
     problem._change_reason = str(ProblemAction(action).label)
@@ -128,9 +126,7 @@ def problem_raise(
         raise ValidationError(errors)
     assign_now = can_dispatch(actor) and (unit is not None or deadline is not None)
     if assign_now:
-        _check_assignment(
-            unit=unit, leader=leader, deadline=deadline, today=timezone.localdate()
-        )
+        _check_assignment(unit=unit, leader=leader, deadline=deadline, today=timezone.localdate())
     problem = Problem(
         project=project,
         report=report,
@@ -139,9 +135,7 @@ def problem_raise(
         raised_by=actor,
         # Only a dispatcher hands out; an office or a leader proposes the unit (default: the
         # project's own) and the reviewer confirms it when assigning.
-        unit=unit
-        if (unit is not None and not is_office(actor))
-        else project.responsible_unit,
+        unit=unit if (unit is not None and not is_office(actor)) else project.responsible_unit,
         leader=leader if leader is not None and has_role(leader, Role.LEADER) else None,
         deadline=deadline if assign_now else None,
         state=ProblemState.ASSIGNED if assign_now else ProblemState.RAISED,
@@ -180,9 +174,7 @@ def problem_assign(
         (ProblemState.RAISED, ProblemState.ASSIGNED, ProblemState.IN_PROGRESS),
         ProblemAction.ASSIGN,
     )
-    _check_assignment(
-        unit=unit, leader=leader, deadline=deadline, today=timezone.localdate()
-    )
+    _check_assignment(unit=unit, leader=leader, deadline=deadline, today=timezone.localdate())
     from_state = problem.state
     problem.unit, problem.deadline, problem.leader = unit, deadline, leader
     if problem.state == ProblemState.RAISED:
@@ -233,9 +225,7 @@ def problem_solve(
     problem = _lock(problem, expected_version)
     if not acts_for_solving_unit(actor, problem):
         raise ValidationError(Msg.NOT_YOUR_UNIT, code="not_your_unit")
-    _check_state(
-        problem, (ProblemState.ASSIGNED, ProblemState.IN_PROGRESS), ProblemAction.SOLVE
-    )
+    _check_state(problem, (ProblemState.ASSIGNED, ProblemState.IN_PROGRESS), ProblemAction.SOLVE)
     if not (resolution or "").strip():
         raise ValidationError({"resolution": [Msg.RESOLUTION_REQUIRED]})
     from_state = problem.state
@@ -253,9 +243,7 @@ def problem_solve(
 
 
 @transaction.atomic
-def problem_reopen(
-    *, actor: User, problem: Problem, comment: str, expected_version: int | None = None
-) -> Problem:
+def problem_reopen(*, actor: User, problem: Problem, comment: str, expected_version: int | None = None) -> Problem:
     """督办: the reviewer does not accept the answer and sends the problem back to the unit."""
     if not can_dispatch(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
@@ -305,9 +293,7 @@ class LeaderMsg:
 
 
 @transaction.atomic
-def project_set_leaders(
-    *, actor: User, project: Project, leaders, expected_version: int | None = None
-) -> Project:
+def project_set_leaders(*, actor: User, project: Project, leaders, expected_version: int | None = None) -> Project:
     """挂钩领导: link the leader accounts that follow the project (replacing the links it had). The
     project's history records who changed the links and to whom, as for any change of the project."""
     if not can_dispatch(actor):
@@ -364,8 +350,6 @@ def review_decide(
             flags=checks,
             actor=actor,
             comment=comment,
-            decision=ReviewDecision.Decision.APPROVED
-            if approve
-            else ReviewDecision.Decision.RETURNED,
+            decision=ReviewDecision.Decision.APPROVED if approve else ReviewDecision.Decision.RETURNED,
         )
     return report

@@ -50,9 +50,7 @@ class ProblemTable(tables.Table):
         order_by=("leader__last_name", "leader__username"),
         attrs={"td": {"class": "nowrap"}},
     )
-    deadline = tables.DateColumn(
-        verbose_name=_("Deadline"), format="Y-m-d", attrs={"td": {"class": "nowrap"}}
-    )
+    deadline = tables.DateColumn(verbose_name=_("Deadline"), format="Y-m-d", attrs={"td": {"class": "nowrap"}})
     state = tables.Column(verbose_name=_("State"), attrs={"td": {"class": "nowrap"}})
 
     class Meta:

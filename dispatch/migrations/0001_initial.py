@@ -20,9 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
                 ),
                 (
                     "type",
@@ -65,9 +63,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "solved_on",
-                    models.DateField(
-                        blank=True, null=True, verbose_name="reported solved on"
-                    ),
+                    models.DateField(blank=True, null=True, verbose_name="reported solved on"),
                 ),
                 (
                     "closed_on",
@@ -75,9 +71,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "raised_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, verbose_name="raised at"
-                    ),
+                    models.DateTimeField(blank=True, editable=False, verbose_name="raised at"),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
@@ -220,9 +214,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "solved_on",
-                    models.DateField(
-                        blank=True, null=True, verbose_name="reported solved on"
-                    ),
+                    models.DateField(blank=True, null=True, verbose_name="reported solved on"),
                 ),
                 (
                     "closed_on",
@@ -378,15 +370,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="problem",
-            index=models.Index(
-                fields=["state", "deadline"], name="dispatch_pr_state_af72b1_idx"
-            ),
+            index=models.Index(fields=["state", "deadline"], name="dispatch_pr_state_af72b1_idx"),
         ),
         migrations.AddIndex(
             model_name="problem",
-            index=models.Index(
-                fields=["unit", "state"], name="dispatch_pr_unit_id_a97ad4_idx"
-            ),
+            index=models.Index(fields=["unit", "state"], name="dispatch_pr_unit_id_a97ad4_idx"),
         ),
         migrations.AddConstraint(
             model_name="problem",

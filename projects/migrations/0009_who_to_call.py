@@ -5,40 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0008_plan_versions_data'),
+        ("projects", "0008_plan_versions_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='leaders',
-            field=models.ManyToManyField(blank=True, help_text='挂钩领导: leader accounts who follow this project; it is on their 「我的项目」 page.', related_name='linked_projects', to=settings.AUTH_USER_MODEL, verbose_name='linked leaders'),
+            model_name="project",
+            name="leaders",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="挂钩领导: leader accounts who follow this project; it is on their 「我的项目」 page.",
+                related_name="linked_projects",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="linked leaders",
+            ),
         ),
         migrations.AddField(
-            model_name='responsibleunit',
-            name='contact_person',
-            field=models.CharField(blank=True, max_length=50, verbose_name='contact person'),
+            model_name="responsibleunit",
+            name="contact_person",
+            field=models.CharField(blank=True, max_length=50, verbose_name="contact person"),
         ),
         migrations.AddField(
-            model_name='responsibleunit',
-            name='contact_phone',
-            field=models.CharField(blank=True, max_length=30, verbose_name='contact phone'),
+            model_name="responsibleunit",
+            name="contact_phone",
+            field=models.CharField(blank=True, max_length=30, verbose_name="contact phone"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='phone',
-            field=models.CharField(blank=True, max_length=30, verbose_name='phone'),
+            model_name="user",
+            name="phone",
+            field=models.CharField(blank=True, max_length=30, verbose_name="phone"),
         ),
         migrations.AlterField(
-            model_name='historicalproject',
-            name='leader',
-            field=models.CharField(blank=True, max_length=50, verbose_name='linked leader (as imported)'),
+            model_name="historicalproject",
+            name="leader",
+            field=models.CharField(blank=True, max_length=50, verbose_name="linked leader (as imported)"),
         ),
         migrations.AlterField(
-            model_name='project',
-            name='leader',
-            field=models.CharField(blank=True, max_length=50, verbose_name='linked leader (as imported)'),
+            model_name="project",
+            name="leader",
+            field=models.CharField(blank=True, max_length=50, verbose_name="linked leader (as imported)"),
         ),
     ]

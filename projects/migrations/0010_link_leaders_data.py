@@ -28,8 +28,9 @@ def link(apps, schema_editor):
                 n += 1000
                 username = f"leader-{n:03d}"
             # "!" is Django's unusable-password marker: no one signs in until an administrator sets one.
-            user = User.objects.create(username=username, last_name=name[:150], password="!", is_active=False,
-                                       is_staff=True)
+            user = User.objects.create(
+                username=username, last_name=name[:150], password="!", is_active=False, is_staff=True
+            )
             user.groups.add(group)
             by_name[name] = user
     for project in projects:

@@ -13,9 +13,7 @@ from tests import factories
 
 @pytest.fixture
 def leader2(db):
-    return factories.UserFactory(
-        username="leader2", role=Role.LEADER, first_name="李", last_name="县长"
-    )
+    return factories.UserFactory(username="leader2", role=Role.LEADER, first_name="李", last_name="县长")
 
 
 def in_days(n: int) -> datetime.date:

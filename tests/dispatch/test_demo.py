@@ -22,17 +22,11 @@ def test_setup_demo_with_reports(settings):
     call_command("setup_demo", "--with-reports", stdout=out)
     reports = ProgressReport.objects.all()
     assert reports.count() == 165 * 9
-    assert all(
-        r.startswith(MARK) for r in reports.values_list("physical_narrative", flat=True)
-    )
+    assert all(r.startswith(MARK) for r in reports.values_list("physical_narrative", flat=True))
     assert reports.filter(status=ReportStatus.RETURNED).count() == 6
     assert reports.filter(status=ReportStatus.SUBMITTED).count() == 5
     assert reports.filter(status=ReportStatus.APPROVED).count() == 165 * 9 - 11
-    flags = set(
-        projects_with_progress(
-            current_period(PlanYear.objects.get(year=2022))
-        ).values_list("flag", flat=True)
-    )
+    flags = set(projects_with_progress(current_period(PlanYear.objects.get(year=2022))).values_list("flag", flat=True))
     assert flags == {Flag.GREEN, Flag.YELLOW, Flag.RED}
     states = set(Problem.objects.values_list("state", flat=True))
     assert {

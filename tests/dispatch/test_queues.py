@@ -86,9 +86,7 @@ def test_context_before_and_after(plan_1000, office_a, reviewer):
         ("100.00", "45", []),
     ],
 )
-def test_plausibility_flags_on_crafted_reports(
-    plan_1000, office_a, reviewer, amount, percent, expected
-):
+def test_plausibility_flags_on_crafted_reports(plan_1000, office_a, reviewer, amount, percent, expected):
     approve(plan_1000, office_a, reviewer, month=8, amount="500.00", percent="40")
     report = submit(plan_1000, office_a, month=9, amount=amount, percent=percent)
     assert item_for(report).check_codes == expected
@@ -101,13 +99,9 @@ def test_the_thresholds_are_settings(settings, plan_1000, office_a, reviewer):
     assert Check.MONTH_SHARE in item_for(report).check_codes
 
 
-def test_a_flagged_approval_is_recorded_an_unflagged_one_is_not(
-    plan_1000, project_a, office_a, reviewer
-):
+def test_a_flagged_approval_is_recorded_an_unflagged_one_is_not(plan_1000, project_a, office_a, reviewer):
     flagged = submit(plan_1000, office_a, month=9, amount="750.00", percent="10")
-    services.review_decide(
-        actor=reviewer, report=flagged, approve=True, comment="已核实合同支付凭证"
-    )
+    services.review_decide(actor=reviewer, report=flagged, approve=True, comment="已核实合同支付凭证")
     decision = ReviewDecision.objects.get()
     assert (
         decision.report_id,
@@ -123,16 +117,12 @@ def test_a_flagged_approval_is_recorded_an_unflagged_one_is_not(
     assert plain.status == ReportStatus.APPROVED
 
 
-def test_returning_from_the_queue_needs_a_comment_and_records_it(
-    plan_1000, office_a, reviewer
-):
+def test_returning_from_the_queue_needs_a_comment_and_records_it(plan_1000, office_a, reviewer):
     from django.core.exceptions import ValidationError
 
     flagged = submit(plan_1000, office_a, month=9, amount="750.00", percent="10")
     with pytest.raises(ValidationError):
-        services.review_decide(
-            actor=reviewer, report=flagged, approve=False, comment=""
-        )
+        services.review_decide(actor=reviewer, report=flagged, approve=False, comment="")
     assert ReviewDecision.objects.count() == 0
     services.review_decide(
         actor=reviewer,
@@ -162,22 +152,16 @@ def test_the_review_page(
     submit(plan_1000, office_a, month=9, amount="750.00", percent="10")
     submit(project_b, office_b, month=9, amount="100.00", percent="10")
     client.force_login(reviewer)
-    with django_assert_max_num_queries(
-        8
-    ):  # session, user, groups, the queue, the standing (one month)
+    with django_assert_max_num_queries(8):  # session, user, groups, the queue, the standing (one month)
         page = client.get("/review/")
     assert len(page.context["items"]) == 2
     html = page.content.decode()
     assert "check-month_share" in html and "750.00" in html
 
 
-def test_landing_queues(
-    client, plan_1000, project_a, project_b, office_a, office_b, reviewer, unit_a
-):
+def test_landing_queues(client, plan_1000, project_a, project_b, office_a, office_b, reviewer, unit_a):
     submit(plan_1000, office_a, month=9, amount="100.00", percent="10")
-    make_report(
-        project_a, office_a, month=9, status=ReportStatus.RETURNED, reviewer=reviewer
-    )
+    make_report(project_a, office_a, month=9, status=ReportStatus.RETURNED, reviewer=reviewer)
     raised(project_b, office_b)
     assigned(project_a, office_a, reviewer)
     client.force_login(reviewer)
@@ -191,16 +175,10 @@ def test_landing_queues(
     assert client.get("/").context["queue"]["missing"] == 1
 
 
-def test_a_returned_report_opens_with_the_comment_on_top(
-    client, project_a, office_a, reviewer
-):
-    report = make_report(
-        project_a, office_a, month=9, status=ReportStatus.RETURNED, reviewer=reviewer
-    )
+def test_a_returned_report_opens_with_the_comment_on_top(client, project_a, office_a, reviewer):
+    report = make_report(project_a, office_a, month=9, status=ReportStatus.RETURNED, reviewer=reviewer)
     client.force_login(office_a)
-    html = client.get(
-        f"/admin/projects/progressreport/{report.pk}/change/"
-    ).content.decode()
+    html = client.get(f"/admin/projects/progressreport/{report.pk}/change/").content.decode()
     assert 'id="return-comment"' in html
     assert html.index('id="return-comment"') < html.index('name="investment_completed"')
     assert "补充说明" in html.split('id="return-comment"')[1][:600]

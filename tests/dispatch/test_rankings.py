@@ -71,9 +71,7 @@ def case(plan_year, categories, unit_a, unit_b, office_a, office_b, reviewer):
 
 def test_rankings_match_the_hand_computation(case):
     period = current_period(case)  # month 9: 75.00 % elapsed
-    result = rankings(
-        plan_year=case, period=period, project_years=ProjectYear.objects.all()
-    )
+    result = rankings(plan_year=case, period=period, project_years=ProjectYear.objects.all())
     units = [
         (
             s.rank,
@@ -106,25 +104,18 @@ def test_rankings_match_the_hand_computation(case):
         # (600 + 300) / 2000 = 45.00 %, 30 points behind; 2 × 9 due, 1 on time.
         (2, "县交通局", 2, D("2000.00"), D("900.00"), D("45.00"), D("30.00"), 1, 18, 0),
     ]
-    townships = [
-        (s.rank, s.name, s.completion_rate, s.problems_overdue)
-        for s in result["townships"]
-    ]
+    townships = [(s.rank, s.name, s.completion_rate, s.problems_overdue) for s in result["townships"]]
     assert townships == [(1, "高阳镇", D("90.00"), 0), (2, "双江街道", D("45.00"), 1)]
 
 
 def test_ties_are_broken_by_reports_on_time(case, settings):
     period = current_period(case)
     settings.DISPATCH_REPORT_DUE_DAY = 2  # 3 October is now late: on-time counts all 0
-    result = rankings(
-        plan_year=case, period=period, project_years=ProjectYear.objects.all()
-    )
+    result = rankings(plan_year=case, period=period, project_years=ProjectYear.objects.all())
     assert [s.reports_on_time for s in result["units"]] == [0, 0]
 
 
-def test_the_page_shows_the_rule_and_an_office_sees_its_own(
-    client, case, reviewer, office_a
-):
+def test_the_page_shows_the_rule_and_an_office_sees_its_own(client, case, reviewer, office_a):
     client.force_login(reviewer)
     page = client.get("/rankings/")
     assert [s.name for s in page.context["standings"]["units"]] == [
@@ -133,9 +124,7 @@ def test_the_page_shows_the_rule_and_an_office_sees_its_own(
     ]
     assert 'id="ranking-rule"' in page.content.decode()
     client.force_login(office_a)
-    assert [s.name for s in client.get("/rankings/").context["standings"]["units"]] == [
-        "县交通局"
-    ]
+    assert [s.name for s in client.get("/rankings/").context["standings"]["units"]] == ["县交通局"]
 
 
 def test_the_rankings_sheet(client, case, reviewer):

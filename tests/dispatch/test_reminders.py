@@ -26,16 +26,10 @@ def setup(project_a, project_b, office_a, office_b, reviewer, leader):
     )
     for u in (office_a, office_b, leader):
         u.save()
-    make_report(
-        project_a, office_a, month=9, status=ReportStatus.RETURNED, reviewer=reviewer
-    )
-    make_report(
-        project_b, office_b, month=9, status=ReportStatus.APPROVED, reviewer=reviewer
-    )
+    make_report(project_a, office_a, month=9, status=ReportStatus.RETURNED, reviewer=reviewer)
+    make_report(project_b, office_b, month=9, status=ReportStatus.APPROVED, reviewer=reviewer)
     late = assigned(project_b, office_b, reviewer, leader=leader)
-    Problem.objects.filter(pk=late.pk).update(
-        deadline=datetime.date.today() - datetime.timedelta(days=2)
-    )
+    Problem.objects.filter(pk=late.pk).update(deadline=datetime.date.today() - datetime.timedelta(days=2))
     services.project_set_leaders(actor=reviewer, project=project_a, leaders=[leader])
 
 
@@ -57,14 +51,10 @@ def test_offices_and_leaders_get_their_reminders(setup, project_a, project_b):
     jtj = by_to[("jtj@example.cn",)].body
     assert project_a.name in jtj and "退回" in jtj  # its September report was returned
     slj = by_to[("slj@example.cn",)].body
-    assert (
-        project_b.name not in slj.split("逾期")[0]
-    )  # its report is in; only the overdue problem
+    assert project_b.name not in slj.split("逾期")[0]  # its report is in; only the overdue problem
     assert "征地拆迁滞后" in slj
     digest = by_to[("leader@example.cn",)].body
-    assert (
-        project_a.name in digest
-    )  # linked, nothing approved at month 9: needs attention
+    assert project_a.name in digest  # linked, nothing approved at month 9: needs attention
     assert "征地拆迁滞后" in digest  # the problem they coordinate is overdue
 
 

@@ -24,9 +24,7 @@ def listed(response) -> list[int]:
 @pytest.mark.parametrize("url", [PROBLEMS, "/problems/new/", "/problems/1/"])
 def test_the_pages_need_sign_in(client, url):
     response = client.get(url)
-    assert response.status_code == 302 and response["Location"].startswith(
-        reverse("login")
-    )
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_an_office_lists_only_its_units_problems_and_cannot_open_others(
@@ -39,10 +37,7 @@ def test_an_office_lists_only_its_units_problems_and_cannot_open_others(
     assert listed(response) == [mine.pk]
     assert response.context["counts"]["open"] == 1
     assert client.get(f"/problems/{theirs.pk}/").status_code == 404
-    assert (
-        client.post(f"/problems/{theirs.pk}/solve/", {"resolution": "x"}).status_code
-        == 404
-    )
+    assert client.post(f"/problems/{theirs.pk}/solve/", {"resolution": "x"}).status_code == 404
     # The unit filter offers its own unit only.
     assert list(response.context["filter"].filters["unit"].queryset) == [office_a.unit]
 
@@ -60,14 +55,10 @@ def test_filters_by_state_unit_leader_and_overdue(
     assert listed(client.get(PROBLEMS, {"leader": leader.pk})) == [late.pk]
     assert listed(client.get(PROBLEMS, {"unit": unit_b.pk})) == [late.pk]
     page = client.get(PROBLEMS).content.decode()
-    assert re.search(
-        r'<tr [^>]*class="[^"]*\boverdue\b', page
-    )  # the overdue row is red
+    assert re.search(r'<tr [^>]*class="[^"]*\boverdue\b', page)  # the overdue row is red
 
 
-def test_the_list_query_count_does_not_grow_with_rows(
-    client, project_a, office_a, reviewer, django_assert_num_queries
-):
+def test_the_list_query_count_does_not_grow_with_rows(client, project_a, office_a, reviewer, django_assert_num_queries):
     for _ in range(3):
         assigned(project_a, office_a, reviewer)
     client.force_login(reviewer)
@@ -80,9 +71,7 @@ def test_the_list_query_count_does_not_grow_with_rows(
         client.get(PROBLEMS)
 
 
-def test_raise_from_a_report_hand_out_solve_and_close_through_the_pages(
-    client, project_a, office_a, reviewer, leader
-):
+def test_raise_from_a_report_hand_out_solve_and_close_through_the_pages(client, project_a, office_a, reviewer, leader):
     from tests.projects.admin_support import make_report
 
     report = make_report(project_a, office_a)
@@ -102,11 +91,7 @@ def test_raise_from_a_report_hand_out_solve_and_close_through_the_pages(
         },
     )
     problem = Problem.objects.get()
-    assert (
-        response.status_code == 302
-        and problem.report == report
-        and problem.state == ProblemState.RAISED
-    )
+    assert response.status_code == 302 and problem.report == report and problem.state == ProblemState.RAISED
 
     client.force_login(reviewer)
     page = client.get(f"/problems/{problem.pk}/")
@@ -149,12 +134,7 @@ def test_raise_from_a_report_hand_out_solve_and_close_through_the_pages(
     assert problem.state == ProblemState.SOLVED
     # The office cannot close its own problem: the step is not offered and the post is refused.
     assert client.get(f"/problems/{problem.pk}/").context["steps"] == {}
-    assert (
-        client.post(
-            f"/problems/{problem.pk}/close/", {"version": problem.version}
-        ).status_code
-        == 400
-    )
+    assert client.post(f"/problems/{problem.pk}/close/", {"version": problem.version}).status_code == 400
     problem.refresh_from_db()
     assert problem.state == ProblemState.SOLVED
 
@@ -176,9 +156,7 @@ def test_finance_may_not_raise(client, finance):
 
 def test_the_problem_list_workbook(client, project_a, office_a, reviewer, leader):
     late = assigned(project_a, office_a, reviewer, leader=leader)
-    Problem.objects.filter(pk=late.pk).update(
-        deadline=in_days(-1), description='=HYPERLINK("x")'
-    )
+    Problem.objects.filter(pk=late.pk).update(deadline=in_days(-1), description='=HYPERLINK("x")')
     client.force_login(reviewer)
     response = client.get(PROBLEMS, {"_export": "xlsx"})
     wb = load_workbook(io.BytesIO(response.content))
@@ -199,17 +177,11 @@ def test_the_problem_list_workbook(client, project_a, office_a, reviewer, leader
     row = [c.value for c in ws[3]]
     assert row[0] == 1 and row[1] == project_a.name and row[4] == '=HYPERLINK("x")'
     assert ws.cell(row=3, column=5).data_type == "s"  # text, not a formula
-    assert (
-        row[5] == project_a.responsible_unit.name
-        and row[6] == "leader"
-        and row[10] == "是"
-    )
+    assert row[5] == project_a.responsible_unit.name and row[6] == "leader" and row[10] == "是"
     assert row[7] == in_days(-1).isoformat()
 
 
-def test_overview_and_project_page_show_open_problems(
-    client, project_a, project_b, office_a, office_b, reviewer
-):
+def test_overview_and_project_page_show_open_problems(client, project_a, project_b, office_a, office_b, reviewer):
     late = assigned(project_a, office_a, reviewer)
     Problem.objects.filter(pk=late.pk).update(deadline=in_days(-1))
     other = raised(project_b, office_b, description="资金缺口2000万元")

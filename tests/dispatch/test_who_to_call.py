@@ -20,18 +20,12 @@ def contacts(unit_a, unit_b):
     return unit_a
 
 
-def test_only_a_reviewer_links_leaders_and_only_leader_accounts(
-    project_a, reviewer, leader, office_a, finance
-):
+def test_only_a_reviewer_links_leaders_and_only_leader_accounts(project_a, reviewer, leader, office_a, finance):
     with pytest.raises(ValidationError) as info:
-        services.project_set_leaders(
-            actor=office_a, project=project_a, leaders=[leader]
-        )
+        services.project_set_leaders(actor=office_a, project=project_a, leaders=[leader])
     assert str(Msg.NOT_ALLOWED) in info.value.messages
     with pytest.raises(ValidationError):
-        services.project_set_leaders(
-            actor=reviewer, project=project_a, leaders=[finance]
-        )
+        services.project_set_leaders(actor=reviewer, project=project_a, leaders=[finance])
     assert list(project_a.leaders.all()) == []
     services.project_set_leaders(actor=reviewer, project=project_a, leaders=[leader])
     assert list(project_a.leaders.all()) == [leader]
@@ -71,15 +65,11 @@ def test_contact_person_and_phone_on_the_attention_list_the_project_and_missing_
     page = client.get(f"/projects/{project_a.code}/").content.decode()
     assert "王明" in page and "13800000001" in page and "023-55123456" in page
     client.force_login(admin_user)
-    missing = client.get(
-        "/admin/tools/missing-reports/?year=2022&month=9"
-    ).content.decode()
+    missing = client.get("/admin/tools/missing-reports/?year=2022&month=9").content.decode()
     assert "张伟" in missing and "023-55123456" in missing
 
 
-def test_a_reviewer_links_leaders_on_the_project_page(
-    client, project_a, reviewer, leader, office_a
-):
+def test_a_reviewer_links_leaders_on_the_project_page(client, project_a, reviewer, leader, office_a):
     client.force_login(office_a)
     assert client.get(f"/projects/{project_a.code}/").context["leaders_form"] is None
     client.post(f"/projects/{project_a.code}/leaders/", {"leaders": [leader.pk]})
@@ -89,15 +79,10 @@ def test_a_reviewer_links_leaders_on_the_project_page(
     assert list(project_a.leaders.all()) == [leader]
 
 
-def test_an_offices_overview_says_which_unit_it_shows(
-    client, project_a, project_b, office_a, leader
-):
+def test_an_offices_overview_says_which_unit_it_shows(client, project_a, project_b, office_a, leader):
     client.force_login(office_a)
     page = client.get("/").content.decode()
-    assert (
-        'id="office-scope"' in page
-        and "县交通局" in page.split('id="office-scope"')[1][:200]
-    )
+    assert 'id="office-scope"' in page and "县交通局" in page.split('id="office-scope"')[1][:200]
     client.force_login(leader)
     assert 'id="office-scope"' not in client.get("/").content.decode()
 

@@ -72,9 +72,7 @@ def test_office_raises_reviewer_hands_out_unit_solves_reviewer_closes(
     )
 
     office.goto(f"/problems/{problem.pk}/")
-    office.fill(
-        "#step-solve textarea[name=resolution]", "已完成征地补偿，用地已交付施工单位"
-    )
+    office.fill("#step-solve textarea[name=resolution]", "已完成征地补偿，用地已交付施工单位")
     office.click("#step-solve button[type=submit]")
     office.wait_for_load_state("networkidle")
     problem.refresh_from_db()
@@ -109,9 +107,7 @@ def test_screenshots_of_the_ledger(
         (project_a, office_a, "施工便道用地未批复"),
         (project_b, office_b, "中央预算内资金未到位"),
     ]:
-        problem = dispatch_services.problem_raise(
-            actor=office, project=project, type="land", description=text
-        )
+        problem = dispatch_services.problem_raise(actor=office, project=project, type="land", description=text)
         dispatch_services.problem_assign(
             actor=reviewer,
             problem=problem,
@@ -119,12 +115,8 @@ def test_screenshots_of_the_ledger(
             leader=leader,
             deadline=today + datetime.timedelta(days=5),
         )
-    Problem.objects.filter(project=project_b).update(
-        deadline=today - datetime.timedelta(days=3)
-    )
-    dispatch_services.problem_raise(
-        actor=office_a, project=project_a, type="approval", description="环评批复待办"
-    )
+    Problem.objects.filter(project=project_b).update(deadline=today - datetime.timedelta(days=3))
+    dispatch_services.problem_raise(actor=office_a, project=project_a, type="approval", description="环评批复待办")
     for width, viewport in [
         ("desktop", {"width": 1366, "height": 900}),
         ("phone", PHONE),
@@ -140,9 +132,7 @@ def test_screenshots_of_the_ledger(
         screenshot(page, f"problems-raise-{width}")
         page.goto("/")
         assert page.locator("#open-problems").is_visible()
-        page.locator("#open-problems").screenshot(
-            path=str(SCREENSHOTS / f"overview-open-problems-{width}.png")
-        )
+        page.locator("#open-problems").screenshot(path=str(SCREENSHOTS / f"overview-open-problems-{width}.png"))
         page.goto(f"/projects/{project_b.code}/")
         screenshot(page, f"project-open-problems-{width}")
 
@@ -164,9 +154,7 @@ def test_a_leader_opens_my_projects(
     leader.save()
     unit_a.contact_person, unit_a.contact_phone = "张伟", "023-55123456"
     unit_a.save()
-    dispatch_services.project_set_leaders(
-        actor=reviewer, project=project_a, leaders=[leader]
-    )
+    dispatch_services.project_set_leaders(actor=reviewer, project=project_a, leaders=[leader])
     problem = dispatch_services.problem_raise(
         actor=office_a,
         project=project_a,
@@ -209,9 +197,7 @@ def test_an_office_overview_says_its_unit(new_page, plan_year, portfolio, office
         screenshot(page, f"overview-office-{width}")
 
 
-def test_work_queues_and_the_review_page(
-    new_page, plan_year, portfolio, project_a, office_a, reviewer
-):
+def test_work_queues_and_the_review_page(new_page, plan_year, portfolio, project_a, office_a, reviewer):
     from tests.projects.admin_support import make_report
 
     approved = make_report(
@@ -242,9 +228,7 @@ def test_work_queues_and_the_review_page(
         page = new_page(viewport=viewport)
         sign_in(page, "reviewer")
         assert page.locator("#queue-review .n").inner_text().strip() == "1"
-        page.locator("#work-queue").screenshot(
-            path=str(SCREENSHOTS / f"queue-reviewer-{width}.png")
-        )
+        page.locator("#work-queue").screenshot(path=str(SCREENSHOTS / f"queue-reviewer-{width}.png"))
         page.click("#queue-review")
         page.wait_for_load_state("networkidle")
         assert page.locator(f"#review-{report.pk} .check-month_share").is_visible()
@@ -259,9 +243,7 @@ def test_work_queues_and_the_review_page(
     office = new_page()
     sign_in(office, "office_a")
     assert office.locator("#queue-returned .n").inner_text().strip() == "1"
-    office.locator("#work-queue").screenshot(
-        path=str(SCREENSHOTS / "queue-office-desktop.png")
-    )
+    office.locator("#work-queue").screenshot(path=str(SCREENSHOTS / "queue-office-desktop.png"))
     office.goto(f"/admin/projects/progressreport/{report.pk}/change/")
     assert "请附支付凭证" in office.locator("#return-comment").inner_text()
     screenshot(office, "admin-returned-report-comment-on-top")

@@ -23,9 +23,7 @@ def test_written_leaders_become_linked_accounts():
         get = lambda name: old.get_model("projects", name)  # noqa: E731
         unit = get("ResponsibleUnit").objects.create(name="县交通局", code="jtj")
         owner = get("OwnerUnit").objects.create(name="云阳县交通投资公司")
-        wang = get("User").objects.create(
-            username="wangming", last_name="王", first_name="明"
-        )
+        wang = get("User").objects.create(username="wangming", last_name="王", first_name="明")
         common = {
             "owner_unit": owner,
             "responsible_unit": unit,
@@ -35,28 +33,16 @@ def test_written_leaders_become_linked_accounts():
             "government_investment": 10,
             "social_investment": 0,
         }
-        a = get("Project").objects.create(
-            code="YY2022-TST-001", name="甲", leader="王明", **common
-        )
-        b = get("Project").objects.create(
-            code="YY2022-TST-002", name="乙", leader=" 李华 ", **common
-        )
-        c = get("Project").objects.create(
-            code="YY2022-TST-003", name="丙", leader="李华", **common
-        )
-        d = get("Project").objects.create(
-            code="YY2022-TST-004", name="丁", leader="", **common
-        )
+        a = get("Project").objects.create(code="YY2022-TST-001", name="甲", leader="王明", **common)
+        b = get("Project").objects.create(code="YY2022-TST-002", name="乙", leader=" 李华 ", **common)
+        c = get("Project").objects.create(code="YY2022-TST-003", name="丙", leader="李华", **common)
+        d = get("Project").objects.create(code="YY2022-TST-004", name="丁", leader="", **common)
 
         new = _migrate(AFTER)
         Project = new.get_model("projects", "Project")
 
         def leaders(p):
-            return list(
-                Project.objects.get(pk=p.pk).leaders.values_list(
-                    "username", "last_name", "is_active"
-                )
-            )
+            return list(Project.objects.get(pk=p.pk).leaders.values_list("username", "last_name", "is_active"))
 
         assert leaders(a) == [("wangming", "王", True)]
         assert leaders(b) == leaders(c) == [("leader-001", "李华", False)]

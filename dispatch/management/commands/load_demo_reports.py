@@ -14,11 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not demo_allowed():
-            raise CommandError(
-                _(
-                    "Refusing to create demo data: these settings do not allow it (DEMO_ALLOWED)."
-                )
-            )
+            raise CommandError(_("Refusing to create demo data: these settings do not allow it (DEMO_ALLOWED)."))
         plan_year = PlanYear.objects.filter(year=PLAN_YEAR).first()
         if plan_year is None:
             raise CommandError(_("Load the plan first: manage.py setup_demo."))

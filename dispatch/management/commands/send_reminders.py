@@ -15,9 +15,7 @@ class Command(BaseCommand):
     help = "Mail offices their missing or returned reports and overdue problems, and leaders a digest."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--month", type=int, help="The reporting month (default: the plan's)."
-        )
+        parser.add_argument("--month", type=int, help="The reporting month (default: the plan's).")
         parser.add_argument(
             "--year",
             type=int,
@@ -32,9 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, month=None, year=None, dry_run=False, **options):
         if month is not None and not 1 <= month <= 12:
             raise CommandError(_("A month is 1 to 12."))
-        plan_year = (
-            PlanYear.objects.filter(year=year).first() if year else default_plan_year()
-        )
+        plan_year = PlanYear.objects.filter(year=year).first() if year else default_plan_year()
         if plan_year is None:
             raise CommandError(_("No plan year to remind about."))
         # Mail is written in the county's language, whatever the shell's locale.
@@ -43,10 +39,7 @@ class Command(BaseCommand):
         if dry_run:
             for m in messages:
                 self.stdout.write(f"{m.recipient} <{', '.join(m.to)}>: {m.subject}")
-            self.stdout.write(
-                _("%(n)s reminders would be sent (dry run, nothing sent).")
-                % {"n": len(messages)}
-            )
+            self.stdout.write(_("%(n)s reminders would be sent (dry run, nothing sent).") % {"n": len(messages)})
             return
         sent = reminders.send(messages)
         self.stdout.write(_("%(n)s reminders sent.") % {"n": sent})
