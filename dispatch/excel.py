@@ -5,6 +5,7 @@ the deadline and how far it has got. Text is written as text, never as a formula
 from io import BytesIO
 
 from django.http import HttpResponse
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -36,6 +37,24 @@ def _text(cell, value) -> None:
     cell.data_type = TYPE_STRING  # a description beginning with "=" stays text
 
 
+def problem_row(n: int, p) -> list:
+    """One problem's row of the 问题清单, in COLUMNS' order (the schedule workbook writes it too)."""
+    with translation.override("zh-hans"):  # the county's sheet, whoever downloads it
+        return [
+            n,
+            p.project.name,
+            p.project.responsible_unit.name,
+            str(p.get_type_display()),
+            p.description,
+            p.unit.name if p.unit else "",
+            person(p.leader),
+            p.deadline.isoformat() if p.deadline else "",
+            str(p.get_state_display()),
+            p.resolution,
+            "是" if p.overdue else "",
+        ]
+
+
 def problem_sheet(wb: Workbook, problems, *, title: str) -> None:
     """Add the 问题清单 sheet to `wb` for `problems` (annotated with `overdue`)."""
     ws = wb.create_sheet(SHEET_TITLE)
@@ -52,19 +71,7 @@ def problem_sheet(wb: Workbook, problems, *, title: str) -> None:
         ws.column_dimensions[cell.column_letter].width = width
     for n, p in enumerate(problems, start=1):
         row = n + 2
-        values = [
-            n,
-            p.project.name,
-            p.project.responsible_unit.name,
-            p.get_type_display(),
-            p.description,
-            p.unit.name if p.unit else "",
-            person(p.leader),
-            p.deadline.isoformat() if p.deadline else "",
-            p.get_state_display(),
-            p.resolution,
-            "是" if p.overdue else "",
-        ]
+        values = problem_row(n, p)
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col)
             if col == 1:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Min, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from projects import rules
 from projects.models import ProgressReport, ReportAction, ReportStatus
@@ -140,3 +141,12 @@ def rankings(*, plan_year, period: Period, project_years: QuerySet) -> dict[str,
         "units": standings("units", lambda r: r.project.responsible_unit.name),
         "townships": standings("townships", lambda r: r.project.location),
     }
+
+
+def ranking_rule() -> str:
+    return _(
+        "Ranked by completion rate (approved investment to date ÷ the year's plan), highest first; ties by "
+        "the share of monthly reports first submitted by day %(day)s of the next month, then by fewer "
+        "overdue problems. Points behind 序时进度 = 序时进度 − completion rate. Overdue problems count "
+        "against the unit that must solve them and the township of the project."
+    ) % {"day": settings.DISPATCH_REPORT_DUE_DAY}

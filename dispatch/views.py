@@ -2,7 +2,6 @@
 problem's page with the steps the user may take. Views parse input, call the services and
 selectors, and render; who sees and does what is decided by dispatch.permissions on the server."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -39,7 +38,7 @@ from .permissions import (
     get_problem_for,
     visible_problems,
 )
-from .rankings import rankings
+from .rankings import ranking_rule, rankings
 from .review import review_queue
 from .selectors import leader_problems, problem_counts, problem_list
 from .tables import ProblemTable
@@ -370,15 +369,6 @@ def review_step(request, pk: int):
             _("Approved.") if "_approve" in request.POST else _("Returned to the office."),
         )
     return redirect("dispatch:review")
-
-
-def ranking_rule() -> str:
-    return _(
-        "Ranked by completion rate (approved investment to date ÷ the year's plan), highest first; ties by "
-        "the share of monthly reports first submitted by day %(day)s of the next month, then by fewer "
-        "overdue problems. Points behind 序时进度 = 序时进度 − completion rate. Overdue problems count "
-        "against the unit that must solve them and the township of the project."
-    ) % {"day": settings.DISPATCH_REPORT_DUE_DAY}
 
 
 @login_required

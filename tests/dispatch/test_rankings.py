@@ -149,3 +149,18 @@ def test_the_rankings_sheet(client, case, reviewer):
     assert rows[header + 1][:2] == [1, "县水利局"] and rows[header + 1][5] == 90
     assert rows[header + 2][:2] == [2, "县交通局"] and rows[header + 2][6] == 30
     assert "完成率" in rows[1][0]  # the rule, under the title
+
+
+def test_the_schedule_workbook_has_the_problem_list_and_the_rankings(case, tmp_path):
+    """The month's schedule (export_schedule / the overview's download) carries the meeting's
+    问题清单 and 红黑榜 sheets beside the dispatch sheet."""
+    from portfolio.excel.writing import write_schedule
+
+    path = tmp_path / "schedule.xlsx"
+    write_schedule(path, plan_year=case, month=9, dispatch_month=9)
+    wb = load_workbook(path)
+    problems = [[c.value for c in r] for r in wb["问题清单"].iter_rows()]
+    assert problems[2][0] == "序号" and problems[3][4] == "征地拆迁滞后，影响路基施工" and problems[3][10] == "是"
+    ranking = [[c.value for c in r] for r in wb["红黑榜"].iter_rows()]
+    names = [row[1] for row in ranking if isinstance(row[0], int)]
+    assert names == ["县水利局", "县交通局", "高阳镇", "双江街道"]

@@ -128,7 +128,8 @@ def test_overview_links_the_schedule_for_the_reporting_month(client, leader, pla
     assert f'id="schedule-xlsx" href="{link}"' in html
     response = client.get(link.replace("&amp;", "&"))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert len(workbook.sheetnames) == 4  # schedule, rollup, milestones, the month's dispatch sheet
+    # schedule, rollup, milestones, the month's dispatch sheet, its problem list and ranking
+    assert workbook.sheetnames[3:] == ["9月调度", "问题清单", "红黑榜"]
 
 
 def test_overview_writes_the_progress_sentence_and_flag_counts(client, leader, plan_year, portfolio):
