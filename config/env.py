@@ -37,6 +37,13 @@ DATABASE_URL = env_str("DATABASE_URL")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "yunyang-demo-2022")
+# Reminders (send_reminders): printed to the console unless an SMTP host is given.
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "调度平台 <noreply@localhost>")
 # How long a signed-in session lasts (it also ends when the browser closes).
 SESSION_HOURS = env_int("DJANGO_SESSION_HOURS", 10)
 # Production only: off when a proxy in front already redirects to HTTPS.

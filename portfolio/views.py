@@ -15,6 +15,14 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from dispatch.forms import LeadersForm
+from dispatch.permissions import can_dispatch, can_raise, visible_problems
+from dispatch.selectors import (
+    office_queue,
+    open_problems,
+    problem_counts,
+    reviewer_queue,
+)
 from projects import params, rules
 from projects.models import (
     MONEY,
@@ -44,6 +52,7 @@ from .narrative import period_label, progress_sentence
 from .review import year_review
 from .selectors import (
     category_rollup,
+    missing_reports,
     monthly_completion,
     project_history,
     project_months,
@@ -67,10 +76,13 @@ def _legend() -> dict:
         "red_points": settings.PORTFOLIO_FLAG_RED_POINTS,
         "yellow_overdue": settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES,
         "red_overdue": settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES,
+        "yellow_problems": settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS,
+        "red_problems": settings.PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS,
     }
 
 
 ATTENTION_LIMIT = 10
+PROBLEMS_LIMIT = 10
 
 
 def _declared_difference(row, declared) -> dict | None:
@@ -87,6 +99,18 @@ def _declared_difference(row, declared) -> dict | None:
     if (row.projects, row.total_investment, row.annual_plan) == tuple(figures.values()):
         return None
     return figures
+
+
+def _queue(user, plan_year, period) -> dict | None:
+    """What waits for this user, shown first on landing: a reviewer's 「待审核」 and problems to hand
+    out or confirm; an office's 「本月未报 / 被退回 / 待整改问题」."""
+    if can_dispatch(user):
+        return {"role": "reviewer", **reviewer_queue(user)}
+    if is_office(user):
+        missing = missing_reports(plan_year=plan_year, month=period.month, projects=visible_project_years(user))
+        return {"role": "office", "missing": missing.count(), "month": period.month,
+                **office_queue(user, year=plan_year.year)}
+    return None
 
 
 @login_required
@@ -116,6 +140,8 @@ def overview(request):
         before = category_rollup(plan_year=plan_year, projects=projects, plan_version=versions[0])
         adjustment = {"before": before, "after_name": versions[-1].name, "rows": list(zip(before.rows, rollup.rows,
                                                                                           strict=False))}
+    # 「待协调问题」: the open problems of the projects this user sees, overdue first (one query, capped).
+    problems = visible_problems(request.user)
     figures = rollup_as_json(rollup)
     charts = {
         "categories": [
@@ -144,6 +170,11 @@ def overview(request):
         "total_sentence": progress_sentence(rollup.total, rollup.period),
         "months": months,
         "attention": attention,
+        "queue": _queue(request.user, plan_year, rollup.period),
+        # An office's overview covers its own unit only: the page says so under the county's title.
+        "office_unit": request.user.unit if is_office(request.user) else None,
+        "problems": list(open_problems(problems)[:PROBLEMS_LIMIT]),
+        "problem_counts": problem_counts(problems),
         "figures": figures,
         "charts": charts,
         "plan_summary": plan_summary_text(plan_year),
@@ -269,6 +300,8 @@ def project_detail(request, code: str):
     reports = [r for r in all_reports if r.year == row.plan_year.year]
     chart_months = project_months(reports, period)
     history = project_history(project)
+    problems = list(open_problems(visible_problems(request.user).filter(project=project)))
+    leaders = list(project.leaders.order_by("last_name", "first_name", "username"))
     total = row.total_investment
     return render(request, "portfolio/project_detail.html", {
         "project": project,
@@ -285,5 +318,9 @@ def project_detail(request, code: str):
         "years": rows,
         "chart": {"months": chart_months},
         "history": history,
+        "problems": problems,
+        "can_raise": can_raise(request.user),
+        "leaders": leaders,
+        "leaders_form": LeadersForm(initial={"leaders": leaders}) if can_dispatch(request.user) else None,
         "legend": _legend(),
     })

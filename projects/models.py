@@ -54,6 +54,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="members",
     )
+    # Leaders want a number to call, not a login name: shown beside the person on the pages.
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -177,6 +179,9 @@ class ResponsibleUnit(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Used in account names."))
+    # Who the dispatch meeting calls about the unit's projects (a person, not an account).
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -238,7 +243,14 @@ class Project(models.Model):
     responsible_unit = models.ForeignKey(
         ResponsibleUnit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="projects"
     )
-    leader = models.CharField(_("linked leader"), max_length=50, blank=True)
+    # The spreadsheets' 挂钩领导 column as written; the pages show `leaders`, the accounts linked to
+    # the project (the migration linked each written name to its account). Kept until the importer
+    # resolves the column to accounts itself.
+    leader = models.CharField(_("linked leader (as imported)"), max_length=50, blank=True)
+    leaders = models.ManyToManyField(
+        User, verbose_name=_("linked leaders"), blank=True, related_name="linked_projects",
+        help_text=_("挂钩领导: leader accounts who follow this project; it is on their 「我的项目」 page."),
+    )
     total_investment = models.DecimalField(_("total investment (万元)"), validators=money_validators, **MONEY)
     government_investment = models.DecimalField(_("government investment (万元)"), validators=money_validators, **MONEY)
     social_investment = models.DecimalField(_("social investment (万元)"), validators=money_validators, **MONEY)

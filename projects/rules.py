@@ -85,26 +85,43 @@ def behind_schedule_points(elapsed: Decimal, rate: Decimal | None) -> Decimal | 
     return None if rate is None else _percent(elapsed - rate)
 
 
-def warning_level(points: Decimal | None, overdue_milestones: int) -> str:
-    """Red at PORTFOLIO_FLAG_RED_POINTS behind or …_RED_OVERDUE_MILESTONES overdue, yellow at the
-    yellow thresholds, else green."""
+def warning_level(points: Decimal | None, overdue_milestones: int, overdue_problems: int = 0) -> str:
+    """Red at PORTFOLIO_FLAG_RED_POINTS behind, …_RED_OVERDUE_MILESTONES overdue milestones or
+    …_RED_OVERDUE_PROBLEMS overdue problems on the dispatch ledger; yellow at the yellow
+    thresholds; else green."""
 
-    def reaches(limit_points, limit_overdue) -> bool:
+    def reaches(limit_points, limit_overdue, limit_problems) -> bool:
         return (
-            points is not None and points >= limit_points
-        ) or overdue_milestones >= limit_overdue
+            (points is not None and points >= limit_points)
+            or overdue_milestones >= limit_overdue
+            or overdue_problems >= limit_problems
+        )
 
     if reaches(
         settings.PORTFOLIO_FLAG_RED_POINTS,
         settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES,
+        settings.PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS,
     ):
         return Flag.RED
     if reaches(
         settings.PORTFOLIO_FLAG_YELLOW_POINTS,
         settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES,
+        settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS,
     ):
         return Flag.YELLOW
     return Flag.GREEN
+
+
+def problem_overdue_q(as_of, prefix: str = "") -> Q:
+    """A problem on the dispatch ledger is overdue on `as_of` when it was handed out (not merely
+    raised), its deadline has passed and its unit had not reported it solved by then. The ledger's
+    red rows, the project's flag (overdue_problems), the rankings and the reminders use it. Written
+    on the problem's field names, so this module need not import the dispatch app."""
+    return (
+        ~Q(**{f"{prefix}state": "raised"})
+        & Q(**{f"{prefix}deadline__lt": as_of})
+        & (Q(**{f"{prefix}solved_on__isnull": True}) | Q(**{f"{prefix}solved_on__gt": as_of}))
+    )
 
 
 # --- SQL (ORM expressions) ----------------------------------------------------------------------
@@ -162,23 +179,30 @@ def behind_schedule_points_expression(elapsed: Decimal, rate: str):
     )
 
 
-def warning_level_expression(points: str, overdue_milestones: str):
-    """warning_level() in SQL over the points and overdue-milestone annotations."""
+def warning_level_expression(points: str, overdue_milestones: str, overdue_problems: str | None = None):
+    """warning_level() in SQL over the points, overdue-milestone and (when given) overdue-problem
+    annotations."""
     yellow, red = (
         settings.PORTFOLIO_FLAG_YELLOW_POINTS,
         settings.PORTFOLIO_FLAG_RED_POINTS,
     )
     yellow_overdue = settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES
     red_overdue = settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES
+
+    def problems(limit) -> Q:
+        return Q(**{f"{overdue_problems}__gte": limit}) if overdue_problems else Q(pk__in=[])
+
     return Case(
         When(
             Q(**{f"{points}__gte": red})
-            | Q(**{f"{overdue_milestones}__gte": red_overdue}),
+            | Q(**{f"{overdue_milestones}__gte": red_overdue})
+            | problems(settings.PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS),
             then=Value(Flag.RED),
         ),
         When(
             Q(**{f"{points}__gte": yellow})
-            | Q(**{f"{overdue_milestones}__gte": yellow_overdue}),
+            | Q(**{f"{overdue_milestones}__gte": yellow_overdue})
+            | problems(settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS),
             then=Value(Flag.YELLOW),
         ),
         default=Value(Flag.GREEN),

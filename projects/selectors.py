@@ -6,7 +6,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
+    Exists,
     BooleanField,
     Case,
     Count,
@@ -94,7 +96,8 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_vers
     """Projects' rows in a plan (ProjectYear) annotated with completed_ytd, plan_amount (the year's
     plan in the current version, or in `plan_version`), completion_rate (percent) against it,
     behind_schedule_points (positive = behind), latest_percent (the project's works, whatever year
-    reported it), overdue_milestones and flag — the rules of projects.rules."""
+    reported it), overdue_milestones, overdue_problems (on the dispatch ledger) and flag — the rules
+    of projects.rules."""
     qs = with_version_plan(ProjectYear.objects.all() if qs is None else qs, plan_version)
     completed = (
         approved_reports(period)
@@ -125,12 +128,31 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_vers
             completed_ytd=Coalesce(Subquery(completed, output_field=DecimalField(**MONEY)), ZERO_MONEY),
             latest_percent=Subquery(latest_percent, output_field=DecimalField(max_digits=5, decimal_places=2)),
             overdue_milestones=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
+            overdue_problems=_overdue_problems(period.as_of),
         )
         .annotate(completion_rate=rules.completion_rate_expression("completed_ytd", "plan_amount"))
         .annotate(behind_schedule_points=rules.behind_schedule_points_expression(
             period.time_elapsed, "completion_rate"))
-        .annotate(flag=rules.warning_level_expression("behind_schedule_points", "overdue_milestones"))
+        .annotate(flag=rules.warning_level_expression("behind_schedule_points", "overdue_milestones", "overdue_problems"))
     )
+
+
+def _overdue_problems(as_of: datetime.date):
+    """The number of the project's overdue problems on `as_of`, as an annotation; 0 when the
+    dispatch app (which keeps the ledger) is not installed. The ledger's model is reached through
+    the reverse relation Project.problems, so the arrow between the apps stays one way."""
+    try:
+        problem_model = ProjectYear._meta.get_field("project").related_model._meta.get_field("problems").related_model
+    except FieldDoesNotExist:
+        return Value(0)
+    counted = (
+        problem_model.objects.filter(rules.problem_overdue_q(as_of), project=OuterRef("project"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def project_list(*, plan_year: PlanYear, period: Period, qs: QuerySet | None = None) -> QuerySet:
@@ -156,4 +178,21 @@ def milestones_with_status(qs: QuerySet | None = None, *, as_of: datetime.date |
             default=Value(False),
             output_field=BooleanField(),
         )
+    )
+
+REPORTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def missing_reports(*, plan_year: PlanYear, month: int | None = None, projects: QuerySet | None = None) -> QuerySet:
+    """The plan year's projects with no submitted or approved report for the period's month, each
+    with `draft_status` (the status of a draft or returned report, else None), ordered by
+    responsible unit so a reviewer can go down the list unit by unit. One query."""
+    period = current_period(plan_year, month)
+    base = (ProjectYear.objects.all() if projects is None else projects).filter(plan_year=plan_year)
+    month_reports = ProgressReport.objects.filter(project_year=OuterRef("pk"), year=period.year, month=period.month)
+    return (
+        base.exclude(Exists(month_reports.filter(status__in=REPORTED_STATUSES)))
+        .annotate(draft_status=Subquery(month_reports.order_by("-revision").values("status")[:1]))
+        .select_related("project", "project__responsible_unit", "category")
+        .order_by("project__responsible_unit__name", "category__order", "project__code")
     )

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "csp",
     "projects",
     "portfolio",
+    "dispatch",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dispatch.context_processors.dispatch_nav",
             ],
         },
     },
@@ -144,6 +146,26 @@ PORTFOLIO_FLAG_YELLOW_POINTS = Decimal("10")
 PORTFOLIO_FLAG_RED_POINTS = Decimal("30")
 PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES = 1
 PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES = 2
+# Problems on the dispatch ledger past their deadline count like overdue milestones.
+PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS = 1
+PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS = 2
+# Plausibility flags a reviewer sees before approving (shown, never blocking): one month's
+# investment over this share of the year's plan (percent), a cumulative percent jump over this
+# many points in one report.
+DISPATCH_FLAG_MONTH_SHARE = Decimal("30")
+DISPATCH_FLAG_PERCENT_JUMP = Decimal("20")
+# Mail (the reminders): the console unless DJANGO_EMAIL_HOST names an SMTP server.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if env.EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env.EMAIL_HOST or "localhost"
+EMAIL_PORT = env.EMAIL_PORT
+EMAIL_HOST_USER = env.EMAIL_HOST_USER
+EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD
+EMAIL_USE_TLS = env.EMAIL_USE_TLS
+DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
+# A month's report is on time when first submitted by this day of the next month.
+DISPATCH_REPORT_DUE_DAY = 5
 
 # --- Spreadsheet import limits ---
 IMPORT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024

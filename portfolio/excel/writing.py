@@ -19,10 +19,17 @@ import re
 from dataclasses import dataclass
 
 import xlsxwriter
+from django.utils import translation
 
+from dispatch.excel import COLUMNS as PROBLEM_COLUMNS
+from dispatch.excel import SHEET_TITLE as PROBLEM_SHEET_TITLE
+from dispatch.excel import problem_row
+from dispatch.models import Problem, ProblemState
+from dispatch.rankings import ranking_rule, rankings
+from dispatch.selectors import problems_with_status
 from portfolio.selectors import category_rollup
 from projects import formatting, rules
-from projects.models import Category, Milestone, PlanYear, ProgressReport, ResponsibleUnit
+from projects.models import Category, Milestone, PlanYear, ProgressReport, ProjectYear, ResponsibleUnit
 from projects.selectors import Period, project_list
 
 from .importing import STAGE_LABELS
@@ -194,6 +201,9 @@ def write_schedule(out, *, plan_year: PlanYear, month: int | None = None, projec
     _milestone_sheet(book, plan_year, projects)
     if dispatch_month:
         _dispatch_sheet(book, plan_year, dispatch_month, projects)
+        # The meeting's two other papers: the problem list and the units' ranking (dispatch app).
+        _problem_sheet(book, plan_year, dispatch_month, projects)
+        _ranking_sheet(book, plan_year, dispatch_month, projects)
     book.close()
 
 
@@ -368,6 +378,50 @@ def _dispatch_sheet(book, plan_year, month, projects):
             r.physical_narrative if r else "", r.problems if r else "", r.next_month_plan if r else "",
             r.percent_drop_reason if r else "", str(r.get_status_display()) if r else "",
         ))
+
+
+def _problem_sheet(book, plan_year, month, projects):
+    """问题清单: the problems not yet closed, in the columns of dispatch.excel.COLUMNS."""
+    sheet = book.sheet(PROBLEM_SHEET_TITLE)
+    widths = dict(PROBLEM_COLUMNS)
+    columns = [Col(name, name, width=widths[name], kind="center" if name in ("序号", "完成时限", "是否逾期") else "text")
+               for name, _width in PROBLEM_COLUMNS]
+    sheet.setup(columns, header_rows=1, first_header_row=3, freeze_col=2)
+    sheet.title(f"云阳县{plan_year.year}年{month}月县级重大项目问题清单", "", len(columns))
+    sheet.header(columns)
+    qs = Problem.objects.exclude(state=ProblemState.CLOSED)
+    if projects is not None:
+        qs = qs.filter(project_id__in=projects.values("project_id"))
+    styles = [c.kind for c in columns]
+    for n, p in enumerate(problems_with_status(qs).order_by("-overdue", "deadline", "pk"), start=1):
+        sheet.row(styles, [str(v) if not isinstance(v, int) else v for v in problem_row(n, p)])
+
+
+def _ranking_sheet(book, plan_year, month, projects):
+    """红黑榜 of units and townships for months 1..month, the rule under the title."""
+    sheet = book.sheet("红黑榜")
+    columns = [
+        Col("rank", "名次", width=6, kind="int"), Col("name", "名称", width=22),
+        Col("projects", "项目数", width=8, kind="int"), Col("plan", "年度计划（万元）", width=14, kind="money"),
+        Col("done", "累计完成（万元）", width=14, kind="money"),
+        Col("rate", rules.COMPLETION_RATE_LABEL_ZH, width=10, kind="percent"),
+        Col("behind", rules.BEHIND_SCHEDULE_LABEL_ZH, width=12, kind="percent"),
+        Col("on_time", "按时报送", width=9, kind="int"), Col("due", "应报", width=8, kind="int"),
+        Col("overdue", "逾期问题", width=9, kind="int"),
+    ]
+    sheet.setup(columns, header_rows=1, first_header_row=3, freeze_col=2)
+    with translation.override("zh-hans"):
+        rule = ranking_rule()
+    sheet.title(f"云阳县{plan_year.year}年1-{month}月县级重大项目红黑榜", rule, len(columns))
+    sheet.header(columns)
+    standings = rankings(plan_year=plan_year, period=Period(year=plan_year.year, month=month),
+                         project_years=ProjectYear.objects.all() if projects is None else projects)
+    styles = [c.kind for c in columns]
+    for heading, rows in (("责任单位", standings["units"]), ("乡镇（街道）", standings["townships"])):
+        sheet.row(["sub_text"] + ["sub_text"] * (len(columns) - 1), [heading] + [""] * (len(columns) - 1))
+        for r in rows:
+            sheet.row(styles, (r.rank, r.name, r.projects, r.annual_plan, r.completed_ytd, r.completion_rate,
+                               r.behind_points, r.reports_on_time, r.reports_due, r.problems_overdue))
 
 
 TEMPLATE_ROWS = 500

@@ -101,7 +101,7 @@ class CategoryAdmin(ReferenceAdmin):
 
 @admin.register(ResponsibleUnit)
 class ResponsibleUnitAdmin(ReferenceAdmin):
-    list_display = ("name", "code")
+    list_display = ("name", "code", "contact_person", "contact_phone")
     search_fields = ("name", "code")
 
 

@@ -14,7 +14,7 @@ from ..roles import can_administer
 class UserAdmin(DjangoUserAdmin):
     """Accounts are the administrators' business; the unit ties an office account to its projects."""
 
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Responsible unit"), {"fields": ("unit",)}))
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Responsible unit"), {"fields": ("unit", "phone")}))
     # Staff status is what lets an account into the admin; roles are groups.
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

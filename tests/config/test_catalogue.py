@@ -48,9 +48,12 @@ def test_every_string_is_translated_and_none_is_fuzzy():
 def test_the_compiled_catalogue_matches_the_source():
     with MO.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [
-        f["msgid"] for f, _ in entries()
-        if (compiled.ngettext(f["msgid"], f["msgid_plural"], 1) if "msgid_plural" in f
-            else compiled.gettext(f["msgid"])) != _translation(f)
-    ]
+    def looked_up(f):
+        if "msgid_plural" in f:
+            return compiled.ngettext(f["msgid"], f["msgid_plural"], 1)
+        if "msgctxt" in f:  # pgettext_lazy("problem state", "Closed") and the like
+            return compiled.pgettext(f["msgctxt"], f["msgid"])
+        return compiled.gettext(f["msgid"])
+
+    stale = [f["msgid"] for f, _ in entries() if looked_up(f) != _translation(f)]
     assert stale == []

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from dispatch.services import problem_raise
 from projects.models import ReportStatus
 from tests import factories
 from tests.projects.admin_support import make_report
@@ -112,6 +113,11 @@ def every_url(world) -> list[str]:
                 urls.append(reverse(name, args=[obj.pk]))
         elif "app_label" in route:
             urls.append(reverse(name, kwargs={"app_label": "projects"}))
+        elif "<int:pk>/<slug:step>" in route:  # a step on a problem (dispatch)
+            urls.append(reverse(name, args=[world["problem"].pk, "solve"]))
+        elif "<int:pk>" in route:  # a problem, or a report in the review queue (dispatch)
+            target = world["submitted"] if route.startswith("review/") else world["problem"]
+            urls.append(reverse(name, args=[target.pk]))
         elif "<str:code>" in route:
             urls.append(reverse(name, args=[world["project"].code]))
         else:
@@ -126,7 +132,8 @@ def world(plan_year, categories, project_a, project_b, office_a, reviewer, admin
         project_a, office_a, month=2, status=ReportStatus.APPROVED, reviewer=reviewer
     )
     submitted = make_report(project_a, office_a, month=3, status=ReportStatus.SUBMITTED)
-    return {"project": project_a, "report": report, "submitted": submitted}
+    problem = problem_raise(actor=office_a, project=project_a, report=submitted, type="land", description="征地滞后")
+    return {"project": project_a, "report": report, "submitted": submitted, "problem": problem}
 
 
 def client_for(user) -> Client:

@@ -128,7 +128,8 @@ def test_overview_links_the_schedule_for_the_reporting_month(client, leader, pla
     assert f'id="schedule-xlsx" href="{link}"' in html
     response = client.get(link.replace("&amp;", "&"))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert len(workbook.sheetnames) == 4  # schedule, rollup, milestones, the month's dispatch sheet
+    # schedule, rollup, milestones, the month's dispatch sheet, its problem list and ranking
+    assert workbook.sheetnames[3:] == ["9月调度", "问题清单", "红黑榜"]
 
 
 def test_overview_writes_the_progress_sentence_and_flag_counts(client, leader, plan_year, portfolio):
@@ -382,8 +383,8 @@ def test_overview_query_count(client, leader, sized_portfolio, django_assert_num
     client.force_login(leader)
     # session, user, plan year, the user's groups (role), rollup ×3 (sums, progress and flags,
     # categories), the declared category figures, completion by month, the red projects to call
-    # about, the plan paragraph's sums
-    with django_assert_num_queries(11):
+    # about, the open problems (待协调问题) and their counts, the plan paragraph's sums
+    with django_assert_num_queries(13):
         assert client.get(OVERVIEW).status_code == 200
 
 
@@ -418,6 +419,6 @@ def test_project_page_query_count(client, leader, admin_user, plan_year, sized_p
     client.force_login(leader)
     # session, user, groups, the project (visibility), its latest published year's row, that row
     # with its progress, milestones, reports, project history, its plan rows' history, milestone
-    # history, report events
-    with django_assert_num_queries(12):
+    # history, report events, its open problems, its linked leaders
+    with django_assert_num_queries(14):
         assert client.get(f"/projects/{project.code}/").status_code == 200

@@ -30,7 +30,13 @@ def demo_allowed() -> bool:
 class Command(BaseCommand):
     help = "Load the 2022 plan and create the role groups and demo accounts (not in production)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--with-reports", action="store_true",
+            help="Also load 【演示数据】 monthly reports and problems (the dispatch app's load_demo_reports).",
+        )
+
+    def handle(self, *args, with_reports=False, **options):
         if not demo_allowed():
             raise CommandError(
                 _("Refusing to create demo data: these settings (%(module)s) do not allow it (DEMO_ALLOWED).")
@@ -72,3 +78,6 @@ class Command(BaseCommand):
             self.stdout.write(_("Password of new accounts: the value of DEMO_PASSWORD."))
         else:
             self.stdout.write(_("Password of new accounts: %(password)s") % {"password": DEFAULT_PASSWORD})
+        if with_reports:
+            # By command name: the dispatch app builds on projects, not the other way round.
+            call_command("load_demo_reports", stdout=self.stdout)

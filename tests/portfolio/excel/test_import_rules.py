@@ -223,7 +223,9 @@ def test_export_commands(tmp_path, project_a, plan_year):
     from openpyxl import load_workbook
 
     call_command("export_schedule", str(tmp_path / "s.xlsx"), "--year", "2022", "--month", "3")
-    assert load_workbook(tmp_path / "s.xlsx").sheetnames == ["项目计划表", "分类汇总", "节点目标", "3月调度"]
+    assert load_workbook(tmp_path / "s.xlsx").sheetnames == [
+        "项目计划表", "分类汇总", "节点目标", "3月调度", "问题清单", "红黑榜"
+    ]
     call_command("export_template", str(tmp_path / "t.xlsx"))
     wb = load_workbook(tmp_path / "t.xlsx")
     validations = wb["项目计划表"].data_validations.dataValidation

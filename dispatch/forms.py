@@ -1,0 +1,88 @@
+"""The problem pages' forms. They only collect and clean input; the services decide and write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import ProgressReport, Project, ResponsibleUnit, User
+from projects.roles import Role
+
+from .models import ProblemType
+from .selectors import person
+
+
+def leader_accounts():
+    return User.objects.filter(groups__name=Role.LEADER, is_active=True).order_by("last_name", "first_name", "username")
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates only."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
+
+
+class RaiseForm(forms.Form):
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none())
+    report = forms.ModelChoiceField(
+        label=_("Raised with report"),
+        queryset=ProgressReport.objects.none(),
+        required=False,
+    )
+    type = forms.ChoiceField(label=_("Type"), choices=ProblemType.choices)
+    description = forms.CharField(label=_("Problem"), widget=forms.Textarea(attrs={"rows": 4}))
+    # Only a dispatcher hands out at once; an office's form has none of these.
+    unit = forms.ModelChoiceField(
+        label=_("Unit to solve it"),
+        queryset=ResponsibleUnit.objects.all(),
+        required=False,
+    )
+    leader = forms.ModelChoiceField(label=_("Coordinating leader"), queryset=User.objects.none(), required=False)
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
+
+    def __init__(self, *args, projects, reports, dispatcher: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["report"].queryset = reports
+        self.fields["report"].label_from_instance = lambda r: f"{r.project_year.project.name} {r.year}-{r.month:02d}"
+        if dispatcher:
+            self.fields["leader"].queryset = leader_accounts()
+            self.fields["leader"].label_from_instance = person
+        else:
+            for name in ("unit", "leader", "deadline"):
+                del self.fields[name]
+
+
+class AssignForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit to solve it"), queryset=ResponsibleUnit.objects.all())
+    leader = forms.ModelChoiceField(label=_("Coordinating leader"), queryset=User.objects.none(), required=False)
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = leader_accounts()
+        self.fields["leader"].label_from_instance = person
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SolveForm(forms.Form):
+    resolution = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LeadersForm(forms.Form):
+    leaders = forms.ModelMultipleChoiceField(
+        label=_("Linked leaders"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leaders"].queryset = leader_accounts()
+        self.fields["leaders"].label_from_instance = person

@@ -1,0 +1,200 @@
+"""The problem pages: who sees which problems, the filters, each step through the page (refusals
+shown on the page, nothing written), the 问题清单 workbook, the overview's 「待协调问题」 block and
+the project page's open problems, and the list's pinned query count."""
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dispatch.models import Problem, ProblemState
+from dispatch.services import Msg
+
+from .conftest import assigned, in_days, raised
+
+PROBLEMS = "/problems/"
+
+
+def listed(response) -> list[int]:
+    return [row.record.pk for row in response.context["table"].paginated_rows]
+
+
+@pytest.mark.parametrize("url", [PROBLEMS, "/problems/new/", "/problems/1/"])
+def test_the_pages_need_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_an_office_lists_only_its_units_problems_and_cannot_open_others(
+    client, project_a, project_b, office_a, office_b
+):
+    mine = raised(project_a, office_a)
+    theirs = raised(project_b, office_b)
+    client.force_login(office_a)
+    response = client.get(PROBLEMS)
+    assert listed(response) == [mine.pk]
+    assert response.context["counts"]["open"] == 1
+    assert client.get(f"/problems/{theirs.pk}/").status_code == 404
+    assert client.post(f"/problems/{theirs.pk}/solve/", {"resolution": "x"}).status_code == 404
+    # The unit filter offers its own unit only.
+    assert list(response.context["filter"].filters["unit"].queryset) == [office_a.unit]
+
+
+def test_filters_by_state_unit_leader_and_overdue(
+    client, project_a, project_b, office_a, office_b, reviewer, leader, unit_b
+):
+    waiting = raised(project_a, office_a)
+    late = assigned(project_b, office_b, reviewer, leader=leader)
+    Problem.objects.filter(pk=late.pk).update(deadline=in_days(-3))
+    client.force_login(reviewer)
+    assert set(listed(client.get(PROBLEMS))) == {waiting.pk, late.pk}
+    assert listed(client.get(PROBLEMS, {"state": "raised"})) == [waiting.pk]
+    assert listed(client.get(PROBLEMS, {"overdue": "true"})) == [late.pk]
+    assert listed(client.get(PROBLEMS, {"leader": leader.pk})) == [late.pk]
+    assert listed(client.get(PROBLEMS, {"unit": unit_b.pk})) == [late.pk]
+    page = client.get(PROBLEMS).content.decode()
+    assert re.search(r'<tr [^>]*class="[^"]*\boverdue\b', page)  # the overdue row is red
+
+
+def test_the_list_query_count_does_not_grow_with_rows(client, project_a, office_a, reviewer, django_assert_num_queries):
+    for _ in range(3):
+        assigned(project_a, office_a, reviewer)
+    client.force_login(reviewer)
+    # session, user, groups (roles), leader choices, unit choices, counts, table count, table rows
+    with django_assert_num_queries(8):
+        client.get(PROBLEMS)
+    for _ in range(5):
+        assigned(project_a, office_a, reviewer)
+    with django_assert_num_queries(8):
+        client.get(PROBLEMS)
+
+
+def test_raise_from_a_report_hand_out_solve_and_close_through_the_pages(client, project_a, office_a, reviewer, leader):
+    from tests.projects.admin_support import make_report
+
+    report = make_report(project_a, office_a)
+    report.problems = "征地拆迁滞后"
+    report.save()
+    client.force_login(office_a)
+    form = client.get(f"/problems/new/?report={report.pk}")
+    assert form.context["form"].initial["description"] == "征地拆迁滞后"
+    assert "deadline" not in form.context["form"].fields  # an office does not hand out
+    response = client.post(
+        f"/problems/new/?report={report.pk}",
+        {
+            "project": project_a.pk,
+            "report": report.pk,
+            "type": "demolition",
+            "description": "征地拆迁滞后",
+        },
+    )
+    problem = Problem.objects.get()
+    assert response.status_code == 302 and problem.report == report and problem.state == ProblemState.RAISED
+
+    client.force_login(reviewer)
+    page = client.get(f"/problems/{problem.pk}/")
+    assert set(page.context["steps"]) == {"assign"}
+    response = client.post(
+        f"/problems/{problem.pk}/assign/",
+        {
+            "unit": project_a.responsible_unit.pk,
+            "leader": leader.pk,
+            "deadline": in_days(-1).isoformat(),
+            "version": problem.version,
+        },
+    )
+    assert response.status_code == 400
+    assert str(Msg.DEADLINE_PAST) in response.content.decode()
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.RAISED
+    client.post(
+        f"/problems/{problem.pk}/assign/",
+        {
+            "unit": project_a.responsible_unit.pk,
+            "leader": leader.pk,
+            "deadline": in_days(7).isoformat(),
+            "version": problem.version,
+        },
+    )
+    problem.refresh_from_db()
+    assert (problem.state, problem.leader) == (ProblemState.ASSIGNED, leader)
+
+    client.force_login(office_a)
+    assert set(client.get(f"/problems/{problem.pk}/").context["steps"]) == {
+        "start",
+        "solve",
+    }
+    client.post(
+        f"/problems/{problem.pk}/solve/",
+        {"resolution": "完成征地补偿", "version": problem.version},
+    )
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.SOLVED
+    # The office cannot close its own problem: the step is not offered and the post is refused.
+    assert client.get(f"/problems/{problem.pk}/").context["steps"] == {}
+    assert client.post(f"/problems/{problem.pk}/close/", {"version": problem.version}).status_code == 400
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.SOLVED
+
+    client.force_login(reviewer)
+    client.post(
+        f"/problems/{problem.pk}/close/",
+        {"comment": "核实", "version": problem.version},
+    )
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.CLOSED
+    assert listed(client.get(PROBLEMS)) == []  # closed problems leave the default list
+    assert listed(client.get(PROBLEMS, {"state": "closed"})) == [problem.pk]
+
+
+def test_finance_may_not_raise(client, finance):
+    client.force_login(finance)
+    assert client.get("/problems/new/").status_code == 403
+
+
+def test_the_problem_list_workbook(client, project_a, office_a, reviewer, leader):
+    late = assigned(project_a, office_a, reviewer, leader=leader)
+    Problem.objects.filter(pk=late.pk).update(deadline=in_days(-1), description='=HYPERLINK("x")')
+    client.force_login(reviewer)
+    response = client.get(PROBLEMS, {"_export": "xlsx"})
+    wb = load_workbook(io.BytesIO(response.content))
+    ws = wb["问题清单"]
+    assert [c.value for c in ws[2]] == [
+        "序号",
+        "项目名称",
+        "项目责任单位",
+        "问题类型",
+        "存在问题",
+        "责任单位",
+        "协调领导",
+        "完成时限",
+        "办理状态",
+        "办理情况",
+        "是否逾期",
+    ]
+    row = [c.value for c in ws[3]]
+    assert row[0] == 1 and row[1] == project_a.name and row[4] == '=HYPERLINK("x")'
+    assert ws.cell(row=3, column=5).data_type == "s"  # text, not a formula
+    assert row[5] == project_a.responsible_unit.name and row[6] == "leader" and row[10] == "是"
+    assert row[7] == in_days(-1).isoformat()
+
+
+def test_overview_and_project_page_show_open_problems(client, project_a, project_b, office_a, office_b, reviewer):
+    late = assigned(project_a, office_a, reviewer)
+    Problem.objects.filter(pk=late.pk).update(deadline=in_days(-1))
+    other = raised(project_b, office_b, description="资金缺口2000万元")
+    client.force_login(reviewer)
+    overview = client.get("/")
+    assert [p.pk for p in overview.context["problems"]] == [
+        late.pk,
+        other.pk,
+    ]  # overdue first
+    assert overview.context["problem_counts"]["overdue"] == 1
+    assert 'id="open-problems"' in overview.content.decode()
+    client.force_login(office_b)
+    assert [p.pk for p in client.get("/").context["problems"]] == [other.pk]
+    page = client.get(f"/projects/{project_b.code}/")
+    assert [p.pk for p in page.context["problems"]] == [other.pk]
+    assert "资金缺口2000万元" in page.content.decode()
