@@ -39,9 +39,10 @@ run: migrate
 test: setup-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The linter (rules in pyproject.toml). Formatting is `$(VENV)/bin/ruff format`, run by hand.
+# The linter and the formatter's check (rules in pyproject.toml); `$(VENV)/bin/ruff format .` applies the format.
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles artifacts

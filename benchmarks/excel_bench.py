@@ -59,29 +59,57 @@ def setup_db(n_projects: int):
     from tests.factories import categories
 
     cats = categories()
-    plan_year, _ = PlanYear.objects.get_or_create(year=2022, defaults={
-        "title": "云阳县2022年县级重大项目计划", "status": PlanYearStatus.ADOPTED,
-        "declared_projects": 0, "declared_total_investment": 0,
-        "declared_annual_plan": 0, "declared_government_investment": 0, "declared_social_investment": 0,
-        "reporting_month": 9})
+    plan_year, _ = PlanYear.objects.get_or_create(
+        year=2022,
+        defaults={
+            "title": "云阳县2022年县级重大项目计划",
+            "status": PlanYearStatus.ADOPTED,
+            "declared_projects": 0,
+            "declared_total_investment": 0,
+            "declared_annual_plan": 0,
+            "declared_government_investment": 0,
+            "declared_social_investment": 0,
+            "reporting_month": 9,
+        },
+    )
     unit, _ = ResponsibleUnit.objects.get_or_create(code="jtj", defaults={"name": "县交通局"})
     owner, _ = OwnerUnit.objects.get_or_create(name="云阳县城投公司")
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True, "is_staff": True})
     existing = Project.objects.count()
-    money = {"total_investment": Decimal("10000.50"), "government_investment": Decimal("6000.25"),
-             "social_investment": Decimal("4000.25")}
+    money = {
+        "total_investment": Decimal("10000.50"),
+        "government_investment": Decimal("6000.25"),
+        "social_investment": Decimal("4000.25"),
+    }
     for start in range(existing, n_projects, 5000):
         projects = Project.objects.bulk_create(
-            Project(code=code(i), name=f"基准项目{i}", scope="道路及配套工程", location="双江街道", start_year=2021,
-                    end_year=2024, owner_unit=owner, responsible_unit=unit, leader="张三", **money)
+            Project(
+                code=code(i),
+                name=f"基准项目{i}",
+                scope="道路及配套工程",
+                location="双江街道",
+                start_year=2021,
+                end_year=2024,
+                owner_unit=owner,
+                responsible_unit=unit,
+                leader="张三",
+                **money,
+            )
             for i in range(start, min(start + 5000, n_projects))
         )
         if projects and projects[0].pk is None:  # backends that do not return ids
             projects = list(Project.objects.filter(code__in=[p.code for p in projects]).order_by("pk"))
         ProjectYear.objects.bulk_create(
-            ProjectYear(project=p, plan_year=plan_year, category=cats[i % 6], stage=Stage.CONTINUING,
-                        completed_before_year=Decimal("1000.00"), annual_plan=Decimal("2400.00"),
-                        annual_target="完成主体工程", **money)
+            ProjectYear(
+                project=p,
+                plan_year=plan_year,
+                category=cats[i % 6],
+                stage=Stage.CONTINUING,
+                completed_before_year=Decimal("1000.00"),
+                annual_plan=Decimal("2400.00"),
+                annual_target="完成主体工程",
+                **money,
+            )
             for i, p in enumerate(projects, start=start)
         )
     return plan_year, admin
@@ -94,8 +122,9 @@ def dispatch_file(path: Path, n: int) -> Path:
     ws.append(["单位：万元"])
     ws.append(["项目代码", "项目名称", "填报月份", "本月完成投资", "累计形象进度（%）", "形象进度"])
     for i in range(n):
-        ws.append([code(i), f"基准项目{i}", "2022-09", float(Decimal("123.45") + i % 100), float(30 + i % 50),
-                   "主体施工中"])
+        ws.append(
+            [code(i), f"基准项目{i}", "2022-09", float(Decimal("123.45") + i % 100), float(30 + i % 50), "主体施工中"]
+        )
     wb.save(path)
     return path
 
@@ -125,8 +154,9 @@ def bench_import_export(path: Path, admin, n: int) -> float:
 
     class ReportResource(resources.ModelResource):
         # One plan year here, so a code names one row of it.
-        project_year = fields.Field(attribute="project_year", column_name="项目代码",
-                                    widget=ForeignKeyWidget(ProjectYear, "project__code"))
+        project_year = fields.Field(
+            attribute="project_year", column_name="项目代码", widget=ForeignKeyWidget(ProjectYear, "project__code")
+        )
         investment_completed = fields.Field(attribute="investment_completed", column_name="本月完成投资")
         physical_percent = fields.Field(attribute="physical_percent", column_name="累计形象进度（%）")
         physical_narrative = fields.Field(attribute="physical_narrative", column_name="形象进度")
@@ -135,8 +165,7 @@ def bench_import_export(path: Path, admin, n: int) -> float:
 
         class Meta:
             model = ProgressReport
-            fields = ("project_year", "year", "month", "investment_completed", "physical_percent",
-                      "physical_narrative")
+            fields = ("project_year", "year", "month", "investment_completed", "physical_percent", "physical_narrative")
             import_id_fields = ("project_year", "year", "month")
 
     start = time.perf_counter()
@@ -178,14 +207,37 @@ def bench_export(plan_year, n: int) -> dict:
     # Bare openpyxl, write-only, the same cells (values fetched beforehand, not timed).
     period = current_period(plan_year, 9)
     rows = []
-    for y in project_list(plan_year=plan_year, period=period).select_related(None).select_related(
-            "project__owner_unit", "project__responsible_unit").iterator(chunk_size=2000):
+    for y in (
+        project_list(plan_year=plan_year, period=period)
+        .select_related(None)
+        .select_related("project__owner_unit", "project__responsible_unit")
+        .iterator(chunk_size=2000)
+    ):
         p = y.project
-        rows.append((1, p.code, p.name, "续建", p.scope, p.location, f"{p.start_year}-{p.end_year}",
-                     y.total_investment, y.government_investment, y.social_investment, y.completed_before_year,
-                     y.annual_plan, y.completed_ytd, y.completion_rate, y.latest_percent, y.annual_target,
-                     p.owner_unit.name,
-                     p.responsible_unit.name, p.leader, p.remarks))
+        rows.append(
+            (
+                1,
+                p.code,
+                p.name,
+                "续建",
+                p.scope,
+                p.location,
+                f"{p.start_year}-{p.end_year}",
+                y.total_investment,
+                y.government_investment,
+                y.social_investment,
+                y.completed_before_year,
+                y.annual_plan,
+                y.completed_ytd,
+                y.completion_rate,
+                y.latest_percent,
+                y.annual_target,
+                p.owner_unit.name,
+                p.responsible_unit.name,
+                p.leader,
+                p.remarks,
+            )
+        )
     assert len(rows) == n and len(rows[0]) == len(schedule_columns(2022, 9))
     start = time.perf_counter()
     wb = Workbook(write_only=True)

@@ -36,8 +36,9 @@ def _context(request: HttpRequest, title, **values) -> dict:
 def rollup(request: HttpRequest) -> TemplateResponse:
     plan_year, month = _plan_year_and_month(request)
     if plan_year is None:
-        return TemplateResponse(request, "admin/portfolio/rollup.html",
-                                _context(request, _("Category rollup"), rollup=None))
+        return TemplateResponse(
+            request, "admin/portfolio/rollup.html", _context(request, _("Category rollup"), rollup=None)
+        )
     result = category_rollup(plan_year=plan_year, month=month, projects=visible_project_years(request.user))
     changelist = reverse("admin:projects_projectyear_changelist")
 
@@ -57,16 +58,18 @@ def rollup(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(
         request,
         "admin/portfolio/rollup.html",
-        _context(request, _("Category rollup"), rollup=result, rows=rows[:-1], total=rows[-1],
-                 months=range(1, 13)),
+        _context(request, _("Category rollup"), rollup=result, rows=rows[:-1], total=rows[-1], months=range(1, 13)),
     )
 
 
 def missing(request: HttpRequest) -> TemplateResponse:
     plan_year, month = _plan_year_and_month(request)
     if plan_year is None:
-        return TemplateResponse(request, "admin/portfolio/missing_reports.html",
-                                _context(request, _("Missing monthly reports"), period=None))
+        return TemplateResponse(
+            request,
+            "admin/portfolio/missing_reports.html",
+            _context(request, _("Missing monthly reports"), period=None),
+        )
     period = current_period(plan_year, month)
     projects = list(missing_reports(plan_year=plan_year, month=month, projects=visible_project_years(request.user)))
     unit_ids = {row.project.responsible_unit_id for row in projects}
@@ -74,8 +77,11 @@ def missing(request: HttpRequest) -> TemplateResponse:
     for user in User.objects.filter(unit_id__in=unit_ids, is_active=True).order_by("username"):
         contacts.setdefault(user.unit_id, []).append(user)
     units = [
-        {"unit": unit_projects[0].project.responsible_unit, "projects": unit_projects,
-         "contacts": contacts.get(unit_projects[0].project.responsible_unit_id, [])}
+        {
+            "unit": unit_projects[0].project.responsible_unit,
+            "projects": unit_projects,
+            "contacts": contacts.get(unit_projects[0].project.responsible_unit_id, []),
+        }
         for unit_projects in (
             list(group) for _key, group in groupby(projects, key=lambda p: p.project.responsible_unit_id)
         )
@@ -83,6 +89,13 @@ def missing(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(
         request,
         "admin/portfolio/missing_reports.html",
-        _context(request, _("Missing monthly reports"), period=period, plan_year=plan_year, units=units,
-                 missing_count=len(projects), months=range(1, 13)),
+        _context(
+            request,
+            _("Missing monthly reports"),
+            period=period,
+            plan_year=plan_year,
+            units=units,
+            missing_count=len(projects),
+            months=range(1, 13),
+        ),
     )

@@ -93,7 +93,9 @@ def project_workbook(*, rows, totals: dict, plan_year, period) -> Workbook:
             _put(ws, r, col, by_header[header], fmt).font = Font(bold=True)
     note = ws.cell(row=r + 2, column=1)
     note.value = _("%(title)s — figures to the end of month %(month)s; amounts in 10k yuan (万元).") % {
-        "title": plan_year.title, "month": period.month}
+        "title": plan_year.title,
+        "month": period.month,
+    }
     note.data_type = TYPE_STRING
     return wb
 

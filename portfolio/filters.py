@@ -16,11 +16,14 @@ class ProjectFilter(django_filters.FilterSet):
     )
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, empty_label=_("All stages"))
     responsible_unit = django_filters.ModelChoiceFilter(
-        field_name="project__responsible_unit", label=_("Responsible unit"),
-        queryset=ResponsibleUnit.objects.order_by("name"), empty_label=_("All units"),
+        field_name="project__responsible_unit",
+        label=_("Responsible unit"),
+        queryset=ResponsibleUnit.objects.order_by("name"),
+        empty_label=_("All units"),
     )
-    location = django_filters.ChoiceFilter(field_name="project__location", label=_("Location"), choices=[],
-                                           empty_label=_("All locations"))
+    location = django_filters.ChoiceFilter(
+        field_name="project__location", label=_("Location"), choices=[], empty_label=_("All locations")
+    )
     flag = django_filters.ChoiceFilter(label=_("Flag"), choices=Flag.CHOICES, empty_label=_("All flags"))
 
     def __init__(self, *args, units=None, **kwargs):
@@ -28,8 +31,10 @@ class ProjectFilter(django_filters.FilterSet):
         # Locations are free text on the project: offer those in use among the rows this user
         # may see (one query), so nobody has to guess a spelling.
         locations = (
-            self.queryset.exclude(project__location="").order_by("project__location")
-            .values_list("project__location", flat=True).distinct()
+            self.queryset.exclude(project__location="")
+            .order_by("project__location")
+            .values_list("project__location", flat=True)
+            .distinct()
         )
         self.filters["location"].extra["choices"] = lambda: [(name, name) for name in locations]
         if units is not None:  # an office sees only its own unit

@@ -28,16 +28,25 @@ def progress_sentence(row, period: Period) -> str:
     gap = formatting.one_decimal(row.behind_schedule_points)
     values["gap"] = formatting.points_abs(gap)
     if gap > 0:
-        return _(
-            "%(period)s: %(amount)s hundred million yuan invested, %(rate)s%% of the annual plan, "
-            "%(gap)s points behind the time-elapsed schedule."
-        ) % values
+        return (
+            _(
+                "%(period)s: %(amount)s hundred million yuan invested, %(rate)s%% of the annual plan, "
+                "%(gap)s points behind the time-elapsed schedule."
+            )
+            % values
+        )
     if gap < 0:
-        return _(
+        return (
+            _(
+                "%(period)s: %(amount)s hundred million yuan invested, %(rate)s%% of the annual plan, "
+                "%(gap)s points ahead of the time-elapsed schedule."
+            )
+            % values
+        )
+    return (
+        _(
             "%(period)s: %(amount)s hundred million yuan invested, %(rate)s%% of the annual plan, "
-            "%(gap)s points ahead of the time-elapsed schedule."
-        ) % values
-    return _(
-        "%(period)s: %(amount)s hundred million yuan invested, %(rate)s%% of the annual plan, "
-        "level with the time-elapsed schedule."
-    ) % values
+            "level with the time-elapsed schedule."
+        )
+        % values
+    )

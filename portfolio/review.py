@@ -49,9 +49,13 @@ def _names(names: list[str]) -> str:
 
 
 def _percent_milestones(plan_year: PlanYear):
-    reached = ProgressReport.objects.filter(
-        project_year=OuterRef("project_year"), status=ReportStatus.APPROVED, is_current=True, year=plan_year.year
-    ).order_by("-month").values("physical_percent")[:1]
+    reached = (
+        ProgressReport.objects.filter(
+            project_year=OuterRef("project_year"), status=ReportStatus.APPROVED, is_current=True, year=plan_year.year
+        )
+        .order_by("-month")
+        .values("physical_percent")[:1]
+    )
     return (
         Milestone.objects.filter(project_year__plan_year=plan_year, kind=MilestoneKind.PERCENT)
         .annotate(reached=Subquery(reached))
@@ -65,14 +69,22 @@ def year_review(plan_year: PlanYear) -> list[Clause]:
     the targets missed. Five queries (the rollup's three, the two kinds of milestones)."""
     rollup = category_rollup(plan_year=plan_year, month=12)
     total = rollup.total
-    clauses = [Clause(
-        f"{plan_year.year}年实施县级重大项目{total.projects}个，完成投资{yi_yuan(total.completed_ytd)}亿元，"
-        f"占年度计划的{share(total.completed_ytd, total.annual_plan)}%"
-    )]
-    clauses.append(Clause("其中：" + "；".join(
-        f"{r.name}完成投资{yi_yuan(r.completed_ytd)}亿元，占年度计划的{share(r.completed_ytd, r.annual_plan)}%"
-        for r in rollup.rows if r.projects
-    )))
+    clauses = [
+        Clause(
+            f"{plan_year.year}年实施县级重大项目{total.projects}个，完成投资{yi_yuan(total.completed_ytd)}亿元，"
+            f"占年度计划的{share(total.completed_ytd, total.annual_plan)}%"
+        )
+    ]
+    clauses.append(
+        Clause(
+            "其中："
+            + "；".join(
+                f"{r.name}完成投资{yi_yuan(r.completed_ytd)}亿元，占年度计划的{share(r.completed_ytd, r.annual_plan)}%"
+                for r in rollup.rows
+                if r.projects
+            )
+        )
+    )
     year_end = datetime.date(plan_year.year, 12, 31)
     met: dict[str, list] = {}  # the milestone's words → [(project, reached percent or None)]
     missed: list[Clause] = []

@@ -79,8 +79,13 @@ class Rollup:
     plan_version: PlanVersion | None = None  # None: the current figures
 
 
-def category_rollup(*, plan_year: PlanYear, month: int | None = None, projects: QuerySet | None = None,
-                    plan_version: PlanVersion | None = None) -> Rollup:
+def category_rollup(
+    *,
+    plan_year: PlanYear,
+    month: int | None = None,
+    projects: QuerySet | None = None,
+    plan_version: PlanVersion | None = None,
+) -> Rollup:
     """Three queries, whatever the number of projects: categories, the grouped sums, and the
     flag counts. `projects` narrows the rollup (an office's own projects, a filter);
     `plan_version` measures against that version's annual figures (调整前) instead of the current."""
@@ -89,7 +94,8 @@ def category_rollup(*, plan_year: PlanYear, month: int | None = None, projects: 
     money = DecimalField(**MONEY)
     grouped = {
         row["category"]: row
-        for row in with_version_plan(base, plan_version).order_by()
+        for row in with_version_plan(base, plan_version)
+        .order_by()
         .values("category")
         .annotate(
             n=Count("pk"),
@@ -223,12 +229,14 @@ def project_months(reports: list[ProgressReport], period: Period) -> list[dict]:
         report = approved.get(month)
         if report is not None:
             cumulative += report.investment_completed
-        months.append({
-            "month": month,
-            "investment": None if report is None else str(report.investment_completed),
-            "cumulative": str(cumulative),
-            "percent": None if report is None else str(report.physical_percent),
-        })
+        months.append(
+            {
+                "month": month,
+                "investment": None if report is None else str(report.investment_completed),
+                "cumulative": str(cumulative),
+                "percent": None if report is None else str(report.physical_percent),
+            }
+        )
     return months
 
 
@@ -236,15 +244,18 @@ def years_of_project(project: Project, plan_years: QuerySet) -> QuerySet:
     """The project's rows in `plan_years`, newest first, with `completed_in_year` (approved,
     current reports of that year) and `year_end_percent` (% of works in the year's last approved
     report). One query."""
-    approved = ProgressReport.objects.filter(project_year=OuterRef("pk"), status=ReportStatus.APPROVED,
-                                             is_current=True)
+    approved = ProgressReport.objects.filter(project_year=OuterRef("pk"), status=ReportStatus.APPROVED, is_current=True)
     return (
         ProjectYear.objects.filter(project=project, plan_year__in=plan_years)
         .select_related("plan_year", "category")
         .annotate(
-            completed_in_year=Coalesce(Subquery(
-                approved.order_by().values("project_year").annotate(s=Sum("investment_completed")).values("s"),
-                output_field=DecimalField(**MONEY)), ZERO_MONEY),
+            completed_in_year=Coalesce(
+                Subquery(
+                    approved.order_by().values("project_year").annotate(s=Sum("investment_completed")).values("s"),
+                    output_field=DecimalField(**MONEY),
+                ),
+                ZERO_MONEY,
+            ),
             year_end_percent=Subquery(approved.order_by("-month").values("physical_percent")[:1]),
         )
         .order_by("-plan_year__year")
@@ -279,22 +290,40 @@ def project_history(project: Project) -> list[dict]:
     )
     pairs = list(zip(project_records, project_records[1:] + [None], strict=True))
     for (newer, _older), changes in zip(pairs, field_changes(Project, pairs), strict=True):
-        entries.append({"at": newer.history_date, "who": _person(newer.history_user), "kind": "project",
-                        "what": newer.get_history_type_display(), "subject": project.name,
-                        "detail": newer.history_change_reason or "", "changes": changes})
+        entries.append(
+            {
+                "at": newer.history_date,
+                "who": _person(newer.history_user),
+                "kind": "project",
+                "what": newer.get_history_type_display(),
+                "subject": project.name,
+                "detail": newer.history_change_reason or "",
+                "changes": changes,
+            }
+        )
     year_records = list(
         ProjectYear.history.model.objects.filter(project_id=project.pk)
-        .select_related("history_user", "plan_year").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+        .select_related("history_user", "plan_year")
+        .order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
     )
     pairs = _pairs_by_row(year_records)
     for (record, _older), changes in zip(pairs, field_changes(ProjectYear, pairs), strict=True):
         year = record.plan_year.year if record.plan_year else ""
-        entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "plan",
-                        "what": record.get_history_type_display(), "subject": f"{project.name} {year}",
-                        "detail": record.history_change_reason or "", "changes": changes})
+        entries.append(
+            {
+                "at": record.history_date,
+                "who": _person(record.history_user),
+                "kind": "plan",
+                "what": record.get_history_type_display(),
+                "subject": f"{project.name} {year}",
+                "detail": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
     milestone_records = list(
         Milestone.history.model.objects.filter(project_year__project_id=project.pk)
-        .select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
     )
     # Each milestone's row against its own previous one (when that is among the rows read).
     previous, pairs = {}, []
@@ -302,16 +331,32 @@ def project_history(project: Project) -> list[dict]:
         pairs.append((record, previous.get(record.id)))
         previous[record.id] = record
     for (record, _older), changes in zip(pairs, field_changes(Milestone, pairs), strict=True):
-        entries.append({"at": record.history_date, "who": _person(record.history_user), "kind": "milestone",
-                        "what": record.get_history_type_display(), "subject": record.title,
-                        "detail": record.history_change_reason or "", "changes": changes})
+        entries.append(
+            {
+                "at": record.history_date,
+                "who": _person(record.history_user),
+                "kind": "milestone",
+                "what": record.get_history_type_display(),
+                "subject": record.title,
+                "detail": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
     for event in (
         ReportEvent.objects.filter(report__project_year__project=project)
-        .select_related("actor", "report").order_by("-at")[:HISTORY_LIMIT]
+        .select_related("actor", "report")
+        .order_by("-at")[:HISTORY_LIMIT]
     ):
-        entries.append({"at": event.at, "who": _person(event.actor), "kind": "report",
-                        "what": event.get_action_display(),
-                        "subject": f"{event.report.year}-{event.report.month:02d}",
-                        "detail": event.comment, "changes": []})
+        entries.append(
+            {
+                "at": event.at,
+                "who": _person(event.actor),
+                "kind": "report",
+                "what": event.get_action_display(),
+                "subject": f"{event.report.year}-{event.report.month:02d}",
+                "detail": event.comment,
+                "changes": [],
+            }
+        )
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries[:HISTORY_LIMIT]

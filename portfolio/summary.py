@@ -59,9 +59,7 @@ def plan_figures(plan_year: PlanYear) -> list[CategoryFigures]:
     def q(value) -> Decimal:  # SQLite sums may carry float noise
         return Decimal(value or 0).quantize(CENT)
 
-    return [
-        CategoryFigures(c.name, c.n, q(c.total), q(c.annual), q(c.government), q(c.social)) for c in rows
-    ]
+    return [CategoryFigures(c.name, c.n, q(c.total), q(c.annual), q(c.government), q(c.social)) for c in rows]
 
 
 def plan_summary_text(plan_year: PlanYear) -> str:

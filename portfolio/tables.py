@@ -29,8 +29,11 @@ def category_label(category) -> str:
 
 
 def flag_badge(flag: str):
-    return format_html('<span class="flag flag-{}"><span class="dot" aria-hidden="true"></span>{}</span>',
-                       flag, FLAG_LABELS.get(flag, flag))
+    return format_html(
+        '<span class="flag flag-{}"><span class="dot" aria-hidden="true"></span>{}</span>',
+        flag,
+        FLAG_LABELS.get(flag, flag),
+    )
 
 
 class MoneyColumn(tables.Column):
@@ -60,21 +63,37 @@ def _footer(key, render=formatting.wan):
 class ProjectTable(tables.Table):
     # Rows are projects' rows in one year's plan (ProjectYear); the identity's columns go through
     # `project`, and a name links to the project's page for that year.
-    code = tables.Column(verbose_name=_("Code"), accessor="project__code", order_by=("project__code",),
-                         attrs={"td": {"class": "code"}},
-                         footer=lambda table: _("Total of %(n)s projects")
-                         % {"n": (getattr(table, "totals", None) or {}).get("n", 0)})
-    name = tables.Column(verbose_name=_("Project"), accessor="project__name", order_by=("project__name",),
-                         attrs={"td": {"class": "name"}},
-                         linkify=lambda record: reverse("portfolio:project", args=[record.project.code])
-                         + f"?year={record.plan_year.year}")
-    category = tables.Column(verbose_name=_("Category"), attrs={"td": {"class": "cat"}},
-                             order_by=("category__order", "project__code"))
+    code = tables.Column(
+        verbose_name=_("Code"),
+        accessor="project__code",
+        order_by=("project__code",),
+        attrs={"td": {"class": "code"}},
+        footer=lambda table: _("Total of %(n)s projects") % {"n": (getattr(table, "totals", None) or {}).get("n", 0)},
+    )
+    name = tables.Column(
+        verbose_name=_("Project"),
+        accessor="project__name",
+        order_by=("project__name",),
+        attrs={"td": {"class": "name"}},
+        linkify=lambda record: reverse("portfolio:project", args=[record.project.code])
+        + f"?year={record.plan_year.year}",
+    )
+    category = tables.Column(
+        verbose_name=_("Category"), attrs={"td": {"class": "cat"}}, order_by=("category__order", "project__code")
+    )
     stage = tables.Column(verbose_name=_("Stage"), attrs={"td": {"class": "nowrap"}})
-    responsible_unit = tables.Column(verbose_name=_("Responsible unit"), accessor="project__responsible_unit",
-                                     order_by=("project__responsible_unit__name",), attrs={"td": {"class": "nowrap"}})
-    location = tables.Column(verbose_name=_("Location"), accessor="project__location",
-                             order_by=("project__location",), attrs={"td": {"class": "nowrap"}})
+    responsible_unit = tables.Column(
+        verbose_name=_("Responsible unit"),
+        accessor="project__responsible_unit",
+        order_by=("project__responsible_unit__name",),
+        attrs={"td": {"class": "nowrap"}},
+    )
+    location = tables.Column(
+        verbose_name=_("Location"),
+        accessor="project__location",
+        order_by=("project__location",),
+        attrs={"td": {"class": "nowrap"}},
+    )
     total_investment = MoneyColumn(verbose_name=_("Total investment (10k yuan)"), footer=_footer("total_investment"))
     annual_plan = MoneyColumn(verbose_name=_("Plan for the year (10k yuan)"), footer=_footer("annual_plan"))
     completed_ytd = MoneyColumn(verbose_name=_("Completed to date (10k yuan)"), footer=_footer("completed_ytd"))
@@ -95,8 +114,19 @@ class ProjectTable(tables.Table):
         template_name = "portfolio/_table.html"
         fields = ()  # the columns above, in this order
         sequence = (
-            "code", "name", "flag", "category", "stage", "responsible_unit", "location", "total_investment",
-            "annual_plan", "completed_ytd", "completion_rate", "behind_schedule_points", "latest_percent",
+            "code",
+            "name",
+            "flag",
+            "category",
+            "stage",
+            "responsible_unit",
+            "location",
+            "total_investment",
+            "annual_plan",
+            "completed_ytd",
+            "completion_rate",
+            "behind_schedule_points",
+            "latest_percent",
             "overdue_milestones",
         )
         attrs = {"class": "data-table", "id": "project-table"}

@@ -108,8 +108,12 @@ def _queue(user, plan_year, period) -> dict | None:
         return {"role": "reviewer", **reviewer_queue(user)}
     if is_office(user):
         missing = missing_reports(plan_year=plan_year, month=period.month, projects=visible_project_years(user))
-        return {"role": "office", "missing": missing.count(), "month": period.month,
-                **office_queue(user, year=plan_year.year)}
+        return {
+            "role": "office",
+            "missing": missing.count(),
+            "month": period.month,
+            **office_queue(user, year=plan_year.year),
+        }
     return None
 
 
@@ -122,68 +126,86 @@ def overview(request):
     rollup = category_rollup(plan_year=plan_year, projects=projects)
     # What the plan document declares, to show beside the data where they differ (an office's
     # overview covers its own projects only, so there is nothing to reconcile).
-    declared = {} if is_office(request.user) else {
-        plan.category_id: plan for plan in CategoryPlan.objects.filter(plan_year=plan_year)
-    }
+    declared = (
+        {}
+        if is_office(request.user)
+        else {plan.category_id: plan for plan in CategoryPlan.objects.filter(plan_year=plan_year)}
+    )
     months = monthly_completion(plan_year=plan_year, annual_plan=rollup.total.annual_plan, projects=projects)
     # The projects to call about: red ones, furthest behind first (one query, capped).
     attention = list(
         project_list(plan_year=plan_year, period=rollup.period, qs=projects)
         .filter(flag=Flag.RED)
-        .order_by(F("behind_schedule_points").desc(nulls_last=True), "-overdue_milestones",
-                  "project__code")[:ATTENTION_LIMIT]
+        .order_by(F("behind_schedule_points").desc(nulls_last=True), "-overdue_milestones", "project__code")[
+            :ATTENTION_LIMIT
+        ]
     )
     # 调整前 beside 调整后 once the plan was adjusted (queries only then: the versions, a rollup).
     adjustment = None
     if plan_year.version_count > 1:
         versions = list(plan_year.versions.order_by("ordinal"))
         before = category_rollup(plan_year=plan_year, projects=projects, plan_version=versions[0])
-        adjustment = {"before": before, "after_name": versions[-1].name, "rows": list(zip(before.rows, rollup.rows,
-                                                                                          strict=False))}
+        adjustment = {
+            "before": before,
+            "after_name": versions[-1].name,
+            "rows": list(zip(before.rows, rollup.rows, strict=False)),
+        }
     # 「待协调问题」: the open problems of the projects this user sees, overdue first (one query, capped).
     problems = visible_problems(request.user)
     figures = rollup_as_json(rollup)
     charts = {
         "categories": [
-            {"code": row.code, "name": row.name, "name_en": row.category.name_en,
-             "annual_plan": str(row.annual_plan), "completed_ytd": str(row.completed_ytd)}
+            {
+                "code": row.code,
+                "name": row.name,
+                "name_en": row.category.name_en,
+                "annual_plan": str(row.annual_plan),
+                "completed_ytd": str(row.completed_ytd),
+            }
             for row in rollup.rows
         ],
         "months": [
-            {"month": p.month, "cumulative": str(p.cumulative),
-             "cumulative_rate": None if p.cumulative_rate is None else str(p.cumulative_rate),
-             "time_elapsed": str(p.time_elapsed)}
+            {
+                "month": p.month,
+                "cumulative": str(p.cumulative),
+                "cumulative_rate": None if p.cumulative_rate is None else str(p.cumulative_rate),
+                "time_elapsed": str(p.time_elapsed),
+            }
             for p in months
         ],
     }
-    return render(request, "portfolio/overview.html", {
-        "plan_year": plan_year,
-        "plan_years": plan_years,
-        "period": rollup.period,
-        "period_label": period_label(rollup.period),
-        "rollup": rollup,
-        "rows": [
-            (row, progress_sentence(row, rollup.period), _declared_difference(row, declared.get(row.category.pk)))
-            for row in rollup.rows
-        ],
-        "total_declared": None if is_office(request.user) else _declared_difference(rollup.total, plan_year),
-        "total_sentence": progress_sentence(rollup.total, rollup.period),
-        "months": months,
-        "attention": attention,
-        "queue": _queue(request.user, plan_year, rollup.period),
-        # An office's overview covers its own unit only: the page says so under the county's title.
-        "office_unit": request.user.unit if is_office(request.user) else None,
-        "problems": list(open_problems(problems)[:PROBLEMS_LIMIT]),
-        "problem_counts": problem_counts(problems),
-        "figures": figures,
-        "charts": charts,
-        "plan_summary": plan_summary_text(plan_year),
-        "adjustment": adjustment,
-        # A closed year is read as its review (执行情况), each clause linked to its projects.
-        "review": year_review(plan_year) if plan_year.status == PlanYearStatus.CLOSED else None,
-        "legend": _legend(),
-        "flags": Flag,
-    })
+    return render(
+        request,
+        "portfolio/overview.html",
+        {
+            "plan_year": plan_year,
+            "plan_years": plan_years,
+            "period": rollup.period,
+            "period_label": period_label(rollup.period),
+            "rollup": rollup,
+            "rows": [
+                (row, progress_sentence(row, rollup.period), _declared_difference(row, declared.get(row.category.pk)))
+                for row in rollup.rows
+            ],
+            "total_declared": None if is_office(request.user) else _declared_difference(rollup.total, plan_year),
+            "total_sentence": progress_sentence(rollup.total, rollup.period),
+            "months": months,
+            "attention": attention,
+            "queue": _queue(request.user, plan_year, rollup.period),
+            # An office's overview covers its own unit only: the page says so under the county's title.
+            "office_unit": request.user.unit if is_office(request.user) else None,
+            "problems": list(open_problems(problems)[:PROBLEMS_LIMIT]),
+            "problem_counts": problem_counts(problems),
+            "figures": figures,
+            "charts": charts,
+            "plan_summary": plan_summary_text(plan_year),
+            "adjustment": adjustment,
+            # A closed year is read as its review (执行情况), each clause linked to its projects.
+            "review": year_review(plan_year) if plan_year.status == PlanYearStatus.CLOSED else None,
+            "legend": _legend(),
+            "flags": Flag,
+        },
+    )
 
 
 class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
@@ -205,9 +227,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return project_list(
-            plan_year=self.plan_year, period=self.period, qs=visible_project_years(self.request.user)
-        )
+        return project_list(plan_year=self.plan_year, period=self.period, qs=visible_project_years(self.request.user))
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -242,8 +262,11 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             table = self.get_table_class()(data=self.object_list)
             RequestConfig(self.request, paginate=False).configure(table)
             return export.project_workbook_response(
-                rows=table.data.data, totals=context["table"].totals, plan_year=self.plan_year,
-                period=self.period, filename=f"projects-{self.plan_year.year}-{timezone.localdate():%Y%m%d}.xlsx",
+                rows=table.data.data,
+                totals=context["table"].totals,
+                plan_year=self.plan_year,
+                period=self.period,
+                filename=f"projects-{self.plan_year.year}-{timezone.localdate():%Y%m%d}.xlsx",
             )
         return super().render_to_response(context, **response_kwargs)
 
@@ -252,14 +275,16 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query["_export"] = "xlsx"
-        context.update({
-            "plan_year": self.plan_year,
-            "plan_years": self.plan_years,
-            "period": self.period,
-            "period_label": period_label(self.period),
-            "legend": _legend(),
-            "export_query": query.urlencode(),
-        })
+        context.update(
+            {
+                "plan_year": self.plan_year,
+                "plan_years": self.plan_years,
+                "period": self.period,
+                "period_label": period_label(self.period),
+                "legend": _legend(),
+                "export_query": query.urlencode(),
+            }
+        )
         return context
 
 
@@ -293,9 +318,9 @@ def project_detail(request, code: str):
     ]
     # Its reports across the years, newest year first; the chart is the year shown.
     all_reports = list(
-        ProgressReport.objects.filter(project_year__project=project,
-                                      project_year__plan_year__in=[r.plan_year for r in rows],
-                                      is_current=True).order_by("-year", "month")
+        ProgressReport.objects.filter(
+            project_year__project=project, project_year__plan_year__in=[r.plan_year for r in rows], is_current=True
+        ).order_by("-year", "month")
     )
     reports = [r for r in all_reports if r.year == row.plan_year.year]
     chart_months = project_months(reports, period)
@@ -303,24 +328,28 @@ def project_detail(request, code: str):
     problems = list(open_problems(visible_problems(request.user).filter(project=project)))
     leaders = list(project.leaders.order_by("last_name", "first_name", "username"))
     total = row.total_investment
-    return render(request, "portfolio/project_detail.html", {
-        "project": project,
-        "row": row,
-        "plan_year": row.plan_year,
-        "plan_years": [r.plan_year for r in rows],
-        "period": period,
-        "period_label": period_label(period),
-        "government_share": rules.percent(row.government_investment, total),
-        "social_share": rules.percent(row.social_investment, total),
-        "cumulative_to_date": row.completed_before_year + row.completed_ytd,
-        "milestones": milestones,
-        "reports": all_reports,
-        "years": rows,
-        "chart": {"months": chart_months},
-        "history": history,
-        "problems": problems,
-        "can_raise": can_raise(request.user),
-        "leaders": leaders,
-        "leaders_form": LeadersForm(initial={"leaders": leaders}) if can_dispatch(request.user) else None,
-        "legend": _legend(),
-    })
+    return render(
+        request,
+        "portfolio/project_detail.html",
+        {
+            "project": project,
+            "row": row,
+            "plan_year": row.plan_year,
+            "plan_years": [r.plan_year for r in rows],
+            "period": period,
+            "period_label": period_label(period),
+            "government_share": rules.percent(row.government_investment, total),
+            "social_share": rules.percent(row.social_investment, total),
+            "cumulative_to_date": row.completed_before_year + row.completed_ytd,
+            "milestones": milestones,
+            "reports": all_reports,
+            "years": rows,
+            "chart": {"months": chart_months},
+            "history": history,
+            "problems": problems,
+            "can_raise": can_raise(request.user),
+            "leaders": leaders,
+            "leaders_form": LeadersForm(initial={"leaders": leaders}) if can_dispatch(request.user) else None,
+            "legend": _legend(),
+        },
+    )

@@ -38,9 +38,7 @@ class BulkReportMsg:
     DUPLICATE_ROW = _("This project and month already appear in row %(row)s of this file.")
     PERCENT_REQUIRED = _("A new report needs the cumulative percent of works.")
     INVESTMENT_REQUIRED = _("A new report needs the investment completed in the month.")
-    YTD_BELOW = _(
-        "The year-to-date amount (%(ytd)s) is below what the earlier months already report (%(before)s)."
-    )
+    YTD_BELOW = _("The year-to-date amount (%(ytd)s) is below what the earlier months already report (%(before)s).")
 
 
 @dataclass
@@ -96,7 +94,7 @@ class ReportOutcome:
 
 def _chunks(items: list, size: int = IN_CHUNK):
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> list[ReportOutcome]:
@@ -113,13 +111,23 @@ def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> 
     default_year: dict[str, int] = {}  # a row without a year reports on the project's current plan
     plan_years: dict[int, SimpleNamespace] = {}
     for chunk in _chunks(codes):
-        for pk, project_id, code, name, unit_id, year, status in ProjectYear.objects.filter(
-                project__code__in=chunk).order_by("plan_year__year").values_list(
-                "pk", "project_id", "project__code", "project__name", "project__responsible_unit_id",
-                "plan_year__year", "plan_year__status"):
+        for pk, project_id, code, name, unit_id, year, status in (
+            ProjectYear.objects.filter(project__code__in=chunk)
+            .order_by("plan_year__year")
+            .values_list(
+                "pk",
+                "project_id",
+                "project__code",
+                "project__name",
+                "project__responsible_unit_id",
+                "plan_year__year",
+                "plan_year__status",
+            )
+        ):
             plan_year = plan_years.setdefault(year, SimpleNamespace(year=year, status=status))
-            refs[(code, year)] = ProjectRef(pk=pk, project_id=project_id, code=code, name=name,
-                                            responsible_unit_id=unit_id, plan_year=plan_year)
+            refs[(code, year)] = ProjectRef(
+                pk=pk, project_id=project_id, code=code, name=name, responsible_unit_id=unit_id, plan_year=plan_year
+            )
             if status != PlanYearStatus.DRAFT or code not in default_year:
                 default_year[code] = year
     for row in rows:
@@ -141,7 +149,9 @@ def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> 
     # The works carry on across plans: the last approved percent may be last year's.
     for chunk in _chunks(project_ids):
         for values in ProgressReport.objects.filter(
-            project_year__project_id__in=chunk, status=ReportStatus.APPROVED, is_current=True,
+            project_year__project_id__in=chunk,
+            status=ReportStatus.APPROVED,
+            is_current=True,
             year__lte=max(years or [0]),
         ).values_list("project_year__project_id", "year", "month", "physical_percent", "pk"):
             approved[values[0]].append(values[1:])
@@ -205,9 +215,15 @@ def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> 
                 last = percent
                 break
         try:
-            services.check_report_values(project=project, year=row.year, month=row.month, values=merged,
-                                         exclude_pk=report.pk if report else None, last_approved=last,
-                                         today=today)
+            services.check_report_values(
+                project=project,
+                year=row.year,
+                month=row.month,
+                values=merged,
+                exclude_pk=report.pk if report else None,
+                last_approved=last,
+                today=today,
+            )
         except ValidationError as exc:
             # By field, or for the row (a draft or closed plan year)
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"year": exc.messages}
@@ -258,23 +274,56 @@ def reports_import(*, actor: User, rows: list[ReportRow], reason: str = "") -> l
         # simple-history's own bulk helper writes the reports and their "+" history rows; every
         # supported database returns the new ids from the bulk INSERT, so nothing is re-read.
         created = bulk_create_with_history(
-            [ProgressReport(project_year_id=o.project.pk, year=o.year, month=o.month, created_by_id=actor.pk,
-                            created_at=now, **o.values) for o in new],
-            ProgressReport, batch_size=BATCH, default_user=actor, default_change_reason=reason, default_date=now,
+            [
+                ProgressReport(
+                    project_year_id=o.project.pk,
+                    year=o.year,
+                    month=o.month,
+                    created_by_id=actor.pk,
+                    created_at=now,
+                    **o.values,
+                )
+                for o in new
+            ],
+            ProgressReport,
+            batch_size=BATCH,
+            default_user=actor,
+            default_change_reason=reason,
+            default_date=now,
         )
         for o, report in zip(new, created, strict=True):
             o.report_id = report.pk
         events += [
-            ReportEvent(report_id=o.report_id, action=ReportAction.IMPORT, actor_id=actor.pk, at=now, from_status="",
-                        to_status=ReportStatus.DRAFT, comment=reason)
+            ReportEvent(
+                report_id=o.report_id,
+                action=ReportAction.IMPORT,
+                actor_id=actor.pk,
+                at=now,
+                from_status="",
+                to_status=ReportStatus.DRAFT,
+                comment=reason,
+            )
             for o in new
         ]
     if changed:
-        bulk_update_with_history(changed, ProgressReport, fields=[*services.REPORT_FIELDS, "version"],
-                                 batch_size=500, default_user=actor, default_change_reason=reason)
+        bulk_update_with_history(
+            changed,
+            ProgressReport,
+            fields=[*services.REPORT_FIELDS, "version"],
+            batch_size=500,
+            default_user=actor,
+            default_change_reason=reason,
+        )
         events += [
-            ReportEvent(report_id=r.pk, action=ReportAction.IMPORT, actor_id=actor.pk, at=now,
-                        from_status=previous_status[r.pk], to_status=r.status, comment=reason)
+            ReportEvent(
+                report_id=r.pk,
+                action=ReportAction.IMPORT,
+                actor_id=actor.pk,
+                at=now,
+                from_status=previous_status[r.pk],
+                to_status=r.status,
+                comment=reason,
+            )
             for r in changed
         ]
     ReportEvent.objects.bulk_create(events, batch_size=BATCH)

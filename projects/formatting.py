@@ -78,21 +78,13 @@ def points_abs(value) -> str:
 def yi_text(value) -> str:
     """「1,154.5 亿元」 in the reader's language."""
     amount = to_yi(value)
-    return (
-        NO_FIGURE
-        if amount is None
-        else _("%(amount)s hundred million yuan") % {"amount": number(amount, 1)}
-    )
+    return NO_FIGURE if amount is None else _("%(amount)s hundred million yuan") % {"amount": number(amount, 1)}
 
 
 def wan_text(value) -> str:
     """「3,262,000.00 万元」 in the reader's language."""
     amount = to_wan(value)
-    return (
-        NO_FIGURE
-        if amount is None
-        else _("%(amount)s ten thousand yuan") % {"amount": number(amount, 2)}
-    )
+    return NO_FIGURE if amount is None else _("%(amount)s ten thousand yuan") % {"amount": number(amount, 2)}
 
 
 def percent_text(value, places: int = 1) -> str:

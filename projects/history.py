@@ -59,7 +59,12 @@ def field_changes(model: type[Model], pairs: list[tuple]) -> list[list[FieldChan
             if field.many_to_many:
                 continue  # not shown on the project page
             known = names.get(field.related_model) if field.many_to_one else None
-            rows.append(FieldChange(field=str(field.verbose_name), old=display_value(field, change.old, known),
-                                    new=display_value(field, change.new, known)))
+            rows.append(
+                FieldChange(
+                    field=str(field.verbose_name),
+                    old=display_value(field, change.old, known),
+                    new=display_value(field, change.new, known),
+                )
+            )
         result.append(rows)
     return result

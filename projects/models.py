@@ -30,10 +30,7 @@ PROJECT_CODE_RE = rf"({NATIONAL_CODE_RE})|({COUNTY_CODE_RE})"
 
 project_code_validator = RegexValidator(
     PROJECT_CODE_RE,
-    _(
-        "Enter a national project code such as 2020-500235-48-01-123456 "
-        "or a county code such as YY2022-IND-001."
-    ),
+    _("Enter a national project code such as 2020-500235-48-01-123456 or a county code such as YY2022-IND-001."),
     code="invalid_project_code",
 )
 percent_validators = [MinValueValidator(ZERO), MaxValueValidator(HUNDRED)]
@@ -105,9 +102,7 @@ class PlanYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     title = models.CharField(_("title"), max_length=200)
-    status = models.CharField(
-        _("status"), max_length=10, choices=PlanYearStatus.choices, default=PlanYearStatus.DRAFT
-    )
+    status = models.CharField(_("status"), max_length=10, choices=PlanYearStatus.choices, default=PlanYearStatus.DRAFT)
     source = models.CharField(_("source document"), max_length=300, blank=True)
     reporting_month = models.PositiveSmallIntegerField(
         _("reporting month"),
@@ -248,7 +243,10 @@ class Project(models.Model):
     # resolves the column to accounts itself.
     leader = models.CharField(_("linked leader (as imported)"), max_length=50, blank=True)
     leaders = models.ManyToManyField(
-        User, verbose_name=_("linked leaders"), blank=True, related_name="linked_projects",
+        User,
+        verbose_name=_("linked leaders"),
+        blank=True,
+        related_name="linked_projects",
         help_text=_("挂钩领导: leader accounts who follow this project; it is on their 「我的项目」 page."),
     )
     total_investment = models.DecimalField(_("total investment (万元)"), validators=money_validators, **MONEY)
@@ -296,8 +294,9 @@ class PlanVersion(models.Model):
     overwritten, so 调整前 stays readable after 调整后; the latest (highest ordinal) is current and
     its figures are also on ProjectYear, where pages read them without a join."""
 
-    plan_year = models.ForeignKey(PlanYear, verbose_name=_("plan year"), on_delete=models.CASCADE,
-                                  related_name="versions")
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name=_("plan year"), on_delete=models.CASCADE, related_name="versions"
+    )
     name = models.CharField(_("name"), max_length=50, help_text=_("As the county names it: 年初计划, 中期调整."))
     kind = models.CharField(_("kind"), max_length=10, choices=PlanVersionKind.choices)
     date = models.DateField(_("date"))
@@ -345,7 +344,11 @@ class ProjectYear(models.Model):
     # The plan version the annual figures above come from (empty while the plan is a draft); kept
     # in the history, so each past figure names its version.
     plan_version = models.ForeignKey(
-        PlanVersion, verbose_name=_("plan version"), null=True, blank=True, on_delete=models.PROTECT,
+        PlanVersion,
+        verbose_name=_("plan version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -379,10 +382,12 @@ class ProjectYear(models.Model):
 class ProjectYearVersion(models.Model):
     """A project's annual figures in one version of the year's plan; written once, never changed."""
 
-    plan_version = models.ForeignKey(PlanVersion, verbose_name=_("plan version"), on_delete=models.CASCADE,
-                                     related_name="figures")
-    project_year = models.ForeignKey(ProjectYear, verbose_name=_("project in the plan"), on_delete=models.CASCADE,
-                                     related_name="versions")
+    plan_version = models.ForeignKey(
+        PlanVersion, verbose_name=_("plan version"), on_delete=models.CASCADE, related_name="figures"
+    )
+    project_year = models.ForeignKey(
+        ProjectYear, verbose_name=_("project in the plan"), on_delete=models.CASCADE, related_name="versions"
+    )
     annual_plan = models.DecimalField(_("planned investment for the year (万元)"), validators=money_validators, **MONEY)
     annual_target = models.TextField(_("target for the year"), blank=True)
 
@@ -496,9 +501,13 @@ class ProgressReport(models.Model):
     problems = models.TextField(_("problems"), blank=True)
     next_month_plan = models.TextField(_("next month's plan"), blank=True)
     percent_drop_reason = models.TextField(
-        _("reason the percent fell"), blank=True, help_text=_("Required when the percent is below the last approved one.")
+        _("reason the percent fell"),
+        blank=True,
+        help_text=_("Required when the percent is below the last approved one."),
     )
-    milestones_met = models.ManyToManyField(Milestone, verbose_name=_("milestones met"), blank=True, related_name="reports")
+    milestones_met = models.ManyToManyField(
+        Milestone, verbose_name=_("milestones met"), blank=True, related_name="reports"
+    )
     status = models.CharField(_("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     created_by = models.ForeignKey(
         "User", verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+", null=True

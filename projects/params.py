@@ -25,26 +25,18 @@ class InvalidParameter(BadRequest):
     def __init__(self, name: str, value: str, minimum: int, maximum: int):
         shown = value if len(value) <= SHOWN else value[:SHOWN] + "…"
         super().__init__(
-            _(
-                "The parameter “%(name)s” must be a whole number from %(minimum)s to %(maximum)s, not “%(value)s”."
-            )
+            _("The parameter “%(name)s” must be a whole number from %(minimum)s to %(maximum)s, not “%(value)s”.")
             % {"name": name, "value": shown, "minimum": minimum, "maximum": maximum}
         )
 
 
-def integer(
-    params, name: str, *, minimum: int, maximum: int, default: int | None = None
-) -> int | None:
+def integer(params, name: str, *, minimum: int, maximum: int, default: int | None = None) -> int | None:
     """`params[name]` (a QueryDict or dict) as an int in [minimum, maximum]; `default` when absent or
     empty; InvalidParameter otherwise."""
     raw = params.get(name)
     if raw is None or raw == "":
         return default
-    if (
-        not isinstance(raw, str)
-        or not PLAIN_INTEGER.fullmatch(raw)
-        or not minimum <= int(raw) <= maximum
-    ):
+    if not isinstance(raw, str) or not PLAIN_INTEGER.fullmatch(raw) or not minimum <= int(raw) <= maximum:
         raise InvalidParameter(name, str(raw), minimum, maximum)
     return int(raw)
 
@@ -89,7 +81,9 @@ def plan_years(params, name: str = "year") -> tuple[PlanYear | None, list[PlanYe
     latest adopted (else the latest closed). A draft or a year without a plan is a 404."""
     asked = year(params, name)
     years = list(
-        PlanYear.objects.exclude(status=PlanYearStatus.DRAFT).annotate(version_count=Count("versions")).order_by("-year")
+        PlanYear.objects.exclude(status=PlanYearStatus.DRAFT)
+        .annotate(version_count=Count("versions"))
+        .order_by("-year")
     )
     if asked is not None:
         chosen = next((y for y in years if y.year == asked), None)

@@ -50,16 +50,18 @@ def _save_row(row: ProjectYear, *, actor, version: PlanVersion) -> None:
 
 
 @transaction.atomic
-def plan_adopt(*, actor, plan_year: PlanYear, name: str = ADOPTED_NAME,
-               date: datetime.date | None = None) -> PlanVersion:
+def plan_adopt(
+    *, actor, plan_year: PlanYear, name: str = ADOPTED_NAME, date: datetime.date | None = None
+) -> PlanVersion:
     """The draft becomes the adopted plan: its first version copies every row's annual figures,
     and from now on the plan is on the leaders' pages."""
     _check_actor(actor)
     plan_year = _locked(plan_year)
     if plan_year.status != PlanYearStatus.DRAFT:
         raise ValidationError(Msg.NOT_DRAFT % _status_args(plan_year), code="bad_status")
-    version = PlanVersion.objects.create(plan_year=plan_year, name=name, kind=PlanVersionKind.ADOPTED,
-                                         date=date or datetime.date.today(), ordinal=1)
+    version = PlanVersion.objects.create(
+        plan_year=plan_year, name=name, kind=PlanVersionKind.ADOPTED, date=date or datetime.date.today(), ordinal=1
+    )
     rows = list(ProjectYear.objects.select_for_update().filter(plan_year=plan_year))
     ProjectYearVersion.objects.bulk_create(
         ProjectYearVersion(plan_version=version, project_year=row, **{f: getattr(row, f) for f in VERSIONED_FIELDS})
@@ -73,8 +75,7 @@ def plan_adopt(*, actor, plan_year: PlanYear, name: str = ADOPTED_NAME,
 
 
 @transaction.atomic
-def plan_adjust(*, actor, plan_year: PlanYear, name: str, date: datetime.date,
-                figures: dict[int, dict]) -> PlanVersion:
+def plan_adjust(*, actor, plan_year: PlanYear, name: str, date: datetime.date, figures: dict[int, dict]) -> PlanVersion:
     """A new version of the adopted plan. `figures` maps a ProjectYear pk to its new annual_plan
     and/or annual_target; rows not named keep their figures (copied into the version too, so the
     version is the whole plan). Completion rates follow the new version at once; the earlier
@@ -92,8 +93,9 @@ def plan_adjust(*, actor, plan_year: PlanYear, name: str, date: datetime.date,
     if any(Decimal(v.get("annual_plan", 0)) < 0 for v in figures.values()):
         raise ValidationError({"annual_plan": [Msg.NEGATIVE]})
     ordinal = (plan_year.versions.aggregate(n=Max("ordinal"))["n"] or 0) + 1
-    version = PlanVersion.objects.create(plan_year=plan_year, name=name, kind=PlanVersionKind.ADJUSTED, date=date,
-                                         ordinal=ordinal)
+    version = PlanVersion.objects.create(
+        plan_year=plan_year, name=name, kind=PlanVersionKind.ADJUSTED, date=date, ordinal=ordinal
+    )
     copies = []
     for pk, row in rows.items():
         changes = {f: v for f, v in figures.get(pk, {}).items() if f in VERSIONED_FIELDS}
@@ -102,8 +104,9 @@ def plan_adjust(*, actor, plan_year: PlanYear, name: str, date: datetime.date,
             setattr(row, field, value)
         if changed:
             _save_row(row, actor=actor, version=version)
-        copies.append(ProjectYearVersion(plan_version=version, project_year=row,
-                                         **{f: getattr(row, f) for f in VERSIONED_FIELDS}))
+        copies.append(
+            ProjectYearVersion(plan_version=version, project_year=row, **{f: getattr(row, f) for f in VERSIONED_FIELDS})
+        )
     ProjectYearVersion.objects.bulk_create(copies)
     return version
 

@@ -27,8 +27,12 @@ from .models import (
 from .roles import can_edit_plan
 
 # The events that say the works are done (a project meeting one is finished, whatever its stage).
-COMPLETION_EVENTS = (MilestoneEvent.COMPLETED, MilestoneEvent.IN_SERVICE, MilestoneEvent.IN_PRODUCTION,
-                     MilestoneEvent.ACCEPTANCE)
+COMPLETION_EVENTS = (
+    MilestoneEvent.COMPLETED,
+    MilestoneEvent.IN_SERVICE,
+    MilestoneEvent.IN_PRODUCTION,
+    MilestoneEvent.ACCEPTANCE,
+)
 # Stages that mean the works were under way in the closing year: they carry on as 续建.
 UNDER_WAY = (Stage.NEW, Stage.CONTINUING, Stage.COMPLETING, Stage.IN_PRODUCTION)
 FINISHING = (Stage.COMPLETING, Stage.IN_PRODUCTION)
@@ -81,10 +85,14 @@ def rollover_plan(*, from_year: PlanYear, to_year: int) -> Rollover:
                 output_field=ProjectYear._meta.get_field("annual_plan").__class__(**MONEY),
             ),
             last_percent=Subquery(approved.order_by("-month").values("physical_percent")[:1]),
-            event_met=Exists(Milestone.objects.filter(
-                project_year=OuterRef("pk"), kind=MilestoneKind.EVENT, event__in=COMPLETION_EVENTS,
-                met_on__isnull=False,
-            )),
+            event_met=Exists(
+                Milestone.objects.filter(
+                    project_year=OuterRef("pk"),
+                    kind=MilestoneKind.EVENT,
+                    event__in=COMPLETION_EVENTS,
+                    met_on__isnull=False,
+                )
+            ),
         )
         .order_by("category__order", "project__code")
     )
@@ -95,12 +103,14 @@ def rollover_plan(*, from_year: PlanYear, to_year: int) -> Rollover:
             result.closed.append(row)
             continue
         amount = Decimal(row.approved_in_year or 0).quantize(Decimal("0.01"))
-        result.carried.append(Carried(
-            row=row,
-            stage=Stage.CONTINUING if row.stage in UNDER_WAY else row.stage,
-            completed_before_year=row.completed_before_year + amount,
-            flagged=row.project.end_year < to_year,
-        ))
+        result.carried.append(
+            Carried(
+                row=row,
+                stage=Stage.CONTINUING if row.stage in UNDER_WAY else row.stage,
+                completed_before_year=row.completed_before_year + amount,
+                flagged=row.project.end_year < to_year,
+            )
+        )
     return result
 
 
@@ -110,15 +120,18 @@ def rollover_apply(*, actor, plan: Rollover) -> PlanYear:
     if not can_edit_plan(actor):
         raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
     year = plan.to_year
-    target, created = PlanYear.objects.select_for_update().get_or_create(year=year, defaults={
-        "title": plan.from_year.title.replace(str(plan.from_year.year), str(year)) or f"{year}年县级重大项目计划",
-        "status": PlanYearStatus.DRAFT,
-        "declared_projects": 0,
-        "declared_total_investment": Decimal("0"),
-        "declared_annual_plan": Decimal("0"),
-        "declared_government_investment": Decimal("0"),
-        "declared_social_investment": Decimal("0"),
-    })
+    target, created = PlanYear.objects.select_for_update().get_or_create(
+        year=year,
+        defaults={
+            "title": plan.from_year.title.replace(str(plan.from_year.year), str(year)) or f"{year}年县级重大项目计划",
+            "status": PlanYearStatus.DRAFT,
+            "declared_projects": 0,
+            "declared_total_investment": Decimal("0"),
+            "declared_annual_plan": Decimal("0"),
+            "declared_government_investment": Decimal("0"),
+            "declared_social_investment": Decimal("0"),
+        },
+    )
     if not created and target.status != PlanYearStatus.DRAFT:
         raise ValidationError(Msg.TARGET_EXISTS % {"year": year})
     if not created and target.project_years.exists():
@@ -127,11 +140,17 @@ def rollover_apply(*, actor, plan: Rollover) -> PlanYear:
     for carried in plan.carried:
         project = carried.row.project
         row = ProjectYear(
-            project=project, plan_year=target, category=carried.row.category, stage=carried.stage,
-            total_investment=project.total_investment, government_investment=project.government_investment,
-            social_investment=project.social_investment, completed_before_year=carried.completed_before_year,
+            project=project,
+            plan_year=target,
+            category=carried.row.category,
+            stage=carried.stage,
+            total_investment=project.total_investment,
+            government_investment=project.government_investment,
+            social_investment=project.social_investment,
+            completed_before_year=carried.completed_before_year,
             # The new year's plan and target come from the adopted plan (import or admin).
-            annual_plan=Decimal("0.00"), annual_target="",
+            annual_plan=Decimal("0.00"),
+            annual_target="",
         )
         row._history_user = actor
         row._change_reason = reason

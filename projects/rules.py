@@ -167,9 +167,7 @@ def behind_schedule_points_expression(elapsed: Decimal, rate: str):
         When(
             **{f"{rate}__isnull": False},
             then=Round(
-                ExpressionWrapper(
-                    Value(elapsed, output_field=RATE) - F(rate), output_field=RATE
-                ),
+                ExpressionWrapper(Value(elapsed, output_field=RATE) - F(rate), output_field=RATE),
                 2,
                 output_field=RATE,
             ),

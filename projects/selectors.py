@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
-    Exists,
     BooleanField,
     Case,
     Count,
     DecimalField,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -109,7 +109,9 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_vers
     )
     latest_percent = (
         ProgressReport.objects.filter(
-            project_year__project=OuterRef("project"), status=ReportStatus.APPROVED, is_current=True,
+            project_year__project=OuterRef("project"),
+            status=ReportStatus.APPROVED,
+            is_current=True,
         )
         .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
         .order_by("-year", "-month")
@@ -131,9 +133,12 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_vers
             overdue_problems=_overdue_problems(period.as_of),
         )
         .annotate(completion_rate=rules.completion_rate_expression("completed_ytd", "plan_amount"))
-        .annotate(behind_schedule_points=rules.behind_schedule_points_expression(
-            period.time_elapsed, "completion_rate"))
-        .annotate(flag=rules.warning_level_expression("behind_schedule_points", "overdue_milestones", "overdue_problems"))
+        .annotate(
+            behind_schedule_points=rules.behind_schedule_points_expression(period.time_elapsed, "completion_rate")
+        )
+        .annotate(
+            flag=rules.warning_level_expression("behind_schedule_points", "overdue_milestones", "overdue_problems")
+        )
     )
 
 
@@ -179,6 +184,7 @@ def milestones_with_status(qs: QuerySet | None = None, *, as_of: datetime.date |
             output_field=BooleanField(),
         )
     )
+
 
 REPORTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 

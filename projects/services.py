@@ -124,8 +124,16 @@ def _check_year_open(plan_year: PlanYear) -> None:
         raise ValidationError(ServiceMsg.YEAR_DRAFT % {"year": plan_year.year}, code="year_draft")
 
 
-def check_report_values(*, project, year: int, month: int, values: dict, exclude_pk=None,
-                         last_approved=_UNSET, today: datetime.date | None = None) -> None:
+def check_report_values(
+    *,
+    project,
+    year: int,
+    month: int,
+    values: dict,
+    exclude_pk=None,
+    last_approved=_UNSET,
+    today: datetime.date | None = None,
+) -> None:
     """The checks every report write shares; all problems at once, by field. `project` is the
     project's row in a plan (ProjectYear, or the importer's preloaded stand-in with `plan_year` and
     `project_id`). A bulk caller (the spreadsheet import) passes `last_approved`, the percent it
@@ -164,8 +172,9 @@ def last_approved_percent(*, project_id: int, year: int, month: int, exclude_pk=
     """The cumulative percent of the latest approved report before this month (or of this month's
     approved revision, when a correction is being made), in any year of the project: the works
     carry on from one plan to the next."""
-    qs = ProgressReport.objects.filter(project_year__project_id=project_id, status=ReportStatus.APPROVED,
-                                       is_current=True)
+    qs = ProgressReport.objects.filter(
+        project_year__project_id=project_id, status=ReportStatus.APPROVED, is_current=True
+    )
     qs = qs.filter(year__lt=year) | qs.filter(year=year, month__lte=month)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
@@ -197,8 +206,9 @@ REPORT_FIELDS = (
 
 def project_year_for(project: Project, year: int) -> ProjectYear:
     """The project's row in the year's plan, or a refusal on the year field."""
-    row = ProjectYear.objects.select_related("plan_year", "project").filter(project=project,
-                                                                            plan_year__year=year).first()
+    row = (
+        ProjectYear.objects.select_related("plan_year", "project").filter(project=project, plan_year__year=year).first()
+    )
     if row is None:
         raise ValidationError({"year": [ServiceMsg.NOT_IN_PLAN % {"year": year}]}, code="not_in_plan")
     return row
@@ -266,8 +276,9 @@ def report_update(
     if report.status not in EDITABLE:
         raise ValidationError(ServiceMsg.NOT_EDITABLE, code="locked")
     merged = {field: values.get(field, getattr(report, field)) for field in REPORT_FIELDS}
-    check_report_values(project=report.project_year, year=report.year, month=report.month, values=merged,
-                         exclude_pk=report.pk)
+    check_report_values(
+        project=report.project_year, year=report.year, month=report.month, values=merged, exclude_pk=report.pk
+    )
     changed = {f for f in REPORT_FIELDS if merged[f] != getattr(report, f)}
     for field, value in merged.items():
         setattr(report, field, value)
@@ -367,8 +378,9 @@ def report_return(
 
 
 @transaction.atomic
-def report_revise(*, actor: User, report: ProgressReport, reason: str = "",
-                  expected_version: int | None = None) -> ProgressReport:
+def report_revise(
+    *, actor: User, report: ProgressReport, reason: str = "", expected_version: int | None = None
+) -> ProgressReport:
     """Open a correction of an approved report: a new draft revision, the approved one kept
     (and still counted) until the revision itself is approved."""
     report = _lock(report, expected_version)
@@ -376,8 +388,9 @@ def report_revise(*, actor: User, report: ProgressReport, reason: str = "",
     _check_year_open(report.project_year.plan_year)
     if report.status != ReportStatus.APPROVED or not report.is_current:
         raise ValidationError(ServiceMsg.NOT_REVISABLE, code="bad_status")
-    siblings = ProgressReport.objects.filter(project_year_id=report.project_year_id, year=report.year,
-                                             month=report.month)
+    siblings = ProgressReport.objects.filter(
+        project_year_id=report.project_year_id, year=report.year, month=report.month
+    )
     if siblings.filter(is_current=False).exclude(status=ReportStatus.SUPERSEDED).exists():
         raise ValidationError(ServiceMsg.REVISION_OPEN, code="revision_open")
     revision = ProgressReport(
@@ -398,8 +411,14 @@ def report_revise(*, actor: User, report: ProgressReport, reason: str = "",
 
 
 @transaction.atomic
-def milestone_mark_met(*, actor: User, milestone: Milestone, met_on: datetime.date | None,
-                       expected_version: int | None = None, reason: str = "") -> Milestone:
+def milestone_mark_met(
+    *,
+    actor: User,
+    milestone: Milestone,
+    met_on: datetime.date | None,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> Milestone:
     milestone = _lock(milestone, expected_version)
     if not can_edit_plan(actor):
         raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
@@ -416,7 +435,14 @@ def milestone_mark_met(*, actor: User, milestone: Milestone, met_on: datetime.da
 
 
 MILESTONE_FIELDS = (
-    "kind", "event", "title", "due_date", "target_percent", "baseline_percent", "baseline_note", "quantity",
+    "kind",
+    "event",
+    "title",
+    "due_date",
+    "target_percent",
+    "baseline_percent",
+    "baseline_note",
+    "quantity",
     "source_note",
 )
 
@@ -449,8 +475,9 @@ def milestone_create(*, actor, project_year: ProjectYear, reason: str = "", **va
 
 
 @transaction.atomic
-def milestone_update(*, actor: User, milestone: Milestone, expected_version: int | None, reason: str = "",
-                     **values) -> Milestone:
+def milestone_update(
+    *, actor: User, milestone: Milestone, expected_version: int | None, reason: str = "", **values
+) -> Milestone:
     """Change a milestone's target or date. Whether it is met is not changed here: a percent
     milestone is met by an approved report, an event one through milestone_mark_met."""
     unknown = set(values) - set(MILESTONE_FIELDS)
@@ -470,8 +497,19 @@ def milestone_update(*, actor: User, milestone: Milestone, expected_version: int
 
 # A project's identity (one row whatever the years) and its row in one year's plan.
 PROJECT_FIELDS = (
-    "code", "name", "scope", "location", "start_year", "end_year", "owner_unit", "responsible_unit", "leader",
-    "total_investment", "government_investment", "social_investment", "remarks",
+    "code",
+    "name",
+    "scope",
+    "location",
+    "start_year",
+    "end_year",
+    "owner_unit",
+    "responsible_unit",
+    "leader",
+    "total_investment",
+    "government_investment",
+    "social_investment",
+    "remarks",
 )
 PROJECT_YEAR_FIELDS = ("category", "stage", "completed_before_year", "annual_plan", "annual_target")
 # Copied from the identity onto the rows of plans not yet closed (see ProjectYear).
@@ -525,8 +563,10 @@ def project_update(*, actor, project: Project, expected_version: int | None, rea
     _check_project_values(project)
     _save(project, actor=actor, reason=reason or str(_("Edited")))
     if set(values) & set(FOLLOWED_FIELDS):
-        for row in ProjectYear.objects.select_for_update().filter(project=project).exclude(
-            plan_year__status=PlanYearStatus.CLOSED
+        for row in (
+            ProjectYear.objects.select_for_update()
+            .filter(project=project)
+            .exclude(plan_year__status=PlanYearStatus.CLOSED)
         ):
             if any(getattr(row, f) != getattr(project, f) for f in FOLLOWED_FIELDS):
                 for f in FOLLOWED_FIELDS:
@@ -536,8 +576,7 @@ def project_update(*, actor, project: Project, expected_version: int | None, rea
 
 
 @transaction.atomic
-def project_year_create(*, actor, project: Project, plan_year: PlanYear, reason: str = "",
-                        **values) -> ProjectYear:
+def project_year_create(*, actor, project: Project, plan_year: PlanYear, reason: str = "", **values) -> ProjectYear:
     """Put a project in a year's plan, with the total and split its identity holds now."""
     _check_fields("project_year_create", values, PROJECT_YEAR_FIELDS)
     if not can_edit_plan(actor):
@@ -546,8 +585,9 @@ def project_year_create(*, actor, project: Project, plan_year: PlanYear, reason:
     _check_plan_open(plan_year)
     if ProjectYear.objects.filter(project=project, plan_year=plan_year).exists():
         raise ValidationError(ServiceMsg.ALREADY_IN_PLAN % {"year": plan_year.year}, code="already_in_plan")
-    row = ProjectYear(project=project, plan_year=plan_year, **{f: getattr(project, f) for f in FOLLOWED_FIELDS},
-                      **values)
+    row = ProjectYear(
+        project=project, plan_year=plan_year, **{f: getattr(project, f) for f in FOLLOWED_FIELDS}, **values
+    )
     row.full_clean(validate_constraints=False, validate_unique=False, exclude=["version"])
     row._history_user = actor
     row._change_reason = reason or str(_("Created"))
@@ -556,8 +596,9 @@ def project_year_create(*, actor, project: Project, plan_year: PlanYear, reason:
 
 
 @transaction.atomic
-def project_year_update(*, actor, project_year: ProjectYear, expected_version: int | None, reason: str = "",
-                        **values) -> ProjectYear:
+def project_year_update(
+    *, actor, project_year: ProjectYear, expected_version: int | None, reason: str = "", **values
+) -> ProjectYear:
     """Change what a year's plan says of a project (category, stage, the year's figures)."""
     _check_fields("project_year_update", values, PROJECT_YEAR_FIELDS)
     row = _lock(project_year, expected_version)

@@ -38,14 +38,16 @@ def unit_b(db):
 
 @pytest.fixture
 def project_a(plan_year, categories, unit_a):
-    return factories.ProjectFactory(plan_year=plan_year, category=categories[5], responsible_unit=unit_a,
-                                    code="YY2022-REG-001", name="江龙高速")
+    return factories.ProjectFactory(
+        plan_year=plan_year, category=categories[5], responsible_unit=unit_a, code="YY2022-REG-001", name="江龙高速"
+    )
 
 
 @pytest.fixture
 def project_b(plan_year, categories, unit_b):
-    return factories.ProjectFactory(plan_year=plan_year, category=categories[5], responsible_unit=unit_b,
-                                    code="YY2022-REG-002", name="大堰滩水库")
+    return factories.ProjectFactory(
+        plan_year=plan_year, category=categories[5], responsible_unit=unit_b, code="YY2022-REG-002", name="大堰滩水库"
+    )
 
 
 @pytest.fixture

@@ -101,14 +101,30 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     source = Source.PLACEHOLDER
 
     @classmethod
-    def _create(cls, model_class, *args, plan_year=None, category=None, stage=None, completed_before_year=None,
-                annual_plan=None, annual_target="", **kwargs):
+    def _create(
+        cls,
+        model_class,
+        *args,
+        plan_year=None,
+        category=None,
+        stage=None,
+        completed_before_year=None,
+        annual_plan=None,
+        annual_target="",
+        **kwargs,
+    ):
         project = super()._create(model_class, *args, **kwargs)
         if plan_year is not None:
             ProjectYear.objects.create(
-                project=project, plan_year=plan_year, category=category, stage=stage,
-                completed_before_year=completed_before_year, annual_plan=annual_plan, annual_target=annual_target,
-                total_investment=project.total_investment, government_investment=project.government_investment,
+                project=project,
+                plan_year=plan_year,
+                category=category,
+                stage=stage,
+                completed_before_year=completed_before_year,
+                annual_plan=annual_plan,
+                annual_target=annual_target,
+                total_investment=project.total_investment,
+                government_investment=project.government_investment,
                 social_investment=project.social_investment,
             )
         return project
@@ -144,8 +160,11 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     kind = MilestoneKind.PERCENT
     title = "完成总工程量的58%"
     target_percent = Decimal("58")
-    due_date = factory.Faker("date_between_dates", date_start=__import__("datetime").date(2022, 12, 31),
-                             date_end=__import__("datetime").date(2022, 12, 31))
+    due_date = factory.Faker(
+        "date_between_dates",
+        date_start=__import__("datetime").date(2022, 12, 31),
+        date_end=__import__("datetime").date(2022, 12, 31),
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):

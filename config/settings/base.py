@@ -156,7 +156,9 @@ DISPATCH_FLAG_MONTH_SHARE = Decimal("30")
 DISPATCH_FLAG_PERCENT_JUMP = Decimal("20")
 # Mail (the reminders): the console unless DJANGO_EMAIL_HOST names an SMTP server.
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if env.EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env.EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_HOST = env.EMAIL_HOST or "localhost"
 EMAIL_PORT = env.EMAIL_PORT

@@ -25,8 +25,12 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "total_investment": ("总投资", "项目总投资", "计划总投资"),
     "government_investment": ("政府性投资", "政府投资"),
     "social_investment": ("社会性投资", "社会投资"),
-    "completed_before_year": ("至上年底累计完成投资", "截至上年底累计完成", "截至上年底累计完成投资",
-                              "至上年底累计完成"),
+    "completed_before_year": (
+        "至上年底累计完成投资",
+        "截至上年底累计完成",
+        "截至上年底累计完成投资",
+        "至上年底累计完成",
+    ),
     "annual_plan": ("年度计划投资", "本年计划投资", "计划投资", "年度计划"),
     "annual_target": ("年度建设目标", "年度目标", "年度形象进度目标"),
     "owner_unit": ("业主单位", "项目业主"),
@@ -125,7 +129,7 @@ def detect_header(rows: list[list], merges=(), row_offset: int = 0) -> Header | 
     """Find the header among the first rows: the one (or two) rows naming the most known
     columns, with a project code or name among them. `merges` are calamine's merged ranges
     ((r0, c0), (r1, c1)) in sheet coordinates; `row_offset` is the sheet row of rows[0]."""
-    top = rows[:HEADER_SCAN_ROWS + 1]
+    top = rows[: HEADER_SCAN_ROWS + 1]
     if not top:
         return None
     width = max((len(r) for r in top), default=0)

@@ -193,8 +193,12 @@ def parse_month(value) -> tuple[int | None, int] | None:
         return None
     if isinstance(value, float) and not math.isfinite(value):
         raise CellError(CellMsg.NOT_A_MONTH)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
-            and 1 <= value <= 12:
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and float(value).is_integer()
+        and 1 <= value <= 12
+    ):
         return None, int(value)
     if isinstance(value, datetime.datetime):
         return value.year, value.month

@@ -35,21 +35,31 @@ class PreviewRefused(Exception):
 
 def fingerprint(result: ImportResult) -> str:
     """Every row's place, fate and field changes, as one digest."""
-    rows = [[r.sheet, r.row, r.kind, r.code, r.month, r.status, [list(map(str, c)) for c in r.changes]]
-            for r in result.rows]
+    rows = [
+        [r.sheet, r.row, r.kind, r.code, r.month, r.status, [list(map(str, c)) for c in r.changes]] for r in result.rows
+    ]
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
 
 
-def preview_create(*, actor, data: bytes, filename: str, month: int | None = None, year: int | None = None,
-                   reason: str = "") -> tuple[ImportResult, str | None]:
+def preview_create(
+    *, actor, data: bytes, filename: str, month: int | None = None, year: int | None = None, reason: str = ""
+) -> tuple[ImportResult, str | None]:
     """Preview the file; when it could be applied, keep it and return its token."""
     result = import_preview(data=data, filename=filename, actor=actor, month=month, year=year)
     ImportPreview.objects.filter(created_at__lt=timezone.now() - KEEP).delete()  # forget old ones
     if not result.ok or not result.has_changes:
         return result, None
     token = secrets.token_urlsafe(24)
-    ImportPreview.objects.create(token=token, user=actor, filename=filename[:255], data=data, month=month,
-                                 year=year, reason=reason, fingerprint=fingerprint(result))
+    ImportPreview.objects.create(
+        token=token,
+        user=actor,
+        filename=filename[:255],
+        data=data,
+        month=month,
+        year=year,
+        reason=reason,
+        fingerprint=fingerprint(result),
+    )
     return result, token
 
 
@@ -65,14 +75,21 @@ def preview_apply(*, actor, token: str) -> ImportResult:
         with transaction.atomic():
             # The claim is the first write: a second click (another request, another server)
             # blocks on this row until the first commits, then finds it applied.
-            claimed = ImportPreview.objects.filter(token=token, user=actor, applied_at__isnull=True,
-                                                   created_at__gte=now - KEEP).update(applied_at=now)
+            claimed = ImportPreview.objects.filter(
+                token=token, user=actor, applied_at__isnull=True, created_at__gte=now - KEEP
+            ).update(applied_at=now)
             if not claimed:
                 applied = ImportPreview.objects.filter(token=token, user=actor, applied_at__isnull=False).exists()
                 raise PreviewRefused(PreviewMsg.ALREADY_APPLIED if applied else PreviewMsg.EXPIRED)
             preview = ImportPreview.objects.get(token=token)
-            result = import_apply(data=bytes(preview.data), filename=preview.filename, actor=actor,
-                                  month=preview.month, year=preview.year, reason=preview.reason)
+            result = import_apply(
+                data=bytes(preview.data),
+                filename=preview.filename,
+                actor=actor,
+                month=preview.month,
+                year=preview.year,
+                reason=preview.reason,
+            )
             if result.applied and fingerprint(result) != preview.fingerprint:
                 raise _Undo
             if not result.applied:

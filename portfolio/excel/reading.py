@@ -145,10 +145,13 @@ def _read_isolated(data: bytes, ext: str) -> list[Sheet]:
     if "refused" in answer:
         raise _refusal(str(answer["refused"]), answer.get("params") or {})
     return [
-        Sheet(name=s["name"], rows=[[_decode(v) for v in row] for row in s["rows"]],
-              merges=[tuple(tuple(p) for p in m) for m in s["merges"]],
-              formula_cells={tuple(c) for c in s["formula_cells"]},
-              percent_cells={tuple(c) for c in s["percent_cells"]})
+        Sheet(
+            name=s["name"],
+            rows=[[_decode(v) for v in row] for row in s["rows"]],
+            merges=[tuple(tuple(p) for p in m) for m in s["merges"]],
+            formula_cells={tuple(c) for c in s["formula_cells"]},
+            percent_cells={tuple(c) for c in s["percent_cells"]},
+        )
         for s in answer["sheets"]
     ]
 
@@ -156,17 +159,27 @@ def _read_isolated(data: bytes, ext: str) -> list[Sheet]:
 def run_sandbox(data: bytes, ext: str) -> dict:
     """The child's answer as it sent it ({"sheets"…} or {"refused"…}, with its peak memory);
     a child that died or timed out answers {"refused": "RESOURCES"}."""
-    params = json.dumps({
-        "ext": ext, "max_uncompressed": settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
-        "max_rows": settings.IMPORT_MAX_ROWS, "max_elements": settings.IMPORT_MAX_XML_ELEMENTS,
-        "memory": settings.IMPORT_READER_MEMORY_BYTES, "cpu_seconds": settings.IMPORT_READER_SECONDS,
-    }).encode()
+    params = json.dumps(
+        {
+            "ext": ext,
+            "max_uncompressed": settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+            "max_rows": settings.IMPORT_MAX_ROWS,
+            "max_elements": settings.IMPORT_MAX_XML_ELEMENTS,
+            "memory": settings.IMPORT_READER_MEMORY_BYTES,
+            "cpu_seconds": settings.IMPORT_READER_SECONDS,
+        }
+    ).encode()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "portfolio.excel.sandbox"], input=len(params).to_bytes(4, "big") + params + data,
-            capture_output=True, timeout=settings.IMPORT_READER_SECONDS, cwd=PROJECT_ROOT, env=env, check=False,
+            [sys.executable, "-m", "portfolio.excel.sandbox"],
+            input=len(params).to_bytes(4, "big") + params + data,
+            capture_output=True,
+            timeout=settings.IMPORT_READER_SECONDS,
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=False,
         )
     except subprocess.TimeoutExpired:  # run() has killed the child
         return {"refused": "RESOURCES", "params": {}}
@@ -180,8 +193,10 @@ def run_sandbox(data: bytes, ext: str) -> dict:
 
 
 _DECODERS = {
-    "datetime": datetime.datetime.fromisoformat, "date": datetime.date.fromisoformat,
-    "time": datetime.time.fromisoformat, "timedelta": lambda v: datetime.timedelta(seconds=v),
+    "datetime": datetime.datetime.fromisoformat,
+    "date": datetime.date.fromisoformat,
+    "time": datetime.time.fromisoformat,
+    "timedelta": lambda v: datetime.timedelta(seconds=v),
 }
 
 

@@ -7,7 +7,10 @@ from .importing import ImportResult
 
 def status_label(status: str) -> str:
     return {
-        "new": _("new"), "changed": _("changed"), "unchanged": _("unchanged"), "error": _("error"),
+        "new": _("new"),
+        "changed": _("changed"),
+        "unchanged": _("unchanged"),
+        "error": _("error"),
     }[status]
 
 
@@ -21,7 +24,9 @@ def format_result(result: ImportResult, *, dry_run: bool) -> str:
             lines.append(f"    {label}: {old} → {new}")
     counts = result.counts
     summary = _("%(new)s new, %(changed)s changed, %(unchanged)s unchanged, %(errors)s problem(s).") % {
-        "new": counts["new"], "changed": counts["changed"], "unchanged": counts["unchanged"],
+        "new": counts["new"],
+        "changed": counts["changed"],
+        "unchanged": counts["unchanged"],
         "errors": len(result.problems),
     }
     lines.append(summary)

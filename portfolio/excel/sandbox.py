@@ -45,8 +45,9 @@ def _extent(rows: list[list]) -> tuple[int, int]:
 
 
 def read(data: bytes, params: dict) -> dict:
-    limits = Limits(max_uncompressed=params["max_uncompressed"], max_rows=params["max_rows"],
-                    max_elements=params["max_elements"])
+    limits = Limits(
+        max_uncompressed=params["max_uncompressed"], max_rows=params["max_rows"], max_elements=params["max_elements"]
+    )
     kind, scans = scan(data, params["ext"], limits)
     try:
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -68,13 +69,15 @@ def read(data: bytes, params: dict) -> dict:
         last_row, last_col = _extent(rows)
         if last_row > checked.rows or last_col > checked.columns:
             raise Refusal("NONSTANDARD")  # the reader found values where the guards saw no cell
-        sheets.append({
-            "name": meta.name,
-            "rows": rows[:last_row] if last_row else [],
-            "merges": [list(map(list, m)) for m in (sheet.merged_cell_ranges or [])],
-            "formula_cells": sorted(checked.formula_cells),
-            "percent_cells": sorted(checked.percent_cells),
-        })
+        sheets.append(
+            {
+                "name": meta.name,
+                "rows": rows[:last_row] if last_row else [],
+                "merges": [list(map(list, m)) for m in (sheet.merged_cell_ranges or [])],
+                "formula_cells": sorted(checked.formula_cells),
+                "percent_cells": sorted(checked.percent_cells),
+            }
+        )
     if not sheets:
         raise Refusal("NO_SHEETS")
     return {"kind": kind, "sheets": sheets}

@@ -44,8 +44,24 @@ CHUNK = 64 * 1024
 BUILTIN_PERCENT_FORMATS = {9, 10}
 # Members never parsed as XML by any reader unless a relationship points a sheet at them, in
 # which case they are scanned as sheets anyway.
-BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff", ".bin", ".wdp",
-                   ".jfif", ".ico", ".odg", ".ttf", ".fntdata")
+BINARY_SUFFIXES = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".bmp",
+    ".emf",
+    ".wmf",
+    ".tif",
+    ".tiff",
+    ".bin",
+    ".wdp",
+    ".jfif",
+    ".ico",
+    ".odg",
+    ".ttf",
+    ".fntdata",
+)
 # More formula cells than this in repeated ODS cells: the whole sheet is marked, not each cell.
 MAX_FORMULA_CELLS = 50_000
 
@@ -87,6 +103,7 @@ def local(tag: str) -> tuple[str, str]:
 
 # --- the entry point --------------------------------------------------------------------------
 
+
 def scan(data: bytes, ext: str, limits: Limits) -> tuple[str, dict[str, SheetScan]]:
     """('xlsx' | 'ods' | 'xls', scans by sheet name), or Refusal."""
     if data.startswith(OLE2_MAGIC):
@@ -97,6 +114,7 @@ def scan(data: bytes, ext: str, limits: Limits) -> tuple[str, dict[str, SheetSca
 
 
 # --- zip --------------------------------------------------------------------------------------
+
 
 class _Budget:
     def __init__(self, limits: Limits):
@@ -131,11 +149,18 @@ class _MemberStream(io.RawIOBase):
             chunk = self._stream.read(min(len(buffer), CHUNK))
         except MemoryError:
             raise Refusal("RESOURCES") from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
-                RuntimeError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+        ) as exc:
             raise Refusal("RESOURCES" if "memory" in str(exc) else "DAMAGED") from None
         self._budget.take_bytes(len(chunk))
-        buffer[:len(chunk)] = chunk
+        buffer[: len(chunk)] = chunk
         return len(chunk)
 
     def close(self) -> None:
@@ -242,14 +267,17 @@ def _expat(archive, name: str, budget: _Budget, start=None, end=None) -> None:
     count = 0
 
     if start is None:
+
         def on_start(name, attrs):
             nonlocal count
             count += 1
     else:
+
         def on_start(name, attrs):
             nonlocal count
             count += 1
             start(name, attrs)
+
     parser.StartElementHandler = on_start
     if end is not None:
         parser.EndElementHandler = end
@@ -289,6 +317,7 @@ def _elements(archive, name: str, budget: _Budget, wanted: set) -> tuple[str, li
 
 
 # --- xlsx -------------------------------------------------------------------------------------
+
 
 def _rels(archive, infos, budget, source_dir: str, rels_name: str) -> dict[str, str]:
     if rels_name not in infos:
@@ -508,6 +537,7 @@ def _check_shared_strings(archive, path, budget) -> None:
 
 # --- ods --------------------------------------------------------------------------------------
 
+
 def _attr(attrs: dict, wanted: str):
     """An attribute by its local name, whatever its namespace (what a lenient reader does)."""
     for key, value in attrs.items():
@@ -538,8 +568,17 @@ def _scan_ods(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
         raise Refusal("ENCRYPTED")
     limits = budget.limits
     scans: dict[str, SheetScan] = {}
-    state = {"scan": None, "name": "", "row_pos": 0, "col_pos": 0, "repeat": 1, "content": False,
-             "formulas": [], "cell": None, "depth": 0}
+    state = {
+        "scan": None,
+        "name": "",
+        "row_pos": 0,
+        "col_pos": 0,
+        "repeat": 1,
+        "content": False,
+        "formulas": [],
+        "cell": None,
+        "depth": 0,
+    }
 
     def start(name, attrs):
         if state["cell"] is not None:
@@ -558,8 +597,13 @@ def _scan_ods(archive, infos, budget) -> tuple[dict[str, SheetScan], set]:
             span = _repeat(attrs, "number-columns-repeated")
             formula = _attr(attrs, "formula") is not None
             value_type = _attr(attrs, "value-type")
-            state["cell"] = [state["col_pos"], span, value_type is not None or formula, formula,
-                             value_type == "percentage"]
+            state["cell"] = [
+                state["col_pos"],
+                span,
+                value_type is not None or formula,
+                formula,
+                value_type == "percentage",
+            ]
             state["depth"] = 0
             state["col_pos"] += span
             if state["col_pos"] > 1 << 24:
@@ -653,7 +697,7 @@ def scan_xls(data: bytes, limits: Limits) -> dict[str, SheetScan]:
     size = len(stream)
     while pos + 4 <= size:
         kind, length = struct.unpack_from("<HH", stream, pos)
-        body = stream[pos + 4:pos + 4 + length]
+        body = stream[pos + 4 : pos + 4 + length]
         if len(body) < length:
             raise Refusal("DAMAGED")
         records += 1
@@ -692,7 +736,7 @@ def _xls_sheet_name(body: bytes) -> str:
     raw = body[8:]
     try:
         if flags & 0x1:
-            return raw[:length * 2].decode("utf-16-le")
+            return raw[: length * 2].decode("utf-16-le")
         return raw[:length].decode("latin-1")
     except UnicodeDecodeError:
         raise Refusal("DAMAGED") from None

@@ -31,8 +31,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Workbook (.xlsx, .xls, .ods)"))
-    month = forms.IntegerField(label=_("Reporting month, if the file does not say"), min_value=1, max_value=12,
-                               required=False)
+    month = forms.IntegerField(
+        label=_("Reporting month, if the file does not say"), min_value=1, max_value=12, required=False
+    )
     reason = forms.CharField(label=_("Reason (kept in the history)"), max_length=200, required=False)
 
     def clean_file(self):
@@ -40,7 +41,8 @@ class UploadForm(forms.Form):
         if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 gettext("The file is larger than %(mb)s MB; split it or remove what is not needed.")
-                % {"mb": f"{settings.IMPORT_MAX_UPLOAD_BYTES / 1024 / 1024:g}"})
+                % {"mb": f"{settings.IMPORT_MAX_UPLOAD_BYTES / 1024 / 1024:g}"}
+            )
         return upload
 
 
@@ -70,8 +72,9 @@ def export_view(request):
     projects = visible_project_years(request.user)
     stamp = datetime.date.today().strftime("%Y%m%d")
     name = f"{plan_year.year}年{'1-' + str(month) + '月' if month else ''}重大项目计划表-{stamp}.xlsx"
-    return _download(lambda out: write_schedule(out, plan_year=plan_year, month=month, projects=projects,
-                                                dispatch_month=month), name)
+    return _download(
+        lambda out: write_schedule(out, plan_year=plan_year, month=month, projects=projects, dispatch_month=month), name
+    )
 
 
 @require_http_methods(["GET"])
@@ -98,10 +101,18 @@ def import_view(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(settings.IMPORT_MAX_UPLOAD_BYTES + 1)
-        result, token = preview_create(actor=request.user, data=data, filename=os.path.basename(upload.name),
-                                       month=form.cleaned_data["month"], reason=form.cleaned_data["reason"])
-        return render(request, "admin/schedules/preview.html", _context(
-            request, result=result, token=token, rows=_rows(result), office=is_office(request.user)))
+        result, token = preview_create(
+            actor=request.user,
+            data=data,
+            filename=os.path.basename(upload.name),
+            month=form.cleaned_data["month"],
+            reason=form.cleaned_data["reason"],
+        )
+        return render(
+            request,
+            "admin/schedules/preview.html",
+            _context(request, result=result, token=token, rows=_rows(result), office=is_office(request.user)),
+        )
     return render(request, "admin/schedules/import.html", _context(request, form=form))
 
 
@@ -117,8 +128,12 @@ def _apply(request):
         return redirect("schedules:import")
     if result.applied:
         counts = result.counts
-        messages.success(request, gettext("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
-                         % counts)
+        messages.success(
+            request, gettext("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.") % counts
+        )
         return redirect("schedules:import")
-    return render(request, "admin/schedules/preview.html", _context(
-        request, result=result, token=None, rows=_rows(result), refused=True))
+    return render(
+        request,
+        "admin/schedules/preview.html",
+        _context(request, result=result, token=None, rows=_rows(result), refused=True),
+    )

@@ -40,13 +40,20 @@ CHINESE_NUMERALS = "一二三四五六七八九十"
 GREY = "#999999"
 # Characters XML 1.0 cannot carry (pasted from elsewhere): dropped rather than corrupting the file.
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-           "strings_to_numbers": False}
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
 def _cell_style(*, num_format=None, bold=False, fill=None, wrap=False, align="left", size=10) -> dict:
-    style = {"font_name": "宋体", "font_size": size, "bold": bold, "border": 1, "border_color": GREY,
-             "align": align, "valign": "vcenter", "text_wrap": wrap}
+    style = {
+        "font_name": "宋体",
+        "font_size": size,
+        "bold": bold,
+        "border": 1,
+        "border_color": GREY,
+        "align": align,
+        "valign": "vcenter",
+        "text_wrap": wrap,
+    }
     if num_format:
         style["num_format"] = num_format
     if fill:
@@ -186,8 +193,9 @@ class Book:
         self.wb.close()
 
 
-def write_schedule(out, *, plan_year: PlanYear, month: int | None = None, projects=None,
-                   dispatch_month: int | None = None) -> None:
+def write_schedule(
+    out, *, plan_year: PlanYear, month: int | None = None, projects=None, dispatch_month: int | None = None
+) -> None:
     """The county's schedule to `out` (a path or a binary file). `projects` narrows it (an office's
     own projects); `dispatch_month` adds that month's dispatch sheet."""
     rollup = category_rollup(plan_year=plan_year, month=month, projects=projects)
@@ -210,9 +218,12 @@ def write_schedule(out, *, plan_year: PlanYear, month: int | None = None, projec
 def _figures(row) -> dict:
     """A rollup row's figures as the sheets write them: the rule's values, nothing recomputed."""
     return {
-        "total_investment": row.total_investment, "government_investment": row.government_investment,
-        "social_investment": row.social_investment, "annual_plan": row.annual_plan,
-        "completed_ytd": row.completed_ytd, "completion_rate": row.completion_rate,
+        "total_investment": row.total_investment,
+        "government_investment": row.government_investment,
+        "social_investment": row.social_investment,
+        "annual_plan": row.annual_plan,
+        "completed_ytd": row.completed_ytd,
+        "completion_rate": row.completion_rate,
     }
 
 
@@ -222,8 +233,11 @@ def _schedule_sheet(book, plan_year, period, rollup, projects):
     width = len(columns)
     sheet.setup(columns, header_rows=2, first_header_row=3)
     title = plan_year.title or f"云阳县{plan_year.year}年县级重大项目计划"
-    sheet.title(f"{title}（{plan_year.year}年1-{period.month}月）",
-                f"单位：万元　　序时进度：{formatting.points(period.time_elapsed)}%", width)
+    sheet.title(
+        f"{title}（{plan_year.year}年1-{period.month}月）",
+        f"单位：万元　　序时进度：{formatting.points(period.time_elapsed)}%",
+        width,
+    )
     sheet.header(columns)
     index = {c.key: i for i, c in enumerate(columns)}
     sub_styles = [
@@ -243,12 +257,32 @@ def _schedule_sheet(book, plan_year, period, rollup, projects):
     row_styles = [c.kind for c in columns]
     # Plain tuples, not model instances: building 100,000 projects with their relations would
     # cost more than writing them. completion_rate is the rule's SQL annotation.
-    qs = project_list(plan_year=plan_year, period=period, qs=projects).select_related(None).values_list(
-        "category_id", "project__code", "project__name", "stage", "project__scope", "project__location",
-        "project__start_year", "project__end_year",
-        "total_investment", "government_investment", "social_investment", "completed_before_year",
-        "annual_plan", "completed_ytd", "completion_rate", "latest_percent", "annual_target",
-        "project__owner_unit__name", "project__responsible_unit__name", "project__leader", "project__remarks",
+    qs = (
+        project_list(plan_year=plan_year, period=period, qs=projects)
+        .select_related(None)
+        .values_list(
+            "category_id",
+            "project__code",
+            "project__name",
+            "stage",
+            "project__scope",
+            "project__location",
+            "project__start_year",
+            "project__end_year",
+            "total_investment",
+            "government_investment",
+            "social_investment",
+            "completed_before_year",
+            "annual_plan",
+            "completed_ytd",
+            "completion_rate",
+            "latest_percent",
+            "annual_target",
+            "project__owner_unit__name",
+            "project__responsible_unit__name",
+            "project__leader",
+            "project__remarks",
+        )
     )
     iterator = qs.iterator(chunk_size=2000)
     pending = next(iterator, None)
@@ -259,23 +293,72 @@ def _schedule_sheet(book, plan_year, period, rollup, projects):
         for i in range(category_row.projects):
             if pending is None or pending[0] != category_row.category.pk:
                 raise RuntimeError("project rows changed while the schedule was being written")
-            (_cat, code, name, stage, scope, location, start, end, total, government, social, before, plan, done,
-             rate, percent, target, owner, unit, leader, remarks) = pending
-            write(row_styles, (
-                i + 1, code, name, STAGE_LABELS.get(stage, stage), scope, location, f"{start}-{end}",
-                total, government, social, before, plan, done, rate, percent, target, owner, unit, leader, remarks,
-            ))
+            (
+                _cat,
+                code,
+                name,
+                stage,
+                scope,
+                location,
+                start,
+                end,
+                total,
+                government,
+                social,
+                before,
+                plan,
+                done,
+                rate,
+                percent,
+                target,
+                owner,
+                unit,
+                leader,
+                remarks,
+            ) = pending
+            write(
+                row_styles,
+                (
+                    i + 1,
+                    code,
+                    name,
+                    STAGE_LABELS.get(stage, stage),
+                    scope,
+                    location,
+                    f"{start}-{end}",
+                    total,
+                    government,
+                    social,
+                    before,
+                    plan,
+                    done,
+                    rate,
+                    percent,
+                    target,
+                    owner,
+                    unit,
+                    leader,
+                    remarks,
+                ),
+            )
             pending = next(iterator, None)
-    sheet.row(["unit"], ["注：1. 金额单位为万元；2. 完成投资为审核通过的月度报表之和；"
-                         "3. 小计、合计、完成率为系统按同一规则计算的数值，与分类汇总一致。"])
+    sheet.row(
+        ["unit"],
+        [
+            "注：1. 金额单位为万元；2. 完成投资为审核通过的月度报表之和；"
+            "3. 小计、合计、完成率为系统按同一规则计算的数值，与分类汇总一致。"
+        ],
+    )
 
 
 def _rollup_sheet(book, plan_year, rollup):
     sheet = book.sheet("分类汇总")
     m = rollup.period.month
     columns = [
-        Col("name", "类别", width=26), Col("projects", "项目数", width=8, kind="int"),
-        Col("total", "总投资", width=14, kind="money"), Col("plan", "年度计划投资", width=14, kind="money"),
+        Col("name", "类别", width=26),
+        Col("projects", "项目数", width=8, kind="int"),
+        Col("total", "总投资", width=14, kind="money"),
+        Col("plan", "年度计划投资", width=14, kind="money"),
         Col("done", f"1-{m}月完成投资", width=14, kind="money"),
         Col("rate", rules.COMPLETION_RATE_LABEL_ZH, width=10, kind="percent"),
         Col("elapsed", rules.TIME_ELAPSED_LABEL_ZH, width=10, kind="percent"),
@@ -285,13 +368,31 @@ def _rollup_sheet(book, plan_year, rollup):
     sheet.title(f"{plan_year.year}年1-{m}月县级重大项目分类汇总", "单位：万元", len(columns))
     sheet.header(columns)
     styles = [c.kind for c in columns]
-    total_styles = ["sub_text", "sub_int", "sub_money", "sub_money", "sub_money", "sub_percent", "sub_percent",
-                    "sub_percent"]
+    total_styles = [
+        "sub_text",
+        "sub_int",
+        "sub_money",
+        "sub_money",
+        "sub_money",
+        "sub_percent",
+        "sub_percent",
+        "sub_percent",
+    ]
     for r in [*rollup.rows, rollup.total]:
-        sheet.row(styles if r.category else total_styles, [
-            r.name or "合计", r.projects, r.total_investment, r.annual_plan, r.completed_ytd, r.completion_rate,
-            r.time_elapsed, r.behind_schedule_points,
-        ], blank=True)
+        sheet.row(
+            styles if r.category else total_styles,
+            [
+                r.name or "合计",
+                r.projects,
+                r.total_investment,
+                r.annual_plan,
+                r.completed_ytd,
+                r.completion_rate,
+                r.time_elapsed,
+                r.behind_schedule_points,
+            ],
+            blank=True,
+        )
 
 
 def _adjustment_sheet(book, plan_year, versions, before, after):
@@ -306,23 +407,35 @@ def _adjustment_sheet(book, plan_year, versions, before, after):
         Col("rate_after", "调整后" + rules.COMPLETION_RATE_LABEL_ZH, width=14, kind="percent"),
     ]
     sheet.setup(columns, header_rows=1, first_header_row=3, freeze_col=1)
-    sheet.title(f"{plan_year.year}年县级重大项目计划调整前后对照（1-{after.period.month}月）", "单位：万元",
-                len(columns))
+    sheet.title(
+        f"{plan_year.year}年县级重大项目计划调整前后对照（1-{after.period.month}月）", "单位：万元", len(columns)
+    )
     sheet.header(columns)
     styles = [c.kind for c in columns]
     total_styles = ["sub_text", "sub_money", "sub_percent", "sub_money", "sub_percent"]
     for old, new in [*zip(before.rows, after.rows, strict=False), (before.total, after.total)]:
-        sheet.row(styles if new.category else total_styles, [
-            new.name or "合计", old.annual_plan, old.completion_rate, new.annual_plan, new.completion_rate,
-        ], blank=True)
+        sheet.row(
+            styles if new.category else total_styles,
+            [
+                new.name or "合计",
+                old.annual_plan,
+                old.completion_rate,
+                new.annual_plan,
+                new.completion_rate,
+            ],
+            blank=True,
+        )
 
 
 def _milestone_sheet(book, plan_year, projects):
     sheet = book.sheet("节点目标")
     columns = [
-        Col("code", "项目代码", width=24, kind="center"), Col("name", "项目名称", width=30),
-        Col("title", "节点", width=30), Col("kind", "类型", width=8, kind="center"),
-        Col("target", "目标进度（%）", width=10, kind="percent"), Col("due", "截止日期", width=12, kind="center"),
+        Col("code", "项目代码", width=24, kind="center"),
+        Col("name", "项目名称", width=30),
+        Col("title", "节点", width=30),
+        Col("kind", "类型", width=8, kind="center"),
+        Col("target", "目标进度（%）", width=10, kind="percent"),
+        Col("due", "截止日期", width=12, kind="center"),
         Col("met", "完成日期", width=12, kind="center"),
     ]
     sheet.setup(columns, header_rows=1, first_header_row=3, freeze_col=2)
@@ -332,25 +445,38 @@ def _milestone_sheet(book, plan_year, projects):
     if projects is not None:
         qs = qs.filter(project_year__in=projects)
     styles = [c.kind for c in columns]
-    for m in qs.select_related("project_year__project").order_by(
-        "project_year__category__order", "project_year__project__code", "due_date", "pk"
-    ).iterator(chunk_size=2000):
-        sheet.row(styles, (
-            m.project_year.project.code, m.project_year.project.name, m.title, str(m.get_kind_display()),
-            m.target_percent,
-            m.due_date.isoformat(), m.met_on.isoformat() if m.met_on else "",
-        ))
+    for m in (
+        qs.select_related("project_year__project")
+        .order_by("project_year__category__order", "project_year__project__code", "due_date", "pk")
+        .iterator(chunk_size=2000)
+    ):
+        sheet.row(
+            styles,
+            (
+                m.project_year.project.code,
+                m.project_year.project.name,
+                m.title,
+                str(m.get_kind_display()),
+                m.target_percent,
+                m.due_date.isoformat(),
+                m.met_on.isoformat() if m.met_on else "",
+            ),
+        )
 
 
 def dispatch_columns(month: int) -> list[Col]:
     return [
-        Col("row_no", "序号", width=6, kind="center"), Col("code", "项目代码", width=24, kind="center"),
-        Col("name", "项目名称", width=30), Col("month", "填报月份", width=10, kind="center"),
+        Col("row_no", "序号", width=6, kind="center"),
+        Col("code", "项目代码", width=24, kind="center"),
+        Col("name", "项目名称", width=30),
+        Col("month", "填报月份", width=10, kind="center"),
         Col("investment_completed", "本月完成投资", width=14, kind="money"),
         Col("ytd", f"1-{month}月完成投资", width=14, kind="money"),
         Col("physical_percent", "累计形象进度（%）", width=10, kind="percent"),
-        Col("physical_narrative", "形象进度", width=30), Col("problems", "存在问题", width=24),
-        Col("next_month_plan", "下月计划", width=24), Col("percent_drop_reason", "进度下降原因", width=16),
+        Col("physical_narrative", "形象进度", width=30),
+        Col("problems", "存在问题", width=24),
+        Col("next_month_plan", "下月计划", width=24),
+        Col("percent_drop_reason", "进度下降原因", width=16),
         Col("status", "状态", width=8, kind="center"),
     ]
 
@@ -364,28 +490,52 @@ def _dispatch_sheet(book, plan_year, month, projects):
     period = Period(year=plan_year.year, month=month)
     qs = project_list(plan_year=plan_year, period=period, qs=projects).select_related(None).select_related("project")
     reports = {
-        r.project_year_id: r for r in ProgressReport.objects.filter(
+        r.project_year_id: r
+        for r in ProgressReport.objects.filter(
             project_year__plan_year=plan_year, year=plan_year.year, month=month, is_current=True
-        ).only("project_year_id", *("investment_completed", "physical_percent", "physical_narrative", "problems",
-                               "next_month_plan", "percent_drop_reason", "status"))
+        ).only(
+            "project_year_id",
+            *(
+                "investment_completed",
+                "physical_percent",
+                "physical_narrative",
+                "problems",
+                "next_month_plan",
+                "percent_drop_reason",
+                "status",
+            ),
+        )
     }
     styles = [c.kind for c in columns]
     for i, p in enumerate(qs.iterator(chunk_size=2000), start=1):
         r = reports.get(p.pk)
-        sheet.row(styles, (
-            i, p.project.code, p.project.name, f"{plan_year.year}-{month:02d}",
-            r.investment_completed if r else None, p.completed_ytd, r.physical_percent if r else None,
-            r.physical_narrative if r else "", r.problems if r else "", r.next_month_plan if r else "",
-            r.percent_drop_reason if r else "", str(r.get_status_display()) if r else "",
-        ))
+        sheet.row(
+            styles,
+            (
+                i,
+                p.project.code,
+                p.project.name,
+                f"{plan_year.year}-{month:02d}",
+                r.investment_completed if r else None,
+                p.completed_ytd,
+                r.physical_percent if r else None,
+                r.physical_narrative if r else "",
+                r.problems if r else "",
+                r.next_month_plan if r else "",
+                r.percent_drop_reason if r else "",
+                str(r.get_status_display()) if r else "",
+            ),
+        )
 
 
 def _problem_sheet(book, plan_year, month, projects):
     """问题清单: the problems not yet closed, in the columns of dispatch.excel.COLUMNS."""
     sheet = book.sheet(PROBLEM_SHEET_TITLE)
     widths = dict(PROBLEM_COLUMNS)
-    columns = [Col(name, name, width=widths[name], kind="center" if name in ("序号", "完成时限", "是否逾期") else "text")
-               for name, _width in PROBLEM_COLUMNS]
+    columns = [
+        Col(name, name, width=widths[name], kind="center" if name in ("序号", "完成时限", "是否逾期") else "text")
+        for name, _width in PROBLEM_COLUMNS
+    ]
     sheet.setup(columns, header_rows=1, first_header_row=3, freeze_col=2)
     sheet.title(f"云阳县{plan_year.year}年{month}月县级重大项目问题清单", "", len(columns))
     sheet.header(columns)
@@ -401,12 +551,15 @@ def _ranking_sheet(book, plan_year, month, projects):
     """红黑榜 of units and townships for months 1..month, the rule under the title."""
     sheet = book.sheet("红黑榜")
     columns = [
-        Col("rank", "名次", width=6, kind="int"), Col("name", "名称", width=22),
-        Col("projects", "项目数", width=8, kind="int"), Col("plan", "年度计划（万元）", width=14, kind="money"),
+        Col("rank", "名次", width=6, kind="int"),
+        Col("name", "名称", width=22),
+        Col("projects", "项目数", width=8, kind="int"),
+        Col("plan", "年度计划（万元）", width=14, kind="money"),
         Col("done", "累计完成（万元）", width=14, kind="money"),
         Col("rate", rules.COMPLETION_RATE_LABEL_ZH, width=10, kind="percent"),
         Col("behind", rules.BEHIND_SCHEDULE_LABEL_ZH, width=12, kind="percent"),
-        Col("on_time", "按时报送", width=9, kind="int"), Col("due", "应报", width=8, kind="int"),
+        Col("on_time", "按时报送", width=9, kind="int"),
+        Col("due", "应报", width=8, kind="int"),
         Col("overdue", "逾期问题", width=9, kind="int"),
     ]
     sheet.setup(columns, header_rows=1, first_header_row=3, freeze_col=2)
@@ -414,14 +567,30 @@ def _ranking_sheet(book, plan_year, month, projects):
         rule = ranking_rule()
     sheet.title(f"云阳县{plan_year.year}年1-{month}月县级重大项目红黑榜", rule, len(columns))
     sheet.header(columns)
-    standings = rankings(plan_year=plan_year, period=Period(year=plan_year.year, month=month),
-                         project_years=ProjectYear.objects.all() if projects is None else projects)
+    standings = rankings(
+        plan_year=plan_year,
+        period=Period(year=plan_year.year, month=month),
+        project_years=ProjectYear.objects.all() if projects is None else projects,
+    )
     styles = [c.kind for c in columns]
     for heading, rows in (("责任单位", standings["units"]), ("乡镇（街道）", standings["townships"])):
         sheet.row(["sub_text"] + ["sub_text"] * (len(columns) - 1), [heading] + [""] * (len(columns) - 1))
         for r in rows:
-            sheet.row(styles, (r.rank, r.name, r.projects, r.annual_plan, r.completed_ytd, r.completion_rate,
-                               r.behind_points, r.reports_on_time, r.reports_due, r.problems_overdue))
+            sheet.row(
+                styles,
+                (
+                    r.rank,
+                    r.name,
+                    r.projects,
+                    r.annual_plan,
+                    r.completed_ytd,
+                    r.completion_rate,
+                    r.behind_points,
+                    r.reports_on_time,
+                    r.reports_due,
+                    r.problems_overdue,
+                ),
+            )
 
 
 TEMPLATE_ROWS = 500
@@ -432,16 +601,22 @@ def write_template(out, *, plan_year: PlanYear | None = None) -> None:
     year = plan_year.year if plan_year else 2022
     book = Book(out, constant_memory=False)  # small, and its option lists are written after the sheet
     columns = [
-        Col("code", "项目代码", width=24), Col("name", "项目名称", width=30), Col("category", "项目类别", width=22),
-        Col("stage", "建设性质", width=10), Col("scope", "建设内容及规模", width=40),
-        Col("location", "建设地点", width=12), Col("period", "建设起止年限", width=12),
+        Col("code", "项目代码", width=24),
+        Col("name", "项目名称", width=30),
+        Col("category", "项目类别", width=22),
+        Col("stage", "建设性质", width=10),
+        Col("scope", "建设内容及规模", width=40),
+        Col("location", "建设地点", width=12),
+        Col("period", "建设起止年限", width=12),
         Col("total_investment", "总投资", width=14, kind="money"),
         Col("government_investment", "政府性投资", width=14, kind="money"),
         Col("social_investment", "社会性投资", width=14, kind="money"),
         Col("completed_before_year", "至上年底累计完成投资", width=14, kind="money"),
         Col("annual_plan", f"{year}年计划投资", width=14, kind="money"),
-        Col("annual_target", "年度建设目标", width=30), Col("owner_unit", "业主单位", width=20),
-        Col("responsible_unit", "责任单位", width=16), Col("leader", "挂钩领导", width=10),
+        Col("annual_target", "年度建设目标", width=30),
+        Col("owner_unit", "业主单位", width=20),
+        Col("responsible_unit", "责任单位", width=16),
+        Col("leader", "挂钩领导", width=10),
         Col("remarks", "备注", width=16),
     ]
     sheet = book.sheet("项目计划表")
@@ -458,17 +633,26 @@ def write_template(out, *, plan_year: PlanYear | None = None) -> None:
     categories = [c.name for c in Category.objects.order_by("order")]
     stages = list(STAGE_LABELS.values())
     units = [u.name for u in ResponsibleUnit.objects.order_by("name")]
-    for c, (title, values, key) in enumerate((("项目类别", categories, "category"), ("建设性质", stages, "stage"),
-                                             ("责任单位", units, "responsible_unit"))):
+    for c, (title, values, key) in enumerate(
+        (("项目类别", categories, "category"), ("建设性质", stages, "stage"), ("责任单位", units, "responsible_unit"))
+    ):
         lists.write_string(0, c, title)
         for r, value in enumerate(values, start=1):
             lists.write_string(r, c, ILLEGAL_XML.sub("", value))
         target = next(i for i, col in enumerate(columns) if col.key == key)
         letter = chr(ord("A") + c)
-        ws.data_validation(3, target, 2 + TEMPLATE_ROWS, target, {
-            "validate": "list", "source": f"='选项'!${letter}$2:${letter}${max(len(values), 1) + 1}",
-            "ignore_blank": True, "error_message": "请从下拉列表中选择",
-        })
+        ws.data_validation(
+            3,
+            target,
+            2 + TEMPLATE_ROWS,
+            target,
+            {
+                "validate": "list",
+                "source": f"='选项'!${letter}$2:${letter}${max(len(values), 1) + 1}",
+                "ignore_blank": True,
+                "error_message": "请从下拉列表中选择",
+            },
+        )
     lists.hide()
     ws.activate()
     ws.freeze_panes(3, 2)

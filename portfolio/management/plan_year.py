@@ -18,7 +18,5 @@ def get_plan_year(year: int, *, drafts: bool = False) -> PlanYear:
             _("There is no plan for %(year)s. Plans loaded: %(known)s.") % {"year": year, "known": known or "-"}
         ) from None
     if plan_year.status == PlanYearStatus.DRAFT and not drafts:
-        raise CommandError(
-            _("The %(year)s plan is a draft; it is rolled up once adopted.") % {"year": year}
-        )
+        raise CommandError(_("The %(year)s plan is a draft; it is rolled up once adopted.") % {"year": year})
     return plan_year

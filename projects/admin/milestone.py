@@ -60,8 +60,9 @@ class MilestoneAdmin(ScopedAdmin):
         actor, reason = request.user, form.reason
         if form.instance._state.adding:
             values = {name: form.cleaned_data[name] for name in services.MILESTONE_FIELDS}
-            return services.milestone_create(actor=actor, project_year=form.cleaned_data["project_year"], reason=reason,
-                                             **values)
+            return services.milestone_create(
+                actor=actor, project_year=form.cleaned_data["project_year"], reason=reason, **values
+            )
         milestone, version = form.instance, form.expected_version()
         values = form.changed(services.MILESTONE_FIELDS)
         if values or "version" in form.changed_data:

@@ -94,10 +94,14 @@ class ProjectAdmin(ScopedAdmin):
     @admin.display(description=_("in the plans of"))
     def plans(self, obj):
         rows = obj.years.select_related("plan_year").order_by("plan_year__year")
-        return format_html_join(
-            " · ", '<a href="{}">{}</a>',
-            ((reverse("admin:projects_projectyear_change", args=[r.pk]), r.plan_year.year) for r in rows),
-        ) or "—"
+        return (
+            format_html_join(
+                " · ",
+                '<a href="{}">{}</a>',
+                ((reverse("admin:projects_projectyear_change", args=[r.pk]), r.plan_year.year) for r in rows),
+            )
+            or "—"
+        )
 
     def commit(self, request, form):
         if form.instance._state.adding:
@@ -107,8 +111,11 @@ class ProjectAdmin(ScopedAdmin):
         if not values and "version" not in form.changed_data:
             return form.instance
         return services.project_update(
-            actor=request.user, project=form.instance, expected_version=form.expected_version(),
-            reason=form.reason, **values,
+            actor=request.user,
+            project=form.instance,
+            expected_version=form.expected_version(),
+            reason=form.reason,
+            **values,
         )
 
 
@@ -193,11 +200,15 @@ class ProjectYearAdmin(ScopedAdmin):
 
     def commit(self, request, form):
         if form.instance._state.adding:
-            values = {name: form.cleaned_data[name] for name in services.PROJECT_YEAR_FIELDS
-                      if name in form.cleaned_data}
+            values = {
+                name: form.cleaned_data[name] for name in services.PROJECT_YEAR_FIELDS if name in form.cleaned_data
+            }
             return services.project_year_create(
-                actor=request.user, project=form.cleaned_data["project"], plan_year=form.cleaned_data["plan_year"],
-                reason=form.reason, **values,
+                actor=request.user,
+                project=form.cleaned_data["project"],
+                plan_year=form.cleaned_data["plan_year"],
+                reason=form.reason,
+                **values,
             )
         values = form.changed(services.PROJECT_YEAR_FIELDS)
         if not values and "version" not in form.changed_data:

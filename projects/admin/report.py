@@ -56,13 +56,12 @@ class ReportForm(ServiceModelForm):
         if field is not None:
             # Only event milestones are ticked by hand; a percent one is met by the percent.
             field.queryset = field.queryset.filter(kind=MilestoneKind.EVENT).select_related(
-                "project_year__project", "project_year__plan_year")
+                "project_year__project", "project_year__plan_year"
+            )
             if self.instance.pk:
                 field.queryset = field.queryset.filter(project_year_id=self.instance.project_year_id)
             # Many projects have a milestone called 开工: say whose it is and when it is due.
-            field.label_from_instance = (
-                lambda m: f"{m.project_year.project.name}：{m.title}（{m.due_date:%Y-%m-%d}）"
-            )
+            field.label_from_instance = lambda m: f"{m.project_year.project.name}：{m.title}（{m.due_date:%Y-%m-%d}）"
 
 
 @admin.register(ProgressReport)
@@ -120,8 +119,12 @@ class ProgressReportAdmin(ScopedAdmin):
     def get_queryset(self, request):
         # Django skips list_select_related when the queryset already selects, so name all here.
         return (
-            super().get_queryset(request).select_related(
-                "project_year", "project_year__project", "project_year__plan_year",
+            super()
+            .get_queryset(request)
+            .select_related(
+                "project_year",
+                "project_year__project",
+                "project_year__plan_year",
                 "project_year__project__responsible_unit",
             )
         )
@@ -286,8 +289,11 @@ class ProgressReportAdmin(ScopedAdmin):
     def approve_selected(self, request, queryset):
         """First a confirmation page listing the reports with their figures, each carrying the
         version shown (as Django's delete confirmation does); then approve only those unchanged."""
-        reports = list(queryset.select_related("project_year__project", "submitted_by").order_by(
-            "project_year__project__code", "year", "month"))
+        reports = list(
+            queryset.select_related("project_year__project", "submitted_by").order_by(
+                "project_year__project__code", "year", "month"
+            )
+        )
         if request.POST.get("post") != "yes":
             context = {
                 **self.admin_site.each_context(request),

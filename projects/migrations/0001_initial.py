@@ -14,419 +14,1331 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('industry', 'Major industrial projects'), ('rural', 'Major rural-revitalisation projects'), ('urban', 'Major urban-improvement projects'), ('ecology', 'Major ecological projects'), ('livelihood', 'Major livelihood projects'), ('regional', 'Major regional-coordination projects')], max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(help_text='As the report writes it.', max_length=50, unique=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=100, verbose_name='English name')),
-                ('order', models.PositiveSmallIntegerField(unique=True, verbose_name='order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("industry", "Major industrial projects"),
+                            ("rural", "Major rural-revitalisation projects"),
+                            ("urban", "Major urban-improvement projects"),
+                            ("ecology", "Major ecological projects"),
+                            ("livelihood", "Major livelihood projects"),
+                            ("regional", "Major regional-coordination projects"),
+                        ],
+                        max_length=20,
+                        unique=True,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="As the report writes it.", max_length=50, unique=True, verbose_name="name"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=100, verbose_name="English name")),
+                ("order", models.PositiveSmallIntegerField(unique=True, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['order'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('percent', 'Percent of works'), ('event', 'Event')], max_length=10, verbose_name='kind')),
-                ('event', models.CharField(blank=True, choices=[('start', 'Construction starts'), ('feasibility', 'Feasibility study approved'), ('feasibility_report', 'Feasibility report compiled'), ('preliminary_done', 'Preliminary work done'), ('main_works', 'Main works complete'), ('completed', 'Construction complete'), ('in_service', 'In service'), ('in_production', 'Built and producing'), ('acceptance', 'Completion acceptance'), ('other', 'Other')], max_length=20, verbose_name='event')),
-                ('title', models.CharField(max_length=200, verbose_name='milestone')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('target_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='target percent of works')),
-                ('baseline_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='percent at the start of the year')),
-                ('baseline_note', models.CharField(blank=True, max_length=200, verbose_name='state at the start of the year')),
-                ('quantity', models.CharField(blank=True, help_text='e.g. 2 km, 30 km².', max_length=50, verbose_name='quantity')),
-                ('met_on', models.DateField(blank=True, null=True, verbose_name='met on')),
-                ('source_note', models.TextField(blank=True, verbose_name='source note')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("percent", "Percent of works"), ("event", "Event")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "event",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("start", "Construction starts"),
+                            ("feasibility", "Feasibility study approved"),
+                            ("feasibility_report", "Feasibility report compiled"),
+                            ("preliminary_done", "Preliminary work done"),
+                            ("main_works", "Main works complete"),
+                            ("completed", "Construction complete"),
+                            ("in_service", "In service"),
+                            ("in_production", "Built and producing"),
+                            ("acceptance", "Completion acceptance"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="event",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="milestone")),
+                ("due_date", models.DateField(verbose_name="due date")),
+                (
+                    "target_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="target percent of works",
+                    ),
+                ),
+                (
+                    "baseline_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="percent at the start of the year",
+                    ),
+                ),
+                (
+                    "baseline_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="state at the start of the year"),
+                ),
+                (
+                    "quantity",
+                    models.CharField(
+                        blank=True, help_text="e.g. 2 km, 30 km².", max_length=50, verbose_name="quantity"
+                    ),
+                ),
+                ("met_on", models.DateField(blank=True, null=True, verbose_name="met on")),
+                ("source_note", models.TextField(blank=True, verbose_name="source note")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['due_date', 'id'],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["due_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OwnerUnit',
+            name="OwnerUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, unique=True, verbose_name='name')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=150, unique=True, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'owner unit',
-                'verbose_name_plural': 'owner units',
-                'ordering': ['name'],
+                "verbose_name": "owner unit",
+                "verbose_name_plural": "owner units",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ResponsibleUnit',
+            name="ResponsibleUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('code', models.SlugField(help_text='Used in account names.', max_length=40, unique=True, verbose_name='code')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Used in account names.", max_length=40, unique=True, verbose_name="code"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'responsible unit',
-                'verbose_name_plural': 'responsible units',
-                'ordering': ['name'],
+                "verbose_name": "responsible unit",
+                "verbose_name_plural": "responsible units",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='projects.responsibleunit', verbose_name='responsible unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="projects.responsibleunit",
+                        verbose_name="responsible unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
-                'swappable': 'AUTH_USER_MODEL',
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
+                "swappable": "AUTH_USER_MODEL",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='HistoricalProgressReport',
+            name="HistoricalProgressReport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('month', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='month')),
-                ('revision', models.PositiveSmallIntegerField(default=1, verbose_name='revision')),
-                ('is_current', models.BooleanField(default=True, verbose_name='current revision')),
-                ('investment_completed', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='investment completed in the month (万元)')),
-                ('physical_percent', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='cumulative physical progress (%)')),
-                ('physical_narrative', models.TextField(blank=True, verbose_name='physical progress (形象进度)')),
-                ('problems', models.TextField(blank=True, verbose_name='problems')),
-                ('next_month_plan', models.TextField(blank=True, verbose_name="next month's plan")),
-                ('percent_drop_reason', models.TextField(blank=True, help_text='Required when the percent is below the last approved one.', verbose_name='reason the percent fell')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('approved', 'Approved'), ('superseded', 'Superseded')], default='draft', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('review_comment', models.TextField(blank=True, verbose_name='review comment')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "month",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="month",
+                    ),
+                ),
+                ("revision", models.PositiveSmallIntegerField(default=1, verbose_name="revision")),
+                ("is_current", models.BooleanField(default=True, verbose_name="current revision")),
+                (
+                    "investment_completed",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="investment completed in the month (万元)",
+                    ),
+                ),
+                (
+                    "physical_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="cumulative physical progress (%)",
+                    ),
+                ),
+                ("physical_narrative", models.TextField(blank=True, verbose_name="physical progress (形象进度)")),
+                ("problems", models.TextField(blank=True, verbose_name="problems")),
+                ("next_month_plan", models.TextField(blank=True, verbose_name="next month's plan")),
+                (
+                    "percent_drop_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Required when the percent is below the last approved one.",
+                        verbose_name="reason the percent fell",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned"),
+                            ("approved", "Approved"),
+                            ("superseded", "Superseded"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created at")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="reviewed at")),
+                ("review_comment", models.TextField(blank=True, verbose_name="review comment")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical monthly progress report',
-                'verbose_name_plural': 'historical monthly progress reports',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical monthly progress report",
+                "verbose_name_plural": "historical monthly progress reports",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PlanYear',
+            name="PlanYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='year')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source document')),
-                ('reporting_month', models.PositiveSmallIntegerField(blank=True, help_text='The month whose reports are being collected (1-N月). Empty: the current month.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='reporting month')),
-                ('declared_projects', models.PositiveIntegerField(verbose_name='declared number of projects')),
-                ('declared_total_investment', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='declared total investment (万元)')),
-                ('declared_annual_plan', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='declared planned investment for the year (万元)')),
-                ('declared_government_investment', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='declared government investment (万元)')),
-                ('declared_social_investment', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='declared social investment (万元)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="year")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source document")),
+                (
+                    "reporting_month",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="The month whose reports are being collected (1-N月). Empty: the current month.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="reporting month",
+                    ),
+                ),
+                ("declared_projects", models.PositiveIntegerField(verbose_name="declared number of projects")),
+                (
+                    "declared_total_investment",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="declared total investment (万元)"
+                    ),
+                ),
+                (
+                    "declared_annual_plan",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="declared planned investment for the year (万元)"
+                    ),
+                ),
+                (
+                    "declared_government_investment",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="declared government investment (万元)"
+                    ),
+                ),
+                (
+                    "declared_social_investment",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="declared social investment (万元)"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan year',
-                'verbose_name_plural': 'plan years',
-                'ordering': ['-year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('reporting_month__isnull', True), models.Q(('reporting_month__gte', 1), ('reporting_month__lte', 12)), _connector='OR'), name='planyear_reporting_month_1_12'), models.CheckConstraint(condition=models.Q(('declared_government_investment__gte', 0), ('declared_social_investment__gte', 0), ('declared_total_investment__gte', 0), ('declared_annual_plan__gte', 0)), name='planyear_declared_amounts_non_negative')],
+                "verbose_name": "plan year",
+                "verbose_name_plural": "plan years",
+                "ordering": ["-year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("reporting_month__isnull", True),
+                            models.Q(("reporting_month__gte", 1), ("reporting_month__lte", 12)),
+                            _connector="OR",
+                        ),
+                        name="planyear_reporting_month_1_12",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("declared_government_investment__gte", 0),
+                            ("declared_social_investment__gte", 0),
+                            ("declared_total_investment__gte", 0),
+                            ("declared_annual_plan__gte", 0),
+                        ),
+                        name="planyear_declared_amounts_non_negative",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('month', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='month')),
-                ('revision', models.PositiveSmallIntegerField(default=1, verbose_name='revision')),
-                ('is_current', models.BooleanField(default=True, verbose_name='current revision')),
-                ('investment_completed', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='investment completed in the month (万元)')),
-                ('physical_percent', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='cumulative physical progress (%)')),
-                ('physical_narrative', models.TextField(blank=True, verbose_name='physical progress (形象进度)')),
-                ('problems', models.TextField(blank=True, verbose_name='problems')),
-                ('next_month_plan', models.TextField(blank=True, verbose_name="next month's plan")),
-                ('percent_drop_reason', models.TextField(blank=True, help_text='Required when the percent is below the last approved one.', verbose_name='reason the percent fell')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('approved', 'Approved'), ('superseded', 'Superseded')], default='draft', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('review_comment', models.TextField(blank=True, verbose_name='review comment')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('milestones_met', models.ManyToManyField(blank=True, related_name='reports', to='projects.milestone', verbose_name='milestones met')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "month",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="month",
+                    ),
+                ),
+                ("revision", models.PositiveSmallIntegerField(default=1, verbose_name="revision")),
+                ("is_current", models.BooleanField(default=True, verbose_name="current revision")),
+                (
+                    "investment_completed",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="investment completed in the month (万元)",
+                    ),
+                ),
+                (
+                    "physical_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="cumulative physical progress (%)",
+                    ),
+                ),
+                ("physical_narrative", models.TextField(blank=True, verbose_name="physical progress (形象进度)")),
+                ("problems", models.TextField(blank=True, verbose_name="problems")),
+                ("next_month_plan", models.TextField(blank=True, verbose_name="next month's plan")),
+                (
+                    "percent_drop_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Required when the percent is below the last approved one.",
+                        verbose_name="reason the percent fell",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned"),
+                            ("approved", "Approved"),
+                            ("superseded", "Superseded"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="reviewed at")),
+                ("review_comment", models.TextField(blank=True, verbose_name="review comment")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "milestones_met",
+                    models.ManyToManyField(
+                        blank=True, related_name="reports", to="projects.milestone", verbose_name="milestones met"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'monthly progress report',
-                'verbose_name_plural': 'monthly progress reports',
-                'ordering': ['project', '-year', '-month', '-revision'],
+                "verbose_name": "monthly progress report",
+                "verbose_name_plural": "monthly progress reports",
+                "ordering": ["project", "-year", "-month", "-revision"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalProgressReport_milestones_met',
+            name="HistoricalProgressReport_milestones_met",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='projects.historicalprogressreport')),
-                ('milestone', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.milestone')),
-                ('progressreport', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.progressreport')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="projects.historicalprogressreport",
+                    ),
+                ),
+                (
+                    "milestone",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.milestone",
+                    ),
+                ),
+                (
+                    "progressreport",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.progressreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalProgressReport_milestones_met',
+                "verbose_name": "HistoricalProgressReport_milestones_met",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=24, unique=True, validators=[django.core.validators.RegexValidator('(^(19|20)\\d{2}-\\d{6}-\\d{2}-\\d{2}-\\d{6}$)|(^YY\\d{4}-[A-Z]{2,4}-\\d{3}$)', 'Enter a national project code such as 2020-500235-48-01-123456 or a county code such as YY2022-IND-001.', code='invalid_project_code')], verbose_name='project code')),
-                ('name', models.CharField(max_length=200, verbose_name='project name')),
-                ('stage', models.CharField(choices=[('preliminary', 'Preliminary work'), ('new', 'New start'), ('continuing', 'Continuing'), ('completing', 'Completion'), ('in_production', 'Built and producing'), ('reserve', 'Reserve')], max_length=20, verbose_name='stage')),
-                ('scope', models.TextField(blank=True, verbose_name='scope and scale')),
-                ('location', models.CharField(blank=True, help_text='Township or street.', max_length=100, verbose_name='location')),
-                ('start_year', models.PositiveSmallIntegerField(verbose_name='start year')),
-                ('end_year', models.PositiveSmallIntegerField(verbose_name='end year')),
-                ('leader', models.CharField(blank=True, max_length=50, verbose_name='linked leader')),
-                ('total_investment', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='total investment (万元)')),
-                ('government_investment', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='government investment (万元)')),
-                ('social_investment', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='social investment (万元)')),
-                ('completed_before_year', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='completed before the year (万元)')),
-                ('annual_plan', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='planned investment for the year (万元)')),
-                ('annual_target', models.TextField(blank=True, verbose_name='target for the year')),
-                ('source', models.CharField(choices=[('report', 'Named in the report'), ('placeholder', 'Placeholder'), ('entered', 'Entered by a user')], default='entered', max_length=20, verbose_name='source')),
-                ('source_note', models.TextField(blank=True, help_text="The report's words this row rests on.", verbose_name='source note')),
-                ('remarks', models.TextField(blank=True, verbose_name='remarks')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='projects.category', verbose_name='category')),
-                ('owner_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='projects.ownerunit', verbose_name='owner unit')),
-                ('plan_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='projects.planyear', verbose_name='plan year')),
-                ('responsible_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='projects.responsibleunit', verbose_name='responsible unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=24,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "(^(19|20)\\d{2}-\\d{6}-\\d{2}-\\d{2}-\\d{6}$)|(^YY\\d{4}-[A-Z]{2,4}-\\d{3}$)",
+                                "Enter a national project code such as 2020-500235-48-01-123456 or a county code such as YY2022-IND-001.",
+                                code="invalid_project_code",
+                            )
+                        ],
+                        verbose_name="project code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="project name")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("preliminary", "Preliminary work"),
+                            ("new", "New start"),
+                            ("continuing", "Continuing"),
+                            ("completing", "Completion"),
+                            ("in_production", "Built and producing"),
+                            ("reserve", "Reserve"),
+                        ],
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("scope", models.TextField(blank=True, verbose_name="scope and scale")),
+                (
+                    "location",
+                    models.CharField(
+                        blank=True, help_text="Township or street.", max_length=100, verbose_name="location"
+                    ),
+                ),
+                ("start_year", models.PositiveSmallIntegerField(verbose_name="start year")),
+                ("end_year", models.PositiveSmallIntegerField(verbose_name="end year")),
+                ("leader", models.CharField(blank=True, max_length=50, verbose_name="linked leader")),
+                (
+                    "total_investment",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="total investment (万元)",
+                    ),
+                ),
+                (
+                    "government_investment",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="government investment (万元)",
+                    ),
+                ),
+                (
+                    "social_investment",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="social investment (万元)",
+                    ),
+                ),
+                (
+                    "completed_before_year",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="completed before the year (万元)",
+                    ),
+                ),
+                (
+                    "annual_plan",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="planned investment for the year (万元)",
+                    ),
+                ),
+                ("annual_target", models.TextField(blank=True, verbose_name="target for the year")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("report", "Named in the report"),
+                            ("placeholder", "Placeholder"),
+                            ("entered", "Entered by a user"),
+                        ],
+                        default="entered",
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "source_note",
+                    models.TextField(
+                        blank=True, help_text="The report's words this row rests on.", verbose_name="source note"
+                    ),
+                ),
+                ("remarks", models.TextField(blank=True, verbose_name="remarks")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="projects.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "owner_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="projects.ownerunit",
+                        verbose_name="owner unit",
+                    ),
+                ),
+                (
+                    "plan_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="projects.planyear",
+                        verbose_name="plan year",
+                    ),
+                ),
+                (
+                    "responsible_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="projects.responsibleunit",
+                        verbose_name="responsible unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project',
-                'verbose_name_plural': 'projects',
-                'ordering': ['category__order', 'code'],
+                "verbose_name": "project",
+                "verbose_name_plural": "projects",
+                "ordering": ["category__order", "code"],
             },
         ),
         migrations.AddField(
-            model_name='progressreport',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='projects.project', verbose_name='project'),
+            model_name="progressreport",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reports",
+                to="projects.project",
+                verbose_name="project",
+            ),
         ),
         migrations.AddField(
-            model_name='milestone',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='projects.project', verbose_name='project'),
+            model_name="milestone",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="milestones",
+                to="projects.project",
+                verbose_name="project",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalprogressreport',
-            name='project',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project', verbose_name='project'),
+            model_name="historicalprogressreport",
+            name="project",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="projects.project",
+                verbose_name="project",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalMilestone',
+            name="HistoricalMilestone",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('percent', 'Percent of works'), ('event', 'Event')], max_length=10, verbose_name='kind')),
-                ('event', models.CharField(blank=True, choices=[('start', 'Construction starts'), ('feasibility', 'Feasibility study approved'), ('feasibility_report', 'Feasibility report compiled'), ('preliminary_done', 'Preliminary work done'), ('main_works', 'Main works complete'), ('completed', 'Construction complete'), ('in_service', 'In service'), ('in_production', 'Built and producing'), ('acceptance', 'Completion acceptance'), ('other', 'Other')], max_length=20, verbose_name='event')),
-                ('title', models.CharField(max_length=200, verbose_name='milestone')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('target_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='target percent of works')),
-                ('baseline_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='percent at the start of the year')),
-                ('baseline_note', models.CharField(blank=True, max_length=200, verbose_name='state at the start of the year')),
-                ('quantity', models.CharField(blank=True, help_text='e.g. 2 km, 30 km².', max_length=50, verbose_name='quantity')),
-                ('met_on', models.DateField(blank=True, null=True, verbose_name='met on')),
-                ('source_note', models.TextField(blank=True, verbose_name='source note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project', verbose_name='project')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("percent", "Percent of works"), ("event", "Event")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "event",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("start", "Construction starts"),
+                            ("feasibility", "Feasibility study approved"),
+                            ("feasibility_report", "Feasibility report compiled"),
+                            ("preliminary_done", "Preliminary work done"),
+                            ("main_works", "Main works complete"),
+                            ("completed", "Construction complete"),
+                            ("in_service", "In service"),
+                            ("in_production", "Built and producing"),
+                            ("acceptance", "Completion acceptance"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="event",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="milestone")),
+                ("due_date", models.DateField(verbose_name="due date")),
+                (
+                    "target_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="target percent of works",
+                    ),
+                ),
+                (
+                    "baseline_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="percent at the start of the year",
+                    ),
+                ),
+                (
+                    "baseline_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="state at the start of the year"),
+                ),
+                (
+                    "quantity",
+                    models.CharField(
+                        blank=True, help_text="e.g. 2 km, 30 km².", max_length=50, verbose_name="quantity"
+                    ),
+                ),
+                ("met_on", models.DateField(blank=True, null=True, verbose_name="met on")),
+                ("source_note", models.TextField(blank=True, verbose_name="source note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical milestone',
-                'verbose_name_plural': 'historical milestones',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical milestone",
+                "verbose_name_plural": "historical milestones",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ReportEvent',
+            name="ReportEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('create', 'Created'), ('edit', 'Edited'), ('submit', 'Submitted'), ('approve', 'Approved'), ('return', 'Returned'), ('revise', 'Revision opened'), ('import', 'Imported')], max_length=10, verbose_name='action')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
-                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('approved', 'Approved'), ('superseded', 'Superseded')], max_length=12, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('approved', 'Approved'), ('superseded', 'Superseded')], max_length=12, verbose_name='to')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='projects.progressreport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Created"),
+                            ("edit", "Edited"),
+                            ("submit", "Submitted"),
+                            ("approve", "Approved"),
+                            ("return", "Returned"),
+                            ("revise", "Revision opened"),
+                            ("import", "Imported"),
+                        ],
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned"),
+                            ("approved", "Approved"),
+                            ("superseded", "Superseded"),
+                        ],
+                        max_length=12,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned"),
+                            ("approved", "Approved"),
+                            ("superseded", "Superseded"),
+                        ],
+                        max_length=12,
+                        verbose_name="to",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="projects.progressreport"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report event',
-                'verbose_name_plural': 'report events',
-                'ordering': ['at', 'id'],
+                "verbose_name": "report event",
+                "verbose_name_plural": "report events",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalProject',
+            name="HistoricalProject",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=24, validators=[django.core.validators.RegexValidator('(^(19|20)\\d{2}-\\d{6}-\\d{2}-\\d{2}-\\d{6}$)|(^YY\\d{4}-[A-Z]{2,4}-\\d{3}$)', 'Enter a national project code such as 2020-500235-48-01-123456 or a county code such as YY2022-IND-001.', code='invalid_project_code')], verbose_name='project code')),
-                ('name', models.CharField(max_length=200, verbose_name='project name')),
-                ('stage', models.CharField(choices=[('preliminary', 'Preliminary work'), ('new', 'New start'), ('continuing', 'Continuing'), ('completing', 'Completion'), ('in_production', 'Built and producing'), ('reserve', 'Reserve')], max_length=20, verbose_name='stage')),
-                ('scope', models.TextField(blank=True, verbose_name='scope and scale')),
-                ('location', models.CharField(blank=True, help_text='Township or street.', max_length=100, verbose_name='location')),
-                ('start_year', models.PositiveSmallIntegerField(verbose_name='start year')),
-                ('end_year', models.PositiveSmallIntegerField(verbose_name='end year')),
-                ('leader', models.CharField(blank=True, max_length=50, verbose_name='linked leader')),
-                ('total_investment', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='total investment (万元)')),
-                ('government_investment', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='government investment (万元)')),
-                ('social_investment', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='social investment (万元)')),
-                ('completed_before_year', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='completed before the year (万元)')),
-                ('annual_plan', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='planned investment for the year (万元)')),
-                ('annual_target', models.TextField(blank=True, verbose_name='target for the year')),
-                ('source', models.CharField(choices=[('report', 'Named in the report'), ('placeholder', 'Placeholder'), ('entered', 'Entered by a user')], default='entered', max_length=20, verbose_name='source')),
-                ('source_note', models.TextField(blank=True, help_text="The report's words this row rests on.", verbose_name='source note')),
-                ('remarks', models.TextField(blank=True, verbose_name='remarks')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('category', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.category', verbose_name='category')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner_unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.ownerunit', verbose_name='owner unit')),
-                ('plan_year', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.planyear', verbose_name='plan year')),
-                ('responsible_unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.responsibleunit', verbose_name='responsible unit')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        db_index=True,
+                        max_length=24,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "(^(19|20)\\d{2}-\\d{6}-\\d{2}-\\d{2}-\\d{6}$)|(^YY\\d{4}-[A-Z]{2,4}-\\d{3}$)",
+                                "Enter a national project code such as 2020-500235-48-01-123456 or a county code such as YY2022-IND-001.",
+                                code="invalid_project_code",
+                            )
+                        ],
+                        verbose_name="project code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="project name")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("preliminary", "Preliminary work"),
+                            ("new", "New start"),
+                            ("continuing", "Continuing"),
+                            ("completing", "Completion"),
+                            ("in_production", "Built and producing"),
+                            ("reserve", "Reserve"),
+                        ],
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("scope", models.TextField(blank=True, verbose_name="scope and scale")),
+                (
+                    "location",
+                    models.CharField(
+                        blank=True, help_text="Township or street.", max_length=100, verbose_name="location"
+                    ),
+                ),
+                ("start_year", models.PositiveSmallIntegerField(verbose_name="start year")),
+                ("end_year", models.PositiveSmallIntegerField(verbose_name="end year")),
+                ("leader", models.CharField(blank=True, max_length=50, verbose_name="linked leader")),
+                (
+                    "total_investment",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="total investment (万元)",
+                    ),
+                ),
+                (
+                    "government_investment",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="government investment (万元)",
+                    ),
+                ),
+                (
+                    "social_investment",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="social investment (万元)",
+                    ),
+                ),
+                (
+                    "completed_before_year",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="completed before the year (万元)",
+                    ),
+                ),
+                (
+                    "annual_plan",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="planned investment for the year (万元)",
+                    ),
+                ),
+                ("annual_target", models.TextField(blank=True, verbose_name="target for the year")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("report", "Named in the report"),
+                            ("placeholder", "Placeholder"),
+                            ("entered", "Entered by a user"),
+                        ],
+                        default="entered",
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "source_note",
+                    models.TextField(
+                        blank=True, help_text="The report's words this row rests on.", verbose_name="source note"
+                    ),
+                ),
+                ("remarks", models.TextField(blank=True, verbose_name="remarks")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.ownerunit",
+                        verbose_name="owner unit",
+                    ),
+                ),
+                (
+                    "plan_year",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.planyear",
+                        verbose_name="plan year",
+                    ),
+                ),
+                (
+                    "responsible_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.responsibleunit",
+                        verbose_name="responsible unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical project',
-                'verbose_name_plural': 'historical projects',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical project",
+                "verbose_name_plural": "historical projects",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='CategoryPlan',
+            name="CategoryPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('declared_projects', models.PositiveIntegerField(verbose_name='declared number of projects')),
-                ('declared_total_investment', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='declared total investment (万元)')),
-                ('declared_annual_plan', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='declared planned investment for the year (万元)')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='projects.category')),
-                ('plan_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='category_plans', to='projects.planyear')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("declared_projects", models.PositiveIntegerField(verbose_name="declared number of projects")),
+                (
+                    "declared_total_investment",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="declared total investment (万元)"
+                    ),
+                ),
+                (
+                    "declared_annual_plan",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="declared planned investment for the year (万元)"
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="plans", to="projects.category"
+                    ),
+                ),
+                (
+                    "plan_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="category_plans",
+                        to="projects.planyear",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'declared category figures',
-                'verbose_name_plural': 'declared category figures',
-                'ordering': ['plan_year', 'category__order'],
-                'constraints': [models.UniqueConstraint(fields=('plan_year', 'category'), name='categoryplan_unique_per_year'), models.CheckConstraint(condition=models.Q(('declared_total_investment__gte', 0), ('declared_annual_plan__gte', 0)), name='categoryplan_amounts_non_negative')],
+                "verbose_name": "declared category figures",
+                "verbose_name_plural": "declared category figures",
+                "ordering": ["plan_year", "category__order"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("plan_year", "category"), name="categoryplan_unique_per_year"),
+                    models.CheckConstraint(
+                        condition=models.Q(("declared_total_investment__gte", 0), ("declared_annual_plan__gte", 0)),
+                        name="categoryplan_amounts_non_negative",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='progressreport',
-            index=models.Index(fields=['year', 'month', 'status'], name='projects_pr_year_80b2ff_idx'),
+            model_name="progressreport",
+            index=models.Index(fields=["year", "month", "status"], name="projects_pr_year_80b2ff_idx"),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('project', 'year', 'month'), name='report_one_current_per_project_month'),
+            model_name="progressreport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("project", "year", "month"),
+                name="report_one_current_per_project_month",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.UniqueConstraint(fields=('project', 'year', 'month', 'revision'), name='report_revision_unique'),
+            model_name="progressreport",
+            constraint=models.UniqueConstraint(
+                fields=("project", "year", "month", "revision"), name="report_revision_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', False), models.Q(('status', 'superseded'), _negated=True)), fields=('project', 'year', 'month'), name='report_one_open_revision_per_project_month'),
+            model_name="progressreport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", False), models.Q(("status", "superseded"), _negated=True)),
+                fields=("project", "year", "month"),
+                name="report_one_open_revision_per_project_month",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(('investment_completed__gte', 0)), name='report_investment_non_negative'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("investment_completed__gte", 0)), name="report_investment_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(('physical_percent__gte', 0), ('physical_percent__lte', 100)), name='report_percent_0_100'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("physical_percent__gte", 0), ("physical_percent__lte", 100)),
+                name="report_percent_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='report_month_1_12'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("month__gte", 1), ("month__lte", 12)), name="report_month_1_12"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'superseded'), _negated=True), ('is_current', False), _connector='OR'), name='report_superseded_is_not_current'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "superseded"), _negated=True), ("is_current", False), _connector="OR"
+                ),
+                name="report_superseded_is_not_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('target_percent__isnull', True), models.Q(('target_percent__gte', 0), ('target_percent__lte', 100)), _connector='OR'), name='milestone_target_percent_0_100'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target_percent__isnull", True),
+                    models.Q(("target_percent__gte", 0), ("target_percent__lte", 100)),
+                    _connector="OR",
+                ),
+                name="milestone_target_percent_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline_percent__isnull', True), models.Q(('baseline_percent__gte', 0), ('baseline_percent__lte', 100)), _connector='OR'), name='milestone_baseline_percent_0_100'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("baseline_percent__isnull", True),
+                    models.Q(("baseline_percent__gte", 0), ("baseline_percent__lte", 100)),
+                    _connector="OR",
+                ),
+                name="milestone_baseline_percent_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'percent'), ('target_percent__isnull', False)), models.Q(('kind', 'event'), models.Q(('event', ''), _negated=True)), _connector='OR'), name='milestone_kind_has_its_target'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "percent"), ("target_percent__isnull", False)),
+                    models.Q(("kind", "event"), models.Q(("event", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="milestone_kind_has_its_target",
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['plan_year', 'category'], name='projects_pr_plan_ye_78038a_idx'),
+            model_name="project",
+            index=models.Index(fields=["plan_year", "category"], name="projects_pr_plan_ye_78038a_idx"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['responsible_unit'], name='projects_pr_respons_bb0d28_idx'),
+            model_name="project",
+            index=models.Index(fields=["responsible_unit"], name="projects_pr_respons_bb0d28_idx"),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('total_investment__gte', 0), ('government_investment__gte', 0), ('social_investment__gte', 0), ('completed_before_year__gte', 0), ('annual_plan__gte', 0)), name='project_amounts_non_negative'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("total_investment__gte", 0),
+                    ("government_investment__gte", 0),
+                    ("social_investment__gte", 0),
+                    ("completed_before_year__gte", 0),
+                    ("annual_plan__gte", 0),
+                ),
+                name="project_amounts_non_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('total_investment', django.db.models.expressions.CombinedExpression(models.F('government_investment'), '+', models.F('social_investment')))), name='project_funding_split_adds_up'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "total_investment",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("government_investment"), "+", models.F("social_investment")
+                        ),
+                    )
+                ),
+                name="project_funding_split_adds_up",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('end_year__gte', models.F('start_year'))), name='project_end_not_before_start'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_year__gte", models.F("start_year"))), name="project_end_not_before_start"
+            ),
         ),
     ]

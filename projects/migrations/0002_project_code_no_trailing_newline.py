@@ -5,20 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0001_initial'),
+        ("projects", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalproject',
-            name='code',
-            field=models.CharField(db_index=True, max_length=24, validators=[django.core.validators.RegexValidator('(^(19|20)\\d{2}-\\d{6}-\\d{2}-\\d{2}-\\d{6}\\Z)|(^YY\\d{4}-[A-Z]{2,4}-\\d{3}\\Z)', 'Enter a national project code such as 2020-500235-48-01-123456 or a county code such as YY2022-IND-001.', code='invalid_project_code')], verbose_name='project code'),
+            model_name="historicalproject",
+            name="code",
+            field=models.CharField(
+                db_index=True,
+                max_length=24,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "(^(19|20)\\d{2}-\\d{6}-\\d{2}-\\d{2}-\\d{6}\\Z)|(^YY\\d{4}-[A-Z]{2,4}-\\d{3}\\Z)",
+                        "Enter a national project code such as 2020-500235-48-01-123456 or a county code such as YY2022-IND-001.",
+                        code="invalid_project_code",
+                    )
+                ],
+                verbose_name="project code",
+            ),
         ),
         migrations.AlterField(
-            model_name='project',
-            name='code',
-            field=models.CharField(max_length=24, unique=True, validators=[django.core.validators.RegexValidator('(^(19|20)\\d{2}-\\d{6}-\\d{2}-\\d{2}-\\d{6}\\Z)|(^YY\\d{4}-[A-Z]{2,4}-\\d{3}\\Z)', 'Enter a national project code such as 2020-500235-48-01-123456 or a county code such as YY2022-IND-001.', code='invalid_project_code')], verbose_name='project code'),
+            model_name="project",
+            name="code",
+            field=models.CharField(
+                max_length=24,
+                unique=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "(^(19|20)\\d{2}-\\d{6}-\\d{2}-\\d{2}-\\d{6}\\Z)|(^YY\\d{4}-[A-Z]{2,4}-\\d{3}\\Z)",
+                        "Enter a national project code such as 2020-500235-48-01-123456 or a county code such as YY2022-IND-001.",
+                        code="invalid_project_code",
+                    )
+                ],
+                verbose_name="project code",
+            ),
         ),
     ]

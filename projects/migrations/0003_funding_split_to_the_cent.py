@@ -6,18 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0002_project_code_no_trailing_newline'),
+        ("projects", "0002_project_code_no_trailing_newline"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='project',
-            name='project_funding_split_adds_up',
+            model_name="project",
+            name="project_funding_split_adds_up",
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('total_investment', django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('government_investment'), '+', models.F('social_investment')), 2))), name='project_funding_split_adds_up'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "total_investment",
+                        django.db.models.functions.math.Round(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("government_investment"), "+", models.F("social_investment")
+                            ),
+                            2,
+                        ),
+                    )
+                ),
+                name="project_funding_split_adds_up",
+            ),
         ),
     ]

@@ -7,16 +7,27 @@ are adopted (they were the plans being reported on)."""
 from django.db import migrations
 from django.db.models import OuterRef, Subquery
 
-YEAR_FIELDS = ("stage", "completed_before_year", "annual_plan", "annual_target",
-               "total_investment", "government_investment", "social_investment")
+YEAR_FIELDS = (
+    "stage",
+    "completed_before_year",
+    "annual_plan",
+    "annual_target",
+    "total_investment",
+    "government_investment",
+    "social_investment",
+)
 
 
 def forward(apps, schema_editor):
     Project = apps.get_model("projects", "Project")
     ProjectYear = apps.get_model("projects", "ProjectYear")
     ProjectYear.objects.bulk_create(
-        ProjectYear(project_id=p.pk, plan_year_id=p.plan_year_id, category_id=p.category_id,
-                    **{f: getattr(p, f) for f in YEAR_FIELDS})
+        ProjectYear(
+            project_id=p.pk,
+            plan_year_id=p.plan_year_id,
+            category_id=p.category_id,
+            **{f: getattr(p, f) for f in YEAR_FIELDS},
+        )
         for p in Project.objects.order_by("pk").iterator()
     )
     year_of = ProjectYear.objects.filter(project_id=OuterRef("project_id")).values("pk")[:1]
@@ -30,9 +41,15 @@ def forward(apps, schema_editor):
     HistoricalProjectYear = apps.get_model("projects", "HistoricalProjectYear")
     HistoricalProjectYear.objects.bulk_create(
         HistoricalProjectYear(
-            id=rows[h.id], project_id=h.id, plan_year_id=h.plan_year_id, category_id=h.category_id,
-            history_date=h.history_date, history_user_id=h.history_user_id, history_type=h.history_type,
-            history_change_reason=h.history_change_reason, **{f: getattr(h, f) for f in YEAR_FIELDS},
+            id=rows[h.id],
+            project_id=h.id,
+            plan_year_id=h.plan_year_id,
+            category_id=h.category_id,
+            history_date=h.history_date,
+            history_user_id=h.history_user_id,
+            history_type=h.history_type,
+            history_change_reason=h.history_change_reason,
+            **{f: getattr(h, f) for f in YEAR_FIELDS},
         )
         for h in HistoricalProject.objects.order_by("history_id").iterator()
         if h.id in rows

@@ -8,67 +8,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0006_project_years_cleanup'),
+        ("projects", "0006_project_years_cleanup"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='As the county names it: 年初计划, 中期调整.', max_length=50, verbose_name='name')),
-                ('kind', models.CharField(choices=[('adopted', 'Adopted plan'), ('adjusted', 'Adjustment')], max_length=10, verbose_name='kind')),
-                ('date', models.DateField(verbose_name='date')),
-                ('ordinal', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('plan_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='projects.planyear', verbose_name='plan year')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="As the county names it: 年初计划, 中期调整.", max_length=50, verbose_name="name"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("adopted", "Adopted plan"), ("adjusted", "Adjustment")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("ordinal", models.PositiveSmallIntegerField(verbose_name="order")),
+                (
+                    "plan_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="projects.planyear",
+                        verbose_name="plan year",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan version',
-                'verbose_name_plural': 'plan versions',
-                'ordering': ['plan_year', 'ordinal'],
+                "verbose_name": "plan version",
+                "verbose_name_plural": "plan versions",
+                "ordering": ["plan_year", "ordinal"],
             },
         ),
         migrations.AddField(
-            model_name='historicalprojectyear',
-            name='plan_version',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.planversion', verbose_name='plan version'),
+            model_name="historicalprojectyear",
+            name="plan_version",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="projects.planversion",
+                verbose_name="plan version",
+            ),
         ),
         migrations.AddField(
-            model_name='projectyear',
-            name='plan_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.planversion', verbose_name='plan version'),
+            model_name="projectyear",
+            name="plan_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="projects.planversion",
+                verbose_name="plan version",
+            ),
         ),
         migrations.CreateModel(
-            name='ProjectYearVersion',
+            name="ProjectYearVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('annual_plan', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='planned investment for the year (万元)')),
-                ('annual_target', models.TextField(blank=True, verbose_name='target for the year')),
-                ('plan_version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='projects.planversion', verbose_name='plan version')),
-                ('project_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='projects.projectyear', verbose_name='project in the plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "annual_plan",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="planned investment for the year (万元)",
+                    ),
+                ),
+                ("annual_target", models.TextField(blank=True, verbose_name="target for the year")),
+                (
+                    "plan_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="projects.planversion",
+                        verbose_name="plan version",
+                    ),
+                ),
+                (
+                    "project_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="projects.projectyear",
+                        verbose_name="project in the plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'figures of a plan version',
-                'verbose_name_plural': 'figures of plan versions',
-                'ordering': ['plan_version', 'project_year'],
+                "verbose_name": "figures of a plan version",
+                "verbose_name_plural": "figures of plan versions",
+                "ordering": ["plan_version", "project_year"],
             },
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.UniqueConstraint(fields=('plan_year', 'ordinal'), name='planversion_ordinal_unique'),
+            model_name="planversion",
+            constraint=models.UniqueConstraint(fields=("plan_year", "ordinal"), name="planversion_ordinal_unique"),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.UniqueConstraint(fields=('plan_year', 'name'), name='planversion_name_unique'),
+            model_name="planversion",
+            constraint=models.UniqueConstraint(fields=("plan_year", "name"), name="planversion_name_unique"),
         ),
         migrations.AddConstraint(
-            model_name='projectyearversion',
-            constraint=models.UniqueConstraint(fields=('plan_version', 'project_year'), name='projectyearversion_unique'),
+            model_name="projectyearversion",
+            constraint=models.UniqueConstraint(
+                fields=("plan_version", "project_year"), name="projectyearversion_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projectyearversion',
-            constraint=models.CheckConstraint(condition=models.Q(('annual_plan__gte', 0)), name='projectyearversion_plan_non_negative'),
+            model_name="projectyearversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("annual_plan__gte", 0)), name="projectyearversion_plan_non_negative"
+            ),
         ),
     ]

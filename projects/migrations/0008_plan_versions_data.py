@@ -12,12 +12,14 @@ def forward(apps, schema_editor):
     ProjectYear = apps.get_model("projects", "ProjectYear")
     ProjectYearVersion = apps.get_model("projects", "ProjectYearVersion")
     for plan_year in PlanYear.objects.exclude(status="draft").filter(versions__isnull=True):
-        version = PlanVersion.objects.create(plan_year=plan_year, name="年初计划", kind="adopted",
-                                             date=datetime.date(plan_year.year, 1, 1), ordinal=1)
+        version = PlanVersion.objects.create(
+            plan_year=plan_year, name="年初计划", kind="adopted", date=datetime.date(plan_year.year, 1, 1), ordinal=1
+        )
         rows = ProjectYear.objects.filter(plan_year=plan_year)
         ProjectYearVersion.objects.bulk_create(
-            ProjectYearVersion(plan_version=version, project_year=row, annual_plan=row.annual_plan,
-                               annual_target=row.annual_target)
+            ProjectYearVersion(
+                plan_version=version, project_year=row, annual_plan=row.annual_plan, annual_target=row.annual_target
+            )
             for row in rows
         )
         rows.update(plan_version=version)

@@ -48,6 +48,7 @@ def test_every_string_is_translated_and_none_is_fuzzy():
 def test_the_compiled_catalogue_matches_the_source():
     with MO.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
+
     def looked_up(f):
         if "msgid_plural" in f:
             return compiled.ngettext(f["msgid"], f["msgid_plural"], 1)

@@ -22,17 +22,24 @@ def _free_port() -> int:
 def test_gunicorn_serves_health_under_production_settings(tmp_path):
     database = tmp_path / "prod.sqlite3"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "gunicorn-test-" + "x" * 60,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "GUNICORN_BIND": f"127.0.0.1:{_free_port()}",
-        "WEB_CONCURRENCY": "1",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "gunicorn-test-" + "x" * 60,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "GUNICORN_BIND": f"127.0.0.1:{_free_port()}",
+            "WEB_CONCURRENCY": "1",
+        }
+    )
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen([str(gunicorn), "-c", "config/gunicorn.py", "config.wsgi"], cwd=settings.BASE_DIR,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", "config/gunicorn.py", "config.wsgi"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://{env['GUNICORN_BIND']}/healthz"
     try:
         deadline = time.monotonic() + 30

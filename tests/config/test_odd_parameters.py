@@ -90,9 +90,7 @@ def every_url(world) -> list[str]:
         match = ADMIN_MODEL.match(route)
         installed = {config.label for config in apps.get_app_configs()}
         model = None
-        if (
-            match and "app_label" not in route and match.group(1) in installed
-        ):  # not /admin/tools/
+        if match and "app_label" not in route and match.group(1) in installed:  # not /admin/tools/
             model = apps.get_model(match.group(1), match.group(2))
         obj = model.objects.order_by("pk").first() if model is not None else None
         if name.endswith("_simple_history"):
@@ -128,9 +126,7 @@ def every_url(world) -> list[str]:
 @pytest.fixture
 def world(plan_year, categories, project_a, project_b, office_a, reviewer, admin_user):
     factories.MilestoneFactory(project_year=factories.row_of(project_a))
-    report = make_report(
-        project_a, office_a, month=2, status=ReportStatus.APPROVED, reviewer=reviewer
-    )
+    report = make_report(project_a, office_a, month=2, status=ReportStatus.APPROVED, reviewer=reviewer)
     submitted = make_report(project_a, office_a, month=3, status=ReportStatus.SUBMITTED)
     problem = problem_raise(actor=office_a, project=project_a, report=submitted, type="land", description="征地滞后")
     return {"project": project_a, "report": report, "submitted": submitted, "problem": problem}
@@ -173,9 +169,7 @@ def test_every_url_all_parameters_at_once_as_each_role(request, world, role):
 def test_workflow_post_with_an_odd_version(world, reviewer, value):
     report = world["submitted"]
     url = reverse("admin:projects_progressreport_change", args=[report.pk])
-    response = client_for(reviewer).post(
-        url, {"_approve": "1", "_workflow_version": value}
-    )
+    response = client_for(reviewer).post(url, {"_approve": "1", "_workflow_version": value})
     # The workflow refuses to act without the version the page showed (projects.admin.report:
     # a message and back to the report), so no odd value approves anything.
     assert response.status_code < 500
@@ -198,9 +192,7 @@ def test_workflow_post_with_an_odd_version(world, reviewer, value):
         ("admin:projects_milestone_changelist", "month"),
     ],
 )
-def test_a_bad_parameter_is_a_400_that_says_which_and_why(
-    world, admin_user, url_name, parameter
-):
+def test_a_bad_parameter_is_a_400_that_says_which_and_why(world, admin_user, url_name, parameter):
     response = client_for(admin_user).get(reverse(url_name), {parameter: "²"})
     assert response.status_code == 400
     text = response.content.decode()
@@ -209,15 +201,6 @@ def test_a_bad_parameter_is_a_400_that_says_which_and_why(
 
 def test_a_year_without_a_plan_is_a_404_and_a_good_one_works(world, admin_user):
     client = client_for(admin_user)
-    assert (
-        client.get(reverse("portfolio:overview"), {"year": "2031"}).status_code == 404
-    )
-    assert (
-        client.get(reverse("portfolio:overview"), {"year": "2022"}).status_code == 200
-    )
-    assert (
-        client.get(
-            reverse("portfolio_admin:rollup"), {"year": "2022", "month": "3"}
-        ).status_code
-        == 200
-    )
+    assert client.get(reverse("portfolio:overview"), {"year": "2031"}).status_code == 404
+    assert client.get(reverse("portfolio:overview"), {"year": "2022"}).status_code == 200
+    assert client.get(reverse("portfolio_admin:rollup"), {"year": "2022", "month": "3"}).status_code == 200

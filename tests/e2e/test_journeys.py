@@ -22,10 +22,17 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def jianglong(plan_year, categories, unit_a):
     """A project with nothing reported yet: 0 % of its plan against 75 % elapsed, so red."""
-    return factories.ProjectFactory(plan_year=plan_year, category=categories[5], responsible_unit=unit_a,
-                                    code="2020-500235-48-01-123456", name="江龙高速（云阳段）",
-                                    annual_plan=Decimal("80000.00"), government_investment=Decimal("600000.00"),
-                                    social_investment=Decimal("400000.00"), location="双江街道")
+    return factories.ProjectFactory(
+        plan_year=plan_year,
+        category=categories[5],
+        responsible_unit=unit_a,
+        code="2020-500235-48-01-123456",
+        name="江龙高速（云阳段）",
+        annual_plan=Decimal("80000.00"),
+        government_investment=Decimal("600000.00"),
+        social_investment=Decimal("400000.00"),
+        location="双江街道",
+    )
 
 
 def flag_of(project, plan_year) -> str:
@@ -45,8 +52,9 @@ def overview_figures(page) -> dict:
 # --- journeys 1 and 2: the office and the reviewer in the admin --------------------------------
 
 
-def test_office_logs_progress_in_the_admin_and_a_reviewer_approves_it(new_page, plan_year, portfolio, jianglong,
-                                                                     office_a, reviewer, leader):
+def test_office_logs_progress_in_the_admin_and_a_reviewer_approves_it(
+    new_page, plan_year, portfolio, jianglong, office_a, reviewer, leader
+):
     office = new_page()
     sign_in(office, "office_a", next_url="/admin/")
     assert office.goto("/admin/projects/progressreport/add/").ok
@@ -98,8 +106,9 @@ def _leader_sees(new_page, plan_year, project, *, completed: str):
     return page
 
 
-def test_leader_sees_the_approved_month_in_the_overview_and_list(new_page, plan_year, portfolio, jianglong,
-                                                                 office_a, reviewer, leader):
+def test_leader_sees_the_approved_month_in_the_overview_and_list(
+    new_page, plan_year, portfolio, jianglong, office_a, reviewer, leader
+):
     page = new_page()
     sign_in(page, "leader")
     before = overview_figures(page)
@@ -109,9 +118,15 @@ def test_leader_sees_the_approved_month_in_the_overview_and_list(new_page, plan_
     screenshot(page, "journey3-project-list-before")
 
     # Journeys 1-2 through the services here; the admin path is walked by the test above.
-    report = services.report_create(actor=office_a, project=jianglong, year=2022, month=9,
-                                    investment_completed=Decimal("60000.00"), physical_percent=Decimal("58"),
-                                    physical_narrative="路基完成85%，桥梁完成70%")
+    report = services.report_create(
+        actor=office_a,
+        project=jianglong,
+        year=2022,
+        month=9,
+        investment_completed=Decimal("60000.00"),
+        physical_percent=Decimal("58"),
+        physical_narrative="路基完成85%，桥梁完成70%",
+    )
     services.report_submit(actor=office_a, report=report)
     page.reload()
     assert "重点关注" in row_text(page, jianglong.code)  # submitted is not yet counted
@@ -150,8 +165,9 @@ def test_finance_filters_the_list_and_exports_it(new_page, plan_year, categories
     page.click("#project-filters button[type=submit]")
     page.wait_for_load_state("networkidle")
     expected = sorted(
-        p.project.code for p in projects_with_progress(current_period(plan_year)).filter(flag="red",
-                                                                                          category=categories[0]))
+        p.project.code
+        for p in projects_with_progress(current_period(plan_year)).filter(flag="red", category=categories[0])
+    )
     assert expected
     shown = sorted(page.locator("#project-table tbody td.code").all_inner_texts())
     assert shown == expected

@@ -19,8 +19,11 @@ def build_portfolio(*, plan_year, categories, units, per_category: int, start: i
         for _ in range(per_category):
             n += 1
             project = factories.ProjectFactory(
-                plan_year=plan_year, category=category, responsible_unit=units[n % len(units)],
-                code=f"YY2022-{category.code[:3].upper()}-{n:03d}", name=f"{category.name}测试项目{n}",
+                plan_year=plan_year,
+                category=category,
+                responsible_unit=units[n % len(units)],
+                code=f"YY2022-{category.code[:3].upper()}-{n:03d}",
+                name=f"{category.name}测试项目{n}",
                 location=["双江街道", "青龙街道", "南溪镇"][n % 3],
                 annual_plan=Decimal("1200.00"),
             )
@@ -28,13 +31,20 @@ def build_portfolio(*, plan_year, categories, units, per_category: int, start: i
             monthly = [Decimal("100.00"), Decimal("66.67"), Decimal("40.00")][n % 3]
             row = factories.row_of(project, plan_year.year)
             ProgressReport.objects.bulk_create(
-                ProgressReport(project_year=row, year=2022, month=m, investment_completed=monthly,
-                               physical_percent=Decimal(5 * m), status=ReportStatus.APPROVED)
+                ProgressReport(
+                    project_year=row,
+                    year=2022,
+                    month=m,
+                    investment_completed=monthly,
+                    physical_percent=Decimal(5 * m),
+                    status=ReportStatus.APPROVED,
+                )
                 for m in range(1, 10)
             )
             factories.MilestoneFactory(
-                project_year=row, title="主体完工", due_date=datetime.date(2022, 6, 30) if n % 3 == 1
-                else datetime.date(2022, 12, 31),
+                project_year=row,
+                title="主体完工",
+                due_date=datetime.date(2022, 6, 30) if n % 3 == 1 else datetime.date(2022, 12, 31),
             )
             projects.append(project)
     return projects

@@ -41,9 +41,16 @@ def client_for(user) -> Client:
 
 
 def figures(row) -> tuple:
-    return (row.projects, row.annual_plan, row.completed_ytd, row.completion_rate, row.time_elapsed,
-            row.behind_schedule_points,
-            row.flags["yellow"], row.flags["red"])
+    return (
+        row.projects,
+        row.annual_plan,
+        row.completed_ytd,
+        row.completion_rate,
+        row.time_elapsed,
+        row.behind_schedule_points,
+        row.flags["yellow"],
+        row.flags["red"],
+    )
 
 
 def test_rollup_figures_match_a_hand_computation(portfolio, leader):
@@ -90,8 +97,9 @@ def test_each_figure_links_to_the_projects_behind_it(portfolio, reviewer):
     assert _changelist_pks(client, items["industry"]["yellow_link"]) == {row_of(p["p1"]).pk}
     assert _changelist_pks(client, items["industry"]["red_link"]) == set()
     assert _changelist_pks(client, response.context["total"]["red_link"]) == {row_of(p["p3"]).pk, row_of(p["p4"]).pk}
-    assert _changelist_pks(client, response.context["total"]["link"]) == {row_of(p[k]).pk for k in ("p1", "p2",
-                                                                                                    "p3", "p4")}
+    assert _changelist_pks(client, response.context["total"]["link"]) == {
+        row_of(p[k]).pk for k in ("p1", "p2", "p3", "p4")
+    }
     # The project list shows the same figures the rollup counted.
     listed = client.get("/admin/projects/projectyear/", {"month": "9"}).context["cl"].result_list
     assert sum((row.completed_ytd for row in listed), D("0")) == D("3000.00")
@@ -118,10 +126,14 @@ def test_missing_reports_by_unit(portfolio, reviewer, office_a, office_b):
     make_report(p["p3"], office_a, month=9, amount="10.00", status=ReportStatus.RETURNED, reviewer=reviewer)
     response = client_for(reviewer).get(MISSING)
     assert response.status_code == 200
-    units = {item["unit"].code: ([pr.pk for pr in item["projects"]], [u.username for u in item["contacts"]])
-             for item in response.context["units"]}
-    assert units == {"jtj": ([row_of(p["p3"]).pk], ["office_a"]), "slj": (sorted([row_of(p["p2"]).pk,
-                                                                                  row_of(p["p4"]).pk]), ["office_b"])}
+    units = {
+        item["unit"].code: ([pr.pk for pr in item["projects"]], [u.username for u in item["contacts"]])
+        for item in response.context["units"]
+    }
+    assert units == {
+        "jtj": ([row_of(p["p3"]).pk], ["office_a"]),
+        "slj": (sorted([row_of(p["p2"]).pk, row_of(p["p4"]).pk]), ["office_b"]),
+    }
     statuses = {pr.pk: pr.draft_status for item in response.context["units"] for pr in item["projects"]}
     assert statuses == {row_of(p["p2"]).pk: "draft", row_of(p["p3"]).pk: "returned", row_of(p["p4"]).pk: None}
     # Another month, another list: month 1 every project but p4 has an approved report.
@@ -146,8 +158,9 @@ def _more_projects(plan_year, categories, unit_a, office_a, reviewer, n):
 
 
 @pytest.mark.parametrize("url", [ROLLUP, MISSING])
-def test_tool_pages_query_count_does_not_grow(url, portfolio, plan_year, categories, unit_a, office_a, reviewer,
-                                              leader, django_assert_num_queries):
+def test_tool_pages_query_count_does_not_grow(
+    url, portfolio, plan_year, categories, unit_a, office_a, reviewer, leader, django_assert_num_queries
+):
     client = client_for(leader)
     # Queries: session, user, the user's groups (role), plan year; for the rollup the grouped
     # sums, the grouped progress and flags, and the categories; for the missing reports the

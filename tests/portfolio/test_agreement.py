@@ -173,13 +173,9 @@ def from_json() -> dict:
             "projects": r["projects"],
             "annual_plan": D(r["annual_plan"]),
             "completed_ytd": D(r["completed_ytd"]),
-            "completion_rate": None
-            if r["completion_rate"] is None
-            else D(r["completion_rate"]),
+            "completion_rate": None if r["completion_rate"] is None else D(r["completion_rate"]),
             "time_elapsed": D(data["time_elapsed"]),
-            "behind_schedule_points": None
-            if r["behind_schedule_points"] is None
-            else D(r["behind_schedule_points"]),
+            "behind_schedule_points": None if r["behind_schedule_points"] is None else D(r["behind_schedule_points"]),
         }
 
     return {
@@ -193,9 +189,7 @@ def from_table(names: dict) -> dict:
     with translation.override("zh-hans"):
         call_command("rollup", year=2022, month=MONTH, stdout=out)
     lines = out.getvalue().splitlines()
-    assert (
-        lines[1].split()[-1] == rules.BEHIND_SCHEDULE_LABEL_ZH
-    )  # the same label as the workbook
+    assert lines[1].split()[-1] == rules.BEHIND_SCHEDULE_LABEL_ZH  # the same label as the workbook
     rows = {}
     for line in lines[3:]:
         cells = line.split()
@@ -219,9 +213,7 @@ def _cells(row_html: str) -> list[str]:
 
 def from_overview(client) -> dict:
     with translation.override("zh-hans"):
-        page = client.get(
-            reverse("portfolio:overview"), HTTP_ACCEPT_LANGUAGE="zh-hans"
-        ).content.decode()
+        page = client.get(reverse("portfolio:overview"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert rules.BEHIND_SCHEDULE_LABEL_ZH in page
     rows = {}
     table = page[page.index("<tr data-category=") :]
@@ -244,9 +236,7 @@ def from_overview(client) -> dict:
 
 
 def from_admin(client) -> dict:
-    page = client.get(
-        reverse("portfolio_admin:rollup"), {"year": 2022, "month": MONTH}
-    ).content.decode()
+    page = client.get(reverse("portfolio_admin:rollup"), {"year": 2022, "month": MONTH}).content.decode()
     assert rules.BEHIND_SCHEDULE_LABEL_ZH in page
     rows = {}
     for code, body in re.findall(r'data-category="(\w+)">(.*?)</tr>', page, re.S):
@@ -269,16 +259,8 @@ def _value(v):
 def from_workbook(plan_year, names: dict) -> tuple[dict, dict]:
     buffer = io.BytesIO()
     write_schedule(buffer, plan_year=plan_year, month=MONTH)
-    book = load_workbook(
-        io.BytesIO(buffer.getvalue())
-    )  # what a user opens; nothing to recalculate:
-    assert not [
-        c.coordinate
-        for ws in book.worksheets
-        for r in ws.iter_rows()
-        for c in r
-        if c.data_type == "f"
-    ]
+    book = load_workbook(io.BytesIO(buffer.getvalue()))  # what a user opens; nothing to recalculate:
+    assert not [c.coordinate for ws in book.worksheets for r in ws.iter_rows() for c in r if c.data_type == "f"]
     ws = book["分类汇总"]
     assert [c.value for c in ws[3]][-3:] == [
         rules.COMPLETION_RATE_LABEL_ZH,
@@ -313,26 +295,17 @@ def from_workbook(plan_year, names: dict) -> tuple[dict, dict]:
     return summary, lines
 
 
-def test_every_channel_agrees_with_the_rule_and_with_the_hand_computation(
-    world, plan_year, categories
-):
+def test_every_channel_agrees_with_the_rule_and_with_the_hand_computation(world, plan_year, categories):
     from portfolio.selectors import category_rollup
 
     names = {c.name: c.code for c in categories}
     expected = by_hand()
     # The hand computation exercises both signs and the empty category.
-    assert (
-        expected["ecology"]["behind_schedule_points"]
-        < 0
-        < expected["industry"]["behind_schedule_points"]
-    )
+    assert expected["ecology"]["behind_schedule_points"] < 0 < expected["industry"]["behind_schedule_points"]
     assert expected["livelihood"]["completion_rate"] is None
 
     rollup = category_rollup(plan_year=plan_year, month=MONTH)
-    rule = {
-        r.code or "total": {f: getattr(r, f) for f in FIELDS}
-        for r in [*rollup.rows, rollup.total]
-    }
+    rule = {r.code or "total": {f: getattr(r, f) for f in FIELDS} for r in [*rollup.rows, rollup.total]}
     assert rule == expected
 
     wan = {"money": "0.01", "money_scale": D(1)}
@@ -345,15 +318,9 @@ def test_every_channel_agrees_with_the_rule_and_with_the_hand_computation(
     assert from_overview(leader) == shown(expected, percent="0.1", **yi)
     assert from_admin(admin) == shown(expected, percent="0.1", **wan)
     summary, lines = from_workbook(plan_year, names)
-    assert summary == shown(
-        expected, percent="0.01", **wan
-    )  # the cells hold the figures themselves
+    assert summary == shown(expected, percent="0.01", **wan)  # the cells hold the figures themselves
     assert lines == {
-        code: {
-            k: v
-            for k, v in f.items()
-            if k in ("annual_plan", "completed_ytd", "completion_rate")
-        }
+        code: {k: v for k, v in f.items() if k in ("annual_plan", "completed_ytd", "completion_rate")}
         for code, f in expected.items()
     }
 

@@ -9,13 +9,21 @@ from tests.factories import row_of
 
 
 def report(project, month, amount, status=ReportStatus.APPROVED, year=2022, is_current=True, revision=1):
-    return ProgressReport.objects.create(project_year=row_of(project, year), year=year, month=month, revision=revision,
-                                         investment_completed=Decimal(amount), physical_percent=Decimal("10"),
-                                         status=status, is_current=is_current)
+    return ProgressReport.objects.create(
+        project_year=row_of(project, year),
+        year=year,
+        month=month,
+        revision=revision,
+        investment_completed=Decimal(amount),
+        physical_percent=Decimal("10"),
+        status=status,
+        is_current=is_current,
+    )
 
 
-def test_cumulates_only_approved_current_reports_of_the_period(plan_year, project_a, project_b,
-                                                               django_assert_num_queries):
+def test_cumulates_only_approved_current_reports_of_the_period(
+    plan_year, project_a, project_b, django_assert_num_queries
+):
     report(project_a, 1, "100.00")
     report(project_b, 1, "50.50")
     report(project_a, 3, "200.00")
@@ -31,8 +39,12 @@ def test_cumulates_only_approved_current_reports_of_the_period(plan_year, projec
         points = monthly_completion(plan_year=plan_year, annual_plan=Decimal("2400.00"))
 
     assert [p.month for p in points] == list(range(1, 10))
-    assert [p.completed for p in points[:4]] == [Decimal("150.50"), Decimal("70.00"), Decimal("200.00"),
-                                                 Decimal("0.00")]
+    assert [p.completed for p in points[:4]] == [
+        Decimal("150.50"),
+        Decimal("70.00"),
+        Decimal("200.00"),
+        Decimal("0.00"),
+    ]
     assert points[2].cumulative == Decimal("420.50")
     assert points[-1].cumulative == Decimal("420.50")
     assert points[2].cumulative_rate == Decimal("17.52")  # 420.50 / 2400
@@ -46,6 +58,5 @@ def test_cumulates_only_approved_current_reports_of_the_period(plan_year, projec
 def test_narrowed_to_the_projects_given(plan_year, project_a, project_b):
     report(project_a, 1, "100.00")
     report(project_b, 1, "50.00")
-    points = monthly_completion(plan_year=plan_year, annual_plan=Decimal("1200.00"),
-                                projects=project_a.years.all())
+    points = monthly_completion(plan_year=plan_year, annual_plan=Decimal("1200.00"), projects=project_a.years.all())
     assert points[0].completed == Decimal("100.00")

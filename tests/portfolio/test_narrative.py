@@ -11,9 +11,15 @@ from projects.selectors import Period
 
 
 def row(completed, plan, month=9):
-    return RollupRow(projects=1, total_investment=Decimal("0"), government_investment=Decimal("0"),
-                     social_investment=Decimal("0"), annual_plan=Decimal(plan), completed_ytd=Decimal(completed),
-                     time_elapsed=Period(2022, month).time_elapsed)
+    return RollupRow(
+        projects=1,
+        total_investment=Decimal("0"),
+        government_investment=Decimal("0"),
+        social_investment=Decimal("0"),
+        annual_plan=Decimal(plan),
+        completed_ytd=Decimal(completed),
+        time_elapsed=Period(2022, month).time_elapsed,
+    )
 
 
 @pytest.mark.parametrize(
@@ -35,5 +41,7 @@ def test_progress_sentence_in_the_reports_words(completed, plan, month, expected
 def test_progress_sentence_in_english():
     with translation.override("en"):
         text = progress_sentence(row("1500000.00", "2220000.00"), Period(2022, 9))
-    assert text == ("Months 1–9: 150.0 hundred million yuan invested, 67.6% of the annual plan, "
-                    "7.4 points behind the time-elapsed schedule.")
+    assert text == (
+        "Months 1–9: 150.0 hundred million yuan invested, 67.6% of the annual plan, "
+        "7.4 points behind the time-elapsed schedule."
+    )

@@ -12,27 +12,42 @@ from projects.models import Milestone, PlanYearStatus, Project
 
 
 def approve(project, admin, reviewer, *, month, amount, percent, milestones=()):
-    report = services.report_create(actor=admin, project=project, year=2022, month=month,
-                                    investment_completed=Decimal(amount), physical_percent=Decimal(percent),
-                                    milestones_met=list(milestones))
+    report = services.report_create(
+        actor=admin,
+        project=project,
+        year=2022,
+        month=month,
+        investment_completed=Decimal(amount),
+        physical_percent=Decimal(percent),
+        milestones_met=list(milestones),
+    )
     services.report_submit(actor=admin, report=report)
     return services.report_approve(actor=reviewer, report=report)
 
 
 @pytest.fixture
 def reviewed_2022(plan_2022, admin_user, reviewer):
-    by_name = {p.name: p for p in Project.objects.filter(name__in=[
-        "江龙高速", "巫云开高速", "大堰滩水库", "马包圆水库", "柳园水库"])}
+    by_name = {
+        p.name: p
+        for p in Project.objects.filter(name__in=["江龙高速", "巫云开高速", "大堰滩水库", "马包圆水库", "柳园水库"])
+    }
     approve(by_name["江龙高速"], admin_user, reviewer, month=11, amount="150000.00", percent="58")
     approve(by_name["巫云开高速"], admin_user, reviewer, month=11, amount="70000.00", percent="33")
     for month, name in ((9, "马包圆水库"), (10, "大堰滩水库")):  # named in the order they were met
         acceptance = Milestone.objects.get(project_year__project__name=name, event="acceptance")
-        approve(by_name[name], admin_user, reviewer, month=month, amount="1000.00", percent="100",
-                milestones=[acceptance])
+        approve(
+            by_name[name], admin_user, reviewer, month=month, amount="1000.00", percent="100", milestones=[acceptance]
+        )
     approve(by_name["柳园水库"], admin_user, reviewer, month=12, amount="9000.00", percent="40")
     # Not approved: counts for nothing.
-    services.report_create(actor=admin_user, project=by_name["柳园水库"], year=2022, month=11,
-                           investment_completed=Decimal("99999"), physical_percent=Decimal("90"))
+    services.report_create(
+        actor=admin_user,
+        project=by_name["柳园水库"],
+        year=2022,
+        month=11,
+        investment_completed=Decimal("99999"),
+        physical_percent=Decimal("90"),
+    )
     return plan_2022
 
 

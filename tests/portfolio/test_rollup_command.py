@@ -31,31 +31,42 @@ def test_json_carries_the_declared_figures(plan_2022):
     data = json.loads(rollup(year=2022, format="json"))
     assert data["year"] == 2022 and data["unit"] == "万元" and data["month"] == 9
     assert [c["code"] for c in data["categories"]] == [row[0] for row in CATEGORY_TABLE]
-    for category, (_code, name, projects, total, annual) in zip(
-        data["categories"], CATEGORY_TABLE, strict=True
-    ):
+    for category, (_code, name, projects, total, annual) in zip(data["categories"], CATEGORY_TABLE, strict=True):
         assert category["name"] == name
         assert category["projects"] == projects
         assert category["total_investment"] == wan(total)
         assert category["annual_plan"] == wan(annual)
         assert Decimal(category["government_investment"]) + Decimal(category["social_investment"]) == Decimal(
-            category["total_investment"])
+            category["total_investment"]
+        )
         assert category["completed_ytd"] == "0.00" and category["completion_rate"] == "0.00"
         assert category["behind_schedule_points"] == "75.00"  # positive = behind
     total = data["total"]
     assert "code" not in total and "name" not in total
-    assert total == {"projects": 165, "total_investment": "11545000.00", "government_investment": "5031000.00",
-                     "social_investment": "6514000.00", "annual_plan": "2220000.00", "completed_ytd": "0.00",
-                     "completion_rate": "0.00", "behind_schedule_points": "75.00"}
+    assert total == {
+        "projects": 165,
+        "total_investment": "11545000.00",
+        "government_investment": "5031000.00",
+        "social_investment": "6514000.00",
+        "annual_plan": "2220000.00",
+        "completed_ytd": "0.00",
+        "completion_rate": "0.00",
+        "behind_schedule_points": "75.00",
+    }
 
 
 def test_json_counts_approved_reports_up_to_the_month(plan_2022):
     project = Project.objects.get(code="YY2022-IND-001")  # an industrial project
 
     def report(month, amount, status=ReportStatus.APPROVED):
-        ProgressReport.objects.create(project_year=row_of(project), year=2022, month=month,
-                                      investment_completed=Decimal(amount),
-                                      physical_percent=Decimal("10"), status=status)
+        ProgressReport.objects.create(
+            project_year=row_of(project),
+            year=2022,
+            month=month,
+            investment_completed=Decimal(amount),
+            physical_percent=Decimal("10"),
+            status=status,
+        )
 
     report(2, "3795.00")
     report(3, "3795.00")
@@ -83,6 +94,7 @@ def test_table_in_yi_yuan(plan_2022):
     assert total_row[1:] == ["165", "1154.5", "503.1", "651.4", "222.0", "0.0", "0.0", "75.0", "75.0"]
     # Aligned: every data line as wide as the header line, counting a Chinese character as two columns.
     from portfolio.management.commands.rollup import width
+
     assert len({width(line) for line in lines[1:] if not line.startswith("-")}) == 1
 
 
@@ -99,9 +111,14 @@ def test_query_count_does_not_grow_with_projects(db, django_assert_num_queries, 
     categories = factories.categories()
     for i in range(n):
         project = factories.ProjectFactory(plan_year=plan_year, category=categories[i % 6])
-        ProgressReport.objects.create(project_year=row_of(project), year=2022, month=2,
-                                      investment_completed=Decimal("10"),
-                                      physical_percent=Decimal("5"), status=ReportStatus.APPROVED)
+        ProgressReport.objects.create(
+            project_year=row_of(project),
+            year=2022,
+            month=2,
+            investment_completed=Decimal("10"),
+            physical_percent=Decimal("5"),
+            status=ReportStatus.APPROVED,
+        )
     # 1 plan year, 2 the grouped sums, 3 the progress and flags per category, 4 the categories.
     with django_assert_num_queries(4):
         data = json.loads(rollup(year=2022, format="json"))

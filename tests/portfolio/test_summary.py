@@ -31,8 +31,18 @@ def test_unknown_year_refused(plan_2022):
         call_command("plan_summary", year=2030, stdout=StringIO())
 
 
-@pytest.mark.parametrize("wan, text", [("2220000.00", "222"), ("759000.00", "75.9"), ("110000.00", "11"),
-                                       ("11544500.00", "1154.5"), ("11544499.99", "1154.4"), ("0.00", "0"),
-                                       ("999.00", "0.1"), ("5031000.00", "503.1")])
+@pytest.mark.parametrize(
+    "wan, text",
+    [
+        ("2220000.00", "222"),
+        ("759000.00", "75.9"),
+        ("110000.00", "11"),
+        ("11544500.00", "1154.5"),
+        ("11544499.99", "1154.4"),
+        ("0.00", "0"),
+        ("999.00", "0.1"),
+        ("5031000.00", "503.1"),
+    ],
+)
 def test_yi_yuan_as_the_report_writes_it(wan, text):
     assert yi_yuan(Decimal(wan)) == text

@@ -27,8 +27,9 @@ PROJECTS = "/projects/"
 
 
 def json_script(response, element_id: str):
-    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>',
-                      response.content.decode(), re.S)
+    match = re.search(
+        rf'<script id="{element_id}" type="application/json">(.*?)</script>', response.content.decode(), re.S
+    )
     assert match, f"no json_script #{element_id}"
     return json.loads(match.group(1))
 
@@ -124,7 +125,7 @@ def test_overview_links_the_schedule_for_the_reporting_month(client, leader, pla
     client.force_login(leader)
     html = client.get(OVERVIEW).content.decode()
     period = current_period(plan_year)
-    link = f'{reverse("schedules:export")}?year={plan_year.year}&amp;month={period.month}'
+    link = f"{reverse('schedules:export')}?year={plan_year.year}&amp;month={period.month}"
     assert f'id="schedule-xlsx" href="{link}"' in html
     response = client.get(link.replace("&amp;", "&"))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
@@ -137,9 +138,11 @@ def test_overview_writes_the_progress_sentence_and_flag_counts(client, leader, p
     response = client.get(OVERVIEW)
     rollup = category_rollup(plan_year=plan_year)
     t = rollup.total
-    sentence = (f"1-9月完成投资{(t.completed_ytd / 10000).quantize(Decimal('0.1'))}亿元，"
-                f"占年度计划{t.completion_rate.quantize(Decimal('0.1'))}%，"
-                f"低于序时进度{t.behind_schedule_points.quantize(Decimal('0.1'))}个百分点")
+    sentence = (
+        f"1-9月完成投资{(t.completed_ytd / 10000).quantize(Decimal('0.1'))}亿元，"
+        f"占年度计划{t.completion_rate.quantize(Decimal('0.1'))}%，"
+        f"低于序时进度{t.behind_schedule_points.quantize(Decimal('0.1'))}个百分点"
+    )
     html = response.content.decode()
     assert sentence in html
     assert html.count("亿元，占年度计划") == 7  # the total and one per category
@@ -198,18 +201,27 @@ def test_overview_shows_the_plan_paragraph_generated_from_the_data(client, leade
     assert REPORT_PARAGRAPH in client.get(OVERVIEW).content.decode()
 
 
-def test_overview_marks_where_the_data_does_not_reproduce_the_plan_document(client, leader, plan_year, categories,
-                                                                          portfolio):
+def test_overview_marks_where_the_data_does_not_reproduce_the_plan_document(
+    client, leader, plan_year, categories, portfolio
+):
     from projects.models import CategoryPlan
 
     rollup = category_rollup(plan_year=plan_year)
     industry, rural = rollup.rows[0], rollup.rows[1]
-    CategoryPlan.objects.create(plan_year=plan_year, category=categories[0], declared_projects=industry.projects,
-                                declared_total_investment=industry.total_investment,
-                                declared_annual_plan=industry.annual_plan)
-    CategoryPlan.objects.create(plan_year=plan_year, category=categories[1], declared_projects=18,
-                                declared_total_investment=Decimal("844000.00"),
-                                declared_annual_plan=Decimal("110000.00"))
+    CategoryPlan.objects.create(
+        plan_year=plan_year,
+        category=categories[0],
+        declared_projects=industry.projects,
+        declared_total_investment=industry.total_investment,
+        declared_annual_plan=industry.annual_plan,
+    )
+    CategoryPlan.objects.create(
+        plan_year=plan_year,
+        category=categories[1],
+        declared_projects=18,
+        declared_total_investment=Decimal("844000.00"),
+        declared_annual_plan=Decimal("110000.00"),
+    )
     client.force_login(leader)
     html = client.get(OVERVIEW).content.decode()
     assert html.count('class="declared small"') == 1  # the matching category is not marked
@@ -236,14 +248,18 @@ def test_filters_narrow_the_list(client, leader, plan_year, categories, portfoli
     assert red and len(red) < len(annotated)
     assert sorted(listed_codes(client.get(PROJECTS + "?flag=red"))) == red
     assert sorted(listed_codes(client.get(PROJECTS + f"?category={categories[2].pk}"))) == sorted(
-        p.code for p in portfolio if rows[p.code].category == categories[2])
+        p.code for p in portfolio if rows[p.code].category == categories[2]
+    )
     assert sorted(listed_codes(client.get(PROJECTS + f"?responsible_unit={unit_b.pk}"))) == sorted(
-        p.code for p in portfolio if p.responsible_unit == unit_b)
+        p.code for p in portfolio if p.responsible_unit == unit_b
+    )
     assert sorted(listed_codes(client.get(PROJECTS + "?location=南溪镇"))) == sorted(
-        p.code for p in portfolio if p.location == "南溪镇")
+        p.code for p in portfolio if p.location == "南溪镇"
+    )
     assert listed_codes(client.get(PROJECTS + f"?q={portfolio[3].name}")) == [portfolio[3].code]
     assert sorted(listed_codes(client.get(PROJECTS + "?q=YY2022-ECO"))) == sorted(
-        p.code for p in portfolio if p.code.startswith("YY2022-ECO"))
+        p.code for p in portfolio if p.code.startswith("YY2022-ECO")
+    )
     ProjectYear.objects.filter(project=portfolio[0]).update(stage="new")
     assert listed_codes(client.get(PROJECTS + "?stage=new")) == [portfolio[0].code]
 
@@ -281,8 +297,13 @@ def test_columns_sort(client, leader, plan_year, portfolio):
 
 
 def test_export_has_the_filtered_rows_as_numbers(client, finance, plan_year, categories, portfolio):
-    evil = factories.ProjectFactory(plan_year=plan_year, category=categories[0], code="YY2022-IND-099",
-                                    name='=HYPERLINK("http://x","点我")', location="南溪镇")
+    evil = factories.ProjectFactory(
+        plan_year=plan_year,
+        category=categories[0],
+        code="YY2022-IND-099",
+        name='=HYPERLINK("http://x","点我")',
+        location="南溪镇",
+    )
     client.force_login(finance)
     response = client.get(PROJECTS + f"?category={categories[0].pk}&_export=xlsx")
     assert response.status_code == 200
@@ -293,8 +314,9 @@ def test_export_has_the_filtered_rows_as_numbers(client, finance, plan_year, cat
     assert header[:3] == ["项目代码", "项目", "类别"]
     rows = list(ws.iter_rows(min_row=2, max_row=ws.max_row))
     data = [r for r in rows if r[0].value and r[0].value.startswith("YY")]
-    expected = projects_with_progress(current_period(plan_year)).filter(category=categories[0]).order_by(
-        "project__code")
+    expected = (
+        projects_with_progress(current_period(plan_year)).filter(category=categories[0]).order_by("project__code")
+    )
     assert [r[0].value for r in data] == [p.project.code for p in expected]
     completed_col = header.index("累计完成投资（万元）")
     for row, project in zip(data, expected, strict=True):
@@ -317,26 +339,52 @@ def test_export_keeps_the_sort(client, finance, plan_year, portfolio):
 # --- the project page ----------------------------------------------------------------------------
 
 
-def test_project_page_shows_facts_milestones_progress_and_history(client, leader, admin_user, office_a, reviewer,
-                                                                 plan_year, project_a):
-    due = factories.MilestoneFactory(project_year=row_of(project_a), title="完成总工程量的58%",
-                                     due_date=datetime.date(2022, 12, 31))
-    overdue = factories.MilestoneFactory(project_year=row_of(project_a), title="主体完工", kind="event",
-                                         event="main_works",
-                                         target_percent=None, due_date=datetime.date(2022, 6, 30))
-    met = factories.MilestoneFactory(project_year=row_of(project_a), title="开工建设", kind="event", event="start",
-                                     target_percent=None, due_date=datetime.date(2022, 3, 31),
-                                     met_on=datetime.date(2022, 3, 15))
-    report = services.report_create(actor=office_a, project=project_a, year=2022, month=3,
-                                    investment_completed=Decimal("300.00"), physical_percent=Decimal("45"),
-                                    physical_narrative="桥梁桩基完成", problems="征地滞后")
+def test_project_page_shows_facts_milestones_progress_and_history(
+    client, leader, admin_user, office_a, reviewer, plan_year, project_a
+):
+    due = factories.MilestoneFactory(
+        project_year=row_of(project_a), title="完成总工程量的58%", due_date=datetime.date(2022, 12, 31)
+    )
+    overdue = factories.MilestoneFactory(
+        project_year=row_of(project_a),
+        title="主体完工",
+        kind="event",
+        event="main_works",
+        target_percent=None,
+        due_date=datetime.date(2022, 6, 30),
+    )
+    met = factories.MilestoneFactory(
+        project_year=row_of(project_a),
+        title="开工建设",
+        kind="event",
+        event="start",
+        target_percent=None,
+        due_date=datetime.date(2022, 3, 31),
+        met_on=datetime.date(2022, 3, 15),
+    )
+    report = services.report_create(
+        actor=office_a,
+        project=project_a,
+        year=2022,
+        month=3,
+        investment_completed=Decimal("300.00"),
+        physical_percent=Decimal("45"),
+        physical_narrative="桥梁桩基完成",
+        problems="征地滞后",
+    )
     services.report_submit(actor=office_a, report=report)
     services.report_approve(actor=reviewer, report=report)
     old_plan = row_of(project_a).annual_plan
-    services.project_year_update(actor=admin_user, project_year=row_of(project_a), expected_version=1,
-                                 reason="调整年度计划", annual_plan=Decimal("1500.00"))
-    services.milestone_update(actor=admin_user, milestone=due, expected_version=due.version,
-                              due_date=datetime.date(2022, 11, 30))
+    services.project_year_update(
+        actor=admin_user,
+        project_year=row_of(project_a),
+        expected_version=1,
+        reason="调整年度计划",
+        annual_plan=Decimal("1500.00"),
+    )
+    services.milestone_update(
+        actor=admin_user, milestone=due, expected_version=due.version, due_date=datetime.date(2022, 11, 30)
+    )
     client.force_login(leader)
     response = client.get(f"/projects/{project_a.code}/")
     html = response.content.decode()
@@ -362,8 +410,14 @@ def test_project_page_shows_facts_milestones_progress_and_history(client, leader
 
 
 def test_project_chart_leaves_out_reports_not_yet_approved(client, leader, office_a, project_a, plan_year):
-    services.report_create(actor=office_a, project=project_a, year=2022, month=2,
-                           investment_completed=Decimal("80.00"), physical_percent=Decimal("20"))
+    services.report_create(
+        actor=office_a,
+        project=project_a,
+        year=2022,
+        month=2,
+        investment_completed=Decimal("80.00"),
+        physical_percent=Decimal("20"),
+    )
     client.force_login(leader)
     response = client.get(f"/projects/{project_a.code}/")
     assert json_script(response, "project-chart")["months"] == []
@@ -375,8 +429,9 @@ def test_project_chart_leaves_out_reports_not_yet_approved(client, leader, offic
 
 @pytest.fixture(params=[1, 4], ids=["6-projects", "24-projects"])
 def sized_portfolio(request, plan_year, categories, unit_a, unit_b):
-    return build_portfolio(plan_year=plan_year, categories=categories, units=[unit_a, unit_b],
-                           per_category=request.param)
+    return build_portfolio(
+        plan_year=plan_year, categories=categories, units=[unit_a, unit_b], per_category=request.param
+    )
 
 
 def test_overview_query_count(client, leader, sized_portfolio, django_assert_num_queries):
@@ -412,10 +467,12 @@ def test_project_page_query_count(client, leader, admin_user, plan_year, sized_p
     project = sized_portfolio[0]
     size = len(sized_portfolio) // 6
     for i in range(size * 2):  # more milestones, history rows and report events on the larger size
-        factories.MilestoneFactory(project_year=row_of(project), title=f"节点{i}", due_date=datetime.date(2022, 5,
-                                                                                                        1 + i))
-        project = services.project_update(actor=admin_user, project=project, expected_version=project.version,
-                                          reason=f"修改{i}", location=f"地点{i}")
+        factories.MilestoneFactory(
+            project_year=row_of(project), title=f"节点{i}", due_date=datetime.date(2022, 5, 1 + i)
+        )
+        project = services.project_update(
+            actor=admin_user, project=project, expected_version=project.version, reason=f"修改{i}", location=f"地点{i}"
+        )
     client.force_login(leader)
     # session, user, groups, the project (visibility), its latest published year's row, that row
     # with its progress, milestones, reports, project history, its plan rows' history, milestone

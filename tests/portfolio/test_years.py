@@ -18,8 +18,14 @@ from tests.factories import row_of
 
 
 def approved(project, office, reviewer, *, year=2022, month, amount, percent):
-    report = services.report_create(actor=office, project=project, year=year, month=month,
-                                    investment_completed=Decimal(amount), physical_percent=Decimal(percent))
+    report = services.report_create(
+        actor=office,
+        project=project,
+        year=year,
+        month=month,
+        investment_completed=Decimal(amount),
+        physical_percent=Decimal(percent),
+    )
     services.report_submit(actor=office, report=report)
     return services.report_approve(actor=reviewer, report=report)
 
@@ -27,8 +33,9 @@ def approved(project, office, reviewer, *, year=2022, month, amount, percent):
 @pytest.fixture
 def draft_2023(plan_year, project_a, categories):
     draft = factories.PlanYearFactory(year=2023, status=PlanYearStatus.DRAFT)
-    factories.ProjectYearFactory(project=project_a, plan_year=draft, category=categories[5],
-                                 annual_plan=Decimal("99999.00"))
+    factories.ProjectYearFactory(
+        project=project_a, plan_year=draft, category=categories[5], annual_plan=Decimal("99999.00")
+    )
     return draft
 
 
@@ -51,8 +58,9 @@ def test_a_draft_year_is_invisible_to_leaders(client, leader, plan_year, project
 
 def test_the_switcher_moves_every_page_between_years(client, leader, plan_year, project_a, categories):
     factories.PlanYearFactory(year=2021, status=PlanYearStatus.CLOSED)
-    old = factories.ProjectFactory(plan_year=factories.PlanYearFactory(year=2021), code="YY2021-TST-001",
-                                   annual_plan=Decimal("500.00"))
+    old = factories.ProjectFactory(
+        plan_year=factories.PlanYearFactory(year=2021), code="YY2021-TST-001", annual_plan=Decimal("500.00")
+    )
     client.force_login(leader)
     html = client.get("/").content.decode()
     assert 'id="year-switcher"' in html and 'href="/?year=2021"' in html and 'href="/?year=2022"' in html
@@ -63,11 +71,18 @@ def test_the_switcher_moves_every_page_between_years(client, leader, plan_year, 
 
 
 def test_a_project_carried_into_the_next_year_keeps_code_history_and_reports(
-        client, leader, admin_user, office_a, reviewer, plan_year, project_a, categories):
+    client, leader, admin_user, office_a, reviewer, plan_year, project_a, categories
+):
     approved(project_a, office_a, reviewer, month=1, amount="100.00", percent="20")
     approved(project_a, office_a, reviewer, month=2, amount="250.50", percent="35")
-    draft = services.report_create(actor=office_a, project=project_a, year=2022, month=3,
-                                   investment_completed=Decimal("999.00"), physical_percent=Decimal("40"))
+    draft = services.report_create(
+        actor=office_a,
+        project=project_a,
+        year=2022,
+        month=3,
+        investment_completed=Decimal("999.00"),
+        physical_percent=Decimal("40"),
+    )
     plan = rollover_plan(from_year=plan_year, to_year=2023)
     (carried,) = plan.carried
     # 1000.00 before 2022 + 350.50 approved in 2022 (the draft's 999 is not approved).
@@ -84,13 +99,26 @@ def test_a_project_carried_into_the_next_year_keeps_code_history_and_reports(
     # Adopted, 2023's reports go on the 2023 row, and the percent carries on from 2022.
     target.status = PlanYearStatus.ADOPTED
     target.save()
-    services.project_year_update(actor=admin_user, project_year=row_2023, expected_version=row_2023.version,
-                                 annual_plan=Decimal("2000.00"))
+    services.project_year_update(
+        actor=admin_user, project_year=row_2023, expected_version=row_2023.version, annual_plan=Decimal("2000.00")
+    )
     with pytest.raises(Exception, match="35"):  # below the last approved percent (2022-02) without a reason
-        services.report_create(actor=office_a, project=project_a, year=2023, month=1,
-                               investment_completed=Decimal("10"), physical_percent=Decimal("30"))
-    report = services.report_create(actor=office_a, project=project_a, year=2023, month=1,
-                                    investment_completed=Decimal("10"), physical_percent=Decimal("50"))
+        services.report_create(
+            actor=office_a,
+            project=project_a,
+            year=2023,
+            month=1,
+            investment_completed=Decimal("10"),
+            physical_percent=Decimal("30"),
+        )
+    report = services.report_create(
+        actor=office_a,
+        project=project_a,
+        year=2023,
+        month=1,
+        investment_completed=Decimal("10"),
+        physical_percent=Decimal("50"),
+    )
     assert report.project_year == row_2023
     assert ProgressReport.objects.filter(project_year__project=project_a).count() == 4
     client.force_login(leader)
@@ -100,11 +128,22 @@ def test_a_project_carried_into_the_next_year_keeps_code_history_and_reports(
 
 def test_rollover_closes_finished_projects_and_flags_overdue_ones(plan_year, categories, unit_a, admin_user):
     done_event = factories.ProjectFactory(plan_year=plan_year, code="YY2022-TST-101", end_year=2022)
-    factories.MilestoneFactory(project_year=row_of(done_event), kind=MilestoneKind.EVENT, event="acceptance",
-                               target_percent=None, met_on=datetime.date(2022, 11, 30))
+    factories.MilestoneFactory(
+        project_year=row_of(done_event),
+        kind=MilestoneKind.EVENT,
+        event="acceptance",
+        target_percent=None,
+        met_on=datetime.date(2022, 11, 30),
+    )
     done_works = factories.ProjectFactory(plan_year=plan_year, code="YY2022-TST-102", stage=Stage.COMPLETING)
-    ProgressReport.objects.create(project_year=row_of(done_works), year=2022, month=9, physical_percent=100,
-                                  investment_completed=Decimal("5"), status="approved")
+    ProgressReport.objects.create(
+        project_year=row_of(done_works),
+        year=2022,
+        month=9,
+        physical_percent=100,
+        investment_completed=Decimal("5"),
+        status="approved",
+    )
     overdue = factories.ProjectFactory(plan_year=plan_year, code="YY2022-TST-103", end_year=2022)
     preliminary = factories.ProjectFactory(plan_year=plan_year, code="YY2022-TST-104", stage=Stage.PRELIMINARY)
     plan = rollover_plan(from_year=plan_year, to_year=2023)
@@ -133,15 +172,27 @@ def test_a_closed_year_never_changes(plan_year, project_a, admin_user, office_a)
     plan_year.status = PlanYearStatus.CLOSED
     plan_year.save()
     before = category_rollup(plan_year=plan_year).total
-    services.project_update(actor=admin_user, project=project_a, expected_version=project_a.version,
-                            government_investment=Decimal("9000.00"), total_investment=Decimal("13000.00"))
+    services.project_update(
+        actor=admin_user,
+        project=project_a,
+        expected_version=project_a.version,
+        government_investment=Decimal("9000.00"),
+        total_investment=Decimal("13000.00"),
+    )
     assert category_rollup(plan_year=plan_year).total == before  # the closed row kept its figures
     with pytest.raises(Exception, match="2022"):
-        services.project_year_update(actor=admin_user, project_year=row, expected_version=row.version,
-                                     annual_plan=Decimal("1.00"))
+        services.project_year_update(
+            actor=admin_user, project_year=row, expected_version=row.version, annual_plan=Decimal("1.00")
+        )
     with pytest.raises(Exception, match="2022"):
-        services.report_create(actor=office_a, project=project_a, year=2022, month=3,
-                               investment_completed=Decimal("1"), physical_percent=Decimal("1"))
+        services.report_create(
+            actor=office_a,
+            project=project_a,
+            year=2022,
+            month=3,
+            investment_completed=Decimal("1"),
+            physical_percent=Decimal("1"),
+        )
 
 
 # --- plan versions ------------------------------------------------------------------------------
@@ -164,7 +215,8 @@ def test_adopting_a_draft_makes_its_first_version(admin_user, office_a, finance,
 
 
 def test_an_adjustment_changes_completion_rates_and_keeps_the_adopted_version(
-        client, leader, finance, office_a, reviewer, plan_year, project_a, project_b):
+    client, leader, finance, office_a, reviewer, plan_year, project_a, project_b
+):
     from projects.plan_versions import plan_adjust
 
     plan_year.status = PlanYearStatus.DRAFT
@@ -176,8 +228,13 @@ def test_an_adjustment_changes_completion_rates_and_keeps_the_adopted_version(
     row_a = row_of(project_a)
     before = category_rollup(plan_year=plan_year)
     assert before.total.annual_plan == Decimal("2400.00") and before.total.completion_rate == Decimal("25.00")
-    adjusted = plan_adjust(actor=finance, plan_year=plan_year, name="中期调整", date=datetime.date(2022, 7, 15),
-                           figures={row_a.pk: {"annual_plan": Decimal("600.00")}})
+    adjusted = plan_adjust(
+        actor=finance,
+        plan_year=plan_year,
+        name="中期调整",
+        date=datetime.date(2022, 7, 15),
+        figures={row_a.pk: {"annual_plan": Decimal("600.00")}},
+    )
     after = category_rollup(plan_year=plan_year)
     # 调整后: 600 of (600 + 1200) planned; the adopted version still reads 600 of 2400.
     assert after.total.annual_plan == Decimal("1800.00") and after.total.completion_rate == Decimal("33.33")
@@ -193,6 +250,7 @@ def test_an_adjustment_changes_completion_rates_and_keeps_the_adopted_version(
     html = client.get("/").content.decode()
     assert 'id="plan-adjustment"' in html and "年初计划" in html and "中期调整" in html
     import io
+
     out = io.StringIO()
     call_command("rollup", "--year", "2022", stdout=out)
     assert "调整前" in out.getvalue()
@@ -211,11 +269,16 @@ def test_an_adjustment_changes_completion_rates_and_keeps_the_adopted_version(
     sheet = load_workbook(buffer)["计划调整"]
     total = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "合计")
     assert [Decimal(str(v)).quantize(Decimal("0.01")) for v in total[1:]] == [
-        Decimal("2400.00"), Decimal("25.00"), Decimal("1800.00"), Decimal("33.33")]
+        Decimal("2400.00"),
+        Decimal("25.00"),
+        Decimal("1800.00"),
+        Decimal("33.33"),
+    ]
 
 
-def test_an_adjusted_schedule_imported_becomes_a_version(plan_year, project_a, project_b, finance, admin_user,
-                                                         categories):
+def test_an_adjusted_schedule_imported_becomes_a_version(
+    plan_year, project_a, project_b, finance, admin_user, categories
+):
     """import_schedule --plan-version 中期调整: the file's annual figures are a new version, the
     adopted one kept; a second file under the same name is refused, nothing written."""
     import io as _io
@@ -234,31 +297,46 @@ def test_an_adjusted_schedule_imported_becomes_a_version(plan_year, project_a, p
     wb.active.append([project_b.code, project_b.name, 1200, ""])  # unchanged
     buffer = _io.BytesIO()
     wb.save(buffer)
-    result = import_apply(data=buffer.getvalue(), filename="调整.xlsx", actor=finance, year=2022,
-                          adjustment=("中期调整", datetime.date(2022, 7, 15)))
+    result = import_apply(
+        data=buffer.getvalue(),
+        filename="调整.xlsx",
+        actor=finance,
+        year=2022,
+        adjustment=("中期调整", datetime.date(2022, 7, 15)),
+    )
     assert result.applied, [str(p) for p in result.problems]
     adjusted = plan_year.versions.get(name="中期调整")
     assert (adjusted.kind, adjusted.ordinal, adjusted.date) == ("adjusted", 2, datetime.date(2022, 7, 15))
     row_a = row_of(project_a)
-    assert (row_a.annual_plan, row_a.annual_target, row_a.plan_version) == (Decimal("900.00"), "完成总工程量的50%",
-                                                                            adjusted)
+    assert (row_a.annual_plan, row_a.annual_target, row_a.plan_version) == (
+        Decimal("900.00"),
+        "完成总工程量的50%",
+        adjusted,
+    )
     assert adopted.figures.get(project_year=row_a).annual_plan == Decimal("1200.00")
     assert row_of(project_b).plan_version == adopted  # its figure still comes from 年初计划
     wb.active["C2"] = 950
     buffer = _io.BytesIO()
     wb.save(buffer)
-    again = import_apply(data=buffer.getvalue(), filename="调整.xlsx", actor=finance, year=2022,
-                         adjustment=("中期调整", datetime.date(2022, 8, 1)))
+    again = import_apply(
+        data=buffer.getvalue(),
+        filename="调整.xlsx",
+        actor=finance,
+        year=2022,
+        adjustment=("中期调整", datetime.date(2022, 8, 1)),
+    )
     assert not again.applied and plan_year.versions.count() == 2
     assert row_of(project_a).annual_plan == Decimal("900.00")
 
 
-def test_the_project_page_shows_all_its_years_and_reports(client, leader, admin_user, office_a, reviewer,
-                                                         plan_year, project_a):
+def test_the_project_page_shows_all_its_years_and_reports(
+    client, leader, admin_user, office_a, reviewer, plan_year, project_a
+):
     approved(project_a, office_a, reviewer, month=5, amount="300.00", percent="45")
     approved(project_a, office_a, reviewer, month=9, amount="200.00", percent="52")
     rollover_apply(actor=admin_user, plan=rollover_plan(from_year=plan_year, to_year=2023))
     from projects.plan_versions import plan_adopt
+
     plan_adopt(actor=admin_user, plan_year=plan_year.__class__.objects.get(year=2023))
     approved(project_a, office_a, reviewer, year=2023, month=1, amount="50.00", percent="55")
     client.force_login(leader)
@@ -294,9 +372,18 @@ def test_a_monthly_import_into_a_draft_or_closed_year_is_refused_by_row(plan_yea
     for status in (PlanYearStatus.DRAFT, PlanYearStatus.CLOSED):
         plan_year.status = status
         plan_year.save()
-        (outcome,) = bulk.reports_check(actor=admin_user, rows=[bulk.ReportRow(
-            key=("调度", 4), code=project_a.code, year=2022, month=3,
-            values={"investment_completed": Decimal("1"), "physical_percent": Decimal("5")})])
+        (outcome,) = bulk.reports_check(
+            actor=admin_user,
+            rows=[
+                bulk.ReportRow(
+                    key=("调度", 4),
+                    code=project_a.code,
+                    year=2022,
+                    month=3,
+                    values={"investment_completed": Decimal("1"), "physical_percent": Decimal("5")},
+                )
+            ],
+        )
         assert outcome.status == "error" and "2022" in outcome.errors["year"][0]
 
 

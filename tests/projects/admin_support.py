@@ -9,10 +9,17 @@ from projects.models import Milestone, ProgressReport, Project, ProjectYear, Rep
 ROLES = ["admin_user", "reviewer", "leader", "finance", "office_a"]
 
 
-def make_report(project, office, *, month=3, amount="100.00", percent="10", status=ReportStatus.DRAFT,
-                reviewer=None) -> ProgressReport:
-    report = services.report_create(actor=office, project=project, year=2022, month=month,
-                                    investment_completed=Decimal(amount), physical_percent=Decimal(percent))
+def make_report(
+    project, office, *, month=3, amount="100.00", percent="10", status=ReportStatus.DRAFT, reviewer=None
+) -> ProgressReport:
+    report = services.report_create(
+        actor=office,
+        project=project,
+        year=2022,
+        month=month,
+        investment_completed=Decimal(amount),
+        physical_percent=Decimal(percent),
+    )
     if status == ReportStatus.DRAFT:
         return report
     report = services.report_submit(actor=office, report=report)
@@ -32,8 +39,12 @@ def snapshot() -> dict:
         "reports": list(ProgressReport.objects.order_by("pk").values()),
         "milestones_met": list(ProgressReport.milestones_met.through.objects.order_by("pk").values()),
         "events": list(ReportEvent.objects.order_by("pk").values()),
-        "history": (Project.history.count(), ProjectYear.history.count(), Milestone.history.count(),
-                    ProgressReport.history.count()),
+        "history": (
+            Project.history.count(),
+            ProjectYear.history.count(),
+            Milestone.history.count(),
+            ProgressReport.history.count(),
+        ),
     }
 
 
@@ -75,9 +86,18 @@ def report_post(report: ProgressReport, **changes) -> dict:
 
 
 def new_report_post(project: Project, **changes) -> dict:
-    data = {"project": project.pk, "year": 2022, "month": 3, "investment_completed": "250.00",
-            "physical_percent": "20", "physical_narrative": "路基完成", "problems": "", "next_month_plan": "",
-            "percent_drop_reason": "", "change_reason": ""}
+    data = {
+        "project": project.pk,
+        "year": 2022,
+        "month": 3,
+        "investment_completed": "250.00",
+        "physical_percent": "20",
+        "physical_narrative": "路基完成",
+        "problems": "",
+        "next_month_plan": "",
+        "percent_drop_reason": "",
+        "change_reason": "",
+    }
     data.update(changes)
     return data
 

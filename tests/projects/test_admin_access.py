@@ -31,12 +31,28 @@ OWN, OTHER = "own", "other"
 def world(project_a, project_b, office_a, office_b):
     """One project, event milestone and draft report per unit."""
     return {
-        OWN: {"project": project_a, "office": office_a,
-              "milestone": MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
-                                            target_percent=None, title="开工")},
-        OTHER: {"project": project_b, "office": office_b,
-                "milestone": MilestoneFactory(project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start",
-                                              target_percent=None, title="开工")},
+        OWN: {
+            "project": project_a,
+            "office": office_a,
+            "milestone": MilestoneFactory(
+                project_year=row_of(project_a),
+                kind=MilestoneKind.EVENT,
+                event="start",
+                target_percent=None,
+                title="开工",
+            ),
+        },
+        OTHER: {
+            "project": project_b,
+            "office": office_b,
+            "milestone": MilestoneFactory(
+                project_year=row_of(project_b),
+                kind=MilestoneKind.EVENT,
+                event="start",
+                target_percent=None,
+                title="开工",
+            ),
+        },
     }
 
 
@@ -75,10 +91,16 @@ def test_changelist_shows_only_visible_rows(request, role, model, world, reviewe
     response = client.get(f"/admin/projects/{model}/")
     assert response.status_code == 200
     shown = {row.pk for row in response.context["cl"].result_list}
-    own_rows = {"project": {world[OWN]["project"].pk}, "milestone": {world[OWN]["milestone"].pk},
-                "progressreport": set(row_of(world[OWN]["project"]).reports.values_list("pk", flat=True))}[model]
-    other_rows = {"project": {world[OTHER]["project"].pk}, "milestone": {world[OTHER]["milestone"].pk},
-                  "progressreport": set(row_of(world[OTHER]["project"]).reports.values_list("pk", flat=True))}[model]
+    own_rows = {
+        "project": {world[OWN]["project"].pk},
+        "milestone": {world[OWN]["milestone"].pk},
+        "progressreport": set(row_of(world[OWN]["project"]).reports.values_list("pk", flat=True)),
+    }[model]
+    other_rows = {
+        "project": {world[OTHER]["project"].pk},
+        "milestone": {world[OTHER]["milestone"].pk},
+        "progressreport": set(row_of(world[OTHER]["project"]).reports.values_list("pk", flat=True)),
+    }[model]
     if role == "office_a":
         assert shown == own_rows
         assert world[OTHER]["project"].name not in response.content.decode()
@@ -177,7 +199,8 @@ def test_post_report_add(request, role, side, world):
     # Reviewers and leaders do not file reports; an office cannot choose another unit's
     # project (the choice is not offered, so the form says so and saves nothing).
     expected = {"admin_user": 302, "reviewer": 403, "leader": 403, "finance": 302}.get(
-        role, 302 if side == OWN else 200)
+        role, 302 if side == OWN else 200
+    )
     assert response.status_code == expected
     if expected == 302:
         report = ProgressReport.objects.get(project_year__project=project)
@@ -208,14 +231,26 @@ def test_post_report_change(request, role, side, world):
 
 WORKFLOW = {
     # button: (status the report is in, status after, {role: code on own side})
-    "_submit": (ReportStatus.DRAFT, ReportStatus.SUBMITTED,
-                {"admin_user": 302, "reviewer": 403, "leader": 403, "finance": 302, "office_a": 302}),
-    "_approve": (ReportStatus.SUBMITTED, ReportStatus.APPROVED,
-                 {"admin_user": 302, "reviewer": 302, "leader": 403, "finance": 403, "office_a": 403}),
-    "_return": (ReportStatus.SUBMITTED, ReportStatus.RETURNED,
-                {"admin_user": 302, "reviewer": 302, "leader": 403, "finance": 403, "office_a": 403}),
-    "_revise": (ReportStatus.APPROVED, ReportStatus.APPROVED,
-                {"admin_user": 302, "reviewer": 403, "leader": 403, "finance": 302, "office_a": 302}),
+    "_submit": (
+        ReportStatus.DRAFT,
+        ReportStatus.SUBMITTED,
+        {"admin_user": 302, "reviewer": 403, "leader": 403, "finance": 302, "office_a": 302},
+    ),
+    "_approve": (
+        ReportStatus.SUBMITTED,
+        ReportStatus.APPROVED,
+        {"admin_user": 302, "reviewer": 302, "leader": 403, "finance": 403, "office_a": 403},
+    ),
+    "_return": (
+        ReportStatus.SUBMITTED,
+        ReportStatus.RETURNED,
+        {"admin_user": 302, "reviewer": 302, "leader": 403, "finance": 403, "office_a": 403},
+    ),
+    "_revise": (
+        ReportStatus.APPROVED,
+        ReportStatus.APPROVED,
+        {"admin_user": 302, "reviewer": 403, "leader": 403, "finance": 302, "office_a": 302},
+    ),
 }
 
 
@@ -239,8 +274,9 @@ def test_post_workflow_button(request, role, side, button, world, reviewer2):
         last = ReportEvent.objects.order_by("pk").last()
         assert last.actor == user
         if button == "_revise":
-            assert ProgressReport.objects.filter(project_year=report.project_year, revision=2,
-                                                 status=ReportStatus.DRAFT).exists()
+            assert ProgressReport.objects.filter(
+                project_year=report.project_year, revision=2, status=ReportStatus.DRAFT
+            ).exists()
     else:
         assert snapshot() == before
 
@@ -255,12 +291,14 @@ def confirm_approval(client, reports, *, versions=None):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_bulk_approve_action(request, role, world):
-    reports = [make_report(world[side]["project"], world[side]["office"], status=ReportStatus.SUBMITTED)
-               for side in SIDES]
+    reports = [
+        make_report(world[side]["project"], world[side]["office"], status=ReportStatus.SUBMITTED) for side in SIDES
+    ]
     client, _user = login(request, role)
     before = snapshot()
-    response = client.post("/admin/projects/progressreport/",
-                           {"action": "approve_selected", "_selected_action": [r.pk for r in reports]})
+    response = client.post(
+        "/admin/projects/progressreport/", {"action": "approve_selected", "_selected_action": [r.pk for r in reports]}
+    )
     # The first step only shows what would be approved.
     assert snapshot() == before
     if role in ("admin_user", "reviewer"):
@@ -301,8 +339,12 @@ def test_bulk_approve_skips_a_report_changed_after_the_confirmation_page(world, 
     seen = {changed.pk: changed.version, unchanged.pk: unchanged.version}
     services.report_return(actor=reviewer2, report=changed, comment="请修改")
     changed.refresh_from_db()
-    services.report_update(actor=world[OWN]["office"], report=changed, expected_version=changed.version,
-                           investment_completed=Decimal("80.00"))
+    services.report_update(
+        actor=world[OWN]["office"],
+        report=changed,
+        expected_version=changed.version,
+        investment_completed=Decimal("80.00"),
+    )
     services.report_submit(actor=world[OWN]["office"], report=changed)
     client = Client()
     client.force_login(reviewer)
@@ -391,9 +433,10 @@ def test_save_as_new_is_refused(request, role, world):
     report = make_report(world[OWN]["project"], world[OWN]["office"])
     client, _user = login(request, role)
     before = snapshot()
-    response = client.post(change_url(report), {**report_post(report), "project": report.project_year.project_id,
-                                                "year": 2022,
-                                                "month": 4, "_saveasnew": "1"})
+    response = client.post(
+        change_url(report),
+        {**report_post(report), "project": report.project_year.project_id, "year": 2022, "month": 4, "_saveasnew": "1"},
+    )
     assert response.status_code == 403
     assert snapshot() == before
 
@@ -403,7 +446,8 @@ def test_user_admin_is_for_administrators(request, role, world):
     client, _user = login(request, role)
     assert client.get("/admin/projects/user/").status_code == (200 if role == "admin_user" else 403)
     assert client.get(f"/admin/projects/user/{world[OTHER]['office'].pk}/change/").status_code == (
-        200 if role == "admin_user" else 403)
+        200 if role == "admin_user" else 403
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -429,8 +473,12 @@ def test_user_without_a_role_sees_nothing(db, world):
 
 def test_anonymous_is_sent_to_login(db, world):
     client = Client()
-    for url in ("/admin/projects/project/", change_url(world[OWN]["project"]), "/admin/tools/rollup/",
-                "/admin/tools/missing-reports/"):
+    for url in (
+        "/admin/projects/project/",
+        change_url(world[OWN]["project"]),
+        "/admin/tools/rollup/",
+        "/admin/tools/missing-reports/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
 
@@ -444,9 +492,18 @@ def test_administrator_creates_an_office_account(admin_user, unit_a):
     office = Group.objects.get_or_create(name=Role.OFFICE)[0]
     client = Client()
     client.force_login(admin_user)
-    response = client.post("/admin/projects/user/add/", {
-        "username": "jtj_office2", "password1": "Yy-2022-strong!", "password2": "Yy-2022-strong!",
-        "usable_password": "true", "unit": unit_a.pk, "groups": [office.pk], "is_staff": "on"})
+    response = client.post(
+        "/admin/projects/user/add/",
+        {
+            "username": "jtj_office2",
+            "password1": "Yy-2022-strong!",
+            "password2": "Yy-2022-strong!",
+            "usable_password": "true",
+            "unit": unit_a.pk,
+            "groups": [office.pk],
+            "is_staff": "on",
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(username="jtj_office2")
     assert (user.unit, list(user.groups.all()), user.is_staff) == (unit_a, [office], True)
@@ -480,8 +537,10 @@ def test_milestone_cannot_be_moved_to_another_project(world, office_a):
     milestone = world[OWN]["milestone"]
     client = Client()
     client.force_login(office_a)
-    response = client.post(change_url(milestone), milestone_post(milestone, title="开工仪式",
-                                                                 project_year=row_of(world[OTHER]["project"]).pk))
+    response = client.post(
+        change_url(milestone),
+        milestone_post(milestone, title="开工仪式", project_year=row_of(world[OTHER]["project"]).pk),
+    )
     assert response.status_code == 302
     milestone.refresh_from_db()
     assert milestone.project_year.project == world[OWN]["project"] and milestone.title == "开工仪式"
@@ -492,13 +551,25 @@ def test_report_keys_posted_by_hand_are_ignored(world, office_a):
     report = make_report(world[OWN]["project"], office_a)
     client = Client()
     client.force_login(office_a)
-    response = client.post(change_url(report), {
-        **report_post(report, problems="雨季停工"), "status": "approved", "project": world[OTHER]["project"].pk,
-        "month": 1, "is_current": "", "reviewed_by": office_a.pk})
+    response = client.post(
+        change_url(report),
+        {
+            **report_post(report, problems="雨季停工"),
+            "status": "approved",
+            "project": world[OTHER]["project"].pk,
+            "month": 1,
+            "is_current": "",
+            "reviewed_by": office_a.pk,
+        },
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert (report.status, report.project_year.project, report.month, report.problems) == (
-        ReportStatus.DRAFT, world[OWN]["project"], 3, "雨季停工")
+        ReportStatus.DRAFT,
+        world[OWN]["project"],
+        3,
+        "雨季停工",
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -519,8 +590,9 @@ def test_bulk_delete_of_projects_is_for_administrators(request, role, world):
     client, _user = login(request, role)
     before = snapshot()
     pks = [world[side]["project"].pk for side in SIDES]
-    response = client.post("/admin/projects/project/", {"action": "delete_selected", "_selected_action": pks,
-                                                        "post": "yes"})
+    response = client.post(
+        "/admin/projects/project/", {"action": "delete_selected", "_selected_action": pks, "post": "yes"}
+    )
     if role == "admin_user":
         assert response.status_code == 302
         assert not Project.objects.filter(pk__in=pks).exists()
@@ -541,8 +613,9 @@ ADD_PAGE = {  # role: (project, milestone, report)
 @pytest.mark.parametrize("role", ROLES)
 def test_get_add_pages(request, role, world):
     client, _user = login(request, role)
-    codes = tuple(client.get(f"/admin/projects/{m}/add/").status_code
-                  for m in ("project", "milestone", "progressreport"))
+    codes = tuple(
+        client.get(f"/admin/projects/{m}/add/").status_code for m in ("project", "milestone", "progressreport")
+    )
     assert codes == ADD_PAGE[role]
 
 
@@ -552,9 +625,16 @@ def test_post_milestone_add(request, role, side, world):
     project = world[side]["project"]
     client, user = login(request, role)
     before = snapshot()
-    response = client.post("/admin/projects/milestone/add/", {
-        "project_year": row_of(project).pk, "kind": "event", "event": "completed", "title": "完工",
-        "due_date": "2022-12-31"})
+    response = client.post(
+        "/admin/projects/milestone/add/",
+        {
+            "project_year": row_of(project).pk,
+            "kind": "event",
+            "event": "completed",
+            "title": "完工",
+            "due_date": "2022-12-31",
+        },
+    )
     expected = {"leader": 403}.get(role, 200 if (role == "office_a" and side == OTHER) else 302)
     assert response.status_code == expected
     if expected == 302:

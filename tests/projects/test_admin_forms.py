@@ -55,8 +55,15 @@ def messages_of(response) -> list[str]:
 
 def test_add_form_then_submit_then_review_buttons(office_client, reviewer_client, project_a):
     page = office_client.get(ADD_REPORT).content.decode()
-    for name in ("project", "year", "month", "investment_completed", "physical_percent", "physical_narrative",
-                 "problems"):
+    for name in (
+        "project",
+        "year",
+        "month",
+        "investment_completed",
+        "physical_percent",
+        "physical_narrative",
+        "problems",
+    ):
         assert f'name="{name}"' in page
     response = office_client.post(ADD_REPORT, new_report_post(project_a))
     assert response.status_code == 302
@@ -73,11 +80,13 @@ def test_add_form_then_submit_then_review_buttons(office_client, reviewer_client
 
 
 def test_add_form_offers_only_own_projects_and_event_milestones(office_client, project_a, project_b):
-    own_event = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
-                                 target_percent=None)
+    own_event = MilestoneFactory(
+        project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None
+    )
     own_percent = MilestoneFactory(project_year=row_of(project_a))
-    other_event = MilestoneFactory(project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start",
-                                   target_percent=None)
+    other_event = MilestoneFactory(
+        project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start", target_percent=None
+    )
     form = office_client.get(ADD_REPORT).context["adminform"].form
     assert list(form.fields["project"].queryset) == [project_a]
     assert list(form.fields["milestones_met"].queryset) == [own_event]
@@ -87,13 +96,17 @@ def test_add_form_offers_only_own_projects_and_event_milestones(office_client, p
 
 def test_save_and_submit_saves_the_edits_then_submits(office_client, project_a, office_a):
     report = make_report(project_a, office_a)
-    response = office_client.post(change_url(report), {**report_post(report, physical_narrative="桥梁完成"),
-                                                       "_submit": "1"})
+    response = office_client.post(
+        change_url(report), {**report_post(report, physical_narrative="桥梁完成"), "_submit": "1"}
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and report.physical_narrative == "桥梁完成"
     assert list(report.events.values_list("action", flat=True)) == [
-        ReportAction.CREATE, ReportAction.EDIT, ReportAction.SUBMIT]
+        ReportAction.CREATE,
+        ReportAction.EDIT,
+        ReportAction.SUBMIT,
+    ]
 
 
 # --- Bad input: refused with a clear message, nothing written -------------------------------------
@@ -149,11 +162,14 @@ def test_percent_below_last_approved_needs_a_reason(office_client, project_a, of
     before = snapshot()
     response = office_client.post(ADD_REPORT, new_report_post(project_a, month=3, physical_percent="25"))
     assert response.status_code == 200
-    assert str(ServiceMsg.PERCENT_DROP % {"new": Decimal("25"), "old": Decimal("30.00")}) in form_errors(response)[
-        "physical_percent"]
+    assert (
+        str(ServiceMsg.PERCENT_DROP % {"new": Decimal("25"), "old": Decimal("30.00")})
+        in form_errors(response)["physical_percent"]
+    )
     assert snapshot() == before
-    response = office_client.post(ADD_REPORT, new_report_post(project_a, month=3, physical_percent="25",
-                                                               percent_drop_reason="复核后调减"))
+    response = office_client.post(
+        ADD_REPORT, new_report_post(project_a, month=3, physical_percent="25", percent_drop_reason="复核后调减")
+    )
     assert response.status_code == 302
     assert ProgressReport.objects.get(month=3).physical_percent == Decimal("25")
 
@@ -191,8 +207,9 @@ def test_submitted_report_cannot_be_edited_by_its_office(office_client, project_
 def test_steps_out_of_order_are_refused(reviewer_client, project_a, office_a, reviewer2, status, button, message):
     report = make_report(project_a, office_a, status=status, reviewer=reviewer2)
     before = snapshot()
-    response = reviewer_client.post(change_url(report), {button: "1", "_workflow_version": report.version,
-                                                         "review_comment": ""}, follow=True)
+    response = reviewer_client.post(
+        change_url(report), {button: "1", "_workflow_version": report.version, "review_comment": ""}, follow=True
+    )
     assert str(message) in messages_of(response)
     assert snapshot() == before
 
@@ -200,8 +217,9 @@ def test_steps_out_of_order_are_refused(reviewer_client, project_a, office_a, re
 def test_office_submitting_twice_is_refused(office_client, project_a, office_a):
     report = make_report(project_a, office_a, status=ReportStatus.SUBMITTED)
     before = snapshot()
-    response = office_client.post(change_url(report), {"_submit": "1", "_workflow_version": report.version},
-                                  follow=True)
+    response = office_client.post(
+        change_url(report), {"_submit": "1", "_workflow_version": report.version}, follow=True
+    )
     assert str(ServiceMsg.NOT_SUBMITTABLE) in messages_of(response)
     assert snapshot() == before
 
@@ -219,8 +237,10 @@ def test_nobody_approves_their_own_report(admin_user, project_a):
 
 def test_return_keeps_the_comment_and_the_office_can_resubmit(reviewer_client, office_client, project_a, office_a):
     report = make_report(project_a, office_a, status=ReportStatus.SUBMITTED)
-    reviewer_client.post(change_url(report), {"_return": "1", "_workflow_version": report.version,
-                                              "review_comment": "投资额与财务数据不符"})
+    reviewer_client.post(
+        change_url(report),
+        {"_return": "1", "_workflow_version": report.version, "review_comment": "投资额与财务数据不符"},
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED and report.review_comment == "投资额与财务数据不符"
     assert report.events.last().comment == "投资额与财务数据不符"
@@ -229,11 +249,13 @@ def test_return_keeps_the_comment_and_the_office_can_resubmit(reviewer_client, o
     assert report.status == ReportStatus.SUBMITTED and report.investment_completed == Decimal("90.00")
 
 
-def test_revision_goes_through_review_and_keeps_the_old_report(office_client, reviewer_client, project_a, office_a,
-                                                               reviewer):
+def test_revision_goes_through_review_and_keeps_the_old_report(
+    office_client, reviewer_client, project_a, office_a, reviewer
+):
     original = make_report(project_a, office_a, amount="100.00", status=ReportStatus.APPROVED, reviewer=reviewer)
-    response = office_client.post(change_url(original), {"_revise": "1", "_workflow_version": original.version,
-                                                         "revise_reason": "投资额录入有误"})
+    response = office_client.post(
+        change_url(original), {"_revise": "1", "_workflow_version": original.version, "revise_reason": "投资额录入有误"}
+    )
     revision = ProgressReport.objects.get(revision=2)
     assert response["Location"] == change_url(revision)
     office_client.post(change_url(revision), {**report_post(revision, investment_completed="150.00"), "_submit": "1"})
@@ -262,17 +284,25 @@ def test_office_cannot_hand_its_project_to_another_unit(office_client, project_a
 
 def test_office_cannot_add_a_milestone_to_another_units_project(office_client, project_b):
     before = snapshot()
-    response = office_client.post("/admin/projects/milestone/add/", {
-        "project_year": row_of(project_b).pk, "kind": "event", "event": "start", "title": "开工",
-        "due_date": "2022-06-30"})
+    response = office_client.post(
+        "/admin/projects/milestone/add/",
+        {
+            "project_year": row_of(project_b).pk,
+            "kind": "event",
+            "event": "start",
+            "title": "开工",
+            "due_date": "2022-06-30",
+        },
+    )
     assert response.status_code == 200
     assert "project_year" in form_errors(response)
     assert snapshot() == before
 
 
 def test_office_cannot_tick_another_projects_milestone(office_client, project_a, project_b, office_a):
-    other = MilestoneFactory(project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start",
-                             target_percent=None)
+    other = MilestoneFactory(
+        project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start", target_percent=None
+    )
     report = make_report(project_a, office_a)
     before = snapshot()
     response = office_client.post(change_url(report), report_post(report, milestones_met=[other.pk]))
@@ -282,10 +312,18 @@ def test_office_cannot_tick_another_projects_milestone(office_client, project_a,
 
 
 def test_office_adds_a_milestone_to_its_project(office_client, project_a, office_a):
-    response = office_client.post("/admin/projects/milestone/add/", {
-        "project_year": row_of(project_a).pk, "kind": "percent", "event": "", "title": "完成60%",
-        "target_percent": "60",
-        "due_date": "2022-12-31", "change_reason": "年度目标"})
+    response = office_client.post(
+        "/admin/projects/milestone/add/",
+        {
+            "project_year": row_of(project_a).pk,
+            "kind": "percent",
+            "event": "",
+            "title": "完成60%",
+            "target_percent": "60",
+            "due_date": "2022-12-31",
+            "change_reason": "年度目标",
+        },
+    )
     assert response.status_code == 302, form_errors(response)
     milestone = row_of(project_a).milestones.get()
     assert milestone.history.first().history_user == office_a
@@ -294,9 +332,16 @@ def test_office_adds_a_milestone_to_its_project(office_client, project_a, office
 
 def test_percent_milestone_without_target_is_refused(office_client, project_a):
     before = snapshot()
-    response = office_client.post("/admin/projects/milestone/add/", {
-        "project_year": row_of(project_a).pk, "kind": "percent", "event": "", "title": "完成",
-        "due_date": "2022-12-31"})
+    response = office_client.post(
+        "/admin/projects/milestone/add/",
+        {
+            "project_year": row_of(project_a).pk,
+            "kind": "percent",
+            "event": "",
+            "title": "完成",
+            "due_date": "2022-12-31",
+        },
+    )
     assert response.status_code == 200
     assert str(ServiceMsg.MILESTONE_TARGET) in form_errors(response)["target_percent"]
     assert snapshot() == before
@@ -386,8 +431,9 @@ def test_second_report_save_is_refused_and_the_first_kept(two_offices, project_a
 
 
 def test_second_milestone_save_is_refused(two_offices, project_a):
-    milestone = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
-                                 target_percent=None)
+    milestone = MilestoneFactory(
+        project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None
+    )
     first, second = two_offices
     assert first.post(change_url(milestone), milestone_post(milestone, title="主体开工")).status_code == 302
     before = snapshot()
@@ -397,19 +443,22 @@ def test_second_milestone_save_is_refused(two_offices, project_a):
     assert snapshot() == before
 
 
-def test_approving_a_report_changed_since_the_page_was_opened_is_refused(reviewer_client, reviewer2, project_a,
-                                                                         office_a):
+def test_approving_a_report_changed_since_the_page_was_opened_is_refused(
+    reviewer_client, reviewer2, project_a, office_a
+):
     report = make_report(project_a, office_a, status=ReportStatus.SUBMITTED)
     seen_version = report.version
     # The reviewer opened the page; meanwhile the report went back and was resubmitted with new figures.
     services.report_return(actor=reviewer2, report=report, comment="请修改")
     report.refresh_from_db()
-    services.report_update(actor=office_a, report=report, expected_version=report.version,
-                           investment_completed=Decimal("80.00"))
+    services.report_update(
+        actor=office_a, report=report, expected_version=report.version, investment_completed=Decimal("80.00")
+    )
     report = services.report_submit(actor=office_a, report=report)
     before = snapshot()
-    response = reviewer_client.post(change_url(report), {"_approve": "1", "_workflow_version": seen_version},
-                                    follow=True)
+    response = reviewer_client.post(
+        change_url(report), {"_approve": "1", "_workflow_version": seen_version}, follow=True
+    )
     assert str(ServiceMsg.STALE) in messages_of(response)
     assert snapshot() == before
 
@@ -419,8 +468,9 @@ def test_approving_a_report_changed_since_the_page_was_opened_is_refused(reviewe
 
 def test_history_names_the_user_and_the_reason(office_client, office_a, project_a):
     row = row_of(project_a)
-    office_client.post(change_url(row), project_year_post(row, annual_plan="1500.00",
-                                                          change_reason="县政府调整年度计划"))
+    office_client.post(
+        change_url(row), project_year_post(row, annual_plan="1500.00", change_reason="县政府调整年度计划")
+    )
     record = row.history.first()
     assert record.history_user == office_a
     assert record.history_change_reason == "县政府调整年度计划"
@@ -453,8 +503,15 @@ def test_report_history_and_events_name_every_actor(office_client, reviewer_clie
 
 def test_overdue_milestone_stands_out(office_client, project_a):
     overdue = MilestoneFactory(project_year=row_of(project_a), title="逾期节点", due_date=datetime.date(2022, 3, 31))
-    met = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None,
-                           title="按期节点", due_date=datetime.date(2022, 3, 31), met_on=datetime.date(2022, 3, 1))
+    met = MilestoneFactory(
+        project_year=row_of(project_a),
+        kind=MilestoneKind.EVENT,
+        event="start",
+        target_percent=None,
+        title="按期节点",
+        due_date=datetime.date(2022, 3, 31),
+        met_on=datetime.date(2022, 3, 1),
+    )
     response = office_client.get("/admin/projects/milestone/")
     rows = {m.pk: m.overdue for m in response.context["cl"].result_list}
     assert rows == {overdue.pk: True, met.pk: False}

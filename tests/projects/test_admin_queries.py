@@ -35,15 +35,22 @@ def add_rows(plan_year, categories, unit, office, reviewer, n):
     for i in range(n):
         project = ProjectFactory(plan_year=plan_year, category=categories[i % 6], responsible_unit=unit)
         MilestoneFactory(project_year=row_of(project), due_date=datetime.date(2022, 3, 31))
-        MilestoneFactory(project_year=row_of(project), kind=MilestoneKind.EVENT, event="start", target_percent=None,
-                         met_on=datetime.date(2022, 2, 1), due_date=datetime.date(2022, 3, 31))
+        MilestoneFactory(
+            project_year=row_of(project),
+            kind=MilestoneKind.EVENT,
+            event="start",
+            target_percent=None,
+            met_on=datetime.date(2022, 2, 1),
+            due_date=datetime.date(2022, 3, 31),
+        )
         make_report(project, office, month=1, amount="10.00", status=ReportStatus.APPROVED, reviewer=reviewer)
         make_report(project, office, month=2, amount="10.00", percent="12", status=ReportStatus.SUBMITTED)
 
 
 @pytest.mark.parametrize("model, role", list(EXPECTED))
-def test_changelist_query_count_is_pinned(request, model, role, plan_year, categories, unit_a, office_a, reviewer,
-                                          leader, django_assert_num_queries):
+def test_changelist_query_count_is_pinned(
+    request, model, role, plan_year, categories, unit_a, office_a, reviewer, leader, django_assert_num_queries
+):
     client = Client()
     client.force_login(request.getfixturevalue(role))
     url = f"/admin/projects/{model}/"
@@ -54,5 +61,7 @@ def test_changelist_query_count_is_pinned(request, model, role, plan_year, categ
     add_rows(plan_year, categories, unit_a, office_a, reviewer, 10)
     with django_assert_num_queries(EXPECTED[model, role]):
         response = client.get(url)
-    assert len(response.context["cl"].result_list) == {"project": 12, "projectyear": 12, "milestone": 24,
-                                                     "progressreport": 24}[model]
+    assert (
+        len(response.context["cl"].result_list)
+        == {"project": 12, "projectyear": 12, "milestone": 24, "progressreport": 24}[model]
+    )

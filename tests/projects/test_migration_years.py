@@ -45,22 +45,33 @@ def test_the_old_shape_is_carried_over_exactly():
             cls = get(model)
             fields = {f.name for f in cls._meta.concrete_fields}
             cls.objects.bulk_create(
-                cls(pk=o["pk"], **{(k if k not in {f.name for f in cls._meta.fields if f.is_relation} else f"{k}_id"): v
-                                   for k, v in o["fields"].items() if k in fields})
+                cls(
+                    pk=o["pk"],
+                    **{
+                        (k if k not in {f.name for f in cls._meta.fields if f.is_relation} else f"{k}_id"): v
+                        for k, v in o["fields"].items()
+                        if k in fields
+                    },
+                )
                 for o in fixture[f"projects.{model}"]
             )
         Project = get("Project")
         for o in fixture["projects.project"]:
             merged = {**o["fields"], **{k: years[o["pk"]]["fields"][k] for k in MOVED}}
             Project.objects.create(
-                pk=o["pk"], **{(f"{k}_id" if k in ("plan_year", "category", "owner_unit", "responsible_unit") else k): v
-                               for k, v in merged.items()},
+                pk=o["pk"],
+                **{
+                    (f"{k}_id" if k in ("plan_year", "category", "owner_unit", "responsible_unit") else k): v
+                    for k, v in merged.items()
+                },
             )
         # A history row of the old shape, carrying a year's figure, must reach the year's history.
         first = Project.objects.get(pk=1)
         get("HistoricalProject").objects.create(
             **{f.attname: getattr(first, f.attname) for f in Project._meta.concrete_fields if f.attname != "version"},
-            history_date="2022-01-05T00:00:00Z", history_type="+", history_change_reason="年初计划",
+            history_date="2022-01-05T00:00:00Z",
+            history_type="+",
+            history_change_reason="年初计划",
         )
         Milestone = get("Milestone")
         year_pk = {y["pk"]: y["fields"]["project"] for y in fixture["projects.projectyear"]}
@@ -69,8 +80,12 @@ def test_the_old_shape_is_carried_over_exactly():
             fields["project_id"] = year_pk[fields.pop("project_year")]
             Milestone.objects.create(pk=o["pk"], **fields)
         report = get("ProgressReport").objects.create(
-            project_id=1, year=2022, month=3, investment_completed=Decimal("123.45"),
-            physical_percent=Decimal("45.00"), status="approved",
+            project_id=1,
+            year=2022,
+            month=3,
+            investment_completed=Decimal("123.45"),
+            physical_percent=Decimal("45.00"),
+            status="approved",
         )
     finally:
         new = _migrate(_latest())
@@ -84,9 +99,16 @@ def test_the_old_shape_is_carried_over_exactly():
         want = years[row.project_id]["fields"]
         assert row.plan_year_id == want["plan_year"] and row.category_id == want["category"]
         assert (row.stage, str(row.completed_before_year), str(row.annual_plan), row.annual_target) == (
-            want["stage"], want["completed_before_year"], want["annual_plan"], want["annual_target"])
+            want["stage"],
+            want["completed_before_year"],
+            want["annual_plan"],
+            want["annual_target"],
+        )
         assert (str(row.total_investment), str(row.government_investment), str(row.social_investment)) == (
-            want["total_investment"], want["government_investment"], want["social_investment"])
+            want["total_investment"],
+            want["government_investment"],
+            want["social_investment"],
+        )
         assert row.plan_version_id == version.pk
         assert version.figures.get(project_year_id=row.pk).annual_plan == row.annual_plan
     for o in fixture["projects.milestone"]:
@@ -96,7 +118,10 @@ def test_the_old_shape_is_carried_over_exactly():
     assert ProjectYear.objects.get(pk=moved.project_year_id).project_id == 1
     history = new.get_model("projects", "HistoricalProjectYear").objects.get()
     assert (history.project_id, str(history.annual_plan), history.history_change_reason) == (
-        1, years[1]["fields"]["annual_plan"], "年初计划")
+        1,
+        years[1]["fields"]["annual_plan"],
+        "年初计划",
+    )
 
     # And the application reads the same plan: the report's figures and paragraph.
     from portfolio.selectors import category_rollup
@@ -107,7 +132,10 @@ def test_the_old_shape_is_carried_over_exactly():
     plan_year = PlanYear.objects.get(year=2022)
     total = category_rollup(plan_year=plan_year).total
     assert (total.projects, total.total_investment, total.annual_plan) == (
-        165, Decimal("11545000.00"), Decimal("2220000.00"))
+        165,
+        Decimal("11545000.00"),
+        Decimal("2220000.00"),
+    )
     assert (total.government_investment, total.social_investment) == (Decimal("5031000.00"), Decimal("6514000.00"))
     assert [r.projects for r in category_rollup(plan_year=plan_year).rows] == [65, 18, 48, 7, 15, 12]
     assert plan_summary_text(plan_year) == REPORT_PARAGRAPH

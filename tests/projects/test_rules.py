@@ -26,9 +26,7 @@ def test_completion_rate_rounds_half_up_and_has_none_without_a_plan():
     assert rules.completion_rate(D("1"), D("3")) == D("33.33")
     assert rules.completion_rate(D("2"), D("3")) == D("66.67")
     assert rules.completion_rate(D("0.0125"), D("1")) == D("1.25")
-    assert rules.completion_rate(D("0.00125"), D("1")) == D(
-        "0.13"
-    )  # half up, not to even
+    assert rules.completion_rate(D("0.00125"), D("1")) == D("0.13")  # half up, not to even
     assert rules.completion_rate(D("5"), D("0")) is None
 
 
@@ -56,10 +54,6 @@ def test_warning_level_thresholds():
 
 def test_one_label_for_the_figure_in_every_language_it_is_read_in():
     with translation.override("zh-hans"):
-        assert (
-            str(rules.BEHIND_SCHEDULE_LABEL)
-            == rules.BEHIND_SCHEDULE_LABEL_ZH
-            == "低于序时进度（百分点）"
-        )
+        assert str(rules.BEHIND_SCHEDULE_LABEL) == rules.BEHIND_SCHEDULE_LABEL_ZH == "低于序时进度（百分点）"
     with translation.override("en"):
         assert str(rules.BEHIND_SCHEDULE_LABEL) == "Behind 序时进度 (points)"

@@ -11,8 +11,14 @@ from projects.models import ProgressReport, ReportStatus
 
 
 def test_report_approved_counts_in_rollup(project_a, office_a, reviewer, plan_year):
-    report = services.report_create(actor=office_a, project=project_a, year=2022, month=3,
-                                    investment_completed=Decimal("300.00"), physical_percent=Decimal("45"))
+    report = services.report_create(
+        actor=office_a,
+        project=project_a,
+        year=2022,
+        month=3,
+        investment_completed=Decimal("300.00"),
+        physical_percent=Decimal("45"),
+    )
     services.report_submit(actor=office_a, report=report)
     assert category_rollup(plan_year=plan_year).total.completed_ytd == Decimal("0.00")
     services.report_approve(actor=reviewer, report=report)
@@ -24,13 +30,20 @@ def test_report_approved_counts_in_rollup(project_a, office_a, reviewer, plan_ye
 
 
 def test_revision_supersedes_on_approval(project_a, office_a, reviewer, plan_year):
-    report = services.report_create(actor=office_a, project=project_a, year=2022, month=3,
-                                    investment_completed=Decimal("300.00"), physical_percent=Decimal("45"))
+    report = services.report_create(
+        actor=office_a,
+        project=project_a,
+        year=2022,
+        month=3,
+        investment_completed=Decimal("300.00"),
+        physical_percent=Decimal("45"),
+    )
     services.report_submit(actor=office_a, report=report)
     services.report_approve(actor=reviewer, report=report)
     revision = services.report_revise(actor=office_a, report=report, reason="数字录错")
-    services.report_update(actor=office_a, report=revision, expected_version=revision.version,
-                           investment_completed=Decimal("400.00"))
+    services.report_update(
+        actor=office_a, report=revision, expected_version=revision.version, investment_completed=Decimal("400.00")
+    )
     services.report_submit(actor=office_a, report=revision)
     assert category_rollup(plan_year=plan_year).total.completed_ytd == Decimal("300.00")
     services.report_approve(actor=reviewer, report=revision)
@@ -42,6 +55,12 @@ def test_revision_supersedes_on_approval(project_a, office_a, reviewer, plan_yea
 
 def test_office_cannot_report_for_other_unit(project_b, office_a):
     with pytest.raises(ValidationError):
-        services.report_create(actor=office_a, project=project_b, year=2022, month=3,
-                               investment_completed=Decimal("1"), physical_percent=Decimal("1"))
+        services.report_create(
+            actor=office_a,
+            project=project_b,
+            year=2022,
+            month=3,
+            investment_completed=Decimal("1"),
+            physical_percent=Decimal("1"),
+        )
     assert ProgressReport.objects.count() == 0

@@ -93,8 +93,10 @@ def test_role_permissions(db):
     reviewer = perms(User.objects.get(username="reviewer"))
     assert {"view_project", "add_project", "change_project", "change_milestone", "view_progressreport"} <= reviewer
     # Reviewers approve through the review service; they do not edit reports.
-    assert not {"add_progressreport", "change_progressreport", "delete_project", "delete_progressreport",
-                "change_user"} & reviewer
+    assert (
+        not {"add_progressreport", "change_progressreport", "delete_project", "delete_progressreport", "change_user"}
+        & reviewer
+    )
 
     finance = perms(User.objects.get(username="finance"))
     assert {"view_project", "change_project", "change_milestone", "add_progressreport"} <= finance
@@ -102,8 +104,14 @@ def test_role_permissions(db):
 
     office = User.objects.get(username="office-jtj")
     office_perms = perms(office)
-    assert {"view_progressreport", "add_progressreport", "change_progressreport", "change_milestone",
-            "change_project", "add_project"} <= office_perms
+    assert {
+        "view_progressreport",
+        "add_progressreport",
+        "change_progressreport",
+        "change_milestone",
+        "change_project",
+        "add_project",
+    } <= office_perms
     assert not {"delete_project", "delete_progressreport", "change_category"} & office_perms
 
 
@@ -118,13 +126,15 @@ def test_every_group_holds_exactly_what_roles_says(db):
         if holds_every_permission(role):
             assert held == every
             continue
-        assert held == {("projects", f"{action}_{model}")
-                        for model, actions in model_actions(role).items() for action in actions}, role
+        assert held == {
+            ("projects", f"{action}_{model}") for model, actions in model_actions(role).items() for action in actions
+        }, role
         user = User.objects.create(username=f"perm-{role}", is_staff=True)
         user.groups.add(groups[role])
-        for rule, codenames in ((can_report, ("add_progressreport", "change_progressreport")),
-                                (can_edit_plan, ("add_project", "change_project", "add_milestone",
-                                                 "change_milestone"))):
+        for rule, codenames in (
+            (can_report, ("add_progressreport", "change_progressreport")),
+            (can_edit_plan, ("add_project", "change_project", "add_milestone", "change_milestone")),
+        ):
             for codename in codenames:
                 assert user.has_perm(f"projects.{codename}") == rule(user), (role, codename)
         assert all(user.has_perm(f"projects.view_{model}") for model in DOMAIN_MODELS)
@@ -138,8 +148,9 @@ def test_groups_are_reset_to_their_role(db):
     assert not groups[Role.LEADER].permissions.filter(codename="delete_project").exists()
 
 
-@pytest.mark.parametrize("overrides", [{"DEMO_ALLOWED": False},
-                                       {"DEMO_ALLOWED": True, "SETTINGS_MODULE": "config.settings.production"}])
+@pytest.mark.parametrize(
+    "overrides", [{"DEMO_ALLOWED": False}, {"DEMO_ALLOWED": True, "SETTINGS_MODULE": "config.settings.production"}]
+)
 def test_refused_where_demo_data_is_not_allowed(db, settings, overrides):
     for name, value in overrides.items():
         setattr(settings, name, value)
@@ -150,11 +161,21 @@ def test_refused_where_demo_data_is_not_allowed(db, settings, overrides):
 
 def test_refused_under_production_settings(tmp_path):
     database = tmp_path / "prod.sqlite3"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
-           "DJANGO_SECRET_KEY": "p" * 20 + "r0duct10n-k3y-f0r-th3-t3st-0nly-" + "x" * 20,
-           "DATABASE_URL": f"sqlite:///{database}", "LANGUAGE": "en"}
-    result = subprocess.run([sys.executable, "manage.py", "setup_demo"], cwd=settings.BASE_DIR, env=env,
-                            capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "p" * 20 + "r0duct10n-k3y-f0r-th3-t3st-0nly-" + "x" * 20,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "LANGUAGE": "en",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "setup_demo"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "DEMO_ALLOWED" in result.stderr
     assert not database.exists()  # nothing written, not even a database file
@@ -198,8 +219,9 @@ def test_the_first_edit_of_the_loaded_plan_shows_old_and_new_values(db, client):
     row = project.years.get()
     admin = User.objects.get(username="admin")
     old = row.annual_plan
-    services.project_year_update(actor=admin, project_year=row, expected_version=row.version, reason="调整",
-                                 annual_plan=old + 100)
+    services.project_year_update(
+        actor=admin, project_year=row, expected_version=row.version, reason="调整", annual_plan=old + 100
+    )
     latest = project_history(project)[0]
     assert latest["changes"] == [FieldChange(field="年度计划投资（万元）", old=str(old), new=str(old + 100))]
     client.force_login(admin)

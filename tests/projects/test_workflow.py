@@ -42,8 +42,14 @@ def refused(call, message=None, field=None, **kwargs):
 
 
 def create_kwargs(project, actor, **changes):
-    kwargs = {"actor": actor, "project": project, "year": 2022, "month": 3,
-              "investment_completed": D("100.00"), "physical_percent": D("10")}
+    kwargs = {
+        "actor": actor,
+        "project": project,
+        "year": 2022,
+        "month": 3,
+        "investment_completed": D("100.00"),
+        "physical_percent": D("10"),
+    }
     kwargs.update(changes)
     return kwargs
 
@@ -53,11 +59,13 @@ def create_kwargs(project, actor, **changes):
 
 def test_each_step_writes_its_event_and_history(project_a, office_a, reviewer):
     report = make_report(project_a, office_a)
-    report = services.report_update(actor=office_a, report=report, expected_version=report.version,
-                                    problems="征地滞后", reason="补充问题")
+    report = services.report_update(
+        actor=office_a, report=report, expected_version=report.version, problems="征地滞后", reason="补充问题"
+    )
     report = services.report_submit(actor=office_a, report=report, expected_version=report.version)
-    report = services.report_return(actor=reviewer, report=report, comment="请说明征地进度",
-                                    expected_version=report.version)
+    report = services.report_return(
+        actor=reviewer, report=report, comment="请说明征地进度", expected_version=report.version
+    )
     report = services.report_submit(actor=office_a, report=report)
     report = services.report_approve(actor=reviewer, report=report, comment="同意")
     events = list(report.events.values_list("action", "actor__username", "from_status", "to_status"))
@@ -69,8 +77,9 @@ def test_each_step_writes_its_event_and_history(project_a, office_a, reviewer):
         (ReportAction.SUBMIT, "office_a", ReportStatus.RETURNED, ReportStatus.SUBMITTED),
         (ReportAction.APPROVE, "reviewer", ReportStatus.SUBMITTED, ReportStatus.APPROVED),
     ]
-    history = list(report.history.order_by("history_date").values_list("history_user__username",
-                                                                        "history_change_reason", "status"))
+    history = list(
+        report.history.order_by("history_date").values_list("history_user__username", "history_change_reason", "status")
+    )
     assert [h[0] for h in history] == ["office_a", "office_a", "office_a", "reviewer", "office_a", "reviewer"]
     assert history[1][1] == "补充问题"
     assert report.reviewed_by == reviewer and report.submitted_by == office_a
@@ -81,8 +90,9 @@ def test_revision_is_reviewed_again_and_the_old_report_kept(project_a, office_a,
     revision = services.report_revise(actor=office_a, report=first, reason="数字录错")
     assert (revision.revision, revision.status, revision.is_current) == (2, ReportStatus.DRAFT, False)
     refused(services.report_revise, ServiceMsg.REVISION_OPEN, actor=office_a, report=first)
-    revision = services.report_update(actor=office_a, report=revision, expected_version=revision.version,
-                                      investment_completed=D("400.00"))
+    revision = services.report_update(
+        actor=office_a, report=revision, expected_version=revision.version, investment_completed=D("400.00")
+    )
     revision = services.report_submit(actor=office_a, report=revision)
     period = current_period(plan_year)
     assert projects_with_progress(period).get(pk=project_a.pk).completed_ytd == D("300.00")
@@ -116,8 +126,12 @@ def test_create_refuses_a_future_month(project_a, office_a, plan_year):
     year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
     plan_year.year = year
     plan_year.save()
-    refused(services.report_create, ServiceMsg.FUTURE_MONTH, "month",
-            **create_kwargs(project_a, office_a, year=year, month=month))
+    refused(
+        services.report_create,
+        ServiceMsg.FUTURE_MONTH,
+        "month",
+        **create_kwargs(project_a, office_a, year=year, month=month),
+    )
 
 
 def test_create_refuses_another_units_project(project_b, office_a):
@@ -137,8 +151,13 @@ def test_form_and_spreadsheet_agree_on_who_files_a_report(request, project_a, ro
     """One rule for both channels: whoever may file project A's March report by form may file it
     by spreadsheet, and whoever is refused one is refused the other."""
     actor = request.getfixturevalue(role)
-    row = bulk.ReportRow(key=("调度表", 3), code=project_a.code, year=2022, month=3,
-                         values={"investment_completed": D("100.00"), "physical_percent": D("10.00")})
+    row = bulk.ReportRow(
+        key=("调度表", 3),
+        code=project_a.code,
+        year=2022,
+        month=3,
+        values={"investment_completed": D("100.00"), "physical_percent": D("10.00")},
+    )
     try:
         by_file = bulk.reports_check(actor=actor, rows=[row])[0].status == "new"
     except ValidationError:
@@ -158,21 +177,40 @@ def test_one_report_per_project_and_month(project_a, office_a):
 
 def test_percent_below_the_last_approved_needs_a_reason(project_a, office_a, reviewer):
     make_report(project_a, office_a, month=2, percent="40", status=ReportStatus.APPROVED, reviewer=reviewer)
-    refused(services.report_create, ServiceMsg.PERCENT_DROP % {"new": D("35"), "old": D("40.00")}, "physical_percent",
-            **create_kwargs(project_a, office_a, physical_percent=D("35")))
+    refused(
+        services.report_create,
+        ServiceMsg.PERCENT_DROP % {"new": D("35"), "old": D("40.00")},
+        "physical_percent",
+        **create_kwargs(project_a, office_a, physical_percent=D("35")),
+    )
     # A draft (not approved) report is no baseline; a reason lets the drop through.
-    report = services.report_create(**create_kwargs(project_a, office_a, physical_percent=D("35"),
-                                                    percent_drop_reason="复测后调减"))
+    report = services.report_create(
+        **create_kwargs(project_a, office_a, physical_percent=D("35"), percent_drop_reason="复测后调减")
+    )
     assert report.physical_percent == D("35")
 
 
 def test_update_checks_the_same_rules(project_a, office_a, reviewer):
     make_report(project_a, office_a, month=2, percent="40", status=ReportStatus.APPROVED, reviewer=reviewer)
     report = make_report(project_a, office_a, month=3, percent="45")
-    refused(services.report_update, ServiceMsg.PERCENT_DROP % {"new": D("30"), "old": D("40.00")}, "physical_percent",
-            actor=office_a, report=report, expected_version=report.version, physical_percent=D("30"))
-    refused(services.report_update, ServiceMsg.NEGATIVE, "investment_completed",
-            actor=office_a, report=report, expected_version=report.version, investment_completed=D("-1"))
+    refused(
+        services.report_update,
+        ServiceMsg.PERCENT_DROP % {"new": D("30"), "old": D("40.00")},
+        "physical_percent",
+        actor=office_a,
+        report=report,
+        expected_version=report.version,
+        physical_percent=D("30"),
+    )
+    refused(
+        services.report_update,
+        ServiceMsg.NEGATIVE,
+        "investment_completed",
+        actor=office_a,
+        report=report,
+        expected_version=report.version,
+        investment_completed=D("-1"),
+    )
 
 
 # --- Refusals of steps out of order ----------------------------------------------------------------
@@ -181,8 +219,14 @@ def test_update_checks_the_same_rules(project_a, office_a, reviewer):
 def test_approved_report_is_locked(project_a, office_a, reviewer, admin_user):
     report = make_report(project_a, office_a, status=ReportStatus.APPROVED, reviewer=reviewer)
     for actor in (office_a, admin_user):
-        refused(services.report_update, ServiceMsg.NOT_EDITABLE, actor=actor, report=report,
-                expected_version=report.version, investment_completed=D("1.00"))
+        refused(
+            services.report_update,
+            ServiceMsg.NOT_EDITABLE,
+            actor=actor,
+            report=report,
+            expected_version=report.version,
+            investment_completed=D("1.00"),
+        )
     refused(services.report_submit, ServiceMsg.NOT_SUBMITTABLE, actor=office_a, report=report)
     refused(services.report_approve, ServiceMsg.NOT_SUBMITTED, actor=reviewer, report=report)
     refused(services.report_return, ServiceMsg.NOT_SUBMITTED, actor=reviewer, report=report, comment="x")
@@ -190,8 +234,14 @@ def test_approved_report_is_locked(project_a, office_a, reviewer, admin_user):
 
 def test_submitted_report_is_not_editable(project_a, office_a):
     report = make_report(project_a, office_a, status=ReportStatus.SUBMITTED)
-    refused(services.report_update, ServiceMsg.NOT_EDITABLE, actor=office_a, report=report,
-            expected_version=report.version, problems="改")
+    refused(
+        services.report_update,
+        ServiceMsg.NOT_EDITABLE,
+        actor=office_a,
+        report=report,
+        expected_version=report.version,
+        problems="改",
+    )
     refused(services.report_submit, ServiceMsg.NOT_SUBMITTABLE, actor=office_a, report=report)
 
 
@@ -204,8 +254,14 @@ def test_approving_or_returning_a_draft_is_refused(project_a, office_a, reviewer
 
 def test_returning_needs_a_comment(project_a, office_a, reviewer):
     report = make_report(project_a, office_a, status=ReportStatus.SUBMITTED)
-    refused(services.report_return, ServiceMsg.COMMENT_REQUIRED, "review_comment", actor=reviewer, report=report,
-            comment="  ")
+    refused(
+        services.report_return,
+        ServiceMsg.COMMENT_REQUIRED,
+        "review_comment",
+        actor=reviewer,
+        report=report,
+        comment="  ",
+    )
 
 
 @pytest.mark.parametrize("step", ["approve", "return"])
@@ -229,8 +285,14 @@ def test_only_reviewers_review(request, project_a, office_a, role):
 
 def test_another_unit_cannot_touch_a_report(project_b, office_a, office_b, reviewer):
     draft = make_report(project_b, office_b)
-    refused(services.report_update, ServiceMsg.NOT_YOURS, actor=office_a, report=draft, expected_version=draft.version,
-            problems="x")
+    refused(
+        services.report_update,
+        ServiceMsg.NOT_YOURS,
+        actor=office_a,
+        report=draft,
+        expected_version=draft.version,
+        problems="x",
+    )
     refused(services.report_submit, ServiceMsg.NOT_YOURS, actor=office_a, report=draft)
     approved = make_report(project_b, office_b, month=4, status=ReportStatus.APPROVED, reviewer=reviewer)
     refused(services.report_revise, ServiceMsg.NOT_YOURS, actor=office_a, report=approved)
@@ -240,20 +302,40 @@ def test_another_unit_cannot_touch_a_report(project_b, office_a, office_b, revie
 
 
 def test_every_write_refuses_a_stale_version(project_a, office_a, reviewer):
-    milestone = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
-                                 target_percent=None)
+    milestone = MilestoneFactory(
+        project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None
+    )
     report = make_report(project_a, office_a)
     old = report.version
     services.report_update(actor=office_a, report=report, expected_version=old, problems="第一人")
-    refused(services.report_update, ServiceMsg.STALE, actor=office_a, report=report, expected_version=old,
-            problems="第二人")
+    refused(
+        services.report_update, ServiceMsg.STALE, actor=office_a, report=report, expected_version=old, problems="第二人"
+    )
     refused(services.report_submit, ServiceMsg.STALE, actor=office_a, report=report, expected_version=old)
-    refused(services.project_update, ServiceMsg.STALE, actor=office_a, project=project_a,
-            expected_version=project_a.version - 1, name="x")
-    refused(services.milestone_update, ServiceMsg.STALE, actor=office_a, milestone=milestone,
-            expected_version=milestone.version + 1, title="x")
-    refused(services.milestone_mark_met, ServiceMsg.STALE, actor=office_a, milestone=milestone,
-            expected_version=milestone.version + 1, met_on=datetime.date(2022, 3, 1))
+    refused(
+        services.project_update,
+        ServiceMsg.STALE,
+        actor=office_a,
+        project=project_a,
+        expected_version=project_a.version - 1,
+        name="x",
+    )
+    refused(
+        services.milestone_update,
+        ServiceMsg.STALE,
+        actor=office_a,
+        milestone=milestone,
+        expected_version=milestone.version + 1,
+        title="x",
+    )
+    refused(
+        services.milestone_mark_met,
+        ServiceMsg.STALE,
+        actor=office_a,
+        milestone=milestone,
+        expected_version=milestone.version + 1,
+        met_on=datetime.date(2022, 3, 1),
+    )
     report.refresh_from_db()
     assert report.problems == "第一人"
 
@@ -262,10 +344,12 @@ def test_every_write_refuses_a_stale_version(project_a, office_a, reviewer):
 
 
 def test_percent_milestone_is_met_by_an_approved_report_reaching_it(project_a, office_a, reviewer):
-    on_time = MilestoneFactory(project_year=row_of(project_a), target_percent=D("30"), due_date=datetime.date(2022,
-                                                                                                              6, 30))
-    later = MilestoneFactory(project_year=row_of(project_a), target_percent=D("60"), due_date=datetime.date(2022,
-                                                                                                            12, 31))
+    on_time = MilestoneFactory(
+        project_year=row_of(project_a), target_percent=D("30"), due_date=datetime.date(2022, 6, 30)
+    )
+    later = MilestoneFactory(
+        project_year=row_of(project_a), target_percent=D("60"), due_date=datetime.date(2022, 12, 31)
+    )
     report = make_report(project_a, office_a, month=3, percent="35", status=ReportStatus.SUBMITTED)
     on_time.refresh_from_db()
     assert on_time.met_on is None  # submitted is not enough
@@ -280,8 +364,9 @@ def test_percent_milestone_is_met_by_an_approved_report_reaching_it(project_a, o
 
 def test_ticking_a_percent_milestone_does_not_meet_it(project_a, office_a, reviewer):
     milestone = MilestoneFactory(project_year=row_of(project_a), target_percent=D("60"))
-    report = services.report_create(**create_kwargs(project_a, office_a, physical_percent=D("20"),
-                                                    milestones_met=[milestone]))
+    report = services.report_create(
+        **create_kwargs(project_a, office_a, physical_percent=D("20"), milestones_met=[milestone])
+    )
     services.report_submit(actor=office_a, report=report)
     services.report_approve(actor=reviewer, report=report)
     milestone.refresh_from_db()
@@ -289,9 +374,13 @@ def test_ticking_a_percent_milestone_does_not_meet_it(project_a, office_a, revie
 
 
 def test_event_milestone_ticked_on_a_report_is_met_on_approval(project_a, office_a, reviewer):
-    start = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
-                             target_percent=None,
-                             due_date=datetime.date(2022, 5, 31))
+    start = MilestoneFactory(
+        project_year=row_of(project_a),
+        kind=MilestoneKind.EVENT,
+        event="start",
+        target_percent=None,
+        due_date=datetime.date(2022, 5, 31),
+    )
     report = services.report_create(**create_kwargs(project_a, office_a, month=4, milestones_met=[start]))
     services.report_submit(actor=office_a, report=report)
     start.refresh_from_db()
@@ -302,46 +391,88 @@ def test_event_milestone_ticked_on_a_report_is_met_on_approval(project_a, office
 
 
 def test_event_milestone_marked_met_with_its_date(project_a, office_a, office_b):
-    start = MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start",
-                             target_percent=None)
-    refused(services.milestone_mark_met, ServiceMsg.NOT_YOURS, actor=office_b, milestone=start,
-            met_on=datetime.date(2022, 2, 1))
-    refused(services.milestone_mark_met, None, actor=office_a, milestone=start,
-            met_on=timezone.localdate() + datetime.timedelta(days=1))
-    start = services.milestone_mark_met(actor=office_a, milestone=start, met_on=datetime.date(2022, 2, 1),
-                                        reason="开工令已下达")
+    start = MilestoneFactory(
+        project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None
+    )
+    refused(
+        services.milestone_mark_met,
+        ServiceMsg.NOT_YOURS,
+        actor=office_b,
+        milestone=start,
+        met_on=datetime.date(2022, 2, 1),
+    )
+    refused(
+        services.milestone_mark_met,
+        None,
+        actor=office_a,
+        milestone=start,
+        met_on=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    start = services.milestone_mark_met(
+        actor=office_a, milestone=start, met_on=datetime.date(2022, 2, 1), reason="开工令已下达"
+    )
     assert start.met_on == datetime.date(2022, 2, 1)
     assert start.history.first().history_change_reason == "开工令已下达"
     percent = MilestoneFactory(project_year=row_of(project_a))
-    refused(services.milestone_mark_met, ServiceMsg.MILESTONE_KIND, actor=office_a, milestone=percent,
-            met_on=datetime.date(2022, 2, 1))
+    refused(
+        services.milestone_mark_met,
+        ServiceMsg.MILESTONE_KIND,
+        actor=office_a,
+        milestone=percent,
+        met_on=datetime.date(2022, 2, 1),
+    )
 
 
 def test_leaders_change_no_milestone_and_no_project(leader, project_a):
     actor = leader
     milestone = MilestoneFactory(project_year=row_of(project_a))
-    refused(services.milestone_update, ServiceMsg.NOT_ALLOWED, actor=actor, milestone=milestone, expected_version=None,
-            title="x")
-    refused(services.milestone_create, ServiceMsg.NOT_ALLOWED, actor=actor, project_year=row_of(project_a),
-            kind="event",
-            event="start", title="x", due_date=datetime.date(2022, 6, 1))
-    refused(services.project_update, ServiceMsg.NOT_ALLOWED, actor=actor, project=project_a, expected_version=None,
-            name="x")
+    refused(
+        services.milestone_update,
+        ServiceMsg.NOT_ALLOWED,
+        actor=actor,
+        milestone=milestone,
+        expected_version=None,
+        title="x",
+    )
+    refused(
+        services.milestone_create,
+        ServiceMsg.NOT_ALLOWED,
+        actor=actor,
+        project_year=row_of(project_a),
+        kind="event",
+        event="start",
+        title="x",
+        due_date=datetime.date(2022, 6, 1),
+    )
+    refused(
+        services.project_update, ServiceMsg.NOT_ALLOWED, actor=actor, project=project_a, expected_version=None, name="x"
+    )
 
 
 def test_finance_keeps_the_plan_and_files_reports(finance, project_a):
     """Finance import the county's dispatch schedule, so they may file a report by form too."""
     services.project_update(actor=finance, project=project_a, expected_version=project_a.version, name="更名")
     assert project_a.history.first().history_user == finance
-    report = services.report_create(actor=finance, project=project_a, year=2022, month=3,
-                                    investment_completed=Decimal("1"), physical_percent=Decimal("1"))
+    report = services.report_create(
+        actor=finance,
+        project=project_a,
+        year=2022,
+        month=3,
+        investment_completed=Decimal("1"),
+        physical_percent=Decimal("1"),
+    )
     assert report.created_by == finance
 
 
 def test_overdue_milestones_raise_the_flag(plan_year, project_a):
     # Reporting month 9: due by 2022-09-30 and unmet → overdue; one overdue is yellow, two red.
-    MilestoneFactory(project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None,
-                     due_date=datetime.date(2022, 6, 30))
+    MilestoneFactory(
+        project_year=row_of(project_a),
+        kind=MilestoneKind.EVENT,
+        event="start",
+        target_percent=None,
+        due_date=datetime.date(2022, 6, 30),
+    )
     period = current_period(plan_year)
     project = projects_with_progress(period).get(pk=project_a.pk)
     assert project.overdue_milestones == 1
@@ -356,8 +487,7 @@ def test_completed_to_date_counts_approved_current_reports_only(plan_year, categ
     make_report(project, office_a, month=2, amount="200.00", status=ReportStatus.SUBMITTED)
     make_report(project, office_a, month=3, amount="400.00", status=ReportStatus.RETURNED, reviewer=reviewer)
     make_report(project, office_a, month=4, amount="800.00")
-    approved = make_report(project, office_a, month=5, amount="50.00", status=ReportStatus.APPROVED,
-                           reviewer=reviewer)
+    approved = make_report(project, office_a, month=5, amount="50.00", status=ReportStatus.APPROVED, reviewer=reviewer)
     services.report_revise(actor=office_a, report=approved)  # an open revision changes nothing yet
     make_report(project, office_a, month=10, amount="1000.00", status=ReportStatus.APPROVED, reviewer=reviewer)
     row = projects_with_progress(current_period(plan_year, 9)).get(pk=project.pk)
@@ -392,8 +522,9 @@ def _wait_for_a_lock_waiter(limit=2000):
         for _ in range(limit):
             # Inside a transaction PostgreSQL caches the activity view; ask for a fresh look.
             cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                           "AND datname = current_database()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
             if cursor.fetchone()[0]:
                 return True
             cursor.execute("SELECT pg_sleep(0.005)")
@@ -411,13 +542,21 @@ def test_select_for_update_serialises_two_writers(step, project_a, office_a, rev
     seen = report.version
     results = {}
     if step == "approve":
+
         def second():
-            return services.report_approve(actor=reviewer2, report=ProgressReport.objects.get(pk=report.pk),
-                                           expected_version=seen)
+            return services.report_approve(
+                actor=reviewer2, report=ProgressReport.objects.get(pk=report.pk), expected_version=seen
+            )
     else:
+
         def second():
-            return services.report_update(actor=office_a, report=ProgressReport.objects.get(pk=report.pk),
-                                          expected_version=seen, investment_completed=D("222.00"))
+            return services.report_update(
+                actor=office_a,
+                report=ProgressReport.objects.get(pk=report.pk),
+                expected_version=seen,
+                investment_completed=D("222.00"),
+            )
+
     with transaction.atomic():
         # The first writer holds the row; the second, on its own connection, must wait for it.
         locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
@@ -426,8 +565,9 @@ def test_select_for_update_serialises_two_writers(step, project_a, office_a, rev
         if step == "approve":
             services.report_approve(actor=reviewer, report=locked, expected_version=seen)
         else:
-            services.report_update(actor=office_a, report=locked, expected_version=seen,
-                                   investment_completed=D("111.00"))
+            services.report_update(
+                actor=office_a, report=locked, expected_version=seen, investment_completed=D("111.00")
+            )
     thread.join()
     assert isinstance(results["second"], ValidationError)
     assert str(ServiceMsg.STALE) in results["second"].messages
@@ -453,6 +593,7 @@ def test_two_approvals_at_once_approve_once(project_a, office_a, reviewer, revie
         def run():
             barrier.wait()
             return services.report_approve(actor=actor, report=ProgressReport.objects.get(pk=report.pk))
+
         return run
 
     threads = [_in_thread(approve(actor), results, actor.username) for actor in (reviewer, reviewer2)]

@@ -17,5 +17,13 @@ from .result import ImportResult, RowPreview
 from .run import import_apply, import_preview
 from .vocabulary import STAGE_LABELS, STAGE_WORDS, ImportMsg
 
-__all__ = ["ImportResult", "ImportMsg", "RowPreview", "STAGE_LABELS", "STAGE_WORDS", "import_apply", "import_preview",
-           "column_letter"]
+__all__ = [
+    "ImportResult",
+    "ImportMsg",
+    "RowPreview",
+    "STAGE_LABELS",
+    "STAGE_WORDS",
+    "import_apply",
+    "import_preview",
+    "column_letter",
+]

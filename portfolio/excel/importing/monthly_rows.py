@@ -21,8 +21,7 @@ def _title_period(header: Header) -> tuple[int | None, int | None]:
     return (int(year.group(1)) if year else None), (int(month.group(1)) if month else None)
 
 
-def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, default_year,
-                   categories=()) -> list:
+def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, default_year, categories=()) -> list:
     reader = _SheetReader(sheet, header, problems)
     title_year, title_month = _title_period(header)
     rows = []
@@ -52,8 +51,11 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
         if reader.has("investment_month"):
             values["investment_completed"] = reader.read(r, row, "investment_month", parse_money)
         # 1-N月 is read only when the month's own amount is not given (it is often a formula then).
-        ytd = reader.read(r, row, "completed_ytd", parse_money) if reader.has("completed_ytd") and not reader.has(
-            "investment_month") else None
+        ytd = (
+            reader.read(r, row, "completed_ytd", parse_money)
+            if reader.has("completed_ytd") and not reader.has("investment_month")
+            else None
+        )
         if reader.has("physical_percent"):
             values["physical_percent"] = reader.read(r, row, "physical_percent", parse_percent)
         for name in ("physical_narrative", "problems", "next_month_plan", "percent_drop_reason"):
@@ -62,8 +64,11 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
         for name, value in [*values.items(), ("investment_completed", ytd)]:
             if value is not ERROR:
                 for message in limit_errors(ProgressReport, name, value):
-                    field_name = REPORT_COLUMN.get(name, name) if name != "investment_completed" or reader.has(
-                        "investment_month") else "completed_ytd"
+                    field_name = (
+                        REPORT_COLUMN.get(name, name)
+                        if name != "investment_completed" or reader.has("investment_month")
+                        else "completed_ytd"
+                    )
                     problems.append(cell.problem(field_name, message, value))
         if len(problems) > before or ytd is ERROR or any(v is ERROR for v in values.values()):
             continue
@@ -73,8 +78,16 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
             values.pop("investment_completed", None)
         if values.get("physical_percent") is None:
             values.pop("physical_percent", None)
-        rows.append(bulk.ReportRow(key=(sheet.name, r + 1, header.columns), code=code, year=year, month=month,
-                                   values=values, ytd=ytd if "investment_completed" not in values else None))
+        rows.append(
+            bulk.ReportRow(
+                key=(sheet.name, r + 1, header.columns),
+                code=code,
+                year=year,
+                month=month,
+                values=values,
+                ytd=ytd if "investment_completed" not in values else None,
+            )
+        )
     return rows
 
 
@@ -92,9 +105,15 @@ def _check_dispatch(*, actor, rows, problems, result, outcomes, created=None):
     labels = {}
     for outcome, row in zip(outcomes, rows, strict=True):
         sheet, excel_row, columns = row.key
-        preview = RowPreview(sheet=sheet, row=excel_row, kind="dispatch", code=row.code,
-                             name=_visible_name(actor, outcome, created or {}), month=row.month,
-                             status=outcome.status)
+        preview = RowPreview(
+            sheet=sheet,
+            row=excel_row,
+            kind="dispatch",
+            code=row.code,
+            name=_visible_name(actor, outcome, created or {}),
+            month=row.month,
+            status=outcome.status,
+        )
         result.rows.append(preview)
         for name, messages in outcome.errors.items():
             column_name = REPORT_COLUMN.get(name, "")
@@ -103,10 +122,16 @@ def _check_dispatch(*, actor, rows, problems, result, outcomes, created=None):
             column = columns.get(column_name)
             value = row.values.get(name, row.code if name == "code" else (row.month if name == "month" else ""))
             for message in messages:
-                problems.append(Problem(message=message, sheet=sheet, row=excel_row,
-                                        column=column.letter if column else "",
-                                        header=column.header if column else "",
-                                        value="" if value is None else str(value)))
+                problems.append(
+                    Problem(
+                        message=message,
+                        sheet=sheet,
+                        row=excel_row,
+                        column=column.letter if column else "",
+                        header=column.header if column else "",
+                        value="" if value is None else str(value),
+                    )
+                )
         for name, old, new in outcome.changes:
             if name not in labels:
                 labels[name] = services_field_label(name)
@@ -118,5 +143,3 @@ def services_field_label(name: str) -> str:
     from projects.models import ProgressReport
 
     return str(ProgressReport._meta.get_field(name).verbose_name)
-
-

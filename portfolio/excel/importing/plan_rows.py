@@ -65,8 +65,13 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
         if reader.has("category") and not is_blank(reader.value(row, "category")):
             category = _category_in(normalize_text(reader.value(row, "category")), categories)
             if category is None:
-                problems.append(cell.problem("category", ImportMsg.UNKNOWN_CATEGORY % {
-                    "names": "、".join(c.name for c in categories)}, reader.value(row, "category")))
+                problems.append(
+                    cell.problem(
+                        "category",
+                        ImportMsg.UNKNOWN_CATEGORY % {"names": "、".join(c.name for c in categories)},
+                        reader.value(row, "category"),
+                    )
+                )
             else:
                 values["category"] = category
         elif current_category is not None:
@@ -75,8 +80,9 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
             text = normalize_text(reader.value(row, "stage"))
             stage = STAGE_WORDS.get(text) or (text if text in Stage.values else None)
             if stage is None:
-                problems.append(cell.problem("stage", ImportMsg.UNKNOWN_STAGE % {
-                    "names": "、".join(STAGE_LABELS.values())}, text))
+                problems.append(
+                    cell.problem("stage", ImportMsg.UNKNOWN_STAGE % {"names": "、".join(STAGE_LABELS.values())}, text)
+                )
             else:
                 values["stage"] = stage
         if reader.has("responsible_unit") and not is_blank(reader.value(row, "responsible_unit")):
@@ -103,8 +109,14 @@ _PLAN_FIELD_COLUMN = {"start_year": "period", "end_year": "period"}
 def _plan_problem(row: _PlanRow, field_name: str, message) -> Problem:
     column = row.columns.get(_PLAN_FIELD_COLUMN.get(field_name, field_name))
     value = row.values.get(field_name, "")
-    return Problem(message=str(message), sheet=row.sheet, row=row.row, column=column.letter if column else "",
-                   header=column.header if column else "", value="" if value is None else str(value))
+    return Problem(
+        message=str(message),
+        sheet=row.sheet,
+        row=row.row,
+        column=column.letter if column else "",
+        header=column.header if column else "",
+        value="" if value is None else str(value),
+    )
 
 
 def _display(value) -> str:
@@ -132,20 +144,28 @@ def _same(old, new) -> bool:
     return old == new
 
 
-def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: list, result: ImportResult,
-                owners: dict):
+def _check_plan(
+    *, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: list, result: ImportResult, owners: dict
+):
     """Every row's fate without writing. A row is a project's identity (matched by code, whatever
     year it was first planned in) and its row in this year's plan; the todo list holds (row,
     project or None, its row in the year or None, identity changes, the year's changes)."""
-    existing = {p.code: p for p in Project.objects.filter(code__in=[r.code for r in rows]).select_related(
-        "owner_unit", "responsible_unit")}
-    in_year = {y.project_id: y for y in ProjectYear.objects.filter(
-        plan_year=plan_year, project__in=list(existing.values())).select_related("category")}
+    existing = {
+        p.code: p
+        for p in Project.objects.filter(code__in=[r.code for r in rows]).select_related(
+            "owner_unit", "responsible_unit"
+        )
+    }
+    in_year = {
+        y.project_id: y
+        for y in ProjectYear.objects.filter(plan_year=plan_year, project__in=list(existing.values())).select_related(
+            "category"
+        )
+    }
     seen = {}
     todo = []
     for row in rows:
-        preview = RowPreview(sheet=row.sheet, row=row.row, kind="plan", code=row.code,
-                             name=row.values.get("name", ""))
+        preview = RowPreview(sheet=row.sheet, row=row.row, kind="plan", code=row.code, name=row.values.get("name", ""))
         result.rows.append(preview)
         if row.code in seen:
             problems.append(_plan_problem(row, "code", ImportMsg.DUPLICATE_CODE % {"row": seen[row.code]}))
@@ -161,12 +181,18 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
         project = existing.get(row.code)
         year_row = in_year.get(project.pk) if project is not None else None
         errors: dict = {}
-        candidate = Project(code=row.code) if project is None else Project(
-            **{f.attname: getattr(project, f.attname) for f in Project._meta.concrete_fields})
+        candidate = (
+            Project(code=row.code)
+            if project is None
+            else Project(**{f.attname: getattr(project, f.attname) for f in Project._meta.concrete_fields})
+        )
         for name, value in identity.items():
             setattr(candidate, name, value)
-        year_candidate = ProjectYear(plan_year=plan_year) if year_row is None else ProjectYear(
-            **{f.attname: getattr(year_row, f.attname) for f in ProjectYear._meta.concrete_fields})
+        year_candidate = (
+            ProjectYear(plan_year=plan_year)
+            if year_row is None
+            else ProjectYear(**{f.attname: getattr(year_row, f.attname) for f in ProjectYear._meta.concrete_fields})
+        )
         for name, value in yearly.items():
             setattr(year_candidate, name, value)
         if project is not None and not owns_project(actor, project):
@@ -185,11 +211,15 @@ def _check_plan(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: l
                     # The year's total and split follow the identity (services.FOLLOWED_FIELDS).
                     year_candidate.full_clean(
                         exclude=["version", "project", "plan_version", *services.FOLLOWED_FIELDS],
-                        validate_constraints=False, validate_unique=False,
+                        validate_constraints=False,
+                        validate_unique=False,
                     )
             except (ValidationError, TypeError) as exc:
-                errors = exc.message_dict if isinstance(exc, ValidationError) and hasattr(exc, "error_dict") else {
-                    "": [str(m) for m in getattr(exc, "messages", [str(exc)])]}
+                errors = (
+                    exc.message_dict
+                    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict")
+                    else {"": [str(m) for m in getattr(exc, "messages", [str(exc)])]}
+                )
         if errors:
             preview.status = "error"
             for name, messages in errors.items():
@@ -247,14 +277,17 @@ def _apply_plan_rows(*, actor, plan_year, todo, problems, reason, adjustment=Non
                 if project is None:
                     project = services.project_create(actor=actor, reason=reason, **values)
                 elif values:
-                    project = services.project_update(actor=actor, project=project, expected_version=project.version,
-                                                      reason=reason, **values)
+                    project = services.project_update(
+                        actor=actor, project=project, expected_version=project.version, reason=reason, **values
+                    )
                 if year_row is None:
-                    services.project_year_create(actor=actor, project=project, plan_year=plan_year, reason=reason,
-                                                 **yearly)
+                    services.project_year_create(
+                        actor=actor, project=project, plan_year=plan_year, reason=reason, **yearly
+                    )
                 elif yearly:
-                    services.project_year_update(actor=actor, project_year=year_row,
-                                                 expected_version=year_row.version, reason=reason, **yearly)
+                    services.project_year_update(
+                        actor=actor, project_year=year_row, expected_version=year_row.version, reason=reason, **yearly
+                    )
         except ValidationError as exc:  # a rule only the service sees (a concurrent change, a lock)
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
             for name, messages in errors.items():
@@ -266,4 +299,3 @@ def _apply_plan_rows(*, actor, plan_year, todo, problems, reason, adjustment=Non
             plan_versions.plan_adjust(actor=actor, plan_year=plan_year, name=name, date=date, figures=figures)
         except ValidationError as exc:
             problems.extend(Problem(message=str(m)) for m in exc.messages)
-

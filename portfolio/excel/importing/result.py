@@ -38,4 +38,3 @@ class ImportResult:
     @property
     def has_changes(self) -> bool:
         return any(row.status in ("new", "changed") for row in self.rows)
-

@@ -82,8 +82,9 @@ def _serialize_imports() -> None:
 
 def _run(*, data, filename, actor, month=None, year=None, apply=False, reason="", adjustment=None) -> ImportResult:
     result = ImportResult(filename=filename)
-    plan_rows, dispatch_rows, refs = _read(data=data, filename=filename, actor=actor, month=month, year=year,
-                                           result=result)
+    plan_rows, dispatch_rows, refs = _read(
+        data=data, filename=filename, actor=actor, month=month, year=year, result=result
+    )
     plan_year = None
     if plan_rows:
         plan_year = _plan_year(year)
@@ -94,27 +95,51 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
             result.problems.append(Problem(message=str(services.Msg.YEAR_CLOSED % {"year": plan_year.year})))
             return result
         if adjustment is not None and plan_year.status != PlanYearStatus.ADOPTED:
-            result.problems.append(Problem(message=str(plan_versions.Msg.NOT_ADOPTED % {
-                "year": plan_year.year, "status": PlanYearStatus(plan_year.status).label})))
+            result.problems.append(
+                Problem(
+                    message=str(
+                        plan_versions.Msg.NOT_ADOPTED
+                        % {"year": plan_year.year, "status": PlanYearStatus(plan_year.status).label}
+                    )
+                )
+            )
             return result
     reason = reason or gettext("Imported from %(file)s") % {"file": filename}
 
     def run(write: bool) -> None:
         if write:
             _serialize_imports()
-        todo = _check_plan(actor=actor, plan_year=plan_year, rows=plan_rows, problems=result.problems,
-                           result=result, owners=_owners()) if plan_rows else []
+        todo = (
+            _check_plan(
+                actor=actor,
+                plan_year=plan_year,
+                rows=plan_rows,
+                problems=result.problems,
+                result=result,
+                owners=_owners(),
+            )
+            if plan_rows
+            else []
+        )
         if write and todo and not result.problems:
             # Applied first, so that the dispatch rows of the same file see the projects the plan creates.
-            _apply_plan_rows(actor=actor, plan_year=plan_year, todo=todo, problems=result.problems, reason=reason,
-                             adjustment=adjustment)
+            _apply_plan_rows(
+                actor=actor,
+                plan_year=plan_year,
+                todo=todo,
+                problems=result.problems,
+                reason=reason,
+                adjustment=adjustment,
+            )
         if not dispatch_rows:
             return
         # In a preview nothing is written, not even for a moment: rows for projects this file's
         # plan creates are checked on their own values.
-        created = {} if write else {
-            row.code: identity for row, _project, year_row, identity, _yearly in todo if year_row is None
-        }
+        created = (
+            {}
+            if write
+            else {row.code: identity for row, _project, year_row, identity, _yearly in todo if year_row is None}
+        )
         try:
             if write and not result.problems:
                 try:
@@ -124,13 +149,16 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
             else:
                 existing = [r for r in dispatch_rows if r.code not in created]
                 checked = iter(bulk.reports_check(actor=actor, rows=existing) if existing else [])
-                outcomes = [_pending_outcome(r, created[r.code], plan_year) if r.code in created else next(checked)
-                            for r in dispatch_rows]
+                outcomes = [
+                    _pending_outcome(r, created[r.code], plan_year) if r.code in created else next(checked)
+                    for r in dispatch_rows
+                ]
         except ValidationError as exc:
             result.problems.extend(Problem(message=str(m)) for m in exc.messages)
             return
-        _check_dispatch(actor=actor, rows=dispatch_rows, problems=result.problems, result=result, outcomes=outcomes,
-                        created=created)
+        _check_dispatch(
+            actor=actor, rows=dispatch_rows, problems=result.problems, result=result, outcomes=outcomes, created=created
+        )
 
     write = apply and not result.problems
     if not write:
@@ -159,8 +187,9 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
 
 def _pending_outcome(row: bulk.ReportRow, project_values: dict, plan_year) -> bulk.ReportOutcome:
     """A report for a project the same file creates: nothing to compare it with yet."""
-    outcome = bulk.ReportOutcome(key=row.key, code=row.code, year=row.year or (plan_year.year if plan_year else None),
-                                 month=row.month)
+    outcome = bulk.ReportOutcome(
+        key=row.key, code=row.code, year=row.year or (plan_year.year if plan_year else None), month=row.month
+    )
     values = dict(row.values)
     if row.ytd is not None and "investment_completed" not in values:
         values["investment_completed"] = row.ytd
@@ -174,20 +203,40 @@ def _pending_outcome(row: bulk.ReportRow, project_values: dict, plan_year) -> bu
     return outcome
 
 
-def import_preview(*, data: bytes, filename: str, actor, month: int | None = None, year: int | None = None,
-                   adjustment: tuple | None = None) -> ImportResult:
+def import_preview(
+    *,
+    data: bytes,
+    filename: str,
+    actor,
+    month: int | None = None,
+    year: int | None = None,
+    adjustment: tuple | None = None,
+) -> ImportResult:
     """What importing the file would do; writes nothing."""
     return _run(data=data, filename=filename, actor=actor, month=month, year=year, adjustment=adjustment)
 
 
-def import_apply(*, data: bytes, filename: str, actor, month: int | None = None, year: int | None = None,
-                 reason: str = "", adjustment: tuple | None = None) -> ImportResult:
+def import_apply(
+    *,
+    data: bytes,
+    filename: str,
+    actor,
+    month: int | None = None,
+    year: int | None = None,
+    reason: str = "",
+    adjustment: tuple | None = None,
+) -> ImportResult:
     """Re-read and re-check the file, then apply every row in one transaction — or, if anything
     is wrong, nothing (result.applied is False and result.problems says why). `adjustment`
     (name, date) makes the file's annual figures a new version of the adopted plan (中期调整)
     instead of edits of the current one."""
-    return _run(data=data, filename=filename, actor=actor, month=month, year=year, apply=True, reason=reason,
-                adjustment=adjustment)
-
-
-
+    return _run(
+        data=data,
+        filename=filename,
+        actor=actor,
+        month=month,
+        year=year,
+        apply=True,
+        reason=reason,
+        adjustment=adjustment,
+    )

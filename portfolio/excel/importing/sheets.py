@@ -21,8 +21,11 @@ class _Cell:
     def problem(self, field_name: str, message, value=None) -> Problem:
         column = self.header.columns.get(field_name)
         return Problem(
-            message=str(message), sheet=self.sheet.name, row=self.row + 1,
-            column=column.letter if column else "", header=column.header if column else "",
+            message=str(message),
+            sheet=self.sheet.name,
+            row=self.row + 1,
+            column=column.letter if column else "",
+            header=column.header if column else "",
             value="" if value is None else normalize_text(value),
         )
 
@@ -41,8 +44,10 @@ class _SheetReader:
             if name not in ("physical_percent", "completion_rate") or column.unit == "%":
                 continue
             numbers = [
-                row[column.index] for row in self.sheet.rows[self.header.first_data_row:]
-                if column.index < len(row) and isinstance(row[column.index], (int, float))
+                row[column.index]
+                for row in self.sheet.rows[self.header.first_data_row :]
+                if column.index < len(row)
+                and isinstance(row[column.index], (int, float))
                 and not isinstance(row[column.index], bool)
             ]
             if numbers and all(0 <= n <= 1 for n in numbers) and any(not float(n).is_integer() for n in numbers):
@@ -107,10 +112,16 @@ class _SheetReader:
                 continue
             if kind in ("blank", "note"):
                 continue
-            code = texts[self.header.columns["code"].index] if self.has("code") and self.header.columns[
-                "code"].index < len(texts) else ""
-            name = texts[self.header.columns["name"].index] if self.has("name") and self.header.columns[
-                "name"].index < len(texts) else ""
+            code = (
+                texts[self.header.columns["code"].index]
+                if self.has("code") and self.header.columns["code"].index < len(texts)
+                else ""
+            )
+            name = (
+                texts[self.header.columns["name"].index]
+                if self.has("name") and self.header.columns["name"].index < len(texts)
+                else ""
+            )
             if not code and not name:
                 continue  # a note or a stray figure beside the table
             yield r, row, texts
@@ -149,7 +160,6 @@ def _category_in(text: str, categories: list[Category]) -> Category | None:
     return None
 
 
-
 _NUMBERING = re.compile(
     r"^(?:第?[一二三四五六七八九十\d]+(?:类|部分)?\s*[、.．,，:：)）]?|[（(]\s*[一二三四五六七八九十\d]+\s*[)）])\s*"
 )
@@ -166,8 +176,13 @@ def heading_category(texts: list[str], categories: list[Category]) -> Category |
         return None
     bare = _COUNT.sub("", _NUMBERING.sub("", text))
     for category in categories:
-        names = {category.name, category.name.removeprefix("重大"), category.name.removesuffix("项目"),
-                 category.name.removeprefix("重大").removesuffix("项目"), category.code.lower()}
+        names = {
+            category.name,
+            category.name.removeprefix("重大"),
+            category.name.removesuffix("项目"),
+            category.name.removeprefix("重大").removesuffix("项目"),
+            category.code.lower(),
+        }
         if bare in names or bare.lower() in names:
             return category
     return None

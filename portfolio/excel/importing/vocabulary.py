@@ -33,31 +33,75 @@ class ImportMsg:
 
 
 STAGE_WORDS = {
-    "前期": Stage.PRELIMINARY, "前期工作": Stage.PRELIMINARY,
-    "新开工": Stage.NEW, "新建": Stage.NEW,
+    "前期": Stage.PRELIMINARY,
+    "前期工作": Stage.PRELIMINARY,
+    "新开工": Stage.NEW,
+    "新建": Stage.NEW,
     "续建": Stage.CONTINUING,
-    "竣工": Stage.COMPLETING, "完工": Stage.COMPLETING,
-    "建成投产": Stage.IN_PRODUCTION, "投产": Stage.IN_PRODUCTION,
+    "竣工": Stage.COMPLETING,
+    "完工": Stage.COMPLETING,
+    "建成投产": Stage.IN_PRODUCTION,
+    "投产": Stage.IN_PRODUCTION,
     "储备": Stage.RESERVE,
 }
-STAGE_LABELS = {Stage.PRELIMINARY: "前期", Stage.NEW: "新开工", Stage.CONTINUING: "续建", Stage.COMPLETING: "竣工",
-                Stage.IN_PRODUCTION: "建成投产", Stage.RESERVE: "储备"}
+STAGE_LABELS = {
+    Stage.PRELIMINARY: "前期",
+    Stage.NEW: "新开工",
+    Stage.CONTINUING: "续建",
+    Stage.COMPLETING: "竣工",
+    Stage.IN_PRODUCTION: "建成投产",
+    Stage.RESERVE: "储备",
+}
 
 PLAN_TEXT = {"name": 200, "scope": None, "location": 100, "annual_target": None, "leader": 50, "remarks": None}
 PLAN_MONEY = ("total_investment", "government_investment", "social_investment", "completed_before_year", "annual_plan")
 PLAN_FIELDS_ORDER = (
-    "name", "category", "stage", "scope", "location", "start_year", "end_year", "owner_unit", "responsible_unit",
-    "leader", "total_investment", "government_investment", "social_investment", "completed_before_year",
-    "annual_plan", "annual_target", "remarks",
+    "name",
+    "category",
+    "stage",
+    "scope",
+    "location",
+    "start_year",
+    "end_year",
+    "owner_unit",
+    "responsible_unit",
+    "leader",
+    "total_investment",
+    "government_investment",
+    "social_investment",
+    "completed_before_year",
+    "annual_plan",
+    "annual_target",
+    "remarks",
 )
 DISPATCH_MARKERS = ("investment_month", "month")
-PLAN_MARKERS = ("total_investment", "category", "stage", "government_investment", "annual_plan", "owner_unit",
-                "responsible_unit", "period", "scope", "location", "annual_target", "leader", "completed_before_year")
+PLAN_MARKERS = (
+    "total_investment",
+    "category",
+    "stage",
+    "government_investment",
+    "annual_plan",
+    "owner_unit",
+    "responsible_unit",
+    "period",
+    "scope",
+    "location",
+    "annual_target",
+    "leader",
+    "completed_before_year",
+)
 # report field → the column that carries it
-REPORT_COLUMN = {"investment_completed": "investment_month", "physical_percent": "physical_percent",
-                 "physical_narrative": "physical_narrative", "problems": "problems",
-                 "next_month_plan": "next_month_plan", "percent_drop_reason": "percent_drop_reason",
-                 "month": "month", "year": "month", "code": "code"}
+REPORT_COLUMN = {
+    "investment_completed": "investment_month",
+    "physical_percent": "physical_percent",
+    "physical_narrative": "physical_narrative",
+    "problems": "problems",
+    "next_month_plan": "next_month_plan",
+    "percent_drop_reason": "percent_drop_reason",
+    "month": "month",
+    "year": "month",
+    "code": "code",
+}
 _CODE = re.compile(PROJECT_CODE_RE)
 _TITLE_YEAR = re.compile(r"(20\d{2})\s*年")
 _TITLE_MONTHS = re.compile(r"(?:1|一)\s*[-—~至到]\s*(\d{1,2})\s*月")

@@ -21,19 +21,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--user", help="The account the import is made as (its rights apply); "
-                                           "default: the first active superuser.")
+        parser.add_argument(
+            "--user", help="The account the import is made as (its rights apply); default: the first active superuser."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check and list the changes; write nothing.")
         parser.add_argument("--month", type=int, help="The reporting month, when the file does not say it.")
         parser.add_argument("--year", type=int, help="The plan year, when the file does not say it.")
         parser.add_argument("--reason", default="", help="Recorded in the history of every row changed.")
-        parser.add_argument("--plan-version", help="The file is an adjusted schedule: its annual figures become "
-                                                   "this new version of the adopted plan (e.g. 中期调整).")
-        parser.add_argument("--version-date", type=datetime.date.fromisoformat,
-                            help="The adjustment's date, YYYY-MM-DD (default: today).")
+        parser.add_argument(
+            "--plan-version",
+            help="The file is an adjusted schedule: its annual figures become "
+            "this new version of the adopted plan (e.g. 中期调整).",
+        )
+        parser.add_argument(
+            "--version-date",
+            type=datetime.date.fromisoformat,
+            help="The adjustment's date, YYYY-MM-DD (default: today).",
+        )
 
-    def handle(self, *args, path, user, dry_run, month, year, reason, plan_version=None, version_date=None,
-               **options):
+    def handle(self, *args, path, user, dry_run, month, year, reason, plan_version=None, version_date=None, **options):
         actor = self._actor(user)
         adjustment = (plan_version, version_date or datetime.date.today()) if plan_version else None
         try:

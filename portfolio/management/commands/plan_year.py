@@ -27,15 +27,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, adopt, close, name, date, user, **options):
         plan_year = get_plan_year(year, drafts=True)
-        actor = (User.objects.filter(username=user) if user else
-                 User.objects.filter(is_superuser=True, is_active=True).order_by("pk")).first()
+        actor = (
+            User.objects.filter(username=user)
+            if user
+            else User.objects.filter(is_superuser=True, is_active=True).order_by("pk")
+        ).first()
         if actor is None:
             raise CommandError(_("No such user: pass --user NAME."))
         try:
             if adopt:
                 version = plan_adopt(actor=actor, plan_year=plan_year, name=name, date=date)
-                self.stdout.write(_("The %(year)s plan is adopted (%(name)s, %(date)s).") % {
-                    "year": year, "name": version.name, "date": version.date})
+                self.stdout.write(
+                    _("The %(year)s plan is adopted (%(name)s, %(date)s).")
+                    % {"year": year, "name": version.name, "date": version.date}
+                )
             else:
                 plan_close(actor=actor, plan_year=plan_year)
                 self.stdout.write(_("The %(year)s plan is closed.") % {"year": year})

@@ -25,8 +25,10 @@ class Command(BaseCommand):
             write = self.stdout.write
             write(_("Carried into %(year)s: %(n)s") % {"year": to_year, "n": len(plan.carried)})
             for c in plan.carried:
-                write(f"  {c.row.project.code}  {c.row.project.name}  "
-                      + _("completed before the year %(amount)s 万元") % {"amount": c.completed_before_year})
+                write(
+                    f"  {c.row.project.code}  {c.row.project.name}  "
+                    + _("completed before the year %(amount)s 万元") % {"amount": c.completed_before_year}
+                )
             write(_("Closed (finished in %(year)s): %(n)s") % {"year": from_year, "n": len(plan.closed)})
             for row in plan.closed:
                 write(f"  {row.project.code}  {row.project.name}")
@@ -44,8 +46,11 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from exc
 
     def _actor(self, username):
-        qs = User.objects.filter(username=username) if username else User.objects.filter(
-            is_superuser=True, is_active=True).order_by("pk")
+        qs = (
+            User.objects.filter(username=username)
+            if username
+            else User.objects.filter(is_superuser=True, is_active=True).order_by("pk")
+        )
         actor = qs.first()
         if actor is None:
             raise CommandError(_("No such user: pass --user NAME."))

@@ -36,8 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--month", type=int, help="Months 1..N of the year (default: the plan's reporting month).")
         parser.add_argument("--format", choices=["table", "json"], default="table")
-        parser.add_argument("--plan-version", help="Measure against this version of the plan (e.g. 年初计划); "
-                                                   "default: the current one.")
+        parser.add_argument(
+            "--plan-version", help="Measure against this version of the plan (e.g. 年初计划); default: the current one."
+        )
 
     def handle(self, *args, **options):
         month = options["month"]
@@ -51,9 +52,14 @@ class Command(BaseCommand):
         if options["plan_version"]:
             version = next((v for v in versions if v.name == options["plan_version"]), None)
             if version is None:
-                raise CommandError(_("The %(year)s plan has no version %(name)s. Versions: %(known)s.") % {
-                    "year": plan_year.year, "name": options["plan_version"],
-                    "known": "、".join(v.name for v in versions) or "-"})
+                raise CommandError(
+                    _("The %(year)s plan has no version %(name)s. Versions: %(known)s.")
+                    % {
+                        "year": plan_year.year,
+                        "name": options["plan_version"],
+                        "known": "、".join(v.name for v in versions) or "-",
+                    }
+                )
         rollup = category_rollup(plan_year=plan_year, month=month, plan_version=version)
         if options["format"] == "json":
             figures = rollup_as_json(rollup)
@@ -70,9 +76,16 @@ class Command(BaseCommand):
     def table(self, rollup, before=None) -> str:
         month = rollup.period.month
         header = [
-            _("Category"), _("Number of projects"), _("Total investment"), _("Government"), _("Social"),
-            _("Plan for the year"), _("Completed, months 1-%(month)d") % {"month": month},
-            _("Completion %"), _("Time elapsed %"), str(BEHIND_SCHEDULE_LABEL),
+            _("Category"),
+            _("Number of projects"),
+            _("Total investment"),
+            _("Government"),
+            _("Social"),
+            _("Plan for the year"),
+            _("Completed, months 1-%(month)d") % {"month": month},
+            _("Completion %"),
+            _("Time elapsed %"),
+            str(BEHIND_SCHEDULE_LABEL),
         ]
         if before is not None:
             header[5:6] = [_("Plan before adjustment"), _("Plan after adjustment")]
@@ -80,9 +93,15 @@ class Command(BaseCommand):
 
         def cells(row: RollupRow, label: str, old: RollupRow | None = None) -> list[str]:
             values = [
-                label, str(row.projects), yi(row.total_investment), yi(row.government_investment),
-                yi(row.social_investment), yi(row.annual_plan), yi(row.completed_ytd),
-                formatting.points(row.completion_rate), formatting.points(row.time_elapsed),
+                label,
+                str(row.projects),
+                yi(row.total_investment),
+                yi(row.government_investment),
+                yi(row.social_investment),
+                yi(row.annual_plan),
+                yi(row.completed_ytd),
+                formatting.points(row.completion_rate),
+                formatting.points(row.time_elapsed),
                 formatting.points(row.behind_schedule_points),
             ]
             if old is not None:
@@ -100,7 +119,8 @@ class Command(BaseCommand):
 
         rule = "-" * width(line(header))
         title = _("%(title)s, months 1-%(month)d (amounts in 亿元; positive points = behind 序时进度)") % {
-            "title": rollup.plan_year.title, "month": month,
+            "title": rollup.plan_year.title,
+            "month": month,
         }
         if rollup.plan_version is not None:
             title += f" [{rollup.plan_version.name}]"

@@ -32,7 +32,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--with-reports", action="store_true",
+            "--with-reports",
+            action="store_true",
             help="Also load 【演示数据】 monthly reports and problems (the dispatch app's load_demo_reports).",
         )
 

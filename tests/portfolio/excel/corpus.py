@@ -30,8 +30,21 @@ def messy_plan(path: Path, rows: list[dict], *, unit: str = "亿元") -> Path:
     ws.merge_cells("A1:M1")
     ws["A2"] = f"单位：{unit}"
     # Row 3: single headers merged down, group cells merged across; row 4: the grouped columns.
-    upper = ["序号", "项目名称", "统一项目代码", "建设性质", "总投资", "其中", None, "2022年", None, "责任单位",
-             "业主单位", "建设起止年限", "备注"]
+    upper = [
+        "序号",
+        "项目名称",
+        "统一项目代码",
+        "建设性质",
+        "总投资",
+        "其中",
+        None,
+        "2022年",
+        None,
+        "责任单位",
+        "业主单位",
+        "建设起止年限",
+        "备注",
+    ]
     lower = [None, None, None, None, None, "政府投资", "社会投资", "计划投资", "年度建设目标", None, None, None, None]
     for c, (u, lo) in enumerate(zip(upper, lower, strict=True), start=1):
         ws.cell(row=3, column=c, value=u)
@@ -54,10 +67,19 @@ def messy_plan(path: Path, rows: list[dict], *, unit: str = "亿元") -> Path:
         for i, row in enumerate(members, start=1):
             total = row["total"] / scale
             values = [
-                i, row["name"], row["code"], row["stage"],
-                _as_text(total, style=i % 3), _as_text(row["government"] / scale, style=(i + 1) % 3),
-                _as_text(row["social"] / scale, style=(i + 2) % 3), float(row["plan"] / scale),
-                row.get("target", "完成主体工程"), row["unit"], row["owner"], "2021—2024年", "",
+                i,
+                row["name"],
+                row["code"],
+                row["stage"],
+                _as_text(total, style=i % 3),
+                _as_text(row["government"] / scale, style=(i + 1) % 3),
+                _as_text(row["social"] / scale, style=(i + 2) % 3),
+                float(row["plan"] / scale),
+                row.get("target", "完成主体工程"),
+                row["unit"],
+                row["owner"],
+                "2021—2024年",
+                "",
             ]
             for c, value in enumerate(values, start=1):
                 ws.cell(row=r, column=c, value=value)
@@ -90,8 +112,16 @@ def messy_dispatch(path: Path, rows: list[dict]) -> Path:
     ws.title = "月度调度"
     ws["A1"] = "云阳县2022年县级重大项目月度调度表"
     ws["A2"] = "填报单位：县交通局　　　单位：万元"
-    headers = ["项目编码", "项目名称", "填报月份", "当月完成投资", "工程进度（%）", "进展情况", "存在的问题",
-               "下月计划"]
+    headers = [
+        "项目编码",
+        "项目名称",
+        "填报月份",
+        "当月完成投资",
+        "工程进度（%）",
+        "进展情况",
+        "存在的问题",
+        "下月计划",
+    ]
     for c, h in enumerate(headers, start=1):
         ws.cell(row=3, column=c, value=h)
     for i, row in enumerate(rows):
@@ -141,34 +171,43 @@ def xls_dispatch(path: Path, rows: list[dict]) -> Path:
 
 def ods_dispatch(path: Path, rows: list[dict]) -> Path:
     """An OpenDocument spreadsheet (WPS and LibreOffice save these), built from its XML."""
+
     def cell(value):
         if isinstance(value, (int, float, Decimal)):
-            return (f'<table:table-cell office:value-type="float" office:value="{value}">'
-                    f"<text:p>{value}</text:p></table:table-cell>")
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
         return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
 
     lines = [["云阳县2022年3月县级重大项目调度表"], [], ["项目代码", "项目名称", "本月完成投资", "累计形象进度（%）"]]
     lines += [[r["code"], r.get("name", ""), r["amount"], r["percent"]] for r in rows]
     body = "".join("<table:table-row>" + "".join(cell(v) for v in line) + "</table:table-row>" for line in lines)
     # LibreOffice closes a sheet with the rest of the grid as one repeated empty row.
-    body += ('<table:table-row table:number-rows-repeated="1048000">'
-             '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>')
+    body += (
+        '<table:table-row table:number-rows-repeated="1048000">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
     return _ods(path, body)
 
 
 def hostile_ods_repeated_rows(d: Path) -> Path:
     """One row with content, repeated a million times: a few bytes that expand to a huge sheet."""
-    body = ('<table:table-row><table:table-cell office:value-type="string"><text:p>项目代码</text:p>'
-            '</table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1000000">'
-            '<table:table-cell table:number-columns-repeated="50" office:value-type="float" office:value="1">'
-            "<text:p>1</text:p></table:table-cell></table:table-row>")
+    body = (
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>项目代码</text:p>'
+        '</table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1000000">'
+        '<table:table-cell table:number-columns-repeated="50" office:value-type="float" office:value="1">'
+        "<text:p>1</text:p></table:table-cell></table:table-row>"
+    )
     return _ods(d / "repeated-rows.ods", body)
 
 
 def hostile_ods_wide_cell(d: Path) -> Path:
     """A value repeated across 16,000 columns."""
-    body = ('<table:table-row><table:table-cell table:number-columns-repeated="16000" office:value-type="string">'
-            "<text:p>x</text:p></table:table-cell></table:table-row>")
+    body = (
+        '<table:table-row><table:table-cell table:number-columns-repeated="16000" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell></table:table-row>"
+    )
     return _ods(d / "wide.ods", body)
 
 
@@ -247,8 +286,9 @@ def dispatch_sheet_rows(rows: list[list], start: int = 1):
         yield f'<row r="{r}">'.encode() + cells + b"</row>"
 
 
-def raw_xlsx(path: Path, sheet_body, *, dimension: str | None = None, prolog: bytes = b"",
-             compresslevel: int = 6) -> Path:
+def raw_xlsx(
+    path: Path, sheet_body, *, dimension: str | None = None, prolog: bytes = b"", compresslevel: int = 6
+) -> Path:
     """An .xlsx whose sheet XML we write by hand; `sheet_body` is bytes or an iterable of bytes
     (streamed into the archive, so a huge sheet never sits in memory)."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
@@ -373,9 +413,11 @@ def too_many_rows(d: Path, rows: int) -> Path:
 def formula_in_cell(d: Path, code: str) -> Path:
     """A data cell that holds a formula (=100+1) rather than the value."""
     head = b"".join(dispatch_sheet_rows([HEADER]))
-    row = (f'<row r="2"><c r="A2" t="inlineStr"><is><t>{code}</t></is></c>'
-           '<c r="C2" t="inlineStr"><is><t>2022-03</t></is></c>'
-           '<c r="D2"><f>100+1</f><v>101</v></c><c r="E2"><v>10</v></c></row>').encode()
+    row = (
+        f'<row r="2"><c r="A2" t="inlineStr"><is><t>{code}</t></is></c>'
+        '<c r="C2" t="inlineStr"><is><t>2022-03</t></is></c>'
+        '<c r="D2"><f>100+1</f><v>101</v></c><c r="E2"><v>10</v></c></row>'
+    ).encode()
     return raw_xlsx(d / "formula.xlsx", head + row)
 
 
@@ -389,9 +431,13 @@ def xlsx_parts(path: Path, parts: dict[str, bytes], *, duplicate: tuple[str, byt
     """An .xlsx from the default parts with some replaced (`parts`: name → bytes, None drops it);
     `duplicate` adds a second entry with the name of an existing one."""
     base = {
-        "[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": ROOT_RELS, "xl/workbook.xml": WORKBOOK,
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": ROOT_RELS,
+        "xl/workbook.xml": WORKBOOK,
         "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
-        "xl/worksheets/sheet1.xml": SHEET_HEAD + b"<sheetData>" + b"".join(dispatch_sheet_rows([HEADER]))
+        "xl/worksheets/sheet1.xml": SHEET_HEAD
+        + b"<sheetData>"
+        + b"".join(dispatch_sheet_rows([HEADER]))
         + b"</sheetData></worksheet>",
     }
     base.update(parts)
@@ -413,9 +459,14 @@ def _sheet(body: bytes, head: bytes = SHEET_HEAD, tail: bytes = b"</worksheet>")
 
 
 def _data_row(code: str, amount_cell: bytes, r: int = 2) -> bytes:
-    return (f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{code}</t></is></c>'
-            f'<c r="C{r}" t="inlineStr"><is><t>2022-03</t></is></c>').encode() + amount_cell + \
-        f'<c r="E{r}"><v>10</v></c></row>'.encode()
+    return (
+        (
+            f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{code}</t></is></c>'
+            f'<c r="C{r}" t="inlineStr"><is><t>2022-03</t></is></c>'
+        ).encode()
+        + amount_cell
+        + f'<c r="E{r}"><v>10</v></c></row>'.encode()
+    )
 
 
 def far_cell_attributes_swapped(d: Path) -> Path:
@@ -441,8 +492,11 @@ def prefixed_sheet_with_formula(d: Path, code: str) -> Path:
     for tag in (b"row", b"c", b"is", b"t", b"v", b"f"):
         rows = rows.replace(b"<" + tag + b" ", b"<x:" + tag + b" ").replace(b"<" + tag + b">", b"<x:" + tag + b">")
         rows = rows.replace(b"</" + tag + b">", b"</x:" + tag + b">")
-    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="{MAIN_NS}"><x:sheetData>'.encode()
-             + rows + b"</x:sheetData></x:worksheet>")
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="{MAIN_NS}"><x:sheetData>'.encode()
+        + rows
+        + b"</x:sheetData></x:worksheet>"
+    )
     return xlsx_parts(d / "prefixed.xlsx", {"xl/worksheets/sheet1.xml": sheet})
 
 
@@ -456,14 +510,21 @@ def formula_tag_with_whitespace(d: Path, code: str, space: str = "\n") -> Path:
 def huge_shared_string_count(d: Path) -> Path:
     """sharedStrings.xml declaring 10^12 strings and holding one: a reader reserving room for the
     declared count asks for terabytes."""
-    sst = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="1000000000000" '
-           'uniqueCount="1000000000000"><si><t>项目代码</t></si></sst>').encode()
-    rels = WORKBOOK_RELS.replace(b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.'
-                                 b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-                                 b'Target="sharedStrings.xml"/></Relationships>')
+    sst = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="1000000000000" '
+        'uniqueCount="1000000000000"><si><t>项目代码</t></si></sst>'
+    ).encode()
+    rels = WORKBOOK_RELS.replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId9" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        b'Target="sharedStrings.xml"/></Relationships>',
+    )
     sheet = _sheet(b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
-    return xlsx_parts(d / "sst-count.xlsx", {"xl/sharedStrings.xml": sst, "xl/_rels/workbook.xml.rels": rels,
-                                             "xl/worksheets/sheet1.xml": sheet})
+    return xlsx_parts(
+        d / "sst-count.xlsx",
+        {"xl/sharedStrings.xml": sst, "xl/_rels/workbook.xml.rels": rels, "xl/worksheets/sheet1.xml": sheet},
+    )
 
 
 def damaged_member(d: Path) -> Path:
@@ -482,25 +543,36 @@ def damaged_member(d: Path) -> Path:
 def strict_ooxml(d: Path) -> Path:
     """A workbook in the Strict OOXML namespace (Excel's “Strict Open XML Spreadsheet”)."""
     strict = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
-    return xlsx_parts(d / "strict.xlsx", {
-        "xl/workbook.xml": WORKBOOK.replace(MAIN_NS.encode(), strict),
-        "xl/worksheets/sheet1.xml": _sheet(b"".join(dispatch_sheet_rows([HEADER]))).replace(MAIN_NS.encode(), strict),
-    })
+    return xlsx_parts(
+        d / "strict.xlsx",
+        {
+            "xl/workbook.xml": WORKBOOK.replace(MAIN_NS.encode(), strict),
+            "xl/worksheets/sheet1.xml": _sheet(b"".join(dispatch_sheet_rows([HEADER]))).replace(
+                MAIN_NS.encode(), strict
+            ),
+        },
+    )
 
 
 def relationship_prefix_rebound(d: Path) -> Path:
     """r: bound to another URI, so r:id is not the relationship id a reader matching the prefix
     text would take it for."""
-    workbook = WORKBOOK.replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-                                b"http://example.com/not-relationships")
+    workbook = WORKBOOK.replace(
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships", b"http://example.com/not-relationships"
+    )
     return xlsx_parts(d / "rebound.xlsx", {"xl/workbook.xml": workbook})
 
 
 def doctype_after_comment(d: Path) -> Path:
     """A DOCTYPE past the first 4 KB: after a 5 KB comment."""
-    sheet = (b'<?xml version="1.0" encoding="UTF-8"?><!--' + b"x" * 5000 + b'--><!DOCTYPE worksheet '
-             b'[<!ENTITY a "aaaaaaaaaa">]>' + SHEET_HEAD.split(b"?>", 1)[1] + b"<sheetData>"
-             + b"".join(dispatch_sheet_rows([HEADER])) + b"</sheetData></worksheet>")
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?><!--' + b"x" * 5000 + b"--><!DOCTYPE worksheet "
+        b'[<!ENTITY a "aaaaaaaaaa">]>'
+        + SHEET_HEAD.split(b"?>", 1)[1]
+        + b"<sheetData>"
+        + b"".join(dispatch_sheet_rows([HEADER]))
+        + b"</sheetData></worksheet>"
+    )
     return xlsx_parts(d / "doctype-late.xlsx", {"xl/worksheets/sheet1.xml": sheet})
 
 
@@ -516,28 +588,40 @@ def duplicate_entries(d: Path, code: str) -> Path:
     return xlsx_parts(d / "duplicate.xlsx", {}, duplicate=("xl/worksheets/sheet1.xml", formula))
 
 
-def values_in_cells(d: Path, code: str, *, amount: str = "1", percent: str = "10", month: str = "2022-03",
-                    name: str = "dispatch.xlsx") -> Path:
+def values_in_cells(
+    d: Path, code: str, *, amount: str = "1", percent: str = "10", month: str = "2022-03", name: str = "dispatch.xlsx"
+) -> Path:
     """One dispatch row whose amount, percent and month are raw <v> texts (1e308, NaN, inf…)."""
+
     def value(ref, text):
-        if text.replace(".", "").replace("e", "").replace("E", "").replace("-", "").replace("+", "").isdigit() or \
-                text.lower() in ("nan", "inf", "-inf", "infinity"):
+        if text.replace(".", "").replace("e", "").replace("E", "").replace("-", "").replace(
+            "+", ""
+        ).isdigit() or text.lower() in ("nan", "inf", "-inf", "infinity"):
             return f'<c r="{ref}"><v>{text}</v></c>'
         return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
-    row = (f'<row r="2"><c r="A2" t="inlineStr"><is><t>{code}</t></is></c>{value("C2", month)}'
-           f'{value("D2", amount)}{value("E2", percent)}</row>').encode()
+
+    row = (
+        f'<row r="2"><c r="A2" t="inlineStr"><is><t>{code}</t></is></c>{value("C2", month)}'
+        f"{value('D2', amount)}{value('E2', percent)}</row>"
+    ).encode()
     return xlsx_parts(d / name, {"xl/worksheets/sheet1.xml": _sheet(b"".join(dispatch_sheet_rows([HEADER])) + row)})
 
 
 def ods_repeated_formula(d: Path, code: str) -> Path:
     """An ODS formula cell standing for two cells (number-columns-repeated)."""
+
     def text(v):
         return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+
     columns = ["项目代码", "项目名称", "本月完成投资", "累计形象进度（%）"]
     header = "<table:table-row>" + "".join(text(h) for h in columns) + "</table:table-row>"
-    row = ("<table:table-row>" + text(code) + text("项目")
-           + '<table:table-cell table:number-columns-repeated="2" table:formula="of:=1+1" office:value-type="float" '
-             'office:value="2"><text:p>2</text:p></table:table-cell></table:table-row>')
+    row = (
+        "<table:table-row>"
+        + text(code)
+        + text("项目")
+        + '<table:table-cell table:number-columns-repeated="2" table:formula="of:=1+1" office:value-type="float" '
+        'office:value="2"><text:p>2</text:p></table:table-cell></table:table-row>'
+    )
     return _ods(d / "ods-formula.ods", header + row)
 
 
@@ -566,8 +650,21 @@ def plan_with_headings(path: Path, rows: list[dict], *, style: str) -> Path:
     (`split`: 一 | | 重大产业项目（65个）) or read （一）重大产业项目 (`paren`)."""
     wb = Workbook()
     ws = wb.active
-    ws.append(["序号", "项目代码", "项目名称", "总投资", "政府投资", "社会投资", "年度计划投资", "业主单位", "建设性质",
-               "建设起止年限", "责任单位"])
+    ws.append(
+        [
+            "序号",
+            "项目代码",
+            "项目名称",
+            "总投资",
+            "政府投资",
+            "社会投资",
+            "年度计划投资",
+            "业主单位",
+            "建设性质",
+            "建设起止年限",
+            "责任单位",
+        ]
+    )
     numerals = "一二三四五六"
     groups: dict[str, list] = {}
     for row in rows:
@@ -578,9 +675,21 @@ def plan_with_headings(path: Path, rows: list[dict], *, style: str) -> Path:
         else:
             ws.append([f"（{numerals[n]}）{category}"])
         for i, row in enumerate(members, start=1):
-            ws.append([i, row["code"], row["name"], float(row["total"]), float(row["government"]),
-                       float(row["social"]), float(row["plan"]), row["owner"], "续建", "2021-2024",
-                       row["unit"]])
+            ws.append(
+                [
+                    i,
+                    row["code"],
+                    row["name"],
+                    float(row["total"]),
+                    float(row["government"]),
+                    float(row["social"]),
+                    float(row["plan"]),
+                    row["owner"],
+                    "续建",
+                    "2021-2024",
+                    row["unit"],
+                ]
+            )
     wb.save(path)
     return path
 
@@ -589,8 +698,13 @@ def windows_separators(d: Path, code: str) -> Path:
     """A sound workbook whose entry names use backslashes, as some Windows tools write them."""
     path = d / "backslashes.xlsx"
     sheet = _sheet(b"".join(dispatch_sheet_rows([HEADER])) + _data_row(code, b'<c r="D2"><v>5</v></c>'))
-    parts = {"[Content_Types].xml": CONTENT_TYPES, "_rels\\.rels": ROOT_RELS, "xl\\workbook.xml": WORKBOOK,
-             "xl\\_rels\\workbook.xml.rels": WORKBOOK_RELS, "xl\\worksheets\\sheet1.xml": sheet}
+    parts = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels\\.rels": ROOT_RELS,
+        "xl\\workbook.xml": WORKBOOK,
+        "xl\\_rels\\workbook.xml.rels": WORKBOOK_RELS,
+        "xl\\worksheets\\sheet1.xml": sheet,
+    }
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
@@ -627,28 +741,44 @@ def ods_with_binary_member(d: Path, rows: list[dict]) -> Path:
 def shared_strings_with_a_wrong_reference_count(d: Path, code: str) -> Path:
     """count (references) wrong, as some writers leave it; uniqueCount right: harmless."""
     strings = [*HEADER, code, "2022-03"]
-    sst = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="999" uniqueCount="{len(strings)}">'
-           + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>").encode()
-    rels = WORKBOOK_RELS.replace(b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.'
-                                 b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-                                 b'Target="sharedStrings.xml"/></Relationships>')
+    sst = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="999" uniqueCount="{len(strings)}">'
+        + "".join(f"<si><t>{s}</t></si>" for s in strings)
+        + "</sst>"
+    ).encode()
+    rels = WORKBOOK_RELS.replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId9" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        b'Target="sharedStrings.xml"/></Relationships>',
+    )
     head = "".join(f'<c r="{chr(65 + i)}1" t="s"><v>{i}</v></c>' for i in range(len(HEADER)))
-    body = (f'<row r="1">{head}</row><row r="2"><c r="A2" t="s"><v>5</v></c><c r="C2" t="s"><v>6</v></c>'
-            '<c r="D2"><v>5</v></c><c r="E2"><v>10</v></c></row>').encode()
-    return xlsx_parts(d / "sst-count-wrong.xlsx", {"xl/sharedStrings.xml": sst, "xl/_rels/workbook.xml.rels": rels,
-                                                   "xl/worksheets/sheet1.xml": _sheet(body)})
+    body = (
+        f'<row r="1">{head}</row><row r="2"><c r="A2" t="s"><v>5</v></c><c r="C2" t="s"><v>6</v></c>'
+        '<c r="D2"><v>5</v></c><c r="E2"><v>10</v></c></row>'
+    ).encode()
+    return xlsx_parts(
+        d / "sst-count-wrong.xlsx",
+        {"xl/sharedStrings.xml": sst, "xl/_rels/workbook.xml.rels": rels, "xl/worksheets/sheet1.xml": _sheet(body)},
+    )
 
 
 def duplicate_sheet_names(d: Path) -> Path:
     """Two sheets named alike (Excel forbids it) pointing at different parts."""
-    workbook = WORKBOOK.replace(b'<sheet name="Sheet1" sheetId="1" r:id="rId1"/>',
-                                b'<sheet name="Sheet1" sheetId="1" r:id="rId1"/><sheet name="sheet1" sheetId="2" '
-                                b'r:id="rId2"/>')
-    rels = WORKBOOK_RELS.replace(b"</Relationships>", b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org'
-                                 b'/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>'
-                                 b"</Relationships>")
-    return xlsx_parts(d / "same-names.xlsx", {"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels,
-                                              "xl/worksheets/sheet2.xml": _sheet(b"")})
+    workbook = WORKBOOK.replace(
+        b'<sheet name="Sheet1" sheetId="1" r:id="rId1"/>',
+        b'<sheet name="Sheet1" sheetId="1" r:id="rId1"/><sheet name="sheet1" sheetId="2" r:id="rId2"/>',
+    )
+    rels = WORKBOOK_RELS.replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org'
+        b'/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>'
+        b"</Relationships>",
+    )
+    return xlsx_parts(
+        d / "same-names.xlsx",
+        {"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels, "xl/worksheets/sheet2.xml": _sheet(b"")},
+    )
 
 
 def second_workbook(d: Path, code: str) -> Path:
@@ -657,26 +787,37 @@ def second_workbook(d: Path, code: str) -> Path:
     root_rels = ROOT_RELS.replace(b"xl/workbook.xml", b"xl/other.xml")
     other_rels = WORKBOOK_RELS.replace(b"worksheets/sheet1.xml", b"worksheets/clean.xml")
     formula = _sheet(b"".join(dispatch_sheet_rows([HEADER])) + _data_row(code, b'<c r="D2"><f>1+1</f><v>2</v></c>'))
-    return xlsx_parts(d / "two-workbooks.xlsx", {
-        "_rels/.rels": root_rels, "xl/other.xml": WORKBOOK, "xl/_rels/other.xml.rels": other_rels,
-        "xl/worksheets/clean.xml": _sheet(b"".join(dispatch_sheet_rows([HEADER]))),
-        "xl/worksheets/sheet1.xml": formula,
-    })
+    return xlsx_parts(
+        d / "two-workbooks.xlsx",
+        {
+            "_rels/.rels": root_rels,
+            "xl/other.xml": WORKBOOK,
+            "xl/_rels/other.xml.rels": other_rels,
+            "xl/worksheets/clean.xml": _sheet(b"".join(dispatch_sheet_rows([HEADER]))),
+            "xl/worksheets/sheet1.xml": formula,
+        },
+    )
 
 
 def unrelated_shared_strings(d: Path) -> Path:
     """xl/sharedStrings.xml with a uniqueCount of 10^12 that no relationship points to."""
-    sst = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" uniqueCount="1000000000000">'
-           "<si><t>x</t></si></sst>").encode()
+    sst = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" uniqueCount="1000000000000">'
+        "<si><t>x</t></si></sst>"
+    ).encode()
     return xlsx_parts(d / "stray-sst.xlsx", {"xl/sharedStrings.xml": sst})
 
 
 def duplicate_relationship_ids(d: Path) -> Path:
-    rels = WORKBOOK_RELS.replace(b"</Relationships>", b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org'
-                                 b'/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>'
-                                 b"</Relationships>")
-    return xlsx_parts(d / "same-ids.xlsx", {"xl/_rels/workbook.xml.rels": rels,
-                                            "xl/worksheets/sheet2.xml": _sheet(b"")})
+    rels = WORKBOOK_RELS.replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org'
+        b'/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>'
+        b"</Relationships>",
+    )
+    return xlsx_parts(
+        d / "same-ids.xlsx", {"xl/_rels/workbook.xml.rels": rels, "xl/worksheets/sheet2.xml": _sheet(b"")}
+    )
 
 
 def xls_lying_dimensions(d: Path, rows: int = 65536, columns: int = 256) -> Path:
@@ -686,7 +827,7 @@ def xls_lying_dimensions(d: Path, rows: int = 65536, columns: int = 256) -> Path
     data = bytearray(path.read_bytes())
     at = data.find(b"\x00\x02\x0e\x00")  # DIMENSIONS, 14 bytes: first row, last row + 1 (u32), first, last col
     assert at > 0
-    data[at + 8:at + 12] = rows.to_bytes(4, "little")
-    data[at + 14:at + 16] = columns.to_bytes(2, "little")
+    data[at + 8 : at + 12] = rows.to_bytes(4, "little")
+    data[at + 14 : at + 16] = columns.to_bytes(2, "little")
     path.write_bytes(bytes(data))
     return path

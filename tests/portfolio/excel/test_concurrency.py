@@ -58,9 +58,11 @@ def at_once(*calls):
 
 
 def test_two_imports_of_one_monthly_file(project_a, project_b, finance):
-    data = workbook(["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"],
-                    [[project_a.code, f"2022-{m:02d}", 10, 20] for m in range(1, 4)]
-                    + [[project_b.code, f"2022-{m:02d}", 10, 20] for m in range(1, 4)])
+    data = workbook(
+        ["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"],
+        [[project_a.code, f"2022-{m:02d}", 10, 20] for m in range(1, 4)]
+        + [[project_b.code, f"2022-{m:02d}", 10, 20] for m in range(1, 4)],
+    )
     for trial in range(TRIALS):
         ProgressReport.objects.all().delete()
         first, second = at_once(*[lambda: import_apply(data=data, filename="d.xlsx", actor=finance)] * 2)
@@ -73,8 +75,9 @@ def test_two_imports_of_one_monthly_file(project_a, project_b, finance):
 
 
 def test_a_double_click_on_apply(project_a, office_a):
-    data = workbook(["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"],
-                    [[project_a.code, "2022-03", 10, 20]])
+    data = workbook(
+        ["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"], [[project_a.code, "2022-03", 10, 20]]
+    )
     for _trial in range(TRIALS):
         ProgressReport.objects.all().delete()
         _result, token = preview_create(actor=office_a, data=data, filename="d.xlsx")
@@ -92,8 +95,10 @@ def test_two_plan_imports_record_one_change(project_a, admin_user, finance):
         name = f"江龙高速（第{trial}次）"
         data = workbook(header, [[project_a.code, name, project_a.location]])
         before = Project.history.filter(id=project_a.pk).count()
-        first, second = at_once(lambda data=data: import_apply(data=data, filename="p.xlsx", actor=admin_user),
-                                lambda data=data: import_apply(data=data, filename="p.xlsx", actor=finance))
+        first, second = at_once(
+            lambda data=data: import_apply(data=data, filename="p.xlsx", actor=admin_user),
+            lambda data=data: import_apply(data=data, filename="p.xlsx", actor=finance),
+        )
         assert not isinstance(first, Exception) and not isinstance(second, Exception), (first, second)
         assert first.ok and second.ok, (first.problems, second.problems)
         assert sorted(r.counts["changed"] for r in (first, second)) == [0, 1]

@@ -21,8 +21,11 @@ def nothing_written(db):
     """Asserts, after the test, that the database saw no write at all (not even one rolled back)."""
     with CaptureQueriesContext(connection) as queries:
         yield
-    writes = [q["sql"] for q in queries.captured_queries
-              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "SAVEPOINT"))]
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "SAVEPOINT"))
+    ]
     assert writes == []
 
 
@@ -40,20 +43,30 @@ def cell_problems(path, actor):
 
 # --- the reader's extent, whatever the markup ---------------------------------------------------
 
+
 def test_far_cell_with_attributes_swapped(tmp_path, admin_user):
-    refused_with(corpus.far_cell_attributes_swapped(tmp_path), admin_user,
-                 reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "Sheet1", "max": reading.MAX_COLUMNS})
+    refused_with(
+        corpus.far_cell_attributes_swapped(tmp_path),
+        admin_user,
+        reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "Sheet1", "max": reading.MAX_COLUMNS},
+    )
 
 
 def test_cells_without_references_are_placed_as_a_reader_places_them(tmp_path, admin_user):
-    refused_with(corpus.cells_without_references(tmp_path), admin_user,
-                 reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "Sheet1", "max": reading.MAX_COLUMNS})
+    refused_with(
+        corpus.cells_without_references(tmp_path),
+        admin_user,
+        reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "Sheet1", "max": reading.MAX_COLUMNS},
+    )
 
 
 def test_rows_without_references_count(tmp_path, admin_user, settings):
     settings.IMPORT_MAX_ROWS = 20
-    refused_with(corpus.rows_without_references(tmp_path, rows=200), admin_user,
-                 reading.FileMsg.TOO_MANY_ROWS % {"sheet": "Sheet1", "max": 20})
+    refused_with(
+        corpus.rows_without_references(tmp_path, rows=200),
+        admin_user,
+        reading.FileMsg.TOO_MANY_ROWS % {"sheet": "Sheet1", "max": 20},
+    )
 
 
 def test_shared_string_count_checked_against_the_part(tmp_path, admin_user):
@@ -72,15 +85,18 @@ def test_dimension_claiming_the_whole_grid_is_harmless(tmp_path, admin_user, pro
 
 # --- formulas by meaning ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("space", ["\n", "\t", "\r\n"])
 def test_formula_tag_followed_by_whitespace(tmp_path, admin_user, project_a, space, nothing_written):
     assert cell_problems(corpus.formula_tag_with_whitespace(tmp_path, project_a.code, space), admin_user) == [
-        ("D", str(CellMsg.FORMULA))]
+        ("D", str(CellMsg.FORMULA))
+    ]
 
 
 def test_formula_in_a_prefixed_sheet(tmp_path, admin_user, project_a, nothing_written):
     assert cell_problems(corpus.prefixed_sheet_with_formula(tmp_path, project_a.code), admin_user) == [
-        ("D", str(CellMsg.FORMULA))]
+        ("D", str(CellMsg.FORMULA))
+    ]
 
 
 def test_formula_in_a_repeated_ods_cell(tmp_path, admin_user, project_a, nothing_written):
@@ -106,6 +122,7 @@ def test_two_entries_of_one_name(tmp_path, admin_user, project_a):
 
 # --- DTDs anywhere, in any encoding -------------------------------------------------------------
 
+
 def test_doctype_after_a_long_comment(tmp_path, admin_user):
     refused_with(corpus.doctype_after_comment(tmp_path), admin_user, reading.FileMsg.XML_BOMB)
 
@@ -116,6 +133,7 @@ def test_doctype_in_a_utf16_part(tmp_path, admin_user, part):
 
 
 # --- the reader cannot take the process down ----------------------------------------------------
+
 
 def test_a_reader_that_runs_out_of_memory_is_a_refusal(tmp_path, admin_user, project_a, settings):
     # below what the child already uses: its next allocation fails, or it dies
@@ -136,19 +154,24 @@ def test_element_budget(tmp_path, admin_user, settings):
 
 # --- values no column can hold ---------------------------------------------------------------
 
-@pytest.mark.parametrize("amount, percent, month, column, message", [
-    ("1e308", "10", "2022-03", "D", CellMsg.TOO_LARGE),
-    ("1E30", "10", "2022-03", "D", CellMsg.TOO_LARGE),
-    ("1", "1e30", "2022-03", "E", CellMsg.PERCENT_RANGE),
-    ("1", "1e308", "2022-03", "E", CellMsg.PERCENT_RANGE),
-    ("1", "10", "inf", "C", CellMsg.NOT_A_MONTH),
-    ("1", "10", "NaN", "C", CellMsg.NOT_A_MONTH),
-    ("1", "10", "1e300", "C", CellMsg.NOT_A_MONTH),
-    ("NaN", "10", "2022-03", "D", CellMsg.NOT_A_NUMBER),
-    ("1", "inf", "2022-03", "E", CellMsg.NOT_A_PERCENT),
-])
-def test_numbers_out_of_any_range_are_cell_problems(tmp_path, admin_user, project_a, amount, percent, month,
-                                                    column, message, nothing_written):
+
+@pytest.mark.parametrize(
+    "amount, percent, month, column, message",
+    [
+        ("1e308", "10", "2022-03", "D", CellMsg.TOO_LARGE),
+        ("1E30", "10", "2022-03", "D", CellMsg.TOO_LARGE),
+        ("1", "1e30", "2022-03", "E", CellMsg.PERCENT_RANGE),
+        ("1", "1e308", "2022-03", "E", CellMsg.PERCENT_RANGE),
+        ("1", "10", "inf", "C", CellMsg.NOT_A_MONTH),
+        ("1", "10", "NaN", "C", CellMsg.NOT_A_MONTH),
+        ("1", "10", "1e300", "C", CellMsg.NOT_A_MONTH),
+        ("NaN", "10", "2022-03", "D", CellMsg.NOT_A_NUMBER),
+        ("1", "inf", "2022-03", "E", CellMsg.NOT_A_PERCENT),
+    ],
+)
+def test_numbers_out_of_any_range_are_cell_problems(
+    tmp_path, admin_user, project_a, amount, percent, month, column, message, nothing_written
+):
     path = corpus.values_in_cells(tmp_path, project_a.code, amount=amount, percent=percent, month=month)
     assert cell_problems(path, admin_user) == [(column, str(message))]
 
@@ -172,10 +195,19 @@ def test_every_refusal_is_quick_and_leaves_no_trace(tmp_path, admin_user, projec
     """Every hostile builder of the corpus at once: a refusal or a cell problem, never an
     exception, never a write."""
     builders = [
-        corpus.far_cell_attributes_swapped, corpus.cells_without_references, corpus.huge_shared_string_count,
-        corpus.damaged_member, corpus.strict_ooxml, corpus.relationship_prefix_rebound, corpus.doctype_after_comment,
-        corpus.doctype_in_utf16_part, corpus.hostile_xml_bomb, corpus.hostile_far_cell, corpus.hostile_encrypted,
-        corpus.hostile_ods_repeated_rows, corpus.hostile_ods_wide_cell,
+        corpus.far_cell_attributes_swapped,
+        corpus.cells_without_references,
+        corpus.huge_shared_string_count,
+        corpus.damaged_member,
+        corpus.strict_ooxml,
+        corpus.relationship_prefix_rebound,
+        corpus.doctype_after_comment,
+        corpus.doctype_in_utf16_part,
+        corpus.hostile_xml_bomb,
+        corpus.hostile_far_cell,
+        corpus.hostile_encrypted,
+        corpus.hostile_ods_repeated_rows,
+        corpus.hostile_ods_wide_cell,
     ]
     for builder in builders:
         path = builder(tmp_path)
@@ -185,6 +217,7 @@ def test_every_refusal_is_quick_and_leaves_no_trace(tmp_path, admin_user, projec
 
 
 # --- what real writers do is still accepted ---------------------------------------------------
+
 
 def test_windows_separators_in_entry_names(tmp_path, admin_user, project_a):
     path = corpus.windows_separators(tmp_path, project_a.code)
@@ -225,5 +258,8 @@ def test_two_relationships_with_one_id(tmp_path, admin_user):
 
 
 def test_xls_dimensions_claiming_the_whole_grid(tmp_path, admin_user):
-    refused_with(corpus.xls_lying_dimensions(tmp_path), admin_user,
-                 reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "调度", "max": reading.MAX_COLUMNS})
+    refused_with(
+        corpus.xls_lying_dimensions(tmp_path),
+        admin_user,
+        reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "调度", "max": reading.MAX_COLUMNS},
+    )

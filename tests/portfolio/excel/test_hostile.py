@@ -26,6 +26,7 @@ def refused(path, actor, **kwargs):
 def counts(db):
     def snapshot():
         return Project.objects.count(), ProgressReport.objects.count()
+
     return snapshot
 
 
@@ -63,8 +64,12 @@ def test_zip_bomb_by_ratio(tmp_path, admin_user):
 
 def test_zip_bomb_over_uncompressed_cap(tmp_path, admin_user, settings):
     settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 5 * 1024 * 1024
-    path = corpus.raw_xlsx(tmp_path / "big.xlsx", b"".join(corpus.dispatch_sheet_rows(
-        [corpus.HEADER] + [["YY2022-REG-001", "x" * 100, "2022-03", 1, 1]] * 60000)))
+    path = corpus.raw_xlsx(
+        tmp_path / "big.xlsx",
+        b"".join(
+            corpus.dispatch_sheet_rows([corpus.HEADER] + [["YY2022-REG-001", "x" * 100, "2022-03", 1, 1]] * 60000)
+        ),
+    )
     assert refused(path, admin_user) == [str(reading.FileMsg.UNCOMPRESSED % {"mb": "5"})]
 
 
@@ -77,13 +82,15 @@ def test_lying_dimension_rows_counted_while_streaming(tmp_path, admin_user, sett
 def test_dimension_claiming_the_whole_grid_with_a_far_cell(tmp_path, admin_user):
     path = corpus.hostile_far_cell(tmp_path)
     assert refused(path, admin_user) == [
-        str(reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "Sheet1", "max": reading.MAX_COLUMNS})]
+        str(reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "Sheet1", "max": reading.MAX_COLUMNS})
+    ]
 
 
 def test_more_rows_than_the_cap(tmp_path, admin_user, settings):
     settings.IMPORT_MAX_ROWS = 50
     assert refused(corpus.too_many_rows(tmp_path, rows=120), admin_user) == [
-        str(reading.FileMsg.TOO_MANY_ROWS % {"sheet": "Sheet1", "max": 50})]
+        str(reading.FileMsg.TOO_MANY_ROWS % {"sheet": "Sheet1", "max": 50})
+    ]
 
 
 def test_upload_over_the_size_cap(tmp_path, admin_user, settings):
@@ -94,8 +101,9 @@ def test_upload_over_the_size_cap(tmp_path, admin_user, settings):
 
 def test_formula_in_a_data_cell_is_a_cell_problem(tmp_path, admin_user, project_a, counts):
     before = counts()
-    result = import_apply(data=corpus.formula_in_cell(tmp_path, project_a.code).read_bytes(),
-                          filename="formula.xlsx", actor=admin_user)
+    result = import_apply(
+        data=corpus.formula_in_cell(tmp_path, project_a.code).read_bytes(), filename="formula.xlsx", actor=admin_user
+    )
     assert not result.applied
     [problem] = result.problems
     assert problem.message == str(CellMsg.FORMULA)
@@ -103,10 +111,17 @@ def test_formula_in_a_data_cell_is_a_cell_problem(tmp_path, admin_user, project_
     assert counts() == before
 
 
-@pytest.mark.parametrize("builder", [
-    corpus.hostile_empty, corpus.hostile_csv_renamed, corpus.hostile_xls_renamed, corpus.hostile_encrypted,
-    corpus.hostile_xml_bomb, corpus.hostile_far_cell,
-])
+@pytest.mark.parametrize(
+    "builder",
+    [
+        corpus.hostile_empty,
+        corpus.hostile_csv_renamed,
+        corpus.hostile_xls_renamed,
+        corpus.hostile_encrypted,
+        corpus.hostile_xml_bomb,
+        corpus.hostile_far_cell,
+    ],
+)
 def test_hostile_files_write_nothing(tmp_path, admin_user, project_a, counts, builder):
     before = counts()
     path = builder(tmp_path)
@@ -117,9 +132,11 @@ def test_hostile_files_write_nothing(tmp_path, admin_user, project_a, counts, bu
 
 def test_ods_row_repeated_a_million_times(tmp_path, admin_user):
     assert refused(corpus.hostile_ods_repeated_rows(tmp_path), admin_user) == [
-        str(reading.FileMsg.TOO_MANY_ROWS % {"sheet": "调度", "max": 20000})]
+        str(reading.FileMsg.TOO_MANY_ROWS % {"sheet": "调度", "max": 20000})
+    ]
 
 
 def test_ods_cell_repeated_across_the_grid(tmp_path, admin_user):
     assert refused(corpus.hostile_ods_wide_cell(tmp_path), admin_user) == [
-        str(reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "调度", "max": reading.MAX_COLUMNS})]
+        str(reading.FileMsg.TOO_MANY_COLUMNS % {"sheet": "调度", "max": reading.MAX_COLUMNS})
+    ]

@@ -30,8 +30,9 @@ def apply(path, actor, **kwargs):
 
 
 def test_office_row_of_another_unit_is_an_error_and_nothing_is_written(tmp_path, project_a, project_b, office_a):
-    path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 10, 20),
-                                               (project_b.code, "2022-03", 10, 20)])
+    path = dispatch_file(
+        tmp_path / "d.xlsx", [(project_a.code, "2022-03", 10, 20), (project_b.code, "2022-03", 10, 20)]
+    )
     result = apply(path, office_a)
     assert not result.applied
     [problem] = result.problems
@@ -49,8 +50,9 @@ def test_leaders_and_reviewers_may_not_import(tmp_path, project_a, user, request
 
 
 def test_finance_imports_any_unit_as_drafts_with_history_and_events(tmp_path, project_a, project_b, finance):
-    path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", "1,000.5", "30%"),
-                                               (project_b.code, "2022年3月", 20, 0.5)])
+    path = dispatch_file(
+        tmp_path / "d.xlsx", [(project_a.code, "2022-03", "1,000.5", "30%"), (project_b.code, "2022年3月", 20, 0.5)]
+    )
     result = apply(path, finance, reason="三月调度")
     assert result.applied, [str(p) for p in result.problems]
     reports = list(ProgressReport.objects.order_by("project_year__project__code"))
@@ -77,8 +79,14 @@ def test_finance_imports_the_plan_and_leaders_may_not(tmp_path, project_a, finan
 
 
 def test_submitted_report_is_locked_but_an_equal_row_is_unchanged(tmp_path, project_a, office_a):
-    report = services.report_create(actor=office_a, project=project_a, year=2022, month=3,
-                                    investment_completed=Decimal("10"), physical_percent=Decimal("20"))
+    report = services.report_create(
+        actor=office_a,
+        project=project_a,
+        year=2022,
+        month=3,
+        investment_completed=Decimal("10"),
+        physical_percent=Decimal("20"),
+    )
     services.report_submit(actor=office_a, report=report)
     same = apply(dispatch_file(tmp_path / "same.xlsx", [(project_a.code, "2022-03", 10, 20)]), office_a)
     assert same.ok and same.counts["unchanged"] == 1
@@ -90,8 +98,14 @@ def test_submitted_report_is_locked_but_an_equal_row_is_unchanged(tmp_path, proj
 
 
 def test_draft_is_updated_with_the_changed_fields_listed(tmp_path, project_a, office_a):
-    report = services.report_create(actor=office_a, project=project_a, year=2022, month=3,
-                                    investment_completed=Decimal("10"), physical_percent=Decimal("20"))
+    report = services.report_create(
+        actor=office_a,
+        project=project_a,
+        year=2022,
+        month=3,
+        investment_completed=Decimal("10"),
+        physical_percent=Decimal("20"),
+    )
     path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 12.5, 20)])
     preview = import_preview(data=path.read_bytes(), filename=path.name, actor=office_a)
     [row] = preview.rows
@@ -105,8 +119,14 @@ def test_draft_is_updated_with_the_changed_fields_listed(tmp_path, project_a, of
 
 
 def test_percent_below_last_approved_needs_a_reason(tmp_path, project_a, office_a, reviewer):
-    report = services.report_create(actor=office_a, project=project_a, year=2022, month=2,
-                                    investment_completed=Decimal("10"), physical_percent=Decimal("40"))
+    report = services.report_create(
+        actor=office_a,
+        project=project_a,
+        year=2022,
+        month=2,
+        investment_completed=Decimal("10"),
+        physical_percent=Decimal("40"),
+    )
     services.report_submit(actor=office_a, report=report)
     services.report_approve(actor=reviewer, report=report)
     refused = apply(dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 1, 30)]), office_a)
@@ -118,8 +138,10 @@ def test_percent_below_last_approved_needs_a_reason(tmp_path, project_a, office_
 
 
 def test_future_month_and_duplicate_rows(tmp_path, project_a, office_a):
-    path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 1, 10), (project_a.code, "2022-03", 2, 10),
-                                               (project_a.code, "2099-01", 1, 10)])
+    path = dispatch_file(
+        tmp_path / "d.xlsx",
+        [(project_a.code, "2022-03", 1, 10), (project_a.code, "2022-03", 2, 10), (project_a.code, "2099-01", 1, 10)],
+    )
     result = apply(path, office_a)
     messages = [(p.row, p.message) for p in result.problems]
     assert (3, str(bulk.BulkReportMsg.DUPLICATE_ROW % {"row": 2})) in messages
@@ -128,10 +150,17 @@ def test_future_month_and_duplicate_rows(tmp_path, project_a, office_a):
 
 
 def test_year_to_date_figures_become_the_months_amount(tmp_path, project_a, office_a):
-    services.report_create(actor=office_a, project=project_a, year=2022, month=2,
-                           investment_completed=Decimal("100"), physical_percent=Decimal("10"))
-    path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, 250, 15)],
-                         header=("项目代码", "1-3月完成投资", "累计形象进度（%）"))
+    services.report_create(
+        actor=office_a,
+        project=project_a,
+        year=2022,
+        month=2,
+        investment_completed=Decimal("100"),
+        physical_percent=Decimal("10"),
+    )
+    path = dispatch_file(
+        tmp_path / "d.xlsx", [(project_a.code, 250, 15)], header=("项目代码", "1-3月完成投资", "累计形象进度（%）")
+    )
     result = apply(path, office_a, month=3)
     assert result.applied, [str(p) for p in result.problems]
     assert ProgressReport.objects.get(month=3).investment_completed == Decimal("150.00")
@@ -177,6 +206,7 @@ def test_plan_funding_split_error(tmp_path, project_a, admin_user):
 
 # --- the commands -----------------------------------------------------------------------------
 
+
 def test_command_dry_run_writes_nothing_and_apply_writes(tmp_path, project_a, office_a, capsys):
     path = dispatch_file(tmp_path / "d.xlsx", [(project_a.code, "2022-03", 10, 20)])
     call_command("import_schedule", str(path), "--user", office_a.username, "--dry-run")
@@ -187,8 +217,9 @@ def test_command_dry_run_writes_nothing_and_apply_writes(tmp_path, project_a, of
 
 
 def test_command_refusal_exits_non_zero_and_lists_problems(tmp_path, project_a, project_b, office_a, capsys):
-    path = dispatch_file(tmp_path / "d.xlsx", [(project_b.code, "2022-03", "x", 20),
-                                               ("YY2022-NON-001", "2022-03", 1, 1)])
+    path = dispatch_file(
+        tmp_path / "d.xlsx", [(project_b.code, "2022-03", "x", 20), ("YY2022-NON-001", "2022-03", 1, 1)]
+    )
     with pytest.raises(CommandError) as exc:
         call_command("import_schedule", str(path), "--user", office_a.username)
     assert exc.value.returncode == 1
@@ -224,7 +255,12 @@ def test_export_commands(tmp_path, project_a, plan_year):
 
     call_command("export_schedule", str(tmp_path / "s.xlsx"), "--year", "2022", "--month", "3")
     assert load_workbook(tmp_path / "s.xlsx").sheetnames == [
-        "项目计划表", "分类汇总", "节点目标", "3月调度", "问题清单", "红黑榜"
+        "项目计划表",
+        "分类汇总",
+        "节点目标",
+        "3月调度",
+        "问题清单",
+        "红黑榜",
     ]
     call_command("export_template", str(tmp_path / "t.xlsx"))
     wb = load_workbook(tmp_path / "t.xlsx")
@@ -243,9 +279,19 @@ def test_filled_template_creates_the_project(tmp_path, plan_year, categories, un
     wb = load_workbook(path)
     ws = wb["项目计划表"]
     headers = [c.value for c in ws[3]]
-    row = {"项目代码": "YY2022-NEW-001", "项目名称": "新建污水厂", "项目类别": categories[3].name, "建设性质": "新开工",
-           "建设起止年限": "2022-2023", "总投资": "1,000", "政府性投资": 600, "社会性投资": 400, "2022年计划投资": 300,
-           "业主单位": "云阳县水务公司", "责任单位": unit_a.name}
+    row = {
+        "项目代码": "YY2022-NEW-001",
+        "项目名称": "新建污水厂",
+        "项目类别": categories[3].name,
+        "建设性质": "新开工",
+        "建设起止年限": "2022-2023",
+        "总投资": "1,000",
+        "政府性投资": 600,
+        "社会性投资": 400,
+        "2022年计划投资": 300,
+        "业主单位": "云阳县水务公司",
+        "责任单位": unit_a.name,
+    }
     for column, header in enumerate(headers, start=1):
         ws.cell(row=4, column=column, value=row.get(header))
     wb.save(path)
@@ -254,6 +300,11 @@ def test_filled_template_creates_the_project(tmp_path, plan_year, categories, un
     project = Project.objects.get(code="YY2022-NEW-001")
     year = project.years.get(plan_year=plan_year)
     assert (year.category, year.stage, project.total_investment, year.total_investment, year.annual_plan) == (
-        categories[3], "new", Decimal("1000.00"), Decimal("1000.00"), Decimal("300.00"))
+        categories[3],
+        "new",
+        Decimal("1000.00"),
+        Decimal("1000.00"),
+        Decimal("300.00"),
+    )
     assert project.history.first().history_user == office_a
     assert year.history.first().history_user == office_a

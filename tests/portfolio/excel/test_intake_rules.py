@@ -32,20 +32,35 @@ def workbook(rows, header):
     return buffer.getvalue()
 
 
-PLAN_HEADER = ["项目代码", "项目名称", "项目类别", "总投资", "政府投资", "社会投资", "年度计划投资", "业主单位",
-               "责任单位", "建设性质", "建设起止年限"]
+PLAN_HEADER = [
+    "项目代码",
+    "项目名称",
+    "项目类别",
+    "总投资",
+    "政府投资",
+    "社会投资",
+    "年度计划投资",
+    "业主单位",
+    "责任单位",
+    "建设性质",
+    "建设起止年限",
+]
 NEW = ["续建", "2021-2024"]
 
 
 def no_writes(queries) -> list:
-    return [q["sql"] for q in queries.captured_queries
-            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "SAVEPOINT"))]
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "SAVEPOINT"))
+    ]
 
 
 def test_owner_names_are_stored_as_written_and_found_by_their_key(plan_year, categories, unit_a, admin_user):
     owner = OwnerUnit.objects.create(name="招商引资企业（名称未公开）")
-    project = factories.ProjectFactory(plan_year=plan_year, category=categories[0], responsible_unit=unit_a,
-                                       owner_unit=owner, code="YY2022-IND-001")
+    project = factories.ProjectFactory(
+        plan_year=plan_year, category=categories[0], responsible_unit=unit_a, owner_unit=owner, code="YY2022-IND-001"
+    )
     history = Project.history.count()
     buffer = io.BytesIO()
     write_schedule(buffer, plan_year=plan_year)
@@ -54,9 +69,22 @@ def test_owner_names_are_stored_as_written_and_found_by_their_key(plan_year, cat
     assert list(OwnerUnit.objects.values_list("name", flat=True)) == ["招商引资企业（名称未公开）"]
     assert Project.history.count() == history
     # typed with half-width brackets and a space: the same unit, its name untouched
-    data = workbook([[project.code, project.name, categories[0].name, float(project.total_investment),
-                      float(project.government_investment), float(project.social_investment),
-                      float(row_of(project).annual_plan), "招商引资企业 (名称未公开)", unit_a.name]], PLAN_HEADER)
+    data = workbook(
+        [
+            [
+                project.code,
+                project.name,
+                categories[0].name,
+                float(project.total_investment),
+                float(project.government_investment),
+                float(project.social_investment),
+                float(row_of(project).annual_plan),
+                "招商引资企业 (名称未公开)",
+                unit_a.name,
+            ]
+        ],
+        PLAN_HEADER,
+    )
     result = import_apply(data=data, filename="p.xlsx", actor=admin_user)
     assert result.ok and result.counts["changed"] == 0
     assert OwnerUnit.objects.count() == 1
@@ -70,9 +98,11 @@ def test_a_new_owner_name_is_stored_exactly(plan_year, categories, unit_a, admin
 
 
 def test_owner_name_over_the_column_is_a_row_problem_and_the_preview_writes_nothing(
-        plan_year, categories, unit_a, admin_user):
-    data = workbook([["YY2022-IND-009", "新项目", categories[0].name, 100, 60, 40, 10, "长" * 151, unit_a.name, *NEW]],
-                    PLAN_HEADER)
+    plan_year, categories, unit_a, admin_user
+):
+    data = workbook(
+        [["YY2022-IND-009", "新项目", categories[0].name, 100, 60, 40, 10, "长" * 151, unit_a.name, *NEW]], PLAN_HEADER
+    )
     with CaptureQueriesContext(connection) as queries:
         result = import_preview(data=data, filename="p.xlsx", actor=admin_user)
     assert no_writes(queries) == []
@@ -81,7 +111,7 @@ def test_owner_name_over_the_column_is_a_row_problem_and_the_preview_writes_noth
 
 
 def test_money_over_the_columns_digits_in_the_plan_is_a_row_problem(plan_year, categories, unit_a, admin_user):
-    big = 10 ** 13
+    big = 10**13
     row = ["YY2022-IND-009", "新项目", categories[0].name, big, big, 0, 10, "某公司", unit_a.name, *NEW]
     data = workbook([row], PLAN_HEADER)
     result = import_apply(data=data, filename="p.xlsx", actor=admin_user)
@@ -114,8 +144,9 @@ def test_a_dry_run_of_a_new_plan_with_its_reports_writes_nothing(plan_year, cate
 
 
 def test_an_office_preview_does_not_show_another_units_project(tmp_path, project_a, project_b, office_a):
-    data = workbook([[project_b.code, "2022-03", 10, 20]],
-                    ["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"])
+    data = workbook(
+        [[project_b.code, "2022-03", 10, 20]], ["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"]
+    )
     result = import_preview(data=data, filename="d.xlsx", actor=office_a)
     [row] = result.rows
     assert row.status == "error" and row.name == ""
@@ -124,9 +155,20 @@ def test_an_office_preview_does_not_show_another_units_project(tmp_path, project
 
 @pytest.mark.parametrize("style", ["split", "paren"])
 def test_category_headings_in_the_usual_forms(tmp_path, plan_year, categories, unit_a, admin_user, style):
-    rows = [{"code": f"YY2022-IND-{i:03d}", "name": f"项目{i}", "category": categories[i % 2].name,
-             "total": Decimal(100), "government": Decimal(60), "social": Decimal(40), "plan": Decimal(10),
-             "owner": "某公司", "unit": unit_a.name} for i in range(1, 5)]
+    rows = [
+        {
+            "code": f"YY2022-IND-{i:03d}",
+            "name": f"项目{i}",
+            "category": categories[i % 2].name,
+            "total": Decimal(100),
+            "government": Decimal(60),
+            "social": Decimal(40),
+            "plan": Decimal(10),
+            "owner": "某公司",
+            "unit": unit_a.name,
+        }
+        for i in range(1, 5)
+    ]
     path = corpus.plan_with_headings(tmp_path / f"{style}.xlsx", rows, style=style)
     result = import_apply(data=path.read_bytes(), filename=path.name, actor=admin_user)
     assert result.applied, [str(p) for p in result.problems]
@@ -152,8 +194,10 @@ def test_a_category_name_starting_with_equals_is_text_in_the_rollup_sheet(plan_y
 
 
 def test_report_values_keep_their_text_exactly(tmp_path, project_a, office_a):
-    data = workbook([[project_a.code, "2022-03", 10, 20, "路基（K1+200）完成"]],
-                    ["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）", "形象进度"])
+    data = workbook(
+        [[project_a.code, "2022-03", 10, 20, "路基（K1+200）完成"]],
+        ["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）", "形象进度"],
+    )
     assert import_apply(data=data, filename="d.xlsx", actor=office_a).applied
     assert row_of(project_a).reports.get().physical_narrative == "路基（K1+200）完成"
     assert services  # the services are the write path the import went through

@@ -16,16 +16,25 @@ from . import corpus
 @pytest.fixture
 def plan_rows(categories, unit_a, unit_b):
     rows = []
-    for i, (category, stage) in enumerate([(categories[0], "续建"), (categories[0], "新开工"),
-                                           (categories[3], "前期"), (categories[5], "竣工")]):
+    for i, (category, stage) in enumerate(
+        [(categories[0], "续建"), (categories[0], "新开工"), (categories[3], "前期"), (categories[5], "竣工")]
+    ):
         government = Decimal("12345.67") * (i + 1)
         social = Decimal("100.00") * i
-        rows.append({
-            "code": f"2021-500235-48-01-00000{i}", "name": f"杂乱项目{i}", "category": category.name,
-            "stage": stage, "unit": (unit_a if i % 2 else unit_b).name, "owner": f"云阳县业主{i}",
-            "total": government + social, "government": government, "social": social,
-            "plan": Decimal("2500.00") + i,
-        })
+        rows.append(
+            {
+                "code": f"2021-500235-48-01-00000{i}",
+                "name": f"杂乱项目{i}",
+                "category": category.name,
+                "stage": stage,
+                "unit": (unit_a if i % 2 else unit_b).name,
+                "owner": f"云阳县业主{i}",
+                "total": government + social,
+                "government": government,
+                "social": social,
+                "plan": Decimal("2500.00") + i,
+            }
+        )
     return rows
 
 
@@ -40,7 +49,10 @@ def test_messy_plan_in_yi_yuan_is_read_exactly(tmp_path, plan_year, plan_rows, a
         assert project.name == row["name"]
         assert year.category.name == row["category"]
         assert (project.total_investment, project.government_investment, project.social_investment) == (
-            row["total"], row["government"], row["social"])
+            row["total"],
+            row["government"],
+            row["social"],
+        )
         assert year.annual_plan == row["plan"]
         assert (project.start_year, project.end_year) == (2021, 2024)
         assert project.responsible_unit.name == row["unit"]
@@ -60,10 +72,20 @@ def test_messy_plan_in_wan_yuan(tmp_path, plan_year, plan_rows, admin_user):
 
 @pytest.fixture
 def dispatch_rows(plan_year, categories, unit_a):
-    projects = [factories.ProjectFactory(plan_year=plan_year, responsible_unit=unit_a,
-                                         code=f"YY2022-MSY-{i:03d}") for i in range(6)]
-    return [{"code": p.code, "month": 3 + (i % 2), "amount": Decimal("1234.50") + i,
-             "percent": Decimal("58.00") + i, "narrative": f"主体施工{i}"} for i, p in enumerate(projects)]
+    projects = [
+        factories.ProjectFactory(plan_year=plan_year, responsible_unit=unit_a, code=f"YY2022-MSY-{i:03d}")
+        for i in range(6)
+    ]
+    return [
+        {
+            "code": p.code,
+            "month": 3 + (i % 2),
+            "amount": Decimal("1234.50") + i,
+            "percent": Decimal("58.00") + i,
+            "narrative": f"主体施工{i}",
+        }
+        for i, p in enumerate(projects)
+    ]
 
 
 def _check_reports(rows):

@@ -69,9 +69,7 @@ def hostile_world(plan_year, categories, unit_a, office_a):
             remarks=text,
         )
         row = factories.row_of(project)
-        factories.MilestoneFactory(
-            project_year=row, title=text, due_date=datetime.date(2022, 6, 30)
-        )
+        factories.MilestoneFactory(project_year=row, title=text, due_date=datetime.date(2022, 6, 30))
         ProgressReport.objects.create(
             project_year=row,
             year=2022,
@@ -93,12 +91,8 @@ def test_the_schedule_writes_every_text_as_text(hostile_world, plan_year):
     texts = assert_no_formula(buffer.getvalue())
     for text in HOSTILE:
         assert text in texts  # kept, exactly, as text
-    assert any(
-        t.startswith(HOSTILE[4]) for t in texts
-    )  # the plan's title, in a merged title cell
-    assert any(
-        HOSTILE[3] in t for t in texts
-    )  # the category, in its subtotal line and the rollup sheet
+    assert any(t.startswith(HOSTILE[4]) for t in texts)  # the plan's title, in a merged title cell
+    assert any(HOSTILE[3] in t for t in texts)  # the category, in its subtotal line and the rollup sheet
 
 
 def test_the_template_writes_option_lists_as_text(hostile_world, plan_year):

@@ -17,18 +17,33 @@ def portfolio(plan_year, categories, unit_a, unit_b, office_a, reviewer):
     projects = []
     for i, category in enumerate(categories):
         for j in range(2):
-            projects.append(factories.ProjectFactory(
-                plan_year=plan_year, category=category, responsible_unit=unit_a if j == 0 else unit_b,
-                code=f"YY2022-T{'ABCDEF'[i]}A-{j:03d}", name=f"项目{i}-{j}", scope="建设内容\n第二行", leader="张三",
-                government_investment=Decimal("1234.56") * (i + 1), social_investment=Decimal("0.01") * j,
-                annual_plan=Decimal("999.99"), remarks="=HYPERLINK(\"http://x\",\"y\")" if i == 0 else "",
-            ))
+            projects.append(
+                factories.ProjectFactory(
+                    plan_year=plan_year,
+                    category=category,
+                    responsible_unit=unit_a if j == 0 else unit_b,
+                    code=f"YY2022-T{'ABCDEF'[i]}A-{j:03d}",
+                    name=f"项目{i}-{j}",
+                    scope="建设内容\n第二行",
+                    leader="张三",
+                    government_investment=Decimal("1234.56") * (i + 1),
+                    social_investment=Decimal("0.01") * j,
+                    annual_plan=Decimal("999.99"),
+                    remarks='=HYPERLINK("http://x","y")' if i == 0 else "",
+                )
+            )
     mine = [p for p in projects if p.responsible_unit == unit_a]
     for month in (1, 2, 3):
         for p in mine:
-            report = services.report_create(actor=office_a, project=p, year=2022, month=month,
-                                            investment_completed=Decimal("10.10") * month,
-                                            physical_percent=Decimal("5") * month, physical_narrative="进行中")
+            report = services.report_create(
+                actor=office_a,
+                project=p,
+                year=2022,
+                month=month,
+                investment_completed=Decimal("10.10") * month,
+                physical_percent=Decimal("5") * month,
+                physical_narrative="进行中",
+            )
             services.report_submit(actor=office_a, report=report)
             services.report_approve(actor=reviewer, report=report)
     return projects
@@ -53,9 +68,12 @@ def test_unchanged_export_reports_no_changes(portfolio, plan_year, admin_user):
 
 def test_import_twice_changes_nothing_second_time(portfolio, plan_year, admin_user):
     data = export(plan_year, month=3)
-    Project.objects.filter(code=portfolio[0].code).update(name="改过的名字", total_investment=Decimal("1"),
-                                                          government_investment=Decimal("1"),
-                                                          social_investment=Decimal("0"))
+    Project.objects.filter(code=portfolio[0].code).update(
+        name="改过的名字",
+        total_investment=Decimal("1"),
+        government_investment=Decimal("1"),
+        social_investment=Decimal("0"),
+    )
     first = import_apply(data=data, filename="schedule.xlsx", actor=admin_user)
     assert first.ok and first.applied, [str(p) for p in first.problems]
     assert first.counts["changed"] == 1
@@ -76,7 +94,8 @@ def test_user_formula_text_stays_text(portfolio, plan_year):
 def test_control_characters_are_dropped_not_fatal(plan_year, categories, unit_a):
     from openpyxl import load_workbook
 
-    factories.ProjectFactory(plan_year=plan_year, category=categories[0], responsible_unit=unit_a,
-                             code="YY2022-CTL-001", name="响铃\x07项目")
+    factories.ProjectFactory(
+        plan_year=plan_year, category=categories[0], responsible_unit=unit_a, code="YY2022-CTL-001", name="响铃\x07项目"
+    )
     ws = load_workbook(io.BytesIO(export(plan_year)))["项目计划表"]
     assert "响铃项目" in {c.value for row in ws.iter_rows() for c in row}

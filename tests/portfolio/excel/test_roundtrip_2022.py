@@ -23,15 +23,20 @@ def snapshot() -> dict:
     return tables
 
 
-def test_export_then_import_of_the_2022_plan_and_its_approved_reports_changes_nothing(
-        plan_2022, admin_user, reviewer):
+def test_export_then_import_of_the_2022_plan_and_its_approved_reports_changes_nothing(plan_2022, admin_user, reviewer):
     projects = list(Project.objects.filter(years__plan_year=plan_2022).order_by("code"))
     for i, project in enumerate(projects[::3]):
         for month in (1, 2, 3):
             report = services.report_create(
-                actor=admin_user, project=project, year=2022, month=month,
-                investment_completed=Decimal("12.34") * (i % 7 + 1), physical_percent=Decimal(month * 10 + i % 5),
-                physical_narrative="路基（K1+200）完成；桥梁 2/3", problems="征地 “协调” 中" if i % 4 == 0 else "")
+                actor=admin_user,
+                project=project,
+                year=2022,
+                month=month,
+                investment_completed=Decimal("12.34") * (i % 7 + 1),
+                physical_percent=Decimal(month * 10 + i % 5),
+                physical_narrative="路基（K1+200）完成；桥梁 2/3",
+                problems="征地 “协调” 中" if i % 4 == 0 else "",
+            )
             services.report_submit(actor=admin_user, report=report)
             services.report_approve(actor=reviewer, report=report)
     buffer = io.BytesIO()

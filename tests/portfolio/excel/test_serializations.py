@@ -12,8 +12,14 @@ from portfolio.excel.parsing import CellMsg
 
 from . import corpus
 
-FORMULAS = ["<f>100+1</f>", "<f\n>100+1</f>", "<f\t>100+1</f>", '<f t="shared" ref="D2:D3" si="0">100+1</f>',
-            '<f t="shared" si="0"/>', "<f><![CDATA[100+1]]></f>"]
+FORMULAS = [
+    "<f>100+1</f>",
+    "<f\n>100+1</f>",
+    "<f\t>100+1</f>",
+    '<f t="shared" ref="D2:D3" si="0">100+1</f>',
+    '<f t="shared" si="0"/>',
+    "<f><![CDATA[100+1]]></f>",
+]
 
 
 @st.composite
@@ -59,8 +65,9 @@ def sheet_xml(code: str, how: dict) -> bytes:
         cells = "".join(cell(f"{'ABCDE'[c]}{r}", v) for c, v in enumerate(values))
         body += tag("row", [("r", str(r))] if how["row_refs"] else [], cells)
     ns = f' xmlns{":" + p[:-1] if p else ""}="{corpus.MAIN_NS}"'
-    return (f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet{ns}><{p}sheetData>{body}'
-            f"</{p}sheetData></{p}worksheet>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet{ns}><{p}sheetData>{body}</{p}sheetData></{p}worksheet>'
+    ).encode()
 
 
 @pytest.mark.django_db

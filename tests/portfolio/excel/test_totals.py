@@ -19,13 +19,22 @@ def schedule(plan_year, categories, unit_a, office_a, reviewer):
     for i, category in enumerate(categories[:4]):  # two categories stay empty
         for j in range(i + 1):
             project = factories.ProjectFactory(
-                plan_year=plan_year, category=category, responsible_unit=unit_a, code=f"YY2022-TOT-{i}{j:02d}",
-                government_investment=Decimal("1000.25") * (j + 1), social_investment=Decimal("7.75") * i,
+                plan_year=plan_year,
+                category=category,
+                responsible_unit=unit_a,
+                code=f"YY2022-TOT-{i}{j:02d}",
+                government_investment=Decimal("1000.25") * (j + 1),
+                social_investment=Decimal("7.75") * i,
                 annual_plan=Decimal("333.33") * (i + 1),
             )
-            report = services.report_create(actor=office_a, project=project, year=2022, month=2,
-                                            investment_completed=Decimal("12.34") * (i + j + 1),
-                                            physical_percent=Decimal("10"))
+            report = services.report_create(
+                actor=office_a,
+                project=project,
+                year=2022,
+                month=2,
+                investment_completed=Decimal("12.34") * (i + j + 1),
+                physical_percent=Decimal("10"),
+            )
             services.report_submit(actor=office_a, report=report)
             services.report_approve(actor=reviewer, report=report)
     buffer = io.BytesIO()

@@ -22,8 +22,9 @@ def workbook_bytes(rows):
 
 def test_upload_preview_then_apply(client, office_a, project_a):
     client.force_login(office_a)
-    upload = workbook_bytes([["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"],
-                             [project_a.code, "2022-03", 10, 20]])
+    upload = workbook_bytes(
+        [["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"], [project_a.code, "2022-03", 10, 20]]
+    )
     page = client.post(reverse("schedules:import"), {"file": upload})
     assert page.status_code == 200
     assert project_a.code in page.content.decode()
@@ -38,8 +39,9 @@ def test_upload_preview_then_apply(client, office_a, project_a):
 
 def test_preview_lists_problems_and_offers_no_apply(client, office_a, project_b):
     client.force_login(office_a)
-    upload = workbook_bytes([["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"],
-                             [project_b.code, "2022-03", 10, 20]])
+    upload = workbook_bytes(
+        [["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"], [project_b.code, "2022-03", 10, 20]]
+    )
     page = client.post(reverse("schedules:import"), {"file": upload})
     body = page.content.decode()
     assert page.status_code == 200 and 'id="problems"' in body and 'name="token"' not in body
