@@ -27,7 +27,7 @@ from .review import review_queue
 from .selectors import person
 
 
-class Msg:
+class ProblemMsg:
     """Refusals users see; tests name them instead of repeating the text."""
 
     NOT_ALLOWED = _("Your role may not do this.")
@@ -51,14 +51,14 @@ class Msg:
 def _lock(problem: Problem, expected_version: int | None) -> Problem:
     locked = Problem.objects.select_for_update().get(pk=problem.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(Msg.STALE, code="stale")
+        raise ValidationError(ProblemMsg.STALE, code="stale")
     return locked
 
 
 def _check_state(problem: Problem, allowed: tuple, action: str) -> None:
     if problem.state not in allowed:
         raise ValidationError(
-            Msg.WRONG_STATE
+            ProblemMsg.WRONG_STATE
             % {
                 "state": problem.get_state_display(),
                 "action": ProblemAction(action).label,
@@ -85,13 +85,13 @@ def _record(problem: Problem, *, actor, action: str, from_state: str, comment: s
 def _check_assignment(*, unit, leader, deadline, today: datetime.date) -> None:
     errors: dict[str, list] = {}
     if unit is None:
-        errors.setdefault("unit", []).append(Msg.UNIT_REQUIRED)
+        errors.setdefault("unit", []).append(ProblemMsg.UNIT_REQUIRED)
     if deadline is None:
-        errors.setdefault("deadline", []).append(Msg.DEADLINE_REQUIRED)
+        errors.setdefault("deadline", []).append(ProblemMsg.DEADLINE_REQUIRED)
     elif deadline < today:
-        errors.setdefault("deadline", []).append(Msg.DEADLINE_PAST)
+        errors.setdefault("deadline", []).append(ProblemMsg.DEADLINE_PAST)
     if leader is not None and not has_role(leader, Role.LEADER):
-        errors.setdefault("leader", []).append(Msg.NOT_A_LEADER)
+        errors.setdefault("leader", []).append(ProblemMsg.NOT_A_LEADER)
     if errors:
         raise ValidationError(errors)
 
@@ -112,16 +112,16 @@ def problem_raise(
     monthly report) and the reviewer hands it out; a reviewer may hand it out at once by giving
     the unit and deadline. Leaders raise problems they see on site; the reviewer hands those out."""
     if not can_raise(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+        raise ValidationError(ProblemMsg.NOT_ALLOWED, code="not_allowed")
     if not owns_project(actor, project):
-        raise ValidationError(Msg.NOT_YOURS, code="not_yours")
+        raise ValidationError(ProblemMsg.NOT_YOURS, code="not_yours")
     errors: dict[str, list] = {}
     if type not in ProblemType.values:
         errors.setdefault("type", []).append(_("Choose a type."))
     if not (description or "").strip():
-        errors.setdefault("description", []).append(Msg.DESCRIPTION_REQUIRED)
+        errors.setdefault("description", []).append(ProblemMsg.DESCRIPTION_REQUIRED)
     if report is not None and report.project_year.project_id != project.pk:
-        errors.setdefault("report", []).append(Msg.REPORT_NOT_OURS)
+        errors.setdefault("report", []).append(ProblemMsg.REPORT_NOT_OURS)
     if errors:
         raise ValidationError(errors)
     assign_now = can_dispatch(actor) and (unit is not None or deadline is not None)
@@ -167,7 +167,7 @@ def problem_assign(
     """交办: the reviewer hands the problem to the unit that must solve it, with a deadline and the
     coordinating leader. Also re-assigns (a new unit or deadline) while it is still open."""
     if not can_dispatch(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+        raise ValidationError(ProblemMsg.NOT_ALLOWED, code="not_allowed")
     problem = _lock(problem, expected_version)
     _check_state(
         problem,
@@ -200,7 +200,7 @@ def problem_start(
     """办理中: the solving unit acknowledges the problem and says what it is doing."""
     problem = _lock(problem, expected_version)
     if not acts_for_solving_unit(actor, problem):
-        raise ValidationError(Msg.NOT_YOUR_UNIT, code="not_your_unit")
+        raise ValidationError(ProblemMsg.NOT_YOUR_UNIT, code="not_your_unit")
     _check_state(problem, (ProblemState.ASSIGNED,), ProblemAction.START)
     problem.state = ProblemState.IN_PROGRESS
     _record(
@@ -224,10 +224,10 @@ def problem_solve(
     """已解决: the solving unit reports it solved and says what was done; a reviewer then confirms."""
     problem = _lock(problem, expected_version)
     if not acts_for_solving_unit(actor, problem):
-        raise ValidationError(Msg.NOT_YOUR_UNIT, code="not_your_unit")
+        raise ValidationError(ProblemMsg.NOT_YOUR_UNIT, code="not_your_unit")
     _check_state(problem, (ProblemState.ASSIGNED, ProblemState.IN_PROGRESS), ProblemAction.SOLVE)
     if not (resolution or "").strip():
-        raise ValidationError({"resolution": [Msg.RESOLUTION_REQUIRED]})
+        raise ValidationError({"resolution": [ProblemMsg.RESOLUTION_REQUIRED]})
     from_state = problem.state
     problem.state = ProblemState.SOLVED
     problem.resolution = resolution.strip()
@@ -246,11 +246,11 @@ def problem_solve(
 def problem_reopen(*, actor: User, problem: Problem, comment: str, expected_version: int | None = None) -> Problem:
     """督办: the reviewer does not accept the answer and sends the problem back to the unit."""
     if not can_dispatch(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+        raise ValidationError(ProblemMsg.NOT_ALLOWED, code="not_allowed")
     problem = _lock(problem, expected_version)
     _check_state(problem, (ProblemState.SOLVED,), ProblemAction.REOPEN)
     if not (comment or "").strip():
-        raise ValidationError({"comment": [Msg.COMMENT_REQUIRED]})
+        raise ValidationError({"comment": [ProblemMsg.COMMENT_REQUIRED]})
     problem.state = ProblemState.IN_PROGRESS
     problem.solved_on = None  # overdue again if the deadline has passed
     _record(
@@ -273,7 +273,7 @@ def problem_close(
 ) -> Problem:
     """销号: a reviewer confirms what the unit did and takes the problem off the list."""
     if not can_dispatch(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+        raise ValidationError(ProblemMsg.NOT_ALLOWED, code="not_allowed")
     problem = _lock(problem, expected_version)
     _check_state(problem, (ProblemState.SOLVED,), ProblemAction.CLOSE)
     problem.state = ProblemState.CLOSED
@@ -297,7 +297,7 @@ def project_set_leaders(*, actor: User, project: Project, leaders, expected_vers
     """挂钩领导: link the leader accounts that follow the project (replacing the links it had). The
     project's history records who changed the links and to whom, as for any change of the project."""
     if not can_dispatch(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+        raise ValidationError(ProblemMsg.NOT_ALLOWED, code="not_allowed")
     leaders = list(leaders)
     wrong = [u for u in leaders if not has_role(u, Role.LEADER)]
     if wrong:
@@ -305,7 +305,7 @@ def project_set_leaders(*, actor: User, project: Project, leaders, expected_vers
         raise ValidationError({"leaders": [LeaderMsg.NOT_A_LEADER % {"names": names}]})
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(Msg.STALE, code="stale")
+        raise ValidationError(ProblemMsg.STALE, code="stale")
     locked.leaders.set(leaders)
     locked.version += 1
     locked._history_user = actor

@@ -18,7 +18,7 @@ ADOPTED_NAME = "年初计划"
 VERSIONED_FIELDS = ("annual_plan", "annual_target")
 
 
-class Msg:
+class PlanVersionMsg:
     NOT_ALLOWED = _("Only the county's plan keepers adopt, adjust or close a year's plan.")
     NOT_DRAFT = _("Only a draft plan is adopted; the %(year)s plan is %(status)s.")
     NOT_ADOPTED = _("Only an adopted plan is adjusted or closed; the %(year)s plan is %(status)s.")
@@ -30,7 +30,7 @@ class Msg:
 def _check_actor(actor) -> None:
     # Offices keep their own projects' rows; the plan as a whole is the county's (admin, finance).
     if not can_edit_plan(actor) or is_office(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+        raise ValidationError(PlanVersionMsg.NOT_ALLOWED, code="not_allowed")
 
 
 def _locked(plan_year: PlanYear) -> PlanYear:
@@ -58,7 +58,7 @@ def plan_adopt(
     _check_actor(actor)
     plan_year = _locked(plan_year)
     if plan_year.status != PlanYearStatus.DRAFT:
-        raise ValidationError(Msg.NOT_DRAFT % _status_args(plan_year), code="bad_status")
+        raise ValidationError(PlanVersionMsg.NOT_DRAFT % _status_args(plan_year), code="bad_status")
     version = PlanVersion.objects.create(
         plan_year=plan_year, name=name, kind=PlanVersionKind.ADOPTED, date=date or datetime.date.today(), ordinal=1
     )
@@ -83,15 +83,15 @@ def plan_adjust(*, actor, plan_year: PlanYear, name: str, date: datetime.date, f
     _check_actor(actor)
     plan_year = _locked(plan_year)
     if plan_year.status != PlanYearStatus.ADOPTED:
-        raise ValidationError(Msg.NOT_ADOPTED % _status_args(plan_year), code="bad_status")
+        raise ValidationError(PlanVersionMsg.NOT_ADOPTED % _status_args(plan_year), code="bad_status")
     if plan_year.versions.filter(name=name).exists():
-        raise ValidationError({"name": [Msg.NAME_TAKEN % {"year": plan_year.year, "name": name}]})
+        raise ValidationError({"name": [PlanVersionMsg.NAME_TAKEN % {"year": plan_year.year, "name": name}]})
     rows = {row.pk: row for row in ProjectYear.objects.select_for_update().filter(plan_year=plan_year)}
     strangers = sorted(set(figures) - set(rows))
     if strangers:
-        raise ValidationError(Msg.NOT_IN_YEAR % {"rows": strangers, "year": plan_year.year})
+        raise ValidationError(PlanVersionMsg.NOT_IN_YEAR % {"rows": strangers, "year": plan_year.year})
     if any(Decimal(v.get("annual_plan", 0)) < 0 for v in figures.values()):
-        raise ValidationError({"annual_plan": [Msg.NEGATIVE]})
+        raise ValidationError({"annual_plan": [PlanVersionMsg.NEGATIVE]})
     ordinal = (plan_year.versions.aggregate(n=Max("ordinal"))["n"] or 0) + 1
     version = PlanVersion.objects.create(
         plan_year=plan_year, name=name, kind=PlanVersionKind.ADJUSTED, date=date, ordinal=ordinal
@@ -117,7 +117,7 @@ def plan_close(*, actor, plan_year: PlanYear) -> PlanYear:
     _check_actor(actor)
     plan_year = _locked(plan_year)
     if plan_year.status != PlanYearStatus.ADOPTED:
-        raise ValidationError(Msg.NOT_ADOPTED % _status_args(plan_year), code="bad_status")
+        raise ValidationError(PlanVersionMsg.NOT_ADOPTED % _status_args(plan_year), code="bad_status")
     plan_year.status = PlanYearStatus.CLOSED
     plan_year.save(update_fields=["status"])
     return plan_year

@@ -38,7 +38,7 @@ UNDER_WAY = (Stage.NEW, Stage.CONTINUING, Stage.COMPLETING, Stage.IN_PRODUCTION)
 FINISHING = (Stage.COMPLETING, Stage.IN_PRODUCTION)
 
 
-class Msg:
+class RolloverMsg:
     NOT_ALLOWED = _("Your role may not change the project plan.")
     NOT_NEXT = _("A rollover goes from one year to the next (%(from)s → %(from_next)s), not to %(to)s.")
     SOURCE_DRAFT = _("The %(year)s plan is a draft; adopt it before rolling it over.")
@@ -70,9 +70,11 @@ def rollover_plan(*, from_year: PlanYear, to_year: int) -> Rollover:
     """What the rollover would do; reads only (three queries: the rows with their approved
     amount, last approved percent and completion event)."""
     if to_year != from_year.year + 1:
-        raise ValidationError(Msg.NOT_NEXT % {"from": from_year.year, "from_next": from_year.year + 1, "to": to_year})
+        raise ValidationError(
+            RolloverMsg.NOT_NEXT % {"from": from_year.year, "from_next": from_year.year + 1, "to": to_year}
+        )
     if from_year.status == PlanYearStatus.DRAFT:
-        raise ValidationError(Msg.SOURCE_DRAFT % {"year": from_year.year})
+        raise ValidationError(RolloverMsg.SOURCE_DRAFT % {"year": from_year.year})
     approved = ProgressReport.objects.filter(
         project_year=OuterRef("pk"), status=ReportStatus.APPROVED, is_current=True, year=from_year.year
     )
@@ -118,7 +120,7 @@ def rollover_plan(*, from_year: PlanYear, to_year: int) -> Rollover:
 def rollover_apply(*, actor, plan: Rollover) -> PlanYear:
     """Create the next year's draft with the carried rows (history names the actor)."""
     if not can_edit_plan(actor):
-        raise ValidationError(Msg.NOT_ALLOWED, code="not_allowed")
+        raise ValidationError(RolloverMsg.NOT_ALLOWED, code="not_allowed")
     year = plan.to_year
     target, created = PlanYear.objects.select_for_update().get_or_create(
         year=year,
@@ -133,9 +135,9 @@ def rollover_apply(*, actor, plan: Rollover) -> PlanYear:
         },
     )
     if not created and target.status != PlanYearStatus.DRAFT:
-        raise ValidationError(Msg.TARGET_EXISTS % {"year": year})
+        raise ValidationError(RolloverMsg.TARGET_EXISTS % {"year": year})
     if not created and target.project_years.exists():
-        raise ValidationError(Msg.TARGET_NOT_EMPTY % {"year": year})
+        raise ValidationError(RolloverMsg.TARGET_NOT_EMPTY % {"year": year})
     reason = str(_("Carried over from the %(year)s plan")) % {"year": plan.from_year.year}
     for carried in plan.carried:
         project = carried.row.project

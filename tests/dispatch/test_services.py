@@ -13,7 +13,7 @@ from dispatch import services
 from dispatch.models import Problem, ProblemAction, ProblemEvent, ProblemState
 from dispatch.permissions import visible_problems
 from dispatch.selectors import problem_counts, problems_with_status
-from dispatch.services import Msg
+from dispatch.services import ProblemMsg
 from projects.selectors import Flag, current_period, projects_with_progress
 from tests.factories import ProjectFactory, row_of
 
@@ -127,7 +127,7 @@ def test_send_back_reopens_and_clears_the_solved_date(project_a, office_a, revie
 def test_an_office_raises_only_for_its_own_projects(project_b, office_a):
     refused(
         services.problem_raise,
-        Msg.NOT_YOURS,
+        ProblemMsg.NOT_YOURS,
         actor=office_a,
         project=project_b,
         type="land",
@@ -138,7 +138,7 @@ def test_an_office_raises_only_for_its_own_projects(project_b, office_a):
 def test_finance_may_not_raise(project_a, finance):
     refused(
         services.problem_raise,
-        Msg.NOT_ALLOWED,
+        ProblemMsg.NOT_ALLOWED,
         actor=finance,
         project=project_a,
         type="land",
@@ -152,7 +152,7 @@ def test_a_report_of_another_project_is_refused(project_a, project_b, office_a, 
     report_b = make_report(project_b, office_b)
     with pytest.raises(ValidationError) as info:
         raised(project_a, office_a, report=report_b)
-    assert str(Msg.REPORT_NOT_OURS) in info.value.message_dict["report"]
+    assert str(ProblemMsg.REPORT_NOT_OURS) in info.value.message_dict["report"]
 
 
 @pytest.mark.parametrize("who", ["office_a", "leader", "finance"])
@@ -161,7 +161,7 @@ def test_only_a_reviewer_hands_out(project_a, office_a, reviewer, leader, financ
     actor = {"office_a": office_a, "leader": leader, "finance": finance}[who]
     refused(
         services.problem_assign,
-        Msg.NOT_ALLOWED,
+        ProblemMsg.NOT_ALLOWED,
         actor=actor,
         problem=problem,
         unit=project_a.responsible_unit,
@@ -173,16 +173,16 @@ def test_handing_out_needs_a_unit_a_future_deadline_and_a_leader_account(project
     problem = raised(project_a, office_a)
     error = refused(
         services.problem_assign,
-        Msg.UNIT_REQUIRED,
+        ProblemMsg.UNIT_REQUIRED,
         actor=reviewer,
         problem=problem,
         unit=None,
         deadline=None,
     )
-    assert str(Msg.DEADLINE_REQUIRED) in error.message_dict["deadline"]
+    assert str(ProblemMsg.DEADLINE_REQUIRED) in error.message_dict["deadline"]
     refused(
         services.problem_assign,
-        Msg.DEADLINE_PAST,
+        ProblemMsg.DEADLINE_PAST,
         actor=reviewer,
         problem=problem,
         unit=project_a.responsible_unit,
@@ -190,7 +190,7 @@ def test_handing_out_needs_a_unit_a_future_deadline_and_a_leader_account(project
     )
     refused(
         services.problem_assign,
-        Msg.NOT_A_LEADER,
+        ProblemMsg.NOT_A_LEADER,
         actor=reviewer,
         problem=problem,
         unit=project_a.responsible_unit,
@@ -203,10 +203,10 @@ def test_only_the_solving_unit_reports_progress(project_a, office_a, office_b, r
     # The project is unit A's, the problem is handed to unit B: A may no longer answer for it.
     problem = raised(project_a, office_a)
     problem = services.problem_assign(actor=reviewer, problem=problem, unit=unit_b, deadline=in_days(3))
-    refused(services.problem_start, Msg.NOT_YOUR_UNIT, actor=office_a, problem=problem)
+    refused(services.problem_start, ProblemMsg.NOT_YOUR_UNIT, actor=office_a, problem=problem)
     refused(
         services.problem_solve,
-        Msg.NOT_YOUR_UNIT,
+        ProblemMsg.NOT_YOUR_UNIT,
         actor=office_a,
         problem=problem,
         resolution="已解决",
@@ -218,7 +218,7 @@ def test_solving_needs_what_was_done(project_a, office_a, reviewer):
     problem = assigned(project_a, office_a, reviewer)
     with pytest.raises(ValidationError) as info:
         services.problem_solve(actor=office_a, problem=problem, resolution="  ")
-    assert str(Msg.RESOLUTION_REQUIRED) in info.value.message_dict["resolution"]
+    assert str(ProblemMsg.RESOLUTION_REQUIRED) in info.value.message_dict["resolution"]
 
 
 def test_closing_needs_a_reviewer_and_a_solved_problem(project_a, office_a, reviewer, leader):
@@ -227,11 +227,11 @@ def test_closing_needs_a_reviewer_and_a_solved_problem(project_a, office_a, revi
         services.problem_close(actor=reviewer, problem=problem)
     assert info.value.code == "wrong_state"
     problem = services.problem_solve(actor=office_a, problem=problem, resolution="已协调")
-    refused(services.problem_close, Msg.NOT_ALLOWED, actor=office_a, problem=problem)
-    refused(services.problem_close, Msg.NOT_ALLOWED, actor=leader, problem=problem)
+    refused(services.problem_close, ProblemMsg.NOT_ALLOWED, actor=office_a, problem=problem)
+    refused(services.problem_close, ProblemMsg.NOT_ALLOWED, actor=leader, problem=problem)
     refused(
         services.problem_reopen,
-        Msg.NOT_ALLOWED,
+        ProblemMsg.NOT_ALLOWED,
         actor=office_a,
         problem=problem,
         comment="x",
@@ -250,7 +250,7 @@ def test_a_stale_version_is_refused(project_a, office_a, reviewer):
     stale = problem.version - 1
     refused(
         services.problem_solve,
-        Msg.STALE,
+        ProblemMsg.STALE,
         actor=office_a,
         problem=problem,
         resolution="x",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dispatch.models import Problem, ProblemState
-from dispatch.services import Msg
+from dispatch.services import ProblemMsg
 
 from .conftest import assigned, in_days, raised
 
@@ -106,7 +106,7 @@ def test_raise_from_a_report_hand_out_solve_and_close_through_the_pages(client, 
         },
     )
     assert response.status_code == 400
-    assert str(Msg.DEADLINE_PAST) in response.content.decode()
+    assert str(ProblemMsg.DEADLINE_PAST) in response.content.decode()
     problem.refresh_from_db()
     assert problem.state == ProblemState.RAISED
     client.post(

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dispatch import services
-from dispatch.services import Msg
+from dispatch.services import ProblemMsg
 from projects.roles import Role
 from tests import factories
 
@@ -23,7 +23,7 @@ def contacts(unit_a, unit_b):
 def test_only_a_reviewer_links_leaders_and_only_leader_accounts(project_a, reviewer, leader, office_a, finance):
     with pytest.raises(ValidationError) as info:
         services.project_set_leaders(actor=office_a, project=project_a, leaders=[leader])
-    assert str(Msg.NOT_ALLOWED) in info.value.messages
+    assert str(ProblemMsg.NOT_ALLOWED) in info.value.messages
     with pytest.raises(ValidationError):
         services.project_set_leaders(actor=reviewer, project=project_a, leaders=[finance])
     assert list(project_a.leaders.all()) == []

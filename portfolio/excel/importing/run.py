@@ -92,13 +92,13 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
             result.problems.append(Problem(message=str(ImportMsg.NO_PLAN_YEAR % {"year": year or ""})))
             return result
         if plan_year.status == PlanYearStatus.CLOSED:  # a closed year's plan never changes
-            result.problems.append(Problem(message=str(services.Msg.YEAR_CLOSED % {"year": plan_year.year})))
+            result.problems.append(Problem(message=str(services.ServiceMsg.YEAR_CLOSED % {"year": plan_year.year})))
             return result
         if adjustment is not None and plan_year.status != PlanYearStatus.ADOPTED:
             result.problems.append(
                 Problem(
                     message=str(
-                        plan_versions.Msg.NOT_ADOPTED
+                        plan_versions.PlanVersionMsg.NOT_ADOPTED
                         % {"year": plan_year.year, "status": PlanYearStatus(plan_year.status).label}
                     )
                 )

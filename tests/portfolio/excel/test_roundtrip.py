@@ -99,3 +99,17 @@ def test_control_characters_are_dropped_not_fatal(plan_year, categories, unit_a)
     )
     ws = load_workbook(io.BytesIO(export(plan_year)))["项目计划表"]
     assert "响铃项目" in {c.value for row in ws.iter_rows() for c in row}
+
+
+def test_a_plan_sheet_for_a_closed_year_is_refused_and_nothing_is_written(portfolio, plan_year, admin_user):
+    from projects.models import PlanYearStatus, ProjectYear
+
+    data = export(plan_year, month=3)
+    plan_year.status = PlanYearStatus.CLOSED
+    plan_year.save()
+    before = list(ProjectYear.objects.order_by("pk").values())
+    preview = import_preview(data=data, filename="schedule.xlsx", actor=admin_user)
+    assert [str(p.message) for p in preview.problems] == [str(services.ServiceMsg.YEAR_CLOSED % {"year": 2022})]
+    result = import_apply(data=data, filename="schedule.xlsx", actor=admin_user)
+    assert not result.ok
+    assert list(ProjectYear.objects.order_by("pk").values()) == before
