@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from .models import PlanVersion, PlanVersionKind, PlanYear, PlanYearStatus, ProjectYear, ProjectYearVersion
-from .roles import can_edit_plan, is_office
+from .roles import can_keep_year
 
 ADOPTED_NAME = "年初计划"
 VERSIONED_FIELDS = ("annual_plan", "annual_target")
@@ -29,7 +29,7 @@ class PlanVersionMsg:
 
 def _check_actor(actor) -> None:
     # Offices keep their own projects' rows; the plan as a whole is the county's (admin, finance).
-    if not can_edit_plan(actor) or is_office(actor):
+    if not can_keep_year(actor):
         raise ValidationError(PlanVersionMsg.NOT_ALLOWED, code="not_allowed")
 
 
