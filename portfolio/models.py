@@ -17,6 +17,9 @@ class ImportPreview(models.Model):
     month = models.PositiveSmallIntegerField(null=True, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=200, blank=True)
+    # set when the file is an adjusted schedule: its annual figures become this new plan version
+    version_name = models.CharField(max_length=50, blank=True)
+    version_date = models.DateField(null=True, blank=True)
     # a digest of every row's fate and changes as previewed: the apply must find the same
     fingerprint = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)

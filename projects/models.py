@@ -380,7 +380,8 @@ class ProjectYear(models.Model):
 
 
 class ProjectYearVersion(models.Model):
-    """A project's annual figures in one version of the year's plan; written once, never changed."""
+    """A project's annual figures in one version of the year's plan. The adopted version's are written once;
+    an adjustment's follow the rows edited while it is the current version (plan_versions)."""
 
     plan_version = models.ForeignKey(
         PlanVersion, verbose_name=_("plan version"), on_delete=models.CASCADE, related_name="figures"

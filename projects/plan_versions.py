@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from .models import PlanVersion, PlanVersionKind, PlanYear, PlanYearStatus, ProjectYear, ProjectYearVersion
-from .roles import can_edit_plan, is_office
+from .roles import can_keep_year
 
 ADOPTED_NAME = "年初计划"
 VERSIONED_FIELDS = ("annual_plan", "annual_target")
@@ -29,7 +29,7 @@ class PlanVersionMsg:
 
 def _check_actor(actor) -> None:
     # Offices keep their own projects' rows; the plan as a whole is the county's (admin, finance).
-    if not can_edit_plan(actor) or is_office(actor):
+    if not can_keep_year(actor):
         raise ValidationError(PlanVersionMsg.NOT_ALLOWED, code="not_allowed")
 
 
@@ -125,3 +125,20 @@ def plan_close(*, actor, plan_year: PlanYear) -> PlanYear:
 
 def current_version(plan_year: PlanYear) -> PlanVersion | None:
     return plan_year.versions.order_by("-ordinal").first()
+
+
+def follow_current_version(row: ProjectYear) -> PlanVersion | None:
+    """A row's annual figures edited (not imported as a whole) while the adopted plan's current
+    version is an adjustment: the edit is that adjustment's figure, so its copy follows and the
+    row's history names it. The adopted version (年初计划) is never rewritten this way. The caller
+    holds the row locked and saves it."""
+    if row.plan_year.status != PlanYearStatus.ADOPTED:
+        return None
+    version = current_version(row.plan_year)
+    if version is None or version.kind != PlanVersionKind.ADJUSTED:
+        return None
+    ProjectYearVersion.objects.update_or_create(
+        plan_version=version, project_year=row, defaults={f: getattr(row, f) for f in VERSIONED_FIELDS}
+    )
+    row.plan_version = version
+    return version

@@ -47,6 +47,9 @@ PLAN_KEEPERS = (Role.ADMIN, Role.REVIEWER, Role.FINANCE, Role.OFFICE)
 # finance, who import the county's dispatch schedule (the reports arrive as drafts); administrators.
 REPORTERS = (Role.ADMIN, Role.FINANCE, Role.OFFICE)
 IMPORTERS = (Role.ADMIN, Role.FINANCE, Role.OFFICE)  # upload schedule files at all
+# Adopt, adjust (中期调整) and close a year's plan as a whole: the county's, not an office's or a
+# reviewer's (they keep rows; the plan's versions are decided by finance and administrators).
+YEAR_KEEPERS = (Role.ADMIN, Role.FINANCE)
 
 # Every model of the domain; each role may at least view all of them.
 DOMAIN_MODELS = (
@@ -93,6 +96,11 @@ def can_review(user) -> bool:
 
 def can_edit_plan(user) -> bool:
     return has_role(user, *PLAN_KEEPERS)
+
+
+def can_keep_year(user) -> bool:
+    """Adopt a draft plan, adjust an adopted one with a new version, close it at year end."""
+    return has_role(user, *YEAR_KEEPERS) and not is_office(user)
 
 
 def can_import(user) -> bool:

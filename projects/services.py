@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import plan_versions
 from .models import (
     Milestone,
     MilestoneKind,
@@ -606,7 +607,10 @@ def project_year_update(
         raise ValidationError(ServiceMsg.NOT_ALLOWED, code="not_allowed")
     check_owner(actor, row.project)
     _check_plan_open(row.plan_year)
+    changed = {f for f, v in values.items() if getattr(row, f) != v}
     for field, value in values.items():
         setattr(row, field, value)
+    if changed & set(plan_versions.VERSIONED_FIELDS):
+        plan_versions.follow_current_version(row)
     _save(row, actor=actor, reason=reason or str(_("Edited")))
     return row

@@ -42,10 +42,18 @@ def fingerprint(result: ImportResult) -> str:
 
 
 def preview_create(
-    *, actor, data: bytes, filename: str, month: int | None = None, year: int | None = None, reason: str = ""
+    *,
+    actor,
+    data: bytes,
+    filename: str,
+    month: int | None = None,
+    year: int | None = None,
+    reason: str = "",
+    adjustment: tuple[str, datetime.date] | None = None,
 ) -> tuple[ImportResult, str | None]:
-    """Preview the file; when it could be applied, keep it and return its token."""
-    result = import_preview(data=data, filename=filename, actor=actor, month=month, year=year)
+    """Preview the file; when it could be applied, keep it and return its token. `adjustment`
+    (name, date) previews it as a new version of the adopted plan, as import_schedule --plan-version."""
+    result = import_preview(data=data, filename=filename, actor=actor, month=month, year=year, adjustment=adjustment)
     ImportPreview.objects.filter(created_at__lt=timezone.now() - KEEP).delete()  # forget old ones
     if not result.ok or not result.has_changes:
         return result, None
@@ -58,6 +66,8 @@ def preview_create(
         month=month,
         year=year,
         reason=reason,
+        version_name=adjustment[0] if adjustment else "",
+        version_date=adjustment[1] if adjustment else None,
         fingerprint=fingerprint(result),
     )
     return result, token
@@ -89,6 +99,7 @@ def preview_apply(*, actor, token: str) -> ImportResult:
                 month=preview.month,
                 year=preview.year,
                 reason=preview.reason,
+                adjustment=(preview.version_name, preview.version_date) if preview.version_name else None,
             )
             if result.applied and fingerprint(result) != preview.fingerprint:
                 raise _Undo

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from projects import params
 from projects.models import PlanYear
 from projects.permissions import visible_project_years
-from projects.roles import can_edit_plan, can_import, is_office
+from projects.roles import can_edit_plan, can_import, can_keep_year, is_office
 
 from .previews import PreviewRefused, preview_apply, preview_create
 from .reporting import status_label
@@ -35,6 +35,34 @@ class UploadForm(forms.Form):
         label=_("Reporting month, if the file does not say"), min_value=1, max_value=12, required=False
     )
     reason = forms.CharField(label=_("Reason (kept in the history)"), max_length=200, required=False)
+    # For the plan keepers only (removed from the form for others): the file is an adjusted
+    # schedule, its annual figures a new version of the adopted plan, as import_schedule --plan-version.
+    as_adjustment = forms.BooleanField(label=_("Import as a plan adjustment (中期调整)"), required=False)
+    version_name = forms.CharField(label=_("Version name"), max_length=50, required=False, initial="中期调整")
+    version_date = forms.DateField(
+        label=_("Version date (YYYY-MM-DD)"), required=False, initial=datetime.date.today, input_formats=["%Y-%m-%d"]
+    )
+
+    def __init__(self, *args, keeps_year: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not keeps_year:
+            for name in ("as_adjustment", "version_name", "version_date"):
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("as_adjustment"):
+            if not (cleaned.get("version_name") or "").strip():
+                self.add_error("version_name", gettext("Name the version, e.g. 中期调整."))
+            if not cleaned.get("version_date") and "version_date" not in self.errors:
+                self.add_error("version_date", gettext("Give the version's date."))
+        return cleaned
+
+    @property
+    def adjustment(self) -> tuple[str, datetime.date] | None:
+        if not self.cleaned_data.get("as_adjustment"):
+            return None
+        return self.cleaned_data["version_name"].strip(), self.cleaned_data["version_date"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -97,7 +125,7 @@ def import_view(request):
         raise PermissionDenied
     if request.method == "POST" and "token" in request.POST:
         return _apply(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, keeps_year=can_keep_year(request.user))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(settings.IMPORT_MAX_UPLOAD_BYTES + 1)
@@ -107,11 +135,22 @@ def import_view(request):
             filename=os.path.basename(upload.name),
             month=form.cleaned_data["month"],
             reason=form.cleaned_data["reason"],
+            adjustment=form.adjustment,
         )
+        if result.adjustment_refused:  # the year or the name is wrong, not a row: say so on the form
+            form.add_error("version_name", result.adjustment_refused)
+            return render(request, "admin/schedules/import.html", _context(request, form=form))
         return render(
             request,
             "admin/schedules/preview.html",
-            _context(request, result=result, token=token, rows=_rows(result), office=is_office(request.user)),
+            _context(
+                request,
+                result=result,
+                token=token,
+                rows=_rows(result),
+                office=is_office(request.user),
+                adjustment=form.adjustment,
+            ),
         )
     return render(request, "admin/schedules/import.html", _context(request, form=form))
 

@@ -23,6 +23,9 @@ class ImportResult:
     rows: list[RowPreview] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     applied: bool = False
+    # why the file cannot be a plan adjustment at all (year not adopted, name taken, not allowed):
+    # the upload form shows it on its version fields rather than as a row problem
+    adjustment_refused: str = ""
 
     @property
     def ok(self) -> bool:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 
 from projects import bulk, plan_versions, services
 from projects.models import Category, OwnerUnit, PlanYear, PlanYearStatus, ResponsibleUnit
-from projects.roles import can_edit_plan, can_import
+from projects.roles import can_edit_plan, can_import, can_keep_year
 
 from ..headers import detect_header
 from ..parsing import Problem, match_key
@@ -80,6 +80,19 @@ def _serialize_imports() -> None:
     list(PlanYear.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
+def _adjustment_refusal(*, actor, plan_year, name) -> str:
+    """Why this file cannot become version `name` of the year's plan, checked before any row so
+    the preview says it at once (plan_adjust checks the same again when writing)."""
+    Msg = plan_versions.PlanVersionMsg
+    if not can_keep_year(actor):
+        return str(Msg.NOT_ALLOWED)
+    if plan_year.status != PlanYearStatus.ADOPTED:
+        return str(Msg.NOT_ADOPTED % {"year": plan_year.year, "status": PlanYearStatus(plan_year.status).label})
+    if plan_year.versions.filter(name=name).exists():
+        return str(Msg.NAME_TAKEN % {"year": plan_year.year, "name": name})
+    return ""
+
+
 def _run(*, data, filename, actor, month=None, year=None, apply=False, reason="", adjustment=None) -> ImportResult:
     result = ImportResult(filename=filename)
     plan_rows, dispatch_rows, refs = _read(
@@ -94,16 +107,12 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
         if plan_year.status == PlanYearStatus.CLOSED:  # a closed year's plan never changes
             result.problems.append(Problem(message=str(services.ServiceMsg.YEAR_CLOSED % {"year": plan_year.year})))
             return result
-        if adjustment is not None and plan_year.status != PlanYearStatus.ADOPTED:
-            result.problems.append(
-                Problem(
-                    message=str(
-                        plan_versions.PlanVersionMsg.NOT_ADOPTED
-                        % {"year": plan_year.year, "status": PlanYearStatus(plan_year.status).label}
-                    )
-                )
-            )
-            return result
+        if adjustment is not None:
+            refusal = _adjustment_refusal(actor=actor, plan_year=plan_year, name=adjustment[0])
+            if refusal:
+                result.adjustment_refused = refusal
+                result.problems.append(Problem(message=refusal))
+                return result
     reason = reason or gettext("Imported from %(file)s") % {"file": filename}
 
     def run(write: bool) -> None:
