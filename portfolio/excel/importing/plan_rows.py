@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from dispatch import services as dispatch_services
+from dispatch.permissions import can_dispatch
 from dispatch.selectors import person
 from projects import plan_versions, services
 from projects.models import Category, OwnerUnit, PlanYear, Project, ProjectYear, ResponsibleUnit, Stage
@@ -271,8 +273,11 @@ def _check_plan(
             new = values[name]
             if name == "leaders":
                 old = _linked(project)
-                if project is not None and _same(old, new):
+                if _same(old, new):
                     continue
+                if not can_dispatch(actor):  # who follows a project is the dispatcher's to say
+                    errors = {"leaders": [ImportMsg.LEADERS_NOT_YOURS]}
+                    break
                 identity_changed[name] = new
             elif name in identity:
                 old = getattr(project, name) if project is not None else None
@@ -285,6 +290,12 @@ def _check_plan(
                     continue
                 year_changed[name] = new
             preview.changes.append((_field_label(name), "" if old is None else _display(old), _display(new)))
+        if errors:
+            preview.status = "error"
+            for name, messages in errors.items():
+                for message in messages:
+                    problems.append(_plan_problem(row, name, message))
+            continue
         if project is None:
             identity_changed["code"] = row.code
         if identity_changed or year_changed or year_row is None:
@@ -320,8 +331,8 @@ def _apply_plan_rows(*, actor, plan_year, todo, problems, reason, adjustment=Non
                     project = services.project_update(
                         actor=actor, project=project, expected_version=project.version, reason=reason, **values
                     )
-                if leaders is not None:
-                    project.leaders.set(leaders)
+                if leaders is not None:  # only a change (_check_plan), recorded in the project's history
+                    project = dispatch_services.project_set_leaders(actor=actor, project=project, leaders=leaders)
                 if year_row is None:
                     services.project_year_create(
                         actor=actor, project=project, plan_year=plan_year, reason=reason, **yearly

@@ -22,6 +22,7 @@ class ImportMsg:
         "No leader account is named %(name)s; create the leader's account first (with this full name), "
         "or correct the name. Separate several leaders with 、."
     )
+    LEADERS_NOT_YOURS = _("Only a reviewer links 挂钩领导 to a project; leave this column as it was exported.")
     UNKNOWN_UNIT = _("Unknown responsible unit; use one of the units set up in the system.")
     DUPLICATE_CODE = _("This project code already appears in row %(row)s of this file.")
     MONTH_MISSING = _(

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from portfolio.excel.importing import import_apply, import_preview
+from portfolio.excel.importing.vocabulary import ImportMsg
 from portfolio.excel.writing import write_schedule
 from projects.models import Project
 from projects.roles import Role
@@ -74,3 +75,23 @@ def test_unknown_leader_is_a_row_problem_and_nothing_is_written(project_a, leade
     assert "李无名" in str(problem) and problem.row and problem.header == "挂钩领导"
     assert import_apply(data=_bytes(book), filename="s.xlsx", actor=admin_user).applied is False
     assert list(Project.objects.get(pk=project_a.pk).leaders.all()) == [leaders[0]]
+
+
+def test_an_office_may_not_relink_leaders_but_round_trips_them(project_a, leaders, office_a, admin_user):
+    project_a.leaders.set([leaders[0]])
+    book, sheet, column = _schedule(project_a.years.first().plan_year)
+    unchanged = import_preview(data=_bytes(book), filename="s.xlsx", actor=office_a)
+    assert unchanged.ok and not unchanged.has_changes, [str(p) for p in unchanged.problems]
+    _cell(sheet, column, project_a.code).value = "欧阳娜娜"
+    refused = import_apply(data=_bytes(book), filename="s.xlsx", actor=office_a)
+    assert not refused.applied
+    assert [p.message for p in refused.problems] == [str(ImportMsg.LEADERS_NOT_YOURS)]
+    assert list(Project.objects.get(pk=project_a.pk).leaders.all()) == [leaders[0]]
+
+
+def test_relinking_by_import_is_in_the_projects_history(project_a, leaders, admin_user):
+    book, sheet, column = _schedule(project_a.years.first().plan_year)
+    _cell(sheet, column, project_a.code).value = "张三"
+    assert import_apply(data=_bytes(book), filename="s.xlsx", actor=admin_user).applied
+    last = Project.objects.get(pk=project_a.pk).history.order_by("-history_date").first()
+    assert last.history_user == admin_user and "张三" in last.history_change_reason
