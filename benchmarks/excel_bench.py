@@ -32,6 +32,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
@@ -48,6 +49,7 @@ from projects.models import (  # noqa: E402
     Stage,
     User,
 )
+from projects.roles import Role  # noqa: E402
 
 
 def code(i: int) -> str:
@@ -75,6 +77,9 @@ def setup_db(n_projects: int):
     unit, _ = ResponsibleUnit.objects.get_or_create(code="jtj", defaults={"name": "县交通局"})
     owner, _ = OwnerUnit.objects.get_or_create(name="云阳县城投公司")
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True, "is_staff": True})
+    # 挂钩领导: one leader account linked to every project, so the export writes its name.
+    zhang, _ = User.objects.get_or_create(username="bench-leader", defaults={"last_name": "张", "first_name": "三"})
+    zhang.groups.add(Group.objects.get_or_create(name=Role.LEADER)[0])
     existing = Project.objects.count()
     money = {
         "total_investment": Decimal("10000.50"),
@@ -92,13 +97,15 @@ def setup_db(n_projects: int):
                 end_year=2024,
                 owner_unit=owner,
                 responsible_unit=unit,
-                leader="张三",
                 **money,
             )
             for i in range(start, min(start + 5000, n_projects))
         )
         if projects and projects[0].pk is None:  # backends that do not return ids
             projects = list(Project.objects.filter(code__in=[p.code for p in projects]).order_by("pk"))
+        Project.leaders.through.objects.bulk_create(
+            Project.leaders.through(project_id=p.pk, user_id=zhang.pk) for p in projects
+        )
         ProjectYear.objects.bulk_create(
             ProjectYear(
                 project=p,
@@ -234,7 +241,7 @@ def bench_export(plan_year, n: int) -> dict:
                 y.annual_target,
                 p.owner_unit.name,
                 p.responsible_unit.name,
-                p.leader,
+                "张三",  # 挂钩领导, as the real writer joins the linked accounts' names
                 p.remarks,
             )
         )

@@ -1,12 +1,13 @@
 """Admin pages that read across the portfolio: the category rollup and the missing monthly
 reports. Thin views: narrow to what the user may see, call a selector, render."""
 
+from io import BytesIO
 from itertools import groupby
 from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,8 @@ from projects.permissions import visible_project_years
 from projects.roles import roles_of
 from projects.selectors import Flag, current_period
 
+from .excel.call_lists import write_missing_reports
+from .export import XLSX
 from .selectors import category_rollup, missing_reports
 
 
@@ -86,6 +89,12 @@ def missing(request: HttpRequest) -> TemplateResponse:
             list(group) for _key, group in groupby(projects, key=lambda p: p.project.responsible_unit_id)
         )
     ]
+    if request.GET.get("_export") == "xlsx":
+        buffer = BytesIO()
+        write_missing_reports(buffer, period=period, units=units)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="missing-{period.year}-{period.month:02d}.xlsx"'
+        return response
     return TemplateResponse(
         request,
         "admin/portfolio/missing_reports.html",

@@ -4,7 +4,7 @@ each category is behind 序时进度. Sums come from the database, in a fixed nu
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from projects import rules
@@ -28,6 +28,7 @@ from projects.selectors import (
     approved_reports,
     current_period,
     missing_reports,  # noqa: F401  (read here by the admin's missing-reports page and the overview)
+    project_list,
     projects_with_progress,
     with_version_plan,
 )
@@ -360,3 +361,13 @@ def project_history(project: Project) -> list[dict]:
         )
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries[:HISTORY_LIMIT]
+
+
+def attention_projects(*, plan_year: PlanYear, period: Period, projects: QuerySet) -> QuerySet:
+    """需重点调度: the red projects, furthest behind 序时进度 first, then the most overdue milestones;
+    the overview shows the first few, its print and .xlsx list all of them."""
+    return (
+        project_list(plan_year=plan_year, period=period, qs=projects)
+        .filter(flag=Flag.RED)
+        .order_by(F("behind_schedule_points").desc(nulls_last=True), "-overdue_milestones", "project__code")
+    )

@@ -3,13 +3,14 @@ page. Views parse the request, call selectors and render; who sees which project
 projects.permissions, on the server."""
 
 from decimal import Decimal
+from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, DecimalField, F, Sum
+from django.db.models import Count, DecimalField, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django_filters.views import FilterView
@@ -47,10 +48,12 @@ from projects.selectors import (
 )
 
 from . import export
+from .excel.call_lists import write_attention
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
 from .review import year_review
 from .selectors import (
+    attention_projects,
     category_rollup,
     missing_reports,
     monthly_completion,
@@ -118,6 +121,21 @@ def _queue(user, plan_year, period) -> dict | None:
 
 
 @login_required
+def attention_export(request):
+    """需重点调度 as .xlsx: every red project the user sees (an office: its own), with whom to call."""
+    plan_year, _years = _plan_years(request)
+    if plan_year is None:
+        raise Http404
+    period = current_period(plan_year)
+    rows = attention_projects(plan_year=plan_year, period=period, projects=visible_project_years(request.user))
+    buffer = BytesIO()
+    write_attention(buffer, plan_year=plan_year, period=period, rows=rows)
+    response = HttpResponse(buffer.getvalue(), content_type=export.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="attention-{plan_year.year}-{period.month:02d}.xlsx"'
+    return response
+
+
+@login_required
 def overview(request):
     plan_year, plan_years = _plan_years(request)
     if plan_year is None:
@@ -133,13 +151,7 @@ def overview(request):
     )
     months = monthly_completion(plan_year=plan_year, annual_plan=rollup.total.annual_plan, projects=projects)
     # The projects to call about: red ones, furthest behind first (one query, capped).
-    attention = list(
-        project_list(plan_year=plan_year, period=rollup.period, qs=projects)
-        .filter(flag=Flag.RED)
-        .order_by(F("behind_schedule_points").desc(nulls_last=True), "-overdue_milestones", "project__code")[
-            :ATTENTION_LIMIT
-        ]
-    )
+    attention = list(attention_projects(plan_year=plan_year, period=rollup.period, projects=projects)[:ATTENTION_LIMIT])
     # 调整前 beside 调整后 once the plan was adjusted (queries only then: the versions, a rollup).
     adjustment = None
     if plan_year.version_count > 1:

@@ -238,10 +238,8 @@ class Project(models.Model):
     responsible_unit = models.ForeignKey(
         ResponsibleUnit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="projects"
     )
-    # The spreadsheets' 挂钩领导 column as written; the pages show `leaders`, the accounts linked to
-    # the project (the migration linked each written name to its account). Kept until the importer
-    # resolves the column to accounts itself.
-    leader = models.CharField(_("linked leader (as imported)"), max_length=50, blank=True)
+    # The spreadsheets' 挂钩领导 column: the importer links the named accounts, the export writes
+    # their names (migration 0010 linked the names written before, 0011 dropped the text).
     leaders = models.ManyToManyField(
         User,
         verbose_name=_("linked leaders"),

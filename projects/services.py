@@ -506,7 +506,6 @@ PROJECT_FIELDS = (
     "end_year",
     "owner_unit",
     "responsible_unit",
-    "leader",
     "total_investment",
     "government_investment",
     "social_investment",

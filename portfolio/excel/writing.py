@@ -26,10 +26,10 @@ from dispatch.excel import SHEET_TITLE as PROBLEM_SHEET_TITLE
 from dispatch.excel import problem_row
 from dispatch.models import Problem, ProblemState
 from dispatch.rankings import ranking_rule, rankings
-from dispatch.selectors import problems_with_status
+from dispatch.selectors import person, problems_with_status
 from portfolio.selectors import category_rollup
 from projects import formatting, rules
-from projects.models import Category, Milestone, PlanYear, ProgressReport, ProjectYear, ResponsibleUnit
+from projects.models import Category, Milestone, PlanYear, ProgressReport, Project, ProjectYear, ResponsibleUnit
 from projects.selectors import Period, project_list
 
 from .importing import STAGE_LABELS
@@ -280,10 +280,18 @@ def _schedule_sheet(book, plan_year, period, rollup, projects):
             "annual_target",
             "project__owner_unit__name",
             "project__responsible_unit__name",
-            "project__leader",
+            "project_id",
             "project__remarks",
         )
     )
+    # 挂钩领导: the linked leader accounts' names, one query for the whole sheet.
+    leader_names: dict[int, list[str]] = {}
+    scope = (
+        ProjectYear.objects.filter(plan_year=plan_year) if projects is None else projects.filter(plan_year=plan_year)
+    )
+    links = Project.leaders.through.objects.filter(project__in=scope.values("project_id")).select_related("user")
+    for link in links.order_by("user__last_name", "user__first_name", "user__username"):
+        leader_names.setdefault(link.project_id, []).append(person(link.user))
     iterator = qs.iterator(chunk_size=2000)
     pending = next(iterator, None)
     write = sheet.row
@@ -313,7 +321,7 @@ def _schedule_sheet(book, plan_year, period, rollup, projects):
                 target,
                 owner,
                 unit,
-                leader,
+                project_id,
                 remarks,
             ) = pending
             write(
@@ -337,7 +345,7 @@ def _schedule_sheet(book, plan_year, period, rollup, projects):
                     target,
                     owner,
                     unit,
-                    leader,
+                    "、".join(leader_names.get(project_id, ())),
                     remarks,
                 ),
             )

@@ -67,7 +67,7 @@ class ProjectAdmin(ScopedAdmin):
     list_display = ("code", "name", "responsible_unit", "owner_unit", "start_year", "end_year", "total_investment")
     list_display_links = ("code", "name")
     list_select_related = ("responsible_unit", "owner_unit")
-    search_fields = ("code", "name", "location", "leader")
+    search_fields = ("code", "name", "location", "leaders__last_name", "leaders__first_name")
     list_per_page = 50
     readonly_fields = ("source", "source_note", "plans")
 
@@ -137,7 +137,7 @@ class ProjectYearAdmin(ScopedAdmin):
     )
     list_display_links = ("code", "name")
     list_select_related = ("category", "plan_year", "project", "project__responsible_unit")
-    search_fields = ("project__code", "project__name", "project__location", "project__leader")
+    search_fields = ("project__code", "project__name", "project__location", "project__leaders__last_name")
     list_per_page = 50
     readonly_fields = ("total_investment", "government_investment", "social_investment")
 

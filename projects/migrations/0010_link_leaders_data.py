@@ -1,9 +1,19 @@
 """Link each project's written 挂钩领导 to a leader account: by username or full name (姓+名 as
 Chinese writes it, or as Django's get_full_name joins them). A name no account carries gets an
 inactive leader account of that name (no usable password) so nothing written is lost; an
-administrator gives it a login and a phone. Backwards, the links are dropped (the text stays)."""
+administrator gives it a login and a phone. Several names in one cell (、 or ，) are several
+leaders. Backwards, the links are dropped (the text stays)."""
+
+import re
 
 from django.db import migrations
+
+# Several leaders in one cell (张三、李四): the importer's separators (importing.vocabulary).
+SEPARATORS = re.compile(r"[、,，;；]")
+
+
+def written(text: str) -> list[str]:
+    return [n.strip() for n in SEPARATORS.split(text) if n.strip()]
 
 
 def link(apps, schema_editor):
@@ -11,7 +21,7 @@ def link(apps, schema_editor):
     User = apps.get_model("projects", "User")
     Group = apps.get_model("auth", "Group")
     projects = list(Project.objects.exclude(leader=""))
-    names = {p.leader.strip() for p in projects} - {""}
+    names = {n for p in projects for n in written(p.leader)}
     if not names:
         return
     group, _ = Group.objects.get_or_create(name="leader")
@@ -34,8 +44,8 @@ def link(apps, schema_editor):
             user.groups.add(group)
             by_name[name] = user
     for project in projects:
-        if project.leader.strip():
-            project.leaders.add(by_name[project.leader.strip()])
+        for name in written(project.leader):
+            project.leaders.add(by_name[name])
 
 
 def unlink(apps, schema_editor):

@@ -407,14 +407,14 @@ def test_second_project_save_is_refused_and_the_first_kept(two_offices, project_
     response = first.post(change_url(project_a), project_post(project_a, name="甲改的名称", version=opened[0]))
     assert response.status_code == 302
     before = snapshot()
-    response = second.post(change_url(project_a), project_post(project_a, leader="乙填的领导", version=opened[1]))
+    response = second.post(change_url(project_a), project_post(project_a, location="乙填的地点", version=opened[1]))
     assert response.status_code == 200
     assert str(ServiceMsg.STALE) in response.context["adminform"].form.non_field_errors()
     assert snapshot() == before
     project_a.refresh_from_db()
-    assert project_a.name == "甲改的名称" and project_a.leader != "乙填的领导"
+    assert project_a.name == "甲改的名称" and project_a.location != "乙填的地点"
     # What the second person typed is still in the form they are looking at.
-    assert response.context["adminform"].form.data["leader"] == "乙填的领导"
+    assert response.context["adminform"].form.data["location"] == "乙填的地点"
 
 
 def test_second_report_save_is_refused_and_the_first_kept(two_offices, project_a, office_a):

@@ -37,6 +37,7 @@ def test_written_leaders_become_linked_accounts():
         b = get("Project").objects.create(code="YY2022-TST-002", name="乙", leader=" 李华 ", **common)
         c = get("Project").objects.create(code="YY2022-TST-003", name="丙", leader="李华", **common)
         d = get("Project").objects.create(code="YY2022-TST-004", name="丁", leader="", **common)
+        e = get("Project").objects.create(code="YY2022-TST-005", name="戊", leader="王明、李华", **common)
 
         new = _migrate(AFTER)
         Project = new.get_model("projects", "Project")
@@ -47,6 +48,8 @@ def test_written_leaders_become_linked_accounts():
         assert leaders(a) == [("wangming", "王", True)]
         assert leaders(b) == leaders(c) == [("leader-001", "李华", False)]
         assert leaders(d) == []
+        # several names in one cell are several leaders, not one account named 「王明、李华」
+        assert sorted(leaders(e)) == [("leader-001", "李华", False), ("wangming", "王", True)]
         li = new.get_model("projects", "User").objects.get(username="leader-001")
         assert list(li.groups.values_list("name", flat=True)) == ["leader"]
         assert not li.password.startswith("pbkdf2")  # no usable password

@@ -7,6 +7,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from dispatch import services as dispatch_services
+from dispatch.permissions import can_dispatch
+from dispatch.selectors import person
 from projects import plan_versions, services
 from projects.models import Category, OwnerUnit, PlanYear, Project, ProjectYear, ResponsibleUnit, Stage
 from projects.permissions import owns_project
@@ -17,7 +20,15 @@ from ..reading import Sheet
 from .limits import limit_errors
 from .result import ImportResult, RowPreview
 from .sheets import ERROR, _category_in, _Cell, _SheetReader, heading_category
-from .vocabulary import PLAN_FIELDS_ORDER, PLAN_MONEY, PLAN_TEXT, STAGE_LABELS, STAGE_WORDS, ImportMsg
+from .vocabulary import (
+    LEADER_SEPARATORS,
+    PLAN_FIELDS_ORDER,
+    PLAN_MONEY,
+    PLAN_TEXT,
+    STAGE_LABELS,
+    STAGE_WORDS,
+    ImportMsg,
+)
 
 
 @dataclass
@@ -92,6 +103,19 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
                 problems.append(cell.problem("responsible_unit", ImportMsg.UNKNOWN_UNIT, text))
             else:
                 values["responsible_unit"] = unit
+        if reader.has("leader"):
+            # 挂钩领导 links leader accounts; a blank cell unlinks them all.
+            text = "" if is_blank(reader.value(row, "leader")) else normalize_text(reader.value(row, "leader"))
+            leaders = []
+            for name in (n.strip() for n in LEADER_SEPARATORS.split(text)):
+                if not name:
+                    continue
+                user = refs["leaders"].get(match_key(name))
+                if user is None:
+                    problems.append(cell.problem("leader", ImportMsg.UNKNOWN_LEADER % {"name": name}, text))
+                elif user not in leaders:
+                    leaders.append(user)
+            values["leaders"] = leaders
         if reader.has("owner_unit") and not is_blank(reader.value(row, "owner_unit")):
             # a name, stored as written; found through its matching key later
             values["owner_unit"] = parse_text(reader.value(row, "owner_unit"))
@@ -103,12 +127,14 @@ def _read_plan(sheet: Sheet, header: Header, problems: list, refs: dict) -> list
     return rows
 
 
-_PLAN_FIELD_COLUMN = {"start_year": "period", "end_year": "period"}
+_PLAN_FIELD_COLUMN = {"start_year": "period", "end_year": "period", "leaders": "leader"}
 
 
 def _plan_problem(row: _PlanRow, field_name: str, message) -> Problem:
     column = row.columns.get(_PLAN_FIELD_COLUMN.get(field_name, field_name))
     value = row.values.get(field_name, "")
+    if isinstance(value, list):
+        value = _display(value)
     return Problem(
         message=str(message),
         sheet=row.sheet,
@@ -124,6 +150,8 @@ def _display(value) -> str:
         return ""
     if isinstance(value, (OwnerUnit, ResponsibleUnit, Category)):
         return value.name
+    if isinstance(value, list):  # 挂钩领导
+        return "、".join(person(u) for u in value)
     if value in STAGE_LABELS:
         return STAGE_LABELS[value]
     return str(value)
@@ -135,6 +163,8 @@ def _field_label(name: str) -> str:
 
 
 def _same(old, new) -> bool:
+    if isinstance(new, list):  # 挂钩领导: the same accounts, whatever the order
+        return {u.pk for u in old} == {u.pk for u in new}
     if isinstance(new, OwnerUnit):
         return new.pk is not None and new.pk == getattr(old, "pk", None)
     if hasattr(old, "pk"):
@@ -142,6 +172,12 @@ def _same(old, new) -> bool:
     if isinstance(old, str):
         return old == new or old.strip() == new  # a cell's surrounding spaces are not a change
     return old == new
+
+
+def _linked(project) -> list:
+    if project is None:
+        return []
+    return sorted(project.leaders.all(), key=lambda u: (person(u), u.pk))
 
 
 def _check_plan(
@@ -152,9 +188,9 @@ def _check_plan(
     project or None, its row in the year or None, identity changes, the year's changes)."""
     existing = {
         p.code: p
-        for p in Project.objects.filter(code__in=[r.code for r in rows]).select_related(
-            "owner_unit", "responsible_unit"
-        )
+        for p in Project.objects.filter(code__in=[r.code for r in rows])
+        .select_related("owner_unit", "responsible_unit")
+        .prefetch_related("leaders")
     }
     in_year = {
         y.project_id: y
@@ -235,7 +271,15 @@ def _check_plan(
             if name not in values:
                 continue
             new = values[name]
-            if name in identity:
+            if name == "leaders":
+                old = _linked(project)
+                if _same(old, new):
+                    continue
+                if not can_dispatch(actor):  # who follows a project is the dispatcher's to say
+                    errors = {"leaders": [ImportMsg.LEADERS_NOT_YOURS]}
+                    break
+                identity_changed[name] = new
+            elif name in identity:
                 old = getattr(project, name) if project is not None else None
                 if project is not None and _same(old, new):
                     continue
@@ -246,6 +290,12 @@ def _check_plan(
                     continue
                 year_changed[name] = new
             preview.changes.append((_field_label(name), "" if old is None else _display(old), _display(new)))
+        if errors:
+            preview.status = "error"
+            for name, messages in errors.items():
+                for message in messages:
+                    problems.append(_plan_problem(row, name, message))
+            continue
         if project is None:
             identity_changed["code"] = row.code
         if identity_changed or year_changed or year_row is None:
@@ -265,6 +315,7 @@ def _apply_plan_rows(*, actor, plan_year, todo, problems, reason, adjustment=Non
             if versioned:
                 figures[year_row.pk] = versioned
         values = dict(values)
+        leaders = values.pop("leaders", None)
         owner = values.get("owner_unit")
         if isinstance(owner, OwnerUnit) and owner.pk is None:
             # one new unit for a name spelled two ways in the file (full- and half-width brackets)
@@ -280,6 +331,8 @@ def _apply_plan_rows(*, actor, plan_year, todo, problems, reason, adjustment=Non
                     project = services.project_update(
                         actor=actor, project=project, expected_version=project.version, reason=reason, **values
                     )
+                if leaders is not None:  # only a change (_check_plan), recorded in the project's history
+                    project = dispatch_services.project_set_leaders(actor=actor, project=project, leaders=leaders)
                 if year_row is None:
                     services.project_year_create(
                         actor=actor, project=project, plan_year=plan_year, reason=reason, **yearly

@@ -16,7 +16,7 @@ from .monthly_rows import _check_dispatch, _read_dispatch
 from .plan_rows import _apply_plan_rows, _check_plan, _read_plan
 from .result import ImportResult
 from .sheets import _sheet_kind
-from .vocabulary import ImportMsg
+from .vocabulary import ImportMsg, leader_names
 
 
 def _refs() -> dict:
@@ -24,7 +24,7 @@ def _refs() -> dict:
     for unit in ResponsibleUnit.objects.all():
         units[match_key(unit.name)] = unit
         units[match_key(unit.code)] = unit
-    return {"categories": list(Category.objects.order_by("order")), "units": units}
+    return {"categories": list(Category.objects.order_by("order")), "units": units, "leaders": leader_names()}
 
 
 def _read(*, data: bytes, filename: str, actor, month: int | None, year: int | None, result: ImportResult):

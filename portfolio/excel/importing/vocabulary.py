@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import PROJECT_CODE_RE, Stage
 
+from ..parsing import match_key
+
 
 class ImportMsg:
     NOT_ALLOWED = _("Your role may not import schedules.")
@@ -16,6 +18,11 @@ class ImportMsg:
     UNKNOWN_CATEGORY = _("Unknown category; use one of: %(names)s.")
     CATEGORY_MISSING = _("The category is missing: add a 项目类别 column or put the row under its category line.")
     UNKNOWN_STAGE = _("Unknown stage; use one of: %(names)s.")
+    UNKNOWN_LEADER = _(
+        "No leader account is named %(name)s; create the leader's account first (with this full name), "
+        "or correct the name. Separate several leaders with 、."
+    )
+    LEADERS_NOT_YOURS = _("Only a reviewer links 挂钩领导 to a project; leave this column as it was exported.")
     UNKNOWN_UNIT = _("Unknown responsible unit; use one of the units set up in the system.")
     DUPLICATE_CODE = _("This project code already appears in row %(row)s of this file.")
     MONTH_MISSING = _(
@@ -53,7 +60,7 @@ STAGE_LABELS = {
     Stage.RESERVE: "储备",
 }
 
-PLAN_TEXT = {"name": 200, "scope": None, "location": 100, "annual_target": None, "leader": 50, "remarks": None}
+PLAN_TEXT = {"name": 200, "scope": None, "location": 100, "annual_target": None, "remarks": None}
 PLAN_MONEY = ("total_investment", "government_investment", "social_investment", "completed_before_year", "annual_plan")
 PLAN_FIELDS_ORDER = (
     "name",
@@ -65,7 +72,7 @@ PLAN_FIELDS_ORDER = (
     "end_year",
     "owner_unit",
     "responsible_unit",
-    "leader",
+    "leaders",
     "total_investment",
     "government_investment",
     "social_investment",
@@ -106,3 +113,21 @@ _CODE = re.compile(PROJECT_CODE_RE)
 _TITLE_YEAR = re.compile(r"(20\d{2})\s*年")
 _TITLE_MONTHS = re.compile(r"(?:1|一)\s*[-—~至到]\s*(\d{1,2})\s*月")
 _TITLE_MONTH = re.compile(r"(?:20\d{2}\s*年\s*)(\d{1,2})\s*月")
+
+
+# 挂钩领导: several names in one cell, separated as people write them.
+LEADER_SEPARATORS = re.compile(r"[、,，;；]")  # not spaces: 「王  伟」 is one name, padded
+
+
+def leader_names() -> dict:
+    """Leader accounts by the full name people write (姓+名, as pages show it) and by login name;
+    inactive ones too, since migration 0010 created accounts for names written before logins."""
+    from dispatch.selectors import person
+    from projects.models import User
+    from projects.roles import Role
+
+    names = {}
+    for user in User.objects.filter(groups__name=Role.LEADER).order_by("pk"):
+        for key in (person(user), user.get_username()):
+            names.setdefault(match_key(key), user)
+    return names

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from portfolio.excel.writing import write_schedule, write_template
 from projects.models import Category, ProgressReport, ReportStatus
+from projects.roles import Role
 from tests import factories
 
 HOSTILE = [
@@ -65,9 +66,10 @@ def hostile_world(plan_year, categories, unit_a, office_a):
             scope=text,
             location=text[:20],
             annual_target=text,
-            leader=text[:20],
             remarks=text,
         )
+        # 挂钩领导: the linked account's name is written too
+        project.leaders.add(factories.UserFactory(username=f"hostile-{i}", last_name=text[:150], role=Role.LEADER))
         row = factories.row_of(project)
         factories.MilestoneFactory(project_year=row, title=text, due_date=datetime.date(2022, 6, 30))
         ProgressReport.objects.create(

@@ -11,8 +11,12 @@ from hypothesis import strategies as st
 from portfolio.excel.importing import import_apply
 from portfolio.excel.writing import write_schedule
 from projects.models import OwnerUnit, ProgressReport, Project, ProjectYear, Stage
+from projects.roles import Role
 from projects.services import REPORT_FIELDS
-from tests.factories import row_of
+from tests.factories import UserFactory, row_of
+
+# 挂钩领导 accounts: a compound surname, a Latin name with a space, a plain one.
+LEADERS = (("欧阳", "娜娜"), ("Li ", "Lei"), ("张", "三"))
 
 TEXT_ALPHABET = st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Zl", "Zp"), blacklist_characters="\r")
 money = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2, allow_nan=False, allow_infinity=False)
@@ -46,7 +50,7 @@ def project_rows(draw):
                 "end_year": draw(st.integers(min_value=start, max_value=2040)),
                 "unit": draw(st.integers(min_value=0, max_value=1)),
                 "owner": draw(st.sampled_from(["云阳县城投公司", "重庆某某建设有限公司"])),
-                "leader": draw(text(10)),
+                "leaders": draw(st.sets(st.integers(min_value=0, max_value=len(LEADERS) - 1))),
                 "government_investment": government,
                 "social_investment": social,
                 "total_investment": government + social,
@@ -82,7 +86,6 @@ PROJECT_COMPARE = (
     "end_year",
     "owner_unit_id",
     "responsible_unit_id",
-    "leader",
     "total_investment",
     "government_investment",
     "social_investment",
@@ -103,8 +106,12 @@ YEAR_KEYS = ("category", "stage", "completed_before_year", "annual_plan", "annua
 
 def _state() -> dict:
     return {
-        y.project.code: ({f: getattr(y.project, f) for f in PROJECT_COMPARE}, {f: getattr(y, f) for f in YEAR_COMPARE})
-        for y in ProjectYear.objects.select_related("project")
+        y.project.code: (
+            {f: getattr(y.project, f) for f in PROJECT_COMPARE},
+            {f: getattr(y, f) for f in YEAR_COMPARE},
+            {u.pk for u in y.project.leaders.all()},
+        )
+        for y in ProjectYear.objects.select_related("project").prefetch_related("project__leaders")
     }
 
 
@@ -120,10 +127,17 @@ def test_random_rows_survive_export_then_import(rows, plan_year, categories, uni
 
 
 def check_round_trip(rows, plan_year, categories, units, admin_user):
+    leaders = [
+        UserFactory(username=f"leader-{i}", last_name=last, first_name=first, role=Role.LEADER)
+        for i, (last, first) in enumerate(LEADERS)
+    ]
     for row in rows:
         owner, _ = OwnerUnit.objects.get_or_create(name=row["owner"])
-        fields = {k: v for k, v in row.items() if k not in ("category", "unit", "owner", "report", *YEAR_KEYS)}
+        fields = {
+            k: v for k, v in row.items() if k not in ("category", "unit", "owner", "report", "leaders", *YEAR_KEYS)
+        }
         project = Project.objects.create(responsible_unit=units[row["unit"]], owner_unit=owner, **fields)
+        project.leaders.set([leaders[i] for i in row["leaders"]])
         ProjectYear.objects.create(
             project=project,
             plan_year=plan_year,

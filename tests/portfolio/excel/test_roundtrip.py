@@ -9,6 +9,7 @@ from portfolio.excel.importing import import_apply, import_preview
 from portfolio.excel.writing import write_schedule
 from projects import services
 from projects.models import ProgressReport, Project
+from projects.roles import Role
 from tests import factories
 
 
@@ -25,13 +26,17 @@ def portfolio(plan_year, categories, unit_a, unit_b, office_a, reviewer):
                     code=f"YY2022-T{'ABCDEF'[i]}A-{j:03d}",
                     name=f"项目{i}-{j}",
                     scope="建设内容\n第二行",
-                    leader="张三",
                     government_investment=Decimal("1234.56") * (i + 1),
                     social_investment=Decimal("0.01") * j,
                     annual_plan=Decimal("999.99"),
                     remarks='=HYPERLINK("http://x","y")' if i == 0 else "",
                 )
             )
+    # 挂钩领导: one leader on some projects, two on others, none on the rest.
+    zhang = factories.UserFactory(username="zhangsan", last_name="张", first_name="三", role=Role.LEADER)
+    li = factories.UserFactory(username="lisi", last_name="李", first_name="四", role=Role.LEADER)
+    for n, p in enumerate(projects):
+        p.leaders.set([[zhang], [zhang, li], []][n % 3])
     mine = [p for p in projects if p.responsible_unit == unit_a]
     for month in (1, 2, 3):
         for p in mine:
