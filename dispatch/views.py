@@ -53,10 +53,7 @@ class ProblemListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": 25}
 
     def get(self, request, *args, **kwargs):
-        # django-tables2 reads these itself (and answers 500 to ?per_page=99999…): refused here,
-        # with the reason.
-        params.page(request.GET)
-        params.integer(request.GET, "per_page", minimum=1, maximum=500)
+        params.table_pagination(request.GET)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -230,9 +230,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get(self, request, *args, **kwargs):
         self.plan_year, self.plan_years = _plan_years(request)
-        # django-tables2 reads these two itself (and answers 500 to ?per_page=-1): refused here, with the reason.
-        params.page(request.GET)
-        params.integer(request.GET, "per_page", minimum=1, maximum=500)
+        params.table_pagination(request.GET)
         if self.plan_year is None:
             return render(request, "portfolio/empty.html", {"legend": _legend()})
         self.period = current_period(self.plan_year)

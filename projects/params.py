@@ -54,6 +54,13 @@ def page(params, name: str = "page") -> int:
     return integer(params, name, minimum=1, maximum=1_000_000, default=1)
 
 
+def table_pagination(params) -> None:
+    """Checks ?page= and ?per_page= before django-tables2 reads them itself (it answers 500 to
+    ?per_page=-1 or 99999): a list view calls this first, so an odd value is a 400 with the reason."""
+    page(params)
+    integer(params, "per_page", minimum=1, maximum=500)
+
+
 def object_id(params, name: str) -> int | None:
     """A database id (a filter's ?x__id__exact=, a version field)."""
     return integer(params, name, minimum=0, maximum=2**31 - 1)
