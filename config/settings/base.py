@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "projects",
     "portfolio",
     "dispatch",
+    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -41,6 +42,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -98,9 +100,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-# A signed-in session lasts a working day and ends with the browser: office computers are shared.
+# A signed-in session ends after a working day of idleness and when the browser closes: office
+# computers are shared. config.sessions.IdleSessionMiddleware moves the expiry on while the user
+# works, writing the session at most once per SESSION_REFRESH_SECONDS (not on every request).
 SESSION_COOKIE_AGE = env.SESSION_HOURS * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_REFRESH_SECONDS = 5 * 60
 
 # Content-Security-Policy (django-csp): scripts and styles only from this site (vendored, no CDN),
 # no plug-ins, no framing, forms post only here. Inline style attributes stay allowed: the admin
