@@ -44,7 +44,22 @@ EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "调度平台 <noreply@localhost>")
+
+
+def env_path_prefix(name: str, default: str) -> str:
+    """A URL prefix such as "admin/": no leading slash, one trailing slash, never empty."""
+    raw = os.environ.get(name, default).strip().strip("/")
+    if not raw or any(c.isspace() or c in "?#%\\" for c in raw):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be a URL path such as 'admin/' (not empty, no spaces), not {raw!r}.")
+    return raw + "/"
+
+
 # How long a signed-in session lasts (it also ends when the browser closes).
 SESSION_HOURS = env_int("DJANGO_SESSION_HOURS", 10)
+# Where the admin (and its tools and schedule uploads) is served; a less guessable prefix than
+# "admin/" keeps scanners off the sign-in page.
+ADMIN_URL = env_path_prefix("DJANGO_ADMIN_URL", "admin/")
 # Production only: off when a proxy in front already redirects to HTTPS.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -51,6 +51,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# The admin's prefix (DJANGO_ADMIN_URL); every link to it is reversed, none is written out.
+ADMIN_URL = env.ADMIN_URL
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

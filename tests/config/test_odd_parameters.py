@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -80,7 +81,7 @@ def _patterns(patterns, prefix=""):
             yield p.name, prefix + str(p.pattern)
 
 
-ADMIN_MODEL = re.compile(r"^admin/(\w+)/(\w+)/")
+ADMIN_MODEL = re.compile(rf"^{re.escape(settings.ADMIN_URL)}(\w+)/(\w+)/")
 
 
 def every_url(world) -> list[str]:

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import path
+from django.urls import path, reverse
 
 from config import env
 
@@ -49,10 +49,10 @@ def test_health_only_reads(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/accounts/login/", "/", "/projects/", "/admin/"])
+@pytest.mark.parametrize("url", ["login", "portfolio:overview", "portfolio:projects", "admin:index"])
 def test_every_page_forbids_foreign_and_inline_scripts(client, leader, plan_2022, url):
     client.force_login(leader)
-    response = client.get(url, follow=True)
+    response = client.get(reverse(url), follow=True)
     assert response.status_code == 200
     policy = _csp(response)
     assert policy["script-src"] == "script-src 'self'"
@@ -120,7 +120,7 @@ def test_another_units_project_is_the_same_404_as_a_missing_one(client, office_a
 @pytest.mark.django_db
 def test_a_refusal_is_a_chinese_403_page(client, leader, plan_2022):
     client.force_login(leader)  # leaders change nothing
-    response = client.post("/admin/projects/project/add/", {})
+    response = client.post(reverse("admin:projects_project_add"), {})
     assert response.status_code == 403
     assert "无权操作" in response.text
 

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from portfolio.selectors import category_rollup, rollup_as_json
@@ -56,8 +57,8 @@ def test_office_logs_progress_in_the_admin_and_a_reviewer_approves_it(
     new_page, plan_year, portfolio, jianglong, office_a, reviewer, leader
 ):
     office = new_page()
-    sign_in(office, "office_a", next_url="/admin/")
-    assert office.goto("/admin/projects/progressreport/add/").ok
+    sign_in(office, "office_a", next_url=reverse("admin:index"))
+    assert office.goto(reverse("admin:projects_progressreport_add")).ok
     office.select_option("#id_project", str(jianglong.pk))
     office.fill("#id_year", "2022")
     office.fill("#id_month", "9")
@@ -70,7 +71,7 @@ def test_office_logs_progress_in_the_admin_and_a_reviewer_approves_it(
     office.wait_for_load_state("networkidle")
     report = ProgressReport.objects.get(project_year__project=jianglong, year=2022, month=9)
     assert report.status == ReportStatus.DRAFT
-    office.goto(f"/admin/projects/progressreport/{report.pk}/change/")
+    office.goto(reverse("admin:projects_progressreport_change", args=[report.pk]))
     office.click("[name=_submit]")
     office.wait_for_load_state("networkidle")
     screenshot(office, "journey1-admin-submitted")
@@ -78,8 +79,8 @@ def test_office_logs_progress_in_the_admin_and_a_reviewer_approves_it(
     assert report.status == ReportStatus.SUBMITTED
 
     review = new_page()
-    sign_in(review, "reviewer", next_url="/admin/")
-    review.goto(f"/admin/projects/progressreport/{report.pk}/change/")
+    sign_in(review, "reviewer", next_url=reverse("admin:index"))
+    review.goto(reverse("admin:projects_progressreport_change", args=[report.pk]))
     screenshot(review, "journey2-admin-review")
     review.click("[name=_approve]")
     review.wait_for_load_state("networkidle")

@@ -5,6 +5,7 @@ solved, the reviewer closes it (销号). Screenshots of the ledger's pages at de
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.models import Problem, ProblemState
@@ -34,8 +35,8 @@ def test_office_raises_reviewer_hands_out_unit_solves_reviewer_closes(
     report = services.report_submit(actor=office_a, report=report)
 
     office = new_page()
-    sign_in(office, "office_a", next_url="/admin/")
-    office.goto(f"/admin/projects/progressreport/{report.pk}/change/")
+    sign_in(office, "office_a", next_url=reverse("admin:index"))
+    office.goto(reverse("admin:projects_progressreport_change", args=[report.pk]))
     office.click("#raise-problem-from-report")
     office.wait_for_load_state("networkidle")
     assert "K12+300" in office.input_value("#id_description")
@@ -47,8 +48,8 @@ def test_office_raises_reviewer_hands_out_unit_solves_reviewer_closes(
     assert problem.report_id == report.pk and problem.state == ProblemState.RAISED
 
     review = new_page()
-    sign_in(review, "reviewer", next_url="/admin/")
-    review.goto(f"/admin/projects/progressreport/{report.pk}/change/")
+    sign_in(review, "reviewer", next_url=reverse("admin:index"))
+    review.goto(reverse("admin:projects_progressreport_change", args=[report.pk]))
     review.click("[name=_approve]")
     review.wait_for_load_state("networkidle")
     report.refresh_from_db()
@@ -244,7 +245,7 @@ def test_work_queues_and_the_review_page(new_page, plan_year, portfolio, project
     sign_in(office, "office_a")
     assert office.locator("#queue-returned .n").inner_text().strip() == "1"
     office.locator("#work-queue").screenshot(path=str(SCREENSHOTS / "queue-office-desktop.png"))
-    office.goto(f"/admin/projects/progressreport/{report.pk}/change/")
+    office.goto(reverse("admin:projects_progressreport_change", args=[report.pk]))
     assert "请附支付凭证" in office.locator("#return-comment").inner_text()
     screenshot(office, "admin-returned-report-comment-on-top")
 
