@@ -33,6 +33,27 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+# Development and tests only; production refuses it (and any other weak key).
+LOCAL_SECRET_KEY = "insecure-local-development-key-change-me"
+
+
+def weak_secret_reason(key: str) -> str | None:
+    """Why a secret key is too weak for production, or None. Django's own measure of weak
+    (security.W009: under 50 characters, under 5 distinct ones, the `django-insecure-` prefix
+    startproject writes) plus this repository's development key."""
+    if not key:
+        return "it is not set"
+    if key == LOCAL_SECRET_KEY:
+        return "it is the development key written in this repository"
+    if key.startswith("django-insecure-"):
+        return "it starts with 'django-insecure-' (a key generated for development)"
+    if len(key) < 50:
+        return f"it has {len(key)} characters, fewer than 50"
+    if len(set(key)) < 5:
+        return f"it uses {len(set(key))} different characters, fewer than 5"
+    return None
+
+
 DATABASE_URL = env_str("DATABASE_URL")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -63,3 +84,8 @@ SESSION_HOURS = env_int("DJANGO_SESSION_HOURS", 10)
 ADMIN_URL = env_path_prefix("DJANGO_ADMIN_URL", "admin/")
 # Production only: off when a proxy in front already redirects to HTTPS.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# Production only: trust the proxy's X-Forwarded-Proto to say the request came over HTTPS. Leave on
+# only when a proxy that sets (and overwrites) that header is the sole way in.
+SECURE_PROXY_SSL_HEADER = env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", True)
+# Production only: how long browsers remember to use HTTPS only (0 while trying HTTPS out).
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60, minimum=0)

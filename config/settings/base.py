@@ -9,7 +9,7 @@ from config import env
 
 BASE_DIR = env.BASE_DIR
 
-SECRET_KEY = env.SECRET_KEY or "insecure-local-development-key-change-me"
+SECRET_KEY = env.SECRET_KEY or env.LOCAL_SECRET_KEY
 DEBUG = False
 ALLOWED_HOSTS = env.ALLOWED_HOSTS
 CSRF_TRUSTED_ORIGINS = env.CSRF_TRUSTED_ORIGINS

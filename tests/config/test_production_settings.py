@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 
@@ -30,13 +31,15 @@ def test_check_deploy_passes_under_production_settings(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_its_secrets(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "short",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
-    }
+@pytest.mark.parametrize(
+    "key", ["short", "django-insecure-" + "x1y2z3w4" * 8, "insecure-local-development-key-change-me"]
+)
+def test_production_refuses_to_start_on_a_weak_secret(tmp_path, key):
+    env = _environment(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=key,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=settings.BASE_DIR,
@@ -45,4 +48,5 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
         text=True,
         timeout=120,
     )
-    assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY is too weak for production" in result.stderr
