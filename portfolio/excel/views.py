@@ -39,8 +39,13 @@ class UploadForm(forms.Form):
     # schedule, its annual figures a new version of the adopted plan, as import_schedule --plan-version.
     as_adjustment = forms.BooleanField(label=_("Import as a plan adjustment (中期调整)"), required=False)
     version_name = forms.CharField(label=_("Version name"), max_length=50, required=False, initial="中期调整")
+    # The widget writes the date as the field reads it (the locale's format, 2026/11/30, would be refused).
     version_date = forms.DateField(
-        label=_("Version date (YYYY-MM-DD)"), required=False, initial=datetime.date.today, input_formats=["%Y-%m-%d"]
+        label=_("Version date (YYYY-MM-DD)"),
+        required=False,
+        initial=datetime.date.today,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, keeps_year: bool, **kwargs):

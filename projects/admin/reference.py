@@ -81,8 +81,12 @@ class PlanVersionInline(admin.TabularInline):
 
 class AdjustForm(forms.Form):
     name = forms.CharField(label=_("Version name"), max_length=50, initial="中期调整")
+    # The widget writes the date as the field reads it (the locale's format, 2026/11/30, would be refused).
     date = forms.DateField(
-        label=_("Version date (YYYY-MM-DD)"), initial=datetime.date.today, input_formats=["%Y-%m-%d"]
+        label=_("Version date (YYYY-MM-DD)"),
+        initial=datetime.date.today,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m-%d"),
     )
 
 

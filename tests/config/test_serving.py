@@ -149,3 +149,17 @@ def test_english_users_get_english_error_pages(client, leader):
     client.cookies["django_language"] = "en"
     response = client.get("/no-such-page/")
     assert response.status_code == 404 and "Page not found" in response.text
+
+
+def test_no_template_carries_inline_script_or_event_handlers():
+    """The policy forbids them; this names the template before a browser test would."""
+    import pathlib
+    import re
+
+    from django.conf import settings
+
+    base = pathlib.Path(settings.BASE_DIR)
+    inline = re.compile(r"""\son[a-z]+\s*=\s*["']|<script(?![^>]*(\bsrc=|type="application/json"))[^>]*>|javascript:""")
+    files = [*base.glob("templates/**/*.html"), *base.glob("*/templates/**/*.html")]
+    assert files
+    assert [str(f.relative_to(base)) for f in files if inline.search(f.read_text())] == []

@@ -44,25 +44,28 @@ def new_page(browser, live_server):
     the browser reports on any page fails the test."""
     contexts, violations = [], []
 
-    def make(**kwargs):
+    def make(*, console_errors_fail: bool = False, **kwargs):
+        """console_errors_fail: any error in the console or uncaught in a script fails the test too."""
         kwargs.setdefault("viewport", {"width": 1366, "height": 900})
         kwargs.setdefault("locale", "zh-CN")
         context = browser.new_context(base_url=live_server.url, accept_downloads=True, **kwargs)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        page.on(
-            "console",
-            lambda message: violations.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None,
-        )
+
+        def on_console(message):
+            if "Content Security Policy" in message.text or (console_errors_fail and message.type == "error"):
+                violations.append(f"{page.url}: {message.text}")
+
+        page.on("console", on_console)
+        if console_errors_fail:
+            page.on("pageerror", lambda error: violations.append(f"{page.url}: uncaught {error}"))
         return page
 
     yield make
     for context in contexts:
         context.close()
-    assert violations == [], "the Content-Security-Policy blocked something a page needs"
+    assert violations == [], "the Content-Security-Policy blocked something a page needs (or a script failed)"
 
 
 def sign_in(page, username: str, password: str = PASSWORD, next_url: str = "/"):
