@@ -119,7 +119,7 @@ def _upsert(figures: dict[int, dict[str, object]]) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # the caller's transaction; a savepoint would only cost queries
 def refresh(project_year_ids: Iterable[int]) -> None:
     """Recompute and write the summary of these project-years and of every other year of the same
     projects, inside the caller's transaction. The project-years are locked first (in pk order), so
