@@ -134,3 +134,141 @@ def test_rebuild_progress_finds_and_fixes_a_wrong_row(two_years):
     out = StringIO()
     call_command("rebuild_progress", year=2022, stdout=out)
     assert out.getvalue().startswith("已核对1个项目年度进度；其中0个")
+
+
+# --- the summary agrees with the reports after every real operation ----------------------------
+
+
+def dispatch_file(path, rows):
+    """A monthly dispatch workbook as offices send it (portfolio.excel's importer reads it)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "调度"
+    ws.append(["项目代码", "填报月份", "本月完成投资", "累计形象进度（%）"])
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def import_file(path, actor):
+    from portfolio.excel.importing import import_apply
+
+    return import_apply(data=path.read_bytes(), filename=path.name, actor=actor)
+
+
+def snapshot() -> list:
+    return list(ProjectYearProgress.objects.order_by("pk").values("pk", *progress.COLUMNS))
+
+
+def test_the_summary_agrees_with_the_reports_after_every_step(
+    tmp_path, plan_year, project_a, project_b, office_a, office_b, finance, reviewer, admin_user
+):
+    from projects import services
+    from projects.rollover import rollover_apply, rollover_plan
+
+    progress.rebuild()  # the factories write their rows raw
+    assert_summary_agrees()
+
+    def file(project, month, amount, percent, office, year=2022):
+        return services.report_create(
+            actor=office,
+            project=project,
+            year=year,
+            month=month,
+            investment_completed=D(amount),
+            physical_percent=D(percent),
+        )
+
+    def step(operation, *args, **kwargs):
+        result = operation(*args, **kwargs)
+        assert_summary_agrees()
+        return result
+
+    march = step(file, project_a, 3, "300.00", "10", office_a)
+    march = step(services.report_submit, actor=office_a, report=march)
+    march = step(services.report_return, actor=reviewer, report=march, comment="补充说明")
+    march = step(
+        services.report_update,
+        actor=office_a,
+        report=march,
+        expected_version=march.version,
+        investment_completed=D("310"),
+    )
+    march = step(services.report_submit, actor=office_a, report=march)
+    march = step(services.report_approve, actor=reviewer, report=march)
+    assert stored(march.project_year_id)["completed_m03"] == D("310.00")
+
+    correction = step(services.report_revise, actor=office_a, report=march, reason="更正")
+    correction = step(
+        services.report_update,
+        actor=office_a,
+        report=correction,
+        expected_version=correction.version,
+        investment_completed=D("320"),
+    )
+    correction = step(services.report_submit, actor=office_a, report=correction)
+    step(services.report_approve, actor=reviewer, report=correction)
+    assert stored(march.project_year_id)["completed_m12"] == D("320.00")  # the correction replaced March
+
+    result = step(
+        import_file,
+        dispatch_file(
+            tmp_path / "april.xlsx", [(project_a.code, "2022-04", 40, 20), (project_b.code, "2022-04", 50, 5)]
+        ),
+        finance,
+    )
+    assert result.applied, [str(p) for p in result.problems]
+    april = ProgressReport.objects.get(project_year__project=project_b, month=4)
+    april = step(services.report_submit, actor=office_b, report=april)
+    step(services.report_approve, actor=reviewer, report=april)
+
+    step(rollover_apply, actor=admin_user, plan=rollover_plan(from_year=plan_year, to_year=2023))
+    row_2023 = project_a.years.get(plan_year__year=2023)
+    assert stored(row_2023.pk)["percent_m01"] == D("10")  # carried from March 2022
+
+    row_2023.plan_year.__class__.objects.filter(year=2023).update(status=PlanYearStatus.ADOPTED)
+    january = step(file, project_a, 1, "100.00", "30", office_a, year=2023)
+    january = step(services.report_submit, actor=office_a, report=january)
+    step(services.report_approve, actor=reviewer, report=january)
+    assert stored(row_2023.pk)["percent_m01"] == D("30")
+
+    # A late 2022 report after 2023 exists: 2022's figures change, 2023's carried percent does not
+    # (2023 has its own from January on).
+    may = step(file, project_a, 5, "50.00", "12", office_a)
+    may = step(services.report_submit, actor=office_a, report=may)
+    step(services.report_approve, actor=reviewer, report=may)
+    assert stored(march.project_year_id)["percent_m05"] == D("12")
+
+    later = factories.PlanYearFactory(year=2024, status=PlanYearStatus.ADOPTED)
+    step(
+        services.project_year_create,
+        actor=admin_user,
+        project=project_a,
+        plan_year=later,
+        category=row_2023.category,
+        stage=row_2023.stage,
+        annual_plan=D("100"),
+    )
+    assert stored(project_a.years.get(plan_year=later).pk)["percent_m01"] == D("30")  # the works carry on
+
+
+def test_a_refused_import_leaves_the_summary_as_it_was(tmp_path, project_a, project_b, office_a, reviewer):
+    from projects import services
+
+    march = services.report_create(
+        actor=office_a, project=project_a, year=2022, month=3, investment_completed=D("10"), physical_percent=D("10")
+    )
+    services.report_approve(actor=reviewer, report=services.report_submit(actor=office_a, report=march))
+    progress.rebuild()  # project_b's row, written raw by the factories
+    before, reports, events = snapshot(), ProgressReport.objects.count(), ReportEvent.objects.count()
+    # The office's own row is fine, project_b belongs to another unit: the whole file is refused.
+    path = dispatch_file(
+        tmp_path / "d.xlsx", [(project_a.code, "2022-04", 10, 20), (project_b.code, "2022-04", 10, 20)]
+    )
+    result = import_file(path, office_a)
+    assert not result.applied
+    assert (snapshot(), ProgressReport.objects.count(), ReportEvent.objects.count()) == (before, reports, events)
+    assert_summary_agrees()
