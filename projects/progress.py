@@ -17,7 +17,10 @@ from django.db.models import Min, Q
 from .models import ProgressReport, ProjectYear, ProjectYearProgress, ReportAction, ReportStatus
 from .rules import report_due
 
-CHUNK = 2000  # project-years per read and per upsert
+CHUNK = 2000  # project-years per read and per refresh step
+# Rows per upsert statement: 37 columns × 500 stays under PostgreSQL's 65,535 parameters should the
+# connection bind them server-side (Django's SQLite backend splits further by itself).
+UPSERT_BATCH = 500
 MONTHS = range(1, 13)
 CENT = Decimal("0.01")
 
@@ -112,7 +115,7 @@ def _computed_chunk(ids: list[int], *, models=None) -> dict[int, dict[str, objec
 def _upsert(figures: dict[int, dict[str, object]]) -> None:
     ProjectYearProgress.objects.bulk_create(
         [ProjectYearProgress(project_year_id=pk, **values) for pk, values in figures.items()],
-        batch_size=CHUNK,
+        batch_size=UPSERT_BATCH,
         update_conflicts=True,
         unique_fields=["project_year"],
         update_fields=COLUMNS,
@@ -174,5 +177,5 @@ def fill_from_migration(apps) -> None:
     for chunk in _chunks(ids):
         figures = _computed_chunk(chunk, models=(project_year_model, report_model))
         summary_model.objects.bulk_create(
-            [summary_model(project_year_id=pk, **values) for pk, values in figures.items()], batch_size=CHUNK
+            [summary_model(project_year_id=pk, **values) for pk, values in figures.items()], batch_size=UPSERT_BATCH
         )
