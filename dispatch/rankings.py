@@ -1,31 +1,23 @@
 """红黑榜: responsible units and townships ranked for the dispatch meeting by completion rate, points
 behind 序时进度, reports filed on time and overdue problems. The figures come from the same rules
 as every page (projects.selectors: progress, flag, overdue problems); this module only groups and
-orders them, in three queries whatever the number of projects."""
+orders them, in two queries whatever the number of projects."""
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Min, Q, QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from projects import rules
-from projects.models import ProgressReport, ReportAction, ReportStatus
+from projects import progress, rules
 from projects.rules import problem_overdue_q
 from projects.selectors import Period, projects_with_progress
 
 from .models import Problem
 
 CENT = Decimal("0.01")
-
-
-def report_due(year: int, month: int) -> datetime.date:
-    """A month's report is due on DISPATCH_REPORT_DUE_DAY of the next month (the 5th by default)."""
-    if month == 12:
-        return datetime.date(year + 1, 1, settings.DISPATCH_REPORT_DUE_DAY)
-    return datetime.date(year, month + 1, settings.DISPATCH_REPORT_DUE_DAY)
 
 
 @dataclass
@@ -73,32 +65,13 @@ def _count(names) -> dict[str, int]:
 def rankings(*, plan_year, period: Period, project_years: QuerySet) -> dict[str, list[Standing]]:
     """{"units": [...], "townships": [...]} for the plan year up to the period's month, over
     `project_years` (already narrowed to what the user may see)."""
+    # Reports first filed on time in months 1..N: the progress summary's count (projects.progress).
+    on_time_column = progress.month_columns(period.month)[2]
     rows = list(
-        projects_with_progress(period, project_years.filter(plan_year=plan_year)).select_related(
-            "project__responsible_unit"
-        )
+        projects_with_progress(period, project_years.filter(plan_year=plan_year))
+        .select_related("project__responsible_unit")
+        .annotate(reports_on_time=Coalesce(F(f"progress__{on_time_column}"), Value(0)))
     )
-    # Each project-month's first submission (a report returned and filed again counts from the first).
-    first_submits = (
-        ProgressReport.objects.filter(
-            project_year__in=[r.pk for r in rows],
-            year=period.year,
-            month__lte=period.month,
-            is_current=True,
-        )
-        .exclude(status=ReportStatus.DRAFT)
-        .values("project_year", "month")
-        .annotate(
-            first=Min(
-                "events__at",
-                filter=Q(events__action__in=[ReportAction.SUBMIT, ReportAction.IMPORT]),
-            )
-        )
-    )
-    on_time: dict[int, int] = {}
-    for r in first_submits:
-        if r["first"] is not None and r["first"].date() <= report_due(period.year, r["month"]):
-            on_time[r["project_year"]] = on_time.get(r["project_year"], 0) + 1
     # Overdue problems count against the unit that must solve them (not always the project's) and
     # against the township where the project is.
     overdue_rows = list(
@@ -131,7 +104,7 @@ def rankings(*, plan_year, period: Period, project_years: QuerySet) -> dict[str,
                     completion_rate=rate,
                     behind_points=rules.behind_schedule_points(period.time_elapsed, rate),
                     reports_due=len(members) * period.month,
-                    reports_on_time=sum(on_time.get(m.pk, 0) for m in members),
+                    reports_on_time=sum(m.reports_on_time for m in members),
                     problems_overdue=overdue[kind].get(name, 0),
                 )
             )

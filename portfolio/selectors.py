@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from projects import rules
+from projects import progress, rules
 from projects.history import field_changes
 from projects.models import (
     MONEY,
@@ -25,7 +25,6 @@ from projects.rules import Flag
 from projects.selectors import (
     ZERO_MONEY,
     Period,
-    approved_reports,
     current_period,
     missing_reports,  # noqa: F401  (read here by the admin's missing-reports page and the overview)
     project_list,
@@ -194,18 +193,14 @@ def monthly_completion(
     here and the overview's completion rate agree. `projects` narrows like category_rollup."""
     period = current_period(plan_year, month)
     base = (ProjectYear.objects.all() if projects is None else projects).filter(plan_year=plan_year)
-    by_month = {
-        row["month"]: _money(row["total"])
-        for row in approved_reports(period)
-        .filter(project_year__in=base.values("pk"))
-        .order_by()
-        .values("month")
-        .annotate(total=Sum("investment_completed"))
-    }
+    # The summary's running totals (ProjectYearProgress), summed over the projects: one row each.
+    columns = {m: progress.month_columns(m)[0] for m in range(1, period.month + 1)}
+    sums = base.aggregate(**{column: Sum(f"progress__{column}") for column in columns.values()})
+    cumulative_by_month = {m: _money(sums[column]) for m, column in columns.items()}
     points, cumulative = [], Decimal("0.00")
     for m in range(1, period.month + 1):
-        completed = by_month.get(m, Decimal("0.00"))
-        cumulative += completed
+        completed = cumulative_by_month[m] - cumulative
+        cumulative = cumulative_by_month[m]
         points.append(
             MonthPoint(
                 month=m,

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import services
+from . import progress, services
 from .models import PlanYearStatus, ProgressReport, ProjectYear, ReportAction, ReportEvent, ReportStatus, User
 
 BATCH = 2000  # rows per INSERT; Django splits further where the database caps a statement's parameters
@@ -327,4 +327,7 @@ def reports_import(*, actor: User, rows: list[ReportRow], reason: str = "") -> l
             for r in changed
         ]
     ReportEvent.objects.bulk_create(events, batch_size=BATCH)
+    # One refresh for every project-year written, in this transaction: a refused file (above)
+    # leaves the summary as it was.
+    progress.refresh({o.project.pk for o in outcomes if o.status in ("new", "changed")})
     return outcomes

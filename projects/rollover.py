@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
+from . import progress
 from .models import (
     MONEY,
     Milestone,
@@ -139,6 +140,7 @@ def rollover_apply(*, actor, plan: Rollover) -> PlanYear:
     if not created and target.project_years.exists():
         raise ValidationError(RolloverMsg.TARGET_NOT_EMPTY % {"year": year})
     reason = str(_("Carried over from the %(year)s plan")) % {"year": plan.from_year.year}
+    rows = []
     for carried in plan.carried:
         project = carried.row.project
         row = ProjectYear(
@@ -157,4 +159,7 @@ def rollover_apply(*, actor, plan: Rollover) -> PlanYear:
         row._history_user = actor
         row._change_reason = reason
         row.save()
+        rows.append(row.pk)
+    # The new rows carry the projects' last approved percent (their summary rows, in one refresh).
+    progress.refresh(rows)
     return target

@@ -20,15 +20,14 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import rules
-from .models import MONEY, Milestone, PlanYear, PlanYearStatus, ProgressReport, ProjectYear, ReportStatus
+from . import progress, rules
+from .models import MONEY, PERCENT, Milestone, PlanYear, PlanYearStatus, ProgressReport, ProjectYear, ReportStatus
 
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
 Flag = rules.Flag  # re-exported: the pages and the admin filter on it
@@ -75,13 +74,6 @@ def default_plan_year() -> PlanYear | None:
     return years.filter(status=PlanYearStatus.ADOPTED).first() or years.first()
 
 
-def approved_reports(period: Period) -> QuerySet:
-    """The reports that count: approved, current revision, in the year up to the period."""
-    return ProgressReport.objects.filter(
-        year=period.year, month__lte=period.month, status=ReportStatus.APPROVED, is_current=True
-    )
-
-
 def with_version_plan(qs: QuerySet, plan_version) -> QuerySet:
     """Rows annotated with `plan_amount`: the year's planned investment in `plan_version` (one
     LEFT JOIN on that version's copy), or the current figure when plan_version is None."""
@@ -99,23 +91,28 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_vers
     reported it), overdue_milestones, overdue_problems (on the dispatch ledger) and flag — the rules
     of projects.rules."""
     qs = with_version_plan(ProjectYear.objects.all() if qs is None else qs, plan_version)
-    completed = (
-        approved_reports(period)
-        .filter(project_year=OuterRef("pk"))
-        .order_by()
-        .values("project_year")
-        .annotate(total=Sum("investment_completed"))
-        .values("total")
+    # The summary row (ProjectYearProgress, one LEFT JOIN) holds the month's figures; no report is
+    # read. It speaks of its own plan year, so a row of another year (the admin's list of every
+    # year) keeps what it always showed: nothing completed in the period's year, and the project's
+    # percent as of the period read from its reports (only those rows run that subquery).
+    completed_column, percent_column, _on_time = progress.month_columns(period.month)
+    in_period = Q(plan_year__year=period.year)
+    completed = Case(
+        When(in_period, then=Coalesce(F(f"progress__{completed_column}"), ZERO_MONEY)),
+        default=ZERO_MONEY,
+        output_field=DecimalField(**MONEY),
     )
-    latest_percent = (
-        ProgressReport.objects.filter(
-            project_year__project=OuterRef("project"),
-            status=ReportStatus.APPROVED,
-            is_current=True,
-        )
-        .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
-        .order_by("-year", "-month")
-        .values("physical_percent")[:1]
+    latest_percent = Case(
+        When(in_period, then=F(f"progress__{percent_column}")),
+        default=Subquery(
+            ProgressReport.objects.filter(
+                project_year__project=OuterRef("project"), status=ReportStatus.APPROVED, is_current=True
+            )
+            .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
+            .order_by("-year", "-month")
+            .values("physical_percent")[:1]
+        ),
+        output_field=DecimalField(**PERCENT),
     )
     overdue = (
         Milestone.objects.filter(project_year=OuterRef("pk"), due_date__lt=period.as_of)
@@ -127,8 +124,8 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_vers
     )
     return (
         qs.annotate(
-            completed_ytd=Coalesce(Subquery(completed, output_field=DecimalField(**MONEY)), ZERO_MONEY),
-            latest_percent=Subquery(latest_percent, output_field=DecimalField(max_digits=5, decimal_places=2)),
+            completed_ytd=completed,
+            latest_percent=latest_percent,
             overdue_milestones=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
             overdue_problems=_overdue_problems(period.as_of),
         )

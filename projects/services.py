@@ -13,7 +13,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import plan_versions
+from . import plan_versions, progress
 from .models import (
     Milestone,
     MilestoneKind,
@@ -255,6 +255,7 @@ def report_create(
         raise ValidationError({"month": [ServiceMsg.DUPLICATE_MONTH]}, code="duplicate") from exc
     _set_milestones(report, milestones_met)
     _event(report, actor=actor, action=action, from_status="")
+    progress.refresh([row.pk])
     return report
 
 
@@ -287,6 +288,7 @@ def report_update(
     _set_milestones(report, milestones_met)
     if changed or milestones_met is not None:
         _event(report, actor=actor, action=action, from_status=report.status, comment=reason)
+    progress.refresh([report.project_year_id])
     return report
 
 
@@ -303,6 +305,7 @@ def report_submit(*, actor: User, report: ProgressReport, expected_version: int 
     report.submitted_at = timezone.now()
     _save(report, actor=actor, reason=str(ReportAction.SUBMIT.label))
     _event(report, actor=actor, action=ReportAction.SUBMIT, from_status=previous)
+    progress.refresh([report.project_year_id])  # its first submission may count as on time
     return report
 
 
@@ -342,6 +345,7 @@ def report_approve(
     _save(report, actor=actor, reason=str(ReportAction.APPROVE.label))
     _event(report, actor=actor, action=ReportAction.APPROVE, from_status=ReportStatus.SUBMITTED, comment=comment)
     _meet_milestones(report, actor=actor)
+    progress.refresh([report.project_year_id])
     return report
 
 
@@ -375,6 +379,7 @@ def report_return(
     report.review_comment = comment
     _save(report, actor=actor, reason=str(ReportAction.RETURN.label))
     _event(report, actor=actor, action=ReportAction.RETURN, from_status=ReportStatus.SUBMITTED, comment=comment)
+    progress.refresh([report.project_year_id])
     return report
 
 
@@ -408,6 +413,7 @@ def report_revise(
     revision.save()
     revision.milestones_met.set(report.milestones_met.all())
     _event(revision, actor=actor, action=ReportAction.REVISE, from_status="", comment=reason)
+    progress.refresh([revision.project_year_id])
     return revision
 
 
@@ -592,6 +598,7 @@ def project_year_create(*, actor, project: Project, plan_year: PlanYear, reason:
     row._history_user = actor
     row._change_reason = reason or str(_("Created"))
     row.save()
+    progress.refresh([row.pk])  # the project's percent from earlier years carries into the new row
     return row
 
 

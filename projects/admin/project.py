@@ -181,10 +181,11 @@ class ProjectYearAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("project", "plan_year", "progress", *self.readonly_fields)
+        return ("project", "plan_year", "progress_to_date", *self.readonly_fields)
 
+    # Not named `progress`: that is the summary row (ProjectYear.progress), which the admin would show instead.
     @admin.display(description=_("progress to date"))
-    def progress(self, obj):
+    def progress_to_date(self, obj):
         if getattr(obj, "completed_ytd", None) is None:
             return "—"
         return format_html(

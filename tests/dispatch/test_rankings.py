@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from dispatch.models import Problem
 from dispatch.rankings import rankings
+from projects import progress
 from projects.models import ProjectYear, ReportAction, ReportEvent, ReportStatus
 from projects.selectors import current_period
 from tests.factories import ProjectFactory
@@ -63,6 +64,7 @@ def case(plan_year, categories, unit_a, unit_b, office_a, office_b, reviewer):
     ReportEvent.objects.filter(report=r_a1, action=ReportAction.SUBMIT).update(
         at=datetime.datetime(2022, 10, 3, 9, 0, tzinfo=datetime.UTC)
     )
+    progress.rebuild()  # the date was changed raw, past the services: rebuild the progress summary
     # A problem of a1 handed to 县水利局, due 15 September: overdue at the end of September.
     problem = assigned(a1, office_a, reviewer, unit=unit_b)
     Problem.objects.filter(pk=problem.pk).update(deadline=datetime.date(2022, 9, 15))
@@ -111,6 +113,7 @@ def test_rankings_match_the_hand_computation(case):
 def test_ties_are_broken_by_reports_on_time(case, settings):
     period = current_period(case)
     settings.DISPATCH_REPORT_DUE_DAY = 2  # 3 October is now late: on-time counts all 0
+    progress.rebuild()  # the on-time counts are stored: a new due day needs `rebuild_progress`
     result = rankings(plan_year=case, period=period, project_years=ProjectYear.objects.all())
     assert [s.reports_on_time for s in result["units"]] == [0, 0]
 

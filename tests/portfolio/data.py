@@ -4,6 +4,7 @@ so the leaders' pages have figures and flags of every colour to show."""
 import datetime
 from decimal import Decimal
 
+from projects import progress
 from projects.models import ProgressReport, ReportStatus
 from tests import factories
 
@@ -47,4 +48,5 @@ def build_portfolio(*, plan_year, categories, units, per_category: int, start: i
                 due_date=datetime.date(2022, 6, 30) if n % 3 == 1 else datetime.date(2022, 12, 31),
             )
             projects.append(project)
+    progress.rebuild()  # written raw, past the services: rebuild the progress summary, as `rebuild_progress` would.
     return projects

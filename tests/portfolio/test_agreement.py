@@ -20,7 +20,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from portfolio.excel.writing import schedule_columns, write_schedule
-from projects import rules
+from projects import progress, rules
 from projects.models import ProgressReport, ReportStatus
 from tests import factories
 
@@ -100,6 +100,7 @@ def world(plan_year, categories, unit_a, admin_user, leader):
                 physical_percent=D("1"),
                 status=ReportStatus.SUPERSEDED,
             )
+    progress.rebuild()  # written raw, past the services: rebuild the progress summary, as `rebuild_progress` would.
     return {"admin": admin_user, "leader": leader}
 
 

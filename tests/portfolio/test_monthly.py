@@ -3,13 +3,14 @@
 from decimal import Decimal
 
 from portfolio.selectors import category_rollup, monthly_completion
+from projects import progress
 from projects.models import ProgressReport, ReportStatus
 from tests import factories
 from tests.factories import row_of
 
 
 def report(project, month, amount, status=ReportStatus.APPROVED, year=2022, is_current=True, revision=1):
-    return ProgressReport.objects.create(
+    made = ProgressReport.objects.create(
         project_year=row_of(project, year),
         year=year,
         month=month,
@@ -19,6 +20,8 @@ def report(project, month, amount, status=ReportStatus.APPROVED, year=2022, is_c
         status=status,
         is_current=is_current,
     )
+    progress.refresh([made.project_year_id])  # written raw, past the services: refresh its progress summary
+    return made
 
 
 def test_cumulates_only_approved_current_reports_of_the_period(

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config import env
+from projects import progress
 from projects.models import PlanYear
 from projects.setup import ensure_demo_accounts, other_users, record_baseline
 
@@ -61,6 +62,8 @@ class Command(BaseCommand):
                 self.stdout.write(_("The %(year)s plan is already loaded; left as it is.") % {"year": PLAN_YEAR})
             else:
                 call_command("loaddata", plan_fixture(), verbosity=0)
+                # A fixture is saved raw, past the services: give its rows their progress summary.
+                progress.rebuild(plan_year=PLAN_YEAR)
                 self.stdout.write(_("Loaded the %(year)s plan.") % {"year": PLAN_YEAR})
             record_baseline(
                 PlanYear.objects.get(year=PLAN_YEAR), reason=_("Loaded with the %(year)s plan") % {"year": PLAN_YEAR}
