@@ -4,7 +4,7 @@ each category is behind 序时进度. Sums come from the database, in a fixed nu
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from projects import progress, rules
@@ -105,18 +105,18 @@ def category_rollup(
             plan=Coalesce(Sum("plan_amount"), ZERO_MONEY, output_field=money),
         )
     }
-    progress = {
-        row["category"]: row
-        for row in projects_with_progress(period, base, plan_version)
+    # Grouped by category and flag, so each row's flag (and the overdue subqueries under it) is
+    # evaluated once, not once per flag counted.
+    progress: dict = {}
+    for row in (
+        projects_with_progress(period, base, plan_version)
         .order_by()
-        .values("category")
-        .annotate(
-            completed=Sum("completed_ytd"),
-            green=Count("pk", filter=Q(flag=Flag.GREEN)),
-            yellow=Count("pk", filter=Q(flag=Flag.YELLOW)),
-            red=Count("pk", filter=Q(flag=Flag.RED)),
-        )
-    }
+        .values("category", "flag")
+        .annotate(completed=Sum("completed_ytd"), n=Count("pk"))
+    ):
+        entry = progress.setdefault(row["category"], {"completed": Decimal("0")})
+        entry["completed"] += row["completed"] or 0
+        entry[row["flag"]] = row["n"]
     rows = []
     for category in Category.objects.order_by("order"):
         g, p = grouped.get(category.pk, {}), progress.get(category.pk, {})
