@@ -174,8 +174,9 @@ EXPORT_FLOOR = [
 # --- Measuring -----------------------------------------------------------------------------------
 
 
-def _median_seconds(fn, runs: int) -> float:
-    fn()  # warm-up: caches, the first compile of templates, PostgreSQL's buffers
+def _median_seconds(fn, runs: int, warm: bool = False) -> float:
+    if not warm:
+        fn()  # warm-up: caches, the first compile of templates, PostgreSQL's buffers
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -207,7 +208,7 @@ def _measure(name, fn, floor, values, runs) -> dict:
     with CaptureQueriesContext(connection) as queries:
         size, status = fn()
     count = len(queries)  # now: the log is reset by the next request
-    seconds = _median_seconds(fn, runs)
+    seconds = _median_seconds(fn, runs, warm=True)  # the counted run above was the warm-up
     floor_s = _floor_seconds(floor, values, runs) if floor else None
     return {
         "page": name,
