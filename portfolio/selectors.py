@@ -284,7 +284,9 @@ def project_history(project: Project) -> list[dict]:
     project_records = list(
         project.history.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
     )
-    pairs = list(zip(project_records, project_records[1:] + [None], strict=True))
+    # Each record with the one before it; a project with no history row (loaded by SQL, or from
+    # before history was kept) has no pairs — strict would refuse [] against [None].
+    pairs = list(zip(project_records, project_records[1:] + [None], strict=False))
     for (newer, _older), changes in zip(pairs, field_changes(Project, pairs), strict=True):
         entries.append(
             {

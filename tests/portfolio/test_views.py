@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from portfolio.selectors import category_rollup, rollup_as_json
 from projects import services
 from projects.history import FieldChange
-from projects.models import ProjectYear
+from projects.models import Project, ProjectYear
 from projects.selectors import current_period, projects_with_progress
 from tests import factories
 from tests.factories import row_of
@@ -479,3 +479,13 @@ def test_project_page_query_count(client, leader, admin_user, plan_year, sized_p
     # history, report events, its open problems, its linked leaders
     with django_assert_num_queries(14):
         assert client.get(f"/projects/{project.code}/").status_code == 200
+
+
+def test_project_page_of_a_project_without_history(client, leader, project_a):
+    # Rows written without simple-history (SQL, a bulk load, data from before history was kept)
+    # have no baseline row: the page shows the project with an empty history, not a server error.
+    Project.history.model.objects.filter(id=project_a.pk).delete()
+    client.force_login(leader)
+    response = client.get(reverse("portfolio:project", args=[project_a.code]))
+    assert response.status_code == 200
+    assert project_a.name in response.content.decode()

@@ -1,0 +1,200 @@
+"""Load test (issue 12): gunicorn as production runs it, 16 signed-in users, the page mix against a
+trivial view.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_scale_165 \\
+        .venv/bin/python benchmarks/load.py [--seconds 60] [--users 16] [--workers 2]
+
+starts `gunicorn -c config/gunicorn.py config.wsgi` (WEB_CONCURRENCY=--workers) on a free port with
+the production settings (a throw-away secret key; `collectstatic` first, as a deployment does),
+signs the users in (sessions made in this process with django.test.Client.force_login and stored
+in the database the workers read — no password needed, so any generated or demo database works),
+then runs, each user in its own thread over keep-alive http.client connections:
+
+1. the page mix — the overview `/`, the project list (page 1 in the default order and a few
+   sorts) and a project page the user may see — for --seconds;
+2. the trivial view (/healthz) the same way, for --seconds.
+
+Prints req/s, p50, p95 and errors for both, and the ratio of the mix's req/s to the trivial view's.
+The users: leader, reviewer, finance, admin and office accounts of the data's units."""
+
+import argparse
+import http.client
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SORTS = ("", "?sort=-completed_ytd", "?sort=flag", "?sort=name")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _sessions(users: int) -> list[tuple[str, str, list[str]]]:
+    """(username, session cookie, project codes the user may see) for up to `users` accounts."""
+    from django.conf import settings
+    from django.test import Client
+
+    from projects.models import User
+    from projects.permissions import visible_project_years
+    from projects.selectors import default_plan_year
+
+    plan_year = default_plan_year()
+    names = ["leader", "reviewer", "finance", "admin"]
+    offices = User.objects.filter(username__startswith="office-", unit__isnull=False).order_by("username")
+    names += list(offices.values_list("username", flat=True)[: max(0, users - len(names))])
+    out = []
+    for name in names[:users]:
+        user = User.objects.get(username=name)
+        client = Client()
+        client.force_login(user)
+        codes = list(
+            visible_project_years(user)
+            .filter(plan_year=plan_year)
+            .order_by("?")
+            .values_list("project__code", flat=True)[:50]
+        )
+        out.append((name, client.cookies[settings.SESSION_COOKIE_NAME].value, codes))
+    return out
+
+
+def _run(port: int, sessions, seconds: float, paths_for) -> dict:
+    from django.conf import settings
+
+    deadline = time.monotonic() + seconds
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def user(name, cookie, codes, seed):
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {
+            "Host": "127.0.0.1",
+            "Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}",
+            "X-Forwarded-Proto": "https",  # as behind the TLS proxy (SECURE_SSL_REDIRECT)
+        }
+        mine, bad = [], []
+        while time.monotonic() < deadline:
+            path = paths_for(rng, codes)
+            started = time.monotonic()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    bad.append(f"{name} {path} {response.status}")
+            except (OSError, http.client.HTTPException) as exc:
+                bad.append(f"{name} {path} {exc!r}")
+                conn.close()
+            mine.append(time.monotonic() - started)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=user, args=(*s, n)) for n, s in enumerate(sessions)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "req_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "p95_ms": round(latencies[int(len(latencies) * 0.95)] * 1000, 1) if latencies else None,
+        "errors": len(errors),
+        "first_errors": errors[:5],
+    }
+
+
+def mix(rng, codes) -> str:
+    choice = rng.random()
+    if choice < 0.4:
+        return "/"
+    if choice < 0.7 or not codes:
+        return "/projects/" + rng.choice(SORTS)
+    return f"/projects/{rng.choice(codes)}/"
+
+
+def trivial(rng, codes) -> str:
+    return "/healthz"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--settings", default="config.settings.production")
+    args = parser.parse_args(argv)
+    if not os.environ.get("DATABASE_URL"):
+        print("Set DATABASE_URL to the database to load (PostgreSQL, as production).", file=sys.stderr)
+        return 2
+    os.environ["DJANGO_SETTINGS_MODULE"] = args.settings
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(60))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", "--noinput", verbosity=0)
+    sessions = _sessions(args.users)
+    port = _free_port()
+    env = {**os.environ, "WEB_CONCURRENCY": str(args.workers), "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    (ROOT / "benchmarks" / "out").mkdir(exist_ok=True)
+    log = open(ROOT / "benchmarks" / "out" / "gunicorn-load.log", "w")  # noqa: SIM115 (closed below)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        print(f"gunicorn (pid {server.pid}), {args.workers} workers, {len(sessions)} users, {args.seconds:.0f} s each")
+        _run(port, sessions, 3, mix)  # warm-up: imports, template compile, connections
+        results = {
+            "mix": _run(port, sessions, args.seconds, mix),
+            "trivial": _run(port, sessions, args.seconds, trivial),
+        }
+    finally:
+        server.terminate()
+        server.wait(30)
+        log.close()
+    for name, r in results.items():
+        print(
+            f"  {name:8} {r['req_s']:>7} req/s  p50 {r['p50_ms']} ms  p95 {r['p95_ms']} ms  "
+            f"errors {r['errors']} of {r['requests']}"
+        )
+        for e in r["first_errors"]:
+            print("     ", e)
+    ratio = results["mix"]["req_s"] / results["trivial"]["req_s"] if results["trivial"]["req_s"] else 0
+    print(f"  mix / trivial: {ratio:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
