@@ -79,6 +79,11 @@ DATABASES = {
     if env.DATABASE_URL
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles a rollup's expressions for about a second before running a
+    # 100-ms query (the planner's estimate of the correlated subqueries crosses jit_above_cost);
+    # these pages are short OLTP reads, so it is off for this application's sessions.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "projects.User"
 
