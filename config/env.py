@@ -48,3 +48,7 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "调度平台 <noreply
 SESSION_HOURS = env_int("DJANGO_SESSION_HOURS", 10)
 # Production only: off when a proxy in front already redirects to HTTPS.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+
+# Background exports: a web server starts a thread for a new export job unless this is off (then
+# `manage.py run_export_jobs` must run somewhere).
+EXPORT_JOBS_IN_THREAD = env_bool("DJANGO_EXPORT_JOBS_IN_THREAD", True)
