@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 import xlsxwriter
+from django.db.models import FilteredRelation, Q
 from django.utils import translation
 
 from dispatch.excel import COLUMNS as PROBLEM_COLUMNS
@@ -29,7 +30,7 @@ from dispatch.rankings import ranking_rule, rankings
 from dispatch.selectors import person, problems_with_status
 from portfolio.selectors import category_rollup
 from projects import formatting, rules
-from projects.models import Category, Milestone, PlanYear, ProgressReport, Project, ProjectYear, ResponsibleUnit
+from projects.models import Category, Milestone, PlanYear, Project, ProjectYear, ReportStatus, ResponsibleUnit
 from projects.selectors import Period, project_list
 
 from .importing import STAGE_LABELS
@@ -193,14 +194,33 @@ class Book:
         self.wb.close()
 
 
+PROGRESS_EVERY = 2000  # rows between two progress reports
+
+
+def schedule_rows(*, plan_year: PlanYear, projects=None, dispatch_month: int | None = None) -> int:
+    """The project rows write_schedule writes (its progress counts these): the plan sheet's, and
+    the dispatch sheet's again when there is one. One COUNT."""
+    scope = ProjectYear.objects.all() if projects is None else projects
+    n = scope.filter(plan_year=plan_year).count()
+    return n * 2 if dispatch_month else n
+
+
 def write_schedule(
-    out, *, plan_year: PlanYear, month: int | None = None, projects=None, dispatch_month: int | None = None
+    out,
+    *,
+    plan_year: PlanYear,
+    month: int | None = None,
+    projects=None,
+    dispatch_month: int | None = None,
+    progress=None,
 ) -> None:
     """The county's schedule to `out` (a path or a binary file). `projects` narrows it (an office's
-    own projects); `dispatch_month` adds that month's dispatch sheet."""
+    own projects); `dispatch_month` adds that month's dispatch sheet. `progress(rows_done)`, if
+    given, is called every PROGRESS_EVERY project rows (an export job's heartbeat)."""
     rollup = category_rollup(plan_year=plan_year, month=month, projects=projects)
     book = Book(out)
-    _schedule_sheet(book, plan_year, rollup.period, rollup, projects)
+    counter = _Counter(progress)
+    _schedule_sheet(book, plan_year, rollup.period, rollup, projects, counter)
     _rollup_sheet(book, plan_year, rollup)
     versions = list(plan_year.versions.order_by("ordinal"))
     if len(versions) > 1:  # the plan was adjusted: 调整前 beside 调整后
@@ -208,11 +228,23 @@ def write_schedule(
         _adjustment_sheet(book, plan_year, versions, before, rollup)
     _milestone_sheet(book, plan_year, projects)
     if dispatch_month:
-        _dispatch_sheet(book, plan_year, dispatch_month, projects)
+        _dispatch_sheet(book, plan_year, dispatch_month, projects, counter)
         # The meeting's two other papers: the problem list and the units' ranking (dispatch app).
         _problem_sheet(book, plan_year, dispatch_month, projects)
         _ranking_sheet(book, plan_year, dispatch_month, projects)
     book.close()
+
+
+class _Counter:
+    """Counts written project rows and calls `progress` every PROGRESS_EVERY of them."""
+
+    def __init__(self, progress):
+        self.progress, self.done = progress, 0
+
+    def tick(self):
+        self.done += 1
+        if self.progress is not None and self.done % PROGRESS_EVERY == 0:
+            self.progress(self.done)
 
 
 def _figures(row) -> dict:
@@ -227,7 +259,7 @@ def _figures(row) -> dict:
     }
 
 
-def _schedule_sheet(book, plan_year, period, rollup, projects):
+def _schedule_sheet(book, plan_year, period, rollup, projects, counter):
     sheet = book.sheet("项目计划表")
     columns = schedule_columns(plan_year.year, period.month)
     width = len(columns)
@@ -294,7 +326,7 @@ def _schedule_sheet(book, plan_year, period, rollup, projects):
         leader_names.setdefault(link.project_id, []).append(person(link.user))
     iterator = qs.iterator(chunk_size=2000)
     pending = next(iterator, None)
-    write = sheet.row
+    write, tick = sheet.row, counter.tick
     for n, category_row in enumerate(rollup.rows):
         numeral = CHINESE_NUMERALS[n] if n < 10 else str(n + 1)
         summary_line(f"{numeral}、{category_row.name}（{category_row.projects}个）", category_row, "name")
@@ -349,6 +381,7 @@ def _schedule_sheet(book, plan_year, period, rollup, projects):
                     remarks,
                 ),
             )
+            tick()
             pending = next(iterator, None)
     sheet.row(
         ["unit"],
@@ -489,51 +522,62 @@ def dispatch_columns(month: int) -> list[Col]:
     ]
 
 
-def _dispatch_sheet(book, plan_year, month, projects):
+def _dispatch_sheet(book, plan_year, month, projects, counter):
     sheet = book.sheet(f"{month}月调度")
     columns = dispatch_columns(month)
     sheet.setup(columns, header_rows=1, first_header_row=3)
     sheet.title(f"云阳县{plan_year.year}年{month}月县级重大项目调度表", "单位：万元", len(columns))
     sheet.header(columns)
     period = Period(year=plan_year.year, month=month)
-    qs = project_list(plan_year=plan_year, period=period, qs=projects).select_related(None).select_related("project")
-    reports = {
-        r.project_year_id: r
-        for r in ProgressReport.objects.filter(
-            project_year__plan_year=plan_year, year=plan_year.year, month=month, is_current=True
-        ).only(
-            "project_year_id",
-            *(
-                "investment_completed",
-                "physical_percent",
-                "physical_narrative",
-                "problems",
-                "next_month_plan",
-                "percent_drop_reason",
-                "status",
-            ),
+    # The month's current report joined to each row (at most one: a constraint), as plain tuples
+    # streamed from the database: memory stays flat however many projects there are.
+    qs = (
+        project_list(plan_year=plan_year, period=period, qs=projects)
+        .select_related(None)
+        .annotate(
+            month_report=FilteredRelation(
+                "reports",
+                condition=Q(reports__year=plan_year.year, reports__month=month, reports__is_current=True),
+            )
         )
-    }
+        .values_list(
+            "project__code",
+            "project__name",
+            "completed_ytd",
+            "month_report__investment_completed",
+            "month_report__physical_percent",
+            "month_report__physical_narrative",
+            "month_report__problems",
+            "month_report__next_month_plan",
+            "month_report__percent_drop_reason",
+            "month_report__status",
+        )
+    )
+    statuses = {value: str(label) for value, label in ReportStatus.choices}
     styles = [c.kind for c in columns]
-    for i, p in enumerate(qs.iterator(chunk_size=2000), start=1):
-        r = reports.get(p.pk)
-        sheet.row(
+    label = f"{plan_year.year}-{month:02d}"
+    write, tick = sheet.row, counter.tick
+    for i, (code, name, ytd, amount, percent, narrative, problems, plan, drop, status) in enumerate(
+        qs.iterator(chunk_size=2000), start=1
+    ):
+        write(
             styles,
             (
                 i,
-                p.project.code,
-                p.project.name,
-                f"{plan_year.year}-{month:02d}",
-                r.investment_completed if r else None,
-                p.completed_ytd,
-                r.physical_percent if r else None,
-                r.physical_narrative if r else "",
-                r.problems if r else "",
-                r.next_month_plan if r else "",
-                r.percent_drop_reason if r else "",
-                str(r.get_status_display()) if r else "",
+                code,
+                name,
+                label,
+                amount,
+                ytd,
+                percent,
+                narrative or "",
+                problems or "",
+                plan or "",
+                drop or "",
+                statuses.get(status, "") if status else "",
             ),
         )
+        tick()
 
 
 def _problem_sheet(book, plan_year, month, projects):

@@ -4,26 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0011_drop_leader_text'),
+        ("projects", "0011_drop_leader_text"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='milestone',
-            index=models.Index(fields=['project_year', 'due_date'], name='milestone_row_due_idx'),
+            model_name="milestone",
+            index=models.Index(fields=["project_year", "due_date"], name="milestone_row_due_idx"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['location'], name='project_location_idx'),
+            model_name="project",
+            index=models.Index(fields=["location"], name="project_location_idx"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['name'], name='project_name_idx'),
+            model_name="project",
+            index=models.Index(fields=["name"], name="project_name_idx"),
         ),
         migrations.AddIndex(
-            model_name='projectyear',
-            index=models.Index(fields=['plan_year', 'stage'], name='projectyear_year_stage_idx'),
+            model_name="projectyear",
+            index=models.Index(fields=["plan_year", "stage"], name="projectyear_year_stage_idx"),
         ),
     ]
