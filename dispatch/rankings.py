@@ -73,20 +73,23 @@ def _count(names) -> dict[str, int]:
 def rankings(*, plan_year, period: Period, project_years: QuerySet) -> dict[str, list[Standing]]:
     """{"units": [...], "townships": [...]} for the plan year up to the period's month, over
     `project_years` (already narrowed to what the user may see)."""
-    rows = list(
-        projects_with_progress(period, project_years.filter(plan_year=plan_year)).select_related(
-            "project__responsible_unit"
-        )
+    # Streamed as plain tuples and summed per unit and per township as they come: memory holds
+    # the groups, not the rows (100,000 projects at province scale).
+    scope = project_years.filter(plan_year=plan_year)
+    rows = (
+        projects_with_progress(period, scope)
+        .order_by()
+        .values_list("pk", "project__responsible_unit__name", "project__location", "annual_plan", "completed_ytd")
     )
-    # Each project-month's first submission (a report returned and filed again counts from the first).
     first_submits = (
         ProgressReport.objects.filter(
-            project_year__in=[r.pk for r in rows],
+            project_year__in=scope.values("pk"),
             year=period.year,
             month__lte=period.month,
             is_current=True,
         )
         .exclude(status=ReportStatus.DRAFT)
+        .order_by()
         .values("project_year", "month")
         .annotate(
             first=Min(
@@ -94,53 +97,54 @@ def rankings(*, plan_year, period: Period, project_years: QuerySet) -> dict[str,
                 filter=Q(events__action__in=[ReportAction.SUBMIT, ReportAction.IMPORT]),
             )
         )
+        .values_list("project_year", "month", "first")
     )
     on_time: dict[int, int] = {}
-    for r in first_submits:
-        if r["first"] is not None and r["first"].date() <= report_due(period.year, r["month"]):
-            on_time[r["project_year"]] = on_time.get(r["project_year"], 0) + 1
-    # Overdue problems count against the unit that must solve them (not always the project's) and
-    # against the township where the project is.
+    for project_year, month, first in first_submits.iterator(chunk_size=5000):
+        if first is not None and first.date() <= report_due(period.year, month):
+            on_time[project_year] = on_time.get(project_year, 0) + 1
     overdue_rows = list(
-        Problem.objects.filter(
-            problem_overdue_q(period.as_of), project_id__in={r.project_id for r in rows}
-        ).values_list("unit__name", "project__location")
+        Problem.objects.filter(problem_overdue_q(period.as_of), project_id__in=scope.values("project_id")).values_list(
+            "unit__name", "project__location"
+        )
     )
     overdue = {
         "units": _count(unit for unit, _place in overdue_rows),
         "townships": _count(place for _unit, place in overdue_rows),
     }
+    # name → [projects, plan, completed, reports on time], per kind
+    groups: dict[str, dict[str, list]] = {"units": {}, "townships": {}}
+    for pk, unit, place, plan, done in rows.iterator(chunk_size=5000):
+        for kind, name in (("units", unit), ("townships", place)):
+            if not name:
+                continue
+            group = groups[kind].setdefault(name, [0, Decimal(0), Decimal(0), 0])
+            group[0] += 1
+            group[1] += plan
+            group[2] += done
+            group[3] += on_time.get(pk, 0)
 
-    def standings(kind, key) -> list[Standing]:
-        groups: dict[str, list] = {}
-        for r in rows:
-            name = key(r)
-            if name:
-                groups.setdefault(name, []).append(r)
+    def standings(kind) -> list[Standing]:
         result = []
-        for name, members in groups.items():
-            plan = sum((m.annual_plan for m in members), Decimal(0))
-            done = sum((m.completed_ytd for m in members), Decimal(0)).quantize(CENT)
+        for name, (n, plan, done, reports_on_time) in groups[kind].items():
+            done = done.quantize(CENT)
             rate = rules.completion_rate(done, plan)
             result.append(
                 Standing(
                     name=name,
-                    projects=len(members),
+                    projects=n,
                     annual_plan=plan,
                     completed_ytd=done,
                     completion_rate=rate,
                     behind_points=rules.behind_schedule_points(period.time_elapsed, rate),
-                    reports_due=len(members) * period.month,
-                    reports_on_time=sum(on_time.get(m.pk, 0) for m in members),
+                    reports_due=n * period.month,
+                    reports_on_time=reports_on_time,
                     problems_overdue=overdue[kind].get(name, 0),
                 )
             )
         return _rank(result)
 
-    return {
-        "units": standings("units", lambda r: r.project.responsible_unit.name),
-        "townships": standings("townships", lambda r: r.project.location),
-    }
+    return {"units": standings("units"), "townships": standings("townships")}
 
 
 def ranking_rule() -> str:

@@ -595,7 +595,9 @@ def _problem_sheet(book, plan_year, month, projects):
     if projects is not None:
         qs = qs.filter(project_id__in=projects.values("project_id"))
     styles = [c.kind for c in columns]
-    for n, p in enumerate(problems_with_status(qs).order_by("-overdue", "deadline", "pk"), start=1):
+    for n, p in enumerate(
+        problems_with_status(qs).order_by("-overdue", "deadline", "pk").iterator(chunk_size=2000), start=1
+    ):
         sheet.row(styles, [str(v) if not isinstance(v, int) else v for v in problem_row(n, p)])
 
 
