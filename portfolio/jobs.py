@@ -152,3 +152,12 @@ def run_pending(*, limit: int | None = None) -> int:
         run(job)
         done += 1
     return done
+
+
+def purge_finished(*, older_than: datetime.timedelta | None = None) -> int:
+    """Delete finished (done or failed) jobs, and their files, older than EXPORT_JOB_KEEP_DAYS."""
+    older_than = older_than or datetime.timedelta(days=settings.EXPORT_JOB_KEEP_DAYS)
+    deleted, _ = ExportJob.objects.filter(
+        status__in=[ExportStatus.DONE, ExportStatus.FAILED], finished_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted

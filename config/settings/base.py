@@ -191,6 +191,8 @@ EXPORT_SYNC_MAX_ROWS = 5_000
 # A running job whose heartbeat is older than this is taken to have lost its server: another
 # worker may claim it again (the file is rewritten from the start).
 EXPORT_JOB_STALE_SECONDS = 120
+# Finished jobs and their files are deleted by `run_export_jobs` after this many days.
+EXPORT_JOB_KEEP_DAYS = 7
 # Start a thread for a new job in the web server itself (on commit). A deployment that runs
 # `run_export_jobs` as its own service may turn this off.
 EXPORT_JOBS_IN_THREAD = env.EXPORT_JOBS_IN_THREAD

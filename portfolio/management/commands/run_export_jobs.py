@@ -2,13 +2,14 @@
 
 Writes the export jobs the web servers queued (portfolio/jobs.py): a deployment that turns the web
 server's own threads off (DJANGO_EXPORT_JOBS_IN_THREAD=0) runs this as a service; either way it also
-picks up a job whose server died while writing it (its heartbeat older than EXPORT_JOB_STALE_SECONDS)."""
+picks up a job whose server died while writing it (its heartbeat older than EXPORT_JOB_STALE_SECONDS),
+and deletes finished jobs (and their files) after EXPORT_JOB_KEEP_DAYS."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from portfolio.jobs import run_pending
+from portfolio.jobs import purge_finished, run_pending
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, once, interval, **options):
         while True:
+            purge_finished()
             done = run_pending()
             if done:
                 self.stdout.write(f"Wrote {done} export job(s).")

@@ -154,3 +154,14 @@ def test_the_job_starts_a_thread_once_committed(
     with django_capture_on_commit_callbacks(execute=True):
         client_for(finance).post(EXPORT)
     assert started == [ExportJob.objects.get().pk]
+
+
+def test_finished_jobs_are_purged_after_the_keeping_days(large, settings, finance):
+    client_for(finance).post(EXPORT)
+    jobs.run_pending()
+    job = ExportJob.objects.get()
+    assert jobs.purge_finished() == 0  # just written: kept
+    old = timezone.now() - datetime.timedelta(days=settings.EXPORT_JOB_KEEP_DAYS + 1)
+    ExportJob.objects.filter(pk=job.pk).update(finished_at=old)
+    call_command("run_export_jobs", "--once", stdout=io.StringIO())
+    assert not ExportJob.objects.exists()
