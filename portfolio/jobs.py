@@ -20,7 +20,7 @@ import tempfile
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
@@ -145,7 +145,6 @@ def run_pending(*, limit: int | None = None) -> int:
     written. What `run_export_jobs` does on each pass."""
     done = 0
     while limit is None or done < limit:
-        close_old_connections()
         job = claim()
         if job is None:
             break

@@ -8,6 +8,7 @@ and deletes finished jobs (and their files) after EXPORT_JOB_KEEP_DAYS."""
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from portfolio.jobs import purge_finished, run_pending
 
@@ -28,3 +29,4 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(interval)
+            close_old_connections()  # a long-running service: drop a connection the database closed
