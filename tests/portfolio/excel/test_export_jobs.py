@@ -8,14 +8,14 @@ import io
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from portfolio import jobs
 from portfolio.models import ExportJob, ExportStatus
 
-EXPORT = "/admin/schedules/export/"
+EXPORT = reverse_lazy("schedules:export")
 
 
 def client_for(user) -> Client:
