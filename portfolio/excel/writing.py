@@ -133,17 +133,24 @@ class Sheet:
         self.ws = book.wb.add_worksheet(name)
         self.book = book
         self.next_row = 0
+        self._formats: dict[int, tuple[list, list]] = {}
 
     def row(self, styles: list[str], values, *, blank: bool = False) -> int:
         r = self.next_row
-        ws, formats = self.ws, self.book.formats
-        for c, (style, value) in enumerate(zip(styles, values, strict=False)):
-            fmt = formats[style]
+        ws = self.ws
+        # The row's formats, looked up once per list of styles (the project rows share one list).
+        key = id(styles)
+        cached = self._formats.get(key)
+        if cached is None or cached[0] is not styles:
+            cached = self._formats[key] = (styles, [self.book.formats[style] for style in styles])
+        for c, (fmt, value) in enumerate(zip(cached[1], values, strict=False)):
             if value is None or value == "":
                 if blank:
                     ws.write_blank(r, c, None, fmt)
             elif value.__class__ is str:
-                ws.write_string(r, c, ILLEGAL_XML.sub("", value), fmt)
+                # isprintable() is true for nearly every cell (CJK included) and cheaper than the
+                # regex; text with a line break or a control character goes through the regex.
+                ws.write_string(r, c, value if value.isprintable() else ILLEGAL_XML.sub("", value), fmt)
             else:
                 ws.write_number(r, c, value, fmt)
         self.next_row = r + 1
