@@ -91,3 +91,8 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", True)
 # Production only: how long browsers remember to use HTTPS only (0 while trying HTTPS out).
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60, minimum=0)
+
+
+# Background exports: a web server starts a thread for a new export job unless this is off (then
+# `manage.py run_export_jobs` must run somewhere).
+EXPORT_JOBS_IN_THREAD = env_bool("DJANGO_EXPORT_JOBS_IN_THREAD", True)

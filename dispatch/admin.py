@@ -27,6 +27,8 @@ class ProblemAdmin(SimpleHistoryAdmin):
     list_filter = ("state", "type", "unit")
     search_fields = ("description", "project__name", "project__code")
     list_select_related = ("project", "unit", "leader")
+    list_per_page = 50
+    show_full_result_count = False  # no second COUNT of every problem under a filtered list
     inlines = [ProblemEventInline]
     readonly_fields = (
         "project",

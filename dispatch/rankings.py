@@ -1,7 +1,7 @@
 """红黑榜: responsible units and townships ranked for the dispatch meeting by completion rate, points
 behind 序时进度, reports filed on time and overdue problems. The figures come from the same rules
 as every page (projects.selectors: progress, flag, overdue problems); this module only groups and
-orders them, in two queries whatever the number of projects."""
+orders them as the rows stream, in two queries whatever the number of projects."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -65,55 +65,61 @@ def _count(names) -> dict[str, int]:
 def rankings(*, plan_year, period: Period, project_years: QuerySet) -> dict[str, list[Standing]]:
     """{"units": [...], "townships": [...]} for the plan year up to the period's month, over
     `project_years` (already narrowed to what the user may see)."""
+    # Streamed as plain tuples and summed per unit and per township as they come: memory holds
+    # the groups, not the rows (100,000 projects at province scale).
+    scope = project_years.filter(plan_year=plan_year)
     # Reports first filed on time in months 1..N: the progress summary's count (projects.progress).
     on_time_column = progress.month_columns(period.month)[2]
-    rows = list(
-        projects_with_progress(period, project_years.filter(plan_year=plan_year))
-        .select_related("project__responsible_unit")
+    rows = (
+        projects_with_progress(period, scope)
         .annotate(reports_on_time=Coalesce(F(f"progress__{on_time_column}"), Value(0)))
+        .order_by()
+        .values_list(
+            "project__responsible_unit__name", "project__location", "annual_plan", "completed_ytd", "reports_on_time"
+        )
     )
-    # Overdue problems count against the unit that must solve them (not always the project's) and
-    # against the township where the project is.
     overdue_rows = list(
-        Problem.objects.filter(
-            problem_overdue_q(period.as_of), project_id__in={r.project_id for r in rows}
-        ).values_list("unit__name", "project__location")
+        Problem.objects.filter(problem_overdue_q(period.as_of), project_id__in=scope.values("project_id")).values_list(
+            "unit__name", "project__location"
+        )
     )
     overdue = {
         "units": _count(unit for unit, _place in overdue_rows),
         "townships": _count(place for _unit, place in overdue_rows),
     }
+    # name → [projects, plan, completed, reports on time], per kind
+    groups: dict[str, dict[str, list]] = {"units": {}, "townships": {}}
+    for unit, place, plan, done, timely in rows.iterator(chunk_size=5000):
+        for kind, name in (("units", unit), ("townships", place)):
+            if not name:
+                continue
+            group = groups[kind].setdefault(name, [0, Decimal(0), Decimal(0), 0])
+            group[0] += 1
+            group[1] += plan
+            group[2] += done
+            group[3] += timely
 
-    def standings(kind, key) -> list[Standing]:
-        groups: dict[str, list] = {}
-        for r in rows:
-            name = key(r)
-            if name:
-                groups.setdefault(name, []).append(r)
+    def standings(kind) -> list[Standing]:
         result = []
-        for name, members in groups.items():
-            plan = sum((m.annual_plan for m in members), Decimal(0))
-            done = sum((m.completed_ytd for m in members), Decimal(0)).quantize(CENT)
+        for name, (n, plan, done, reports_on_time) in groups[kind].items():
+            done = done.quantize(CENT)
             rate = rules.completion_rate(done, plan)
             result.append(
                 Standing(
                     name=name,
-                    projects=len(members),
+                    projects=n,
                     annual_plan=plan,
                     completed_ytd=done,
                     completion_rate=rate,
                     behind_points=rules.behind_schedule_points(period.time_elapsed, rate),
-                    reports_due=len(members) * period.month,
-                    reports_on_time=sum(m.reports_on_time for m in members),
+                    reports_due=n * period.month,
+                    reports_on_time=reports_on_time,
                     problems_overdue=overdue[kind].get(name, 0),
                 )
             )
         return _rank(result)
 
-    return {
-        "units": standings("units", lambda r: r.project.responsible_unit.name),
-        "townships": standings("townships", lambda r: r.project.location),
-    }
+    return {"units": standings("units"), "townships": standings("townships")}
 
 
 def ranking_rule() -> str:

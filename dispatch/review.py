@@ -108,9 +108,10 @@ def plausibility(
     return checks
 
 
-def review_queue(reports: QuerySet) -> list[QueueItem]:
+def review_queue(reports: QuerySet, *, limit: int | None = None) -> list[QueueItem]:
     """`reports` (already narrowed to what the user sees) that wait for review, oldest first, with
-    their context: one query for the reports and their figures, one per month for the flags."""
+    their context: one query for the reports and their figures, one per month for the flags.
+    `limit`: the oldest so many only (the page shows a batch; a decision takes a report out)."""
     money = DecimalField(**MONEY)
     approved = ProgressReport.objects.filter(status=ReportStatus.APPROVED, is_current=True)
     ytd_before = (
@@ -131,7 +132,7 @@ def review_queue(reports: QuerySet) -> list[QueueItem]:
         .order_by("-year", "-month")
         .values("physical_percent")[:1]
     )
-    rows = list(
+    waiting = (
         reports.filter(status=ReportStatus.SUBMITTED)
         .select_related(
             "project_year__project__responsible_unit",
@@ -144,6 +145,7 @@ def review_queue(reports: QuerySet) -> list[QueueItem]:
         )
         .order_by("submitted_at", "pk")
     )
+    rows = list(waiting if limit is None else waiting[:limit])
     # The project's standing at the report's month (overdue milestones and problems count too).
     standing = {}
     for year, month in {(r.year, r.month) for r in rows}:

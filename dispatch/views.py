@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django_tables2 import SingleTableMixin
 from openpyxl import Workbook
 
 from projects import params
-from projects.models import ResponsibleUnit
+from projects.models import ReportStatus, ResponsibleUnit
 from projects.permissions import (
     get_project_for,
     visible_project_years,
@@ -280,22 +281,41 @@ def problem_step(request, pk: int, step: str):
     return _detail(request, problem, steps, status=400)
 
 
+MY_LIMIT = 200  # rows of each of 「我的项目」's two lists; beyond, the counts say how many there are
+
+
 @login_required
 def my_projects(request):
     """「我的项目」: a leader's linked projects in the current plan with their warnings, and the open
     problems they follow (coordinating, or on their projects), overdue first."""
     plan_year = default_plan_year()  # the plan being reported on, as the overview shows it
-    rows, period = [], None
+    rows, period, figures = [], None, {"n": 0, "red": 0, "yellow": 0}
     if plan_year is not None:
         period = current_period(plan_year)
-        rows = list(
-            project_list(
-                plan_year=plan_year,
-                period=period,
-                qs=visible_project_years(request.user).filter(project__leaders=request.user),
-            ).prefetch_related("project__leaders")
+        linked = project_list(
+            plan_year=plan_year,
+            period=period,
+            qs=visible_project_years(request.user).filter(project__leaders=request.user),
         )
-    problems = list(leader_problems(request.user, visible_problems(request.user)))
+        # The first MY_LIMIT rows; the counts are the database's over all of them.
+        rows = list(linked.prefetch_related("project__leaders")[:MY_LIMIT])
+        if len(rows) == MY_LIMIT:
+            figures = linked.order_by().aggregate(
+                n=Count("pk"), red=Count("pk", filter=Q(flag=Flag.RED)), yellow=Count("pk", filter=Q(flag=Flag.YELLOW))
+            )
+        else:
+            figures = {
+                "n": len(rows),
+                "red": sum(1 for r in rows if r.flag == Flag.RED),
+                "yellow": sum(1 for r in rows if r.flag == Flag.YELLOW),
+            }
+    followed = leader_problems(request.user, visible_problems(request.user))
+    problems = list(followed[:MY_LIMIT])
+    overdue = (
+        sum(1 for p in problems if p.overdue)
+        if len(problems) < MY_LIMIT
+        else followed.order_by().filter(overdue=True).count()
+    )
     return render(
         request,
         "dispatch/my.html",
@@ -303,10 +323,12 @@ def my_projects(request):
             "plan_year": plan_year,
             "period": period,
             "rows": rows,
-            "red": sum(1 for r in rows if r.flag == Flag.RED),
-            "yellow": sum(1 for r in rows if r.flag == Flag.YELLOW),
+            "linked_count": figures["n"],
+            "red": figures["red"],
+            "yellow": figures["yellow"],
             "problems": problems,
-            "overdue": sum(1 for p in problems if p.overdue),
+            "overdue": overdue,
+            "limit": MY_LIMIT,
         },
     )
 
@@ -331,14 +353,21 @@ def project_leaders(request, code: str):
     return redirect("portfolio:project", code=project.code)
 
 
+REVIEW_BATCH = 50
+
+
 @login_required
 def review(request):
     """「待审核」: the submitted reports with their context and plausibility flags, to approve or
     return one by one. Reviewers only."""
     if not can_dispatch(request.user):
         raise PermissionDenied(_("Only reviewers review reports."))
-    items = review_queue(visible_reports(request.user))
-    return render(request, "dispatch/review.html", {"items": items})
+    # A batch of the oldest (a decision takes a report out of the queue, so the next batch comes
+    # up by itself): a top-N, not a page, with the whole queue's count.
+    reports = visible_reports(request.user)
+    items = review_queue(reports, limit=REVIEW_BATCH)
+    total = len(items) if len(items) < REVIEW_BATCH else reports.filter(status=ReportStatus.SUBMITTED).count()
+    return render(request, "dispatch/review.html", {"items": items, "total": total})
 
 
 @login_required

@@ -5,8 +5,10 @@ from io import BytesIO
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -65,21 +67,17 @@ def rollup(request: HttpRequest) -> TemplateResponse:
     )
 
 
-def missing(request: HttpRequest) -> TemplateResponse:
-    plan_year, month = _plan_year_and_month(request)
-    if plan_year is None:
-        return TemplateResponse(
-            request,
-            "admin/portfolio/missing_reports.html",
-            _context(request, _("Missing monthly reports"), period=None),
-        )
-    period = current_period(plan_year, month)
-    projects = list(missing_reports(plan_year=plan_year, month=month, projects=visible_project_years(request.user)))
+MISSING_PER_PAGE = 100
+
+
+def _units(projects: list) -> list[dict]:
+    """The rows grouped unit by unit (they come ordered by unit), each unit with its active
+    accounts to call: one query for the units on these rows."""
     unit_ids = {row.project.responsible_unit_id for row in projects}
     contacts: dict[int, list[User]] = {}
     for user in User.objects.filter(unit_id__in=unit_ids, is_active=True).order_by("username"):
         contacts.setdefault(user.unit_id, []).append(user)
-    units = [
+    return [
         {
             "unit": unit_projects[0].project.responsible_unit,
             "projects": unit_projects,
@@ -89,7 +87,36 @@ def missing(request: HttpRequest) -> TemplateResponse:
             list(group) for _key, group in groupby(projects, key=lambda p: p.project.responsible_unit_id)
         )
     ]
-    if request.GET.get("_export") == "xlsx":
+
+
+def missing(request: HttpRequest) -> TemplateResponse:
+    plan_year, month = _plan_year_and_month(request)
+    if plan_year is None:
+        return TemplateResponse(
+            request,
+            "admin/portfolio/missing_reports.html",
+            _context(request, _("Missing monthly reports"), period=None),
+        )
+    period = current_period(plan_year, month)
+    missing_qs = missing_reports(plan_year=plan_year, month=month, projects=visible_project_years(request.user))
+    exporting = request.GET.get("_export") == "xlsx"
+    page = None
+    if exporting:  # the call list to print or send: every unit, written straight to the file
+        projects = list(missing_qs)
+        missing_count = len(projects)
+    else:
+        # A page of the unit-by-unit list (OFFSET + LIMIT, page size capped by the setting). Not
+        # keyset: the order is on three joined tables (unit name, category order, code), so the
+        # database sorts the anti-joined rows whatever the page and a deep page costs what the
+        # first does; the count is one more pass over the same anti-join (a COUNT, no rows sent).
+        per_page = params.integer(
+            request.GET, "per_page", minimum=1, maximum=settings.LIST_MAX_PER_PAGE, default=MISSING_PER_PAGE
+        )
+        page = Paginator(missing_qs, per_page).get_page(params.page(request.GET))
+        projects = list(page.object_list)
+        missing_count = page.paginator.count
+    units = _units(projects)
+    if exporting:
         buffer = BytesIO()
         write_missing_reports(buffer, period=period, units=units)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -104,7 +131,8 @@ def missing(request: HttpRequest) -> TemplateResponse:
             period=period,
             plan_year=plan_year,
             units=units,
-            missing_count=len(projects),
+            missing_count=missing_count,
+            page=page,
             months=range(1, 13),
         ),
     )

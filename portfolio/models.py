@@ -32,3 +32,51 @@ class ImportPreview(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")
+
+
+class ExportJob(models.Model):
+    """A large export written outside the request (portfolio/jobs.py). Its state and the finished
+    file are both in the database, so any application server shows its progress and serves the
+    download, whichever server wrote it; `heartbeat_at` lets another worker take over a job whose
+    server died (it is claimed again by one conditional UPDATE, and written from the start)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, default="schedule")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    data = models.BinaryField(_("file"), null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    worker = models.CharField(_("written by"), max_length=100, blank=True)  # host:pid:thread of the claim
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        # The worker's look for work: queued jobs, and running ones with an old heartbeat.
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="exportjob_status_beat_idx")]
+
+    def __str__(self) -> str:
+        return self.filename or f"{self.kind} {self.year}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

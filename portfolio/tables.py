@@ -73,7 +73,7 @@ class ProjectTable(tables.Table):
     name = tables.Column(
         verbose_name=_("Project"),
         accessor="project__name",
-        order_by=("project__name",),
+        order_by=("project__name", "project__code"),
         attrs={"td": {"class": "name"}},
         linkify=lambda record: reverse("portfolio:project", args=[record.project.code])
         + f"?year={record.plan_year.year}",
@@ -81,32 +81,54 @@ class ProjectTable(tables.Table):
     category = tables.Column(
         verbose_name=_("Category"), attrs={"td": {"class": "cat"}}, order_by=("category__order", "project__code")
     )
-    stage = tables.Column(verbose_name=_("Stage"), attrs={"td": {"class": "nowrap"}})
+    stage = tables.Column(
+        verbose_name=_("Stage"), attrs={"td": {"class": "nowrap"}}, order_by=("stage", "project__code")
+    )
     responsible_unit = tables.Column(
         verbose_name=_("Responsible unit"),
         accessor="project__responsible_unit",
-        order_by=("project__responsible_unit__name",),
+        order_by=("project__responsible_unit__name", "project__code"),
         attrs={"td": {"class": "nowrap"}},
     )
     location = tables.Column(
         verbose_name=_("Location"),
         accessor="project__location",
-        order_by=("project__location",),
+        order_by=("project__location", "project__code"),
         attrs={"td": {"class": "nowrap"}},
     )
-    total_investment = MoneyColumn(verbose_name=_("Total investment (10k yuan)"), footer=_footer("total_investment"))
-    annual_plan = MoneyColumn(verbose_name=_("Plan for the year (10k yuan)"), footer=_footer("annual_plan"))
-    completed_ytd = MoneyColumn(verbose_name=_("Completed to date (10k yuan)"), footer=_footer("completed_ytd"))
+    # Every sort ends on the code: rows that tie (many at 0.00 at province scale) keep one order,
+    # so no row shows on two pages or on none.
+    total_investment = MoneyColumn(
+        verbose_name=_("Total investment (10k yuan)"),
+        footer=_footer("total_investment"),
+        order_by=("total_investment", "project__code"),
+    )
+    annual_plan = MoneyColumn(
+        verbose_name=_("Plan for the year (10k yuan)"),
+        footer=_footer("annual_plan"),
+        order_by=("annual_plan", "project__code"),
+    )
+    completed_ytd = MoneyColumn(
+        verbose_name=_("Completed to date (10k yuan)"),
+        footer=_footer("completed_ytd"),
+        order_by=("completed_ytd", "project__code"),
+    )
     completion_rate = PercentColumn(
         verbose_name=_("Completion (%)"),
         footer=_footer("completion_rate", formatting.points),
+        order_by=("completion_rate", "project__code"),
     )
     behind_schedule_points = PercentColumn(
         verbose_name=BEHIND_SCHEDULE_LABEL,
         footer=_footer("behind_schedule_points", formatting.points),
+        order_by=("behind_schedule_points", "project__code"),
     )
-    latest_percent = PercentColumn(verbose_name=_("Works (%)"))
-    overdue_milestones = tables.Column(verbose_name=_("Overdue milestones"), attrs={"td": {"class": "num"}})
+    latest_percent = PercentColumn(verbose_name=_("Works (%)"), order_by=("latest_percent", "project__code"))
+    overdue_milestones = tables.Column(
+        verbose_name=_("Overdue milestones"),
+        attrs={"td": {"class": "num"}},
+        order_by=("overdue_milestones", "project__code"),
+    )
     flag = tables.Column(verbose_name=_("Flag"))
 
     class Meta:

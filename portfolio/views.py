@@ -2,17 +2,19 @@
 page. Views parse the request, call selectors and render; who sees which project is decided by
 projects.permissions, on the server."""
 
+import tempfile
 from decimal import Decimal
-from io import BytesIO
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, DecimalField, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
@@ -51,6 +53,7 @@ from . import export
 from .excel.call_lists import write_attention
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
+from .paging import DeferredJoinPaginator
 from .review import year_review
 from .selectors import (
     attention_projects,
@@ -128,11 +131,17 @@ def attention_export(request):
         raise Http404
     period = current_period(plan_year)
     rows = attention_projects(plan_year=plan_year, period=period, projects=visible_project_years(request.user))
-    buffer = BytesIO()
-    write_attention(buffer, plan_year=plan_year, period=period, rows=rows)
-    response = HttpResponse(buffer.getvalue(), content_type=export.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="attention-{plan_year.year}-{period.month:02d}.xlsx"'
-    return response
+    # Streamed from the database into a temporary file (XlsxWriter's constant memory): memory stays
+    # flat however many red projects a province has.
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    write_attention(handle, plan_year=plan_year, period=period, rows=rows.iterator(chunk_size=2000))
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"attention-{plan_year.year}-{period.month:02d}.xlsx",
+        content_type=export.XLSX,
+    )
 
 
 @login_required
@@ -226,7 +235,10 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "portfolio/project_list.html"
-    table_pagination = {"per_page": 25}
+    # Sorted by a stored column, a page reads its ids first and computes the progress of its own
+    # rows only (portfolio/paging.py); by a computed figure it is one ORDER BY … LIMIT query and
+    # the page number is bounded (params.table_pagination, settings.LIST_MAX_OFFSET).
+    table_pagination = {"per_page": 25, "paginator_class": DeferredJoinPaginator}
 
     def get(self, request, *args, **kwargs):
         self.plan_year, self.plan_years = _plan_years(request)
@@ -267,8 +279,25 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         table.totals = self.totals(self.object_list)
         return table
 
+    def exporting(self) -> bool:
+        return self.request.GET.get("_export") == "xlsx"
+
+    def get_table_pagination(self, table):
+        return False if self.exporting() else super().get_table_pagination(table)
+
     def render_to_response(self, context, **response_kwargs):
-        if self.request.GET.get("_export") == "xlsx":
+        if self.exporting():
+            if context["table"].totals["n"] > settings.EXPORT_SYNC_MAX_ROWS:
+                # The workbook is built in memory: past the bound, narrow the filters (or take the
+                # whole schedule, which is written in the background: the admin's export).
+                messages.warning(
+                    self.request,
+                    _("%(n)s projects are too many for one download (at most %(max)s): narrow the filters.")
+                    % {"n": context["table"].totals["n"], "max": settings.EXPORT_SYNC_MAX_ROWS},
+                )
+                query = self.request.GET.copy()
+                query.pop("_export", None)
+                return redirect(f"{self.request.path}?{query.urlencode()}")
             table = self.get_table_class()(data=self.object_list)
             RequestConfig(self.request, paginate=False).configure(table)
             return export.project_workbook_response(

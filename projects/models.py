@@ -275,7 +275,13 @@ class Project(models.Model):
             ),
             models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="project_end_not_before_start"),
         ]
-        indexes = [models.Index(fields=["responsible_unit"])]
+        # The project browser's filters and sorts: 建设地点 (its choices are the distinct values in
+        # use) and the name column (the code has its unique index).
+        indexes = [
+            models.Index(fields=["responsible_unit"]),
+            models.Index(fields=["location"], name="project_location_idx"),
+            models.Index(fields=["name"], name="project_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -371,7 +377,12 @@ class ProjectYear(models.Model):
                 name="projectyear_funding_split_adds_up",
             ),
         ]
-        indexes = [models.Index(fields=["plan_year", "category"])]
+        # Every list reads one plan year: by category (the rollup, the default order), by stage (the
+        # browser's filter); (project, plan_year) is the unique constraint's index.
+        indexes = [
+            models.Index(fields=["plan_year", "category"]),
+            models.Index(fields=["plan_year", "stage"], name="projectyear_year_stage_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.name} ({self.project.code}) {self.plan_year.year}"
@@ -449,6 +460,9 @@ class Milestone(models.Model):
         ordering = ["due_date", "id"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
+        # A project's overdue milestones (the flag counts them for every row of a list): due before
+        # the period's end, per project row.
+        indexes = [models.Index(fields=["project_year", "due_date"], name="milestone_row_due_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(target_percent__isnull=True) | Q(target_percent__gte=0, target_percent__lte=100),

@@ -8,6 +8,7 @@ pages share it; the plan year is looked up here too, the same way for every page
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db.models import Count
 from django.http import Http404
@@ -57,8 +58,15 @@ def page(params, name: str = "page") -> int:
 def table_pagination(params) -> None:
     """Checks ?page= and ?per_page= before django-tables2 reads them itself (it answers 500 to
     ?per_page=-1 or 99999): a list view calls this first, so an odd value is a 400 with the reason."""
-    page(params)
-    integer(params, "per_page", minimum=1, maximum=500)
+    per_page = integer(params, "per_page", minimum=1, maximum=settings.LIST_MAX_PER_PAGE)
+    bounded_page(params, per_page or 25)
+
+
+def bounded_page(params, per_page: int, name: str = "page") -> int:
+    """?page= for a list paged by OFFSET: no deeper than settings.LIST_MAX_OFFSET rows, since the
+    database reads (and computes the progress of) every row it skips. Deeper is a 400 naming the
+    last page; the filters and the reverse sort reach the rest."""
+    return integer(params, name, minimum=1, maximum=max(1, settings.LIST_MAX_OFFSET // per_page), default=1)
 
 
 def object_id(params, name: str) -> int | None:

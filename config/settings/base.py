@@ -193,6 +193,23 @@ IMPORT_MAX_XML_ELEMENTS = 3_000_000
 IMPORT_READER_MEMORY_BYTES = 1024 * 1024 * 1024
 IMPORT_READER_SECONDS = 15  # wall clock and CPU
 
+# --- Lists and exports at province scale ---
+# The largest page any list serves (?per_page= above it is a 400), and the deepest page of a list
+# paged by OFFSET (a deeper ?page= is a 400: narrow the filters or sort the other way instead).
+LIST_MAX_PER_PAGE = 500
+LIST_MAX_OFFSET = 10_000
+# Exports of up to this many projects are written in the request; larger ones become an ExportJob
+# that a background thread (or `manage.py run_export_jobs`) writes while the page shows progress.
+EXPORT_SYNC_MAX_ROWS = 5_000
+# A running job whose heartbeat is older than this is taken to have lost its server: another
+# worker may claim it again (the file is rewritten from the start).
+EXPORT_JOB_STALE_SECONDS = 120
+# Finished jobs and their files are deleted by `run_export_jobs` after this many days.
+EXPORT_JOB_KEEP_DAYS = 7
+# Start a thread for a new job in the web server itself (on commit). A deployment that runs
+# `run_export_jobs` as its own service may turn this off.
+EXPORT_JOBS_IN_THREAD = env.EXPORT_JOBS_IN_THREAD
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

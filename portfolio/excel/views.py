@@ -11,8 +11,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -22,9 +24,11 @@ from projects.models import PlanYear
 from projects.permissions import visible_project_years
 from projects.roles import can_edit_plan, can_import, can_keep_year, is_office
 
+from ..jobs import schedule_filename, start_export
+from ..models import ExportJob, ExportStatus
 from .previews import PreviewRefused, preview_apply, preview_create
 from .reporting import status_label
-from .writing import write_schedule, write_template
+from .writing import schedule_rows, write_schedule, write_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -98,16 +102,73 @@ def _download(write, filename: str) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def export_view(request):
-    """The county's schedule (the user's own projects for an office) for ?year=&month=."""
+    """The county's schedule (the user's own projects for an office) for ?year=&month=: written in
+    the request up to EXPORT_SYNC_MAX_ROWS projects; above that the page offers to prepare the file
+    as a background job (a POST, then the job's progress page)."""
     plan_year, month = _plan_year(request), _month(request)
     projects = visible_project_years(request.user)
-    stamp = datetime.date.today().strftime("%Y%m%d")
-    name = f"{plan_year.year}年{'1-' + str(month) + '月' if month else ''}重大项目计划表-{stamp}.xlsx"
+    rows = schedule_rows(plan_year=plan_year, projects=projects, dispatch_month=month)
+    if rows > settings.EXPORT_SYNC_MAX_ROWS:
+        if request.method == "POST":
+            job = start_export(user=request.user, plan_year=plan_year, month=month)
+            return redirect("schedules:export_job", pk=job.pk)
+        return render(
+            request,
+            "admin/schedules/export_large.html",
+            _context(request, title=gettext("Export the schedule"), plan_year=plan_year, month=month, rows=rows),
+        )
+    if request.method == "POST":
+        raise PermissionDenied  # nothing to prepare: the file is written on the GET
+    name = schedule_filename(plan_year.year, month)
     return _download(
         lambda out: write_schedule(out, plan_year=plan_year, month=month, projects=projects, dispatch_month=month), name
     )
+
+
+def _own_job(request, pk: int) -> ExportJob:
+    """The job, for the user who asked for it or a superuser; anyone else gets a 404."""
+    job = get_object_or_404(ExportJob.objects.defer("data"), pk=pk)
+    if job.user_id != request.user.pk and not request.user.is_superuser:
+        raise Http404("No such export.")
+    return job
+
+
+@require_http_methods(["GET"])
+def export_job_view(request, pk: int):
+    """The job's progress: a page that polls itself (static/portfolio/export_job.js) through
+    ?format=json, and offers the download once the file is written, or shows why it failed."""
+    job = _own_job(request, pk)
+    download = reverse("schedules:export_download", args=[job.pk]) if job.status == ExportStatus.DONE else None
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_label": str(job.get_status_display()),
+                "rows_done": job.rows_done,
+                "rows_total": job.rows_total,
+                "percent": job.percent,
+                "error": job.error,
+                "download": download,
+            }
+        )
+    return render(
+        request,
+        "admin/schedules/export_job.html",
+        _context(request, title=gettext("Export the schedule"), job=job, download=download),
+    )
+
+
+@require_http_methods(["GET"])
+def export_download(request, pk: int):
+    job = _own_job(request, pk)
+    if job.status != ExportStatus.DONE:
+        raise Http404("The file is not ready.")
+    data = ExportJob.objects.filter(pk=job.pk).values_list("data", flat=True).get()
+    response = HttpResponse(bytes(data), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, job.filename)
+    return response
 
 
 @require_http_methods(["GET"])

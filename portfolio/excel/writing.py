@@ -16,9 +16,11 @@ starts with: =, +, -, @), and the workbook is opened with strings_to_formulas an
 off, so even a merged cell's text stays text."""
 
 import re
+import time
 from dataclasses import dataclass
 
 import xlsxwriter
+from django.db.models import FilteredRelation, Q
 from django.utils import translation
 
 from dispatch.excel import COLUMNS as PROBLEM_COLUMNS
@@ -29,7 +31,16 @@ from dispatch.rankings import ranking_rule, rankings
 from dispatch.selectors import person, problems_with_status
 from portfolio.selectors import category_rollup
 from projects import formatting, rules
-from projects.models import Category, Milestone, PlanYear, ProgressReport, Project, ProjectYear, ResponsibleUnit
+from projects.models import (
+    Category,
+    Milestone,
+    MilestoneKind,
+    PlanYear,
+    Project,
+    ProjectYear,
+    ReportStatus,
+    ResponsibleUnit,
+)
 from projects.selectors import Period, project_list
 
 from .importing import STAGE_LABELS
@@ -122,17 +133,24 @@ class Sheet:
         self.ws = book.wb.add_worksheet(name)
         self.book = book
         self.next_row = 0
+        self._formats: dict[int, tuple[list, list]] = {}
 
     def row(self, styles: list[str], values, *, blank: bool = False) -> int:
         r = self.next_row
-        ws, formats = self.ws, self.book.formats
-        for c, (style, value) in enumerate(zip(styles, values, strict=False)):
-            fmt = formats[style]
+        ws = self.ws
+        # The row's formats, looked up once per list of styles (the project rows share one list).
+        key = id(styles)
+        cached = self._formats.get(key)
+        if cached is None or cached[0] is not styles:
+            cached = self._formats[key] = (styles, [self.book.formats[style] for style in styles])
+        for c, (fmt, value) in enumerate(zip(cached[1], values, strict=False)):
             if value is None or value == "":
                 if blank:
                     ws.write_blank(r, c, None, fmt)
             elif value.__class__ is str:
-                ws.write_string(r, c, ILLEGAL_XML.sub("", value), fmt)
+                # isprintable() is true for nearly every cell (CJK included) and cheaper than the
+                # regex; text with a line break or a control character goes through the regex.
+                ws.write_string(r, c, value if value.isprintable() else ILLEGAL_XML.sub("", value), fmt)
             else:
                 ws.write_number(r, c, value, fmt)
         self.next_row = r + 1
@@ -193,26 +211,71 @@ class Book:
         self.wb.close()
 
 
+PROGRESS_EVERY = 2000  # rows between two progress reports
+
+
+def schedule_rows(*, plan_year: PlanYear, projects=None, dispatch_month: int | None = None) -> int:
+    """The project rows write_schedule writes (its progress counts these): the plan sheet's, and
+    the dispatch sheet's again when there is one. One COUNT."""
+    scope = ProjectYear.objects.all() if projects is None else projects
+    n = scope.filter(plan_year=plan_year).count()
+    return n * 2 if dispatch_month else n
+
+
 def write_schedule(
-    out, *, plan_year: PlanYear, month: int | None = None, projects=None, dispatch_month: int | None = None
+    out,
+    *,
+    plan_year: PlanYear,
+    month: int | None = None,
+    projects=None,
+    dispatch_month: int | None = None,
+    progress=None,
 ) -> None:
     """The county's schedule to `out` (a path or a binary file). `projects` narrows it (an office's
-    own projects); `dispatch_month` adds that month's dispatch sheet."""
+    own projects); `dispatch_month` adds that month's dispatch sheet. `progress(rows_done)`, if
+    given, is called every PROGRESS_EVERY project rows (an export job's heartbeat)."""
     rollup = category_rollup(plan_year=plan_year, month=month, projects=projects)
     book = Book(out)
-    _schedule_sheet(book, plan_year, rollup.period, rollup, projects)
+    counter = _Counter(progress)
+    _schedule_sheet(book, plan_year, rollup.period, rollup, projects, counter)
+    counter.alive()
     _rollup_sheet(book, plan_year, rollup)
     versions = list(plan_year.versions.order_by("ordinal"))
     if len(versions) > 1:  # the plan was adjusted: 调整前 beside 调整后
         before = category_rollup(plan_year=plan_year, month=month, projects=projects, plan_version=versions[0])
         _adjustment_sheet(book, plan_year, versions, before, rollup)
-    _milestone_sheet(book, plan_year, projects)
+    _milestone_sheet(book, plan_year, projects, counter)
     if dispatch_month:
-        _dispatch_sheet(book, plan_year, dispatch_month, projects)
+        _dispatch_sheet(book, plan_year, dispatch_month, projects, counter)
         # The meeting's two other papers: the problem list and the units' ranking (dispatch app).
+        counter.alive()
         _problem_sheet(book, plan_year, dispatch_month, projects)
+        counter.alive()
         _ranking_sheet(book, plan_year, dispatch_month, projects)
     book.close()
+
+
+class _Counter:
+    """Counts written project rows and calls `progress(done)` every PROGRESS_EVERY of them, and at
+    least every BEAT_SECONDS while anything is written (milestones, the other sheets), so a job's
+    heartbeat never looks dead while the file is being written."""
+
+    BEAT_SECONDS = 10
+
+    def __init__(self, progress):
+        self.progress, self.done = progress, 0
+        self.last = time.monotonic()
+
+    def tick(self):
+        self.done += 1
+        if self.progress is not None and self.done % PROGRESS_EVERY == 0:
+            self.progress(self.done)
+            self.last = time.monotonic()
+
+    def alive(self):
+        if self.progress is not None and time.monotonic() - self.last > self.BEAT_SECONDS:
+            self.progress(self.done)
+            self.last = time.monotonic()
 
 
 def _figures(row) -> dict:
@@ -227,7 +290,7 @@ def _figures(row) -> dict:
     }
 
 
-def _schedule_sheet(book, plan_year, period, rollup, projects):
+def _schedule_sheet(book, plan_year, period, rollup, projects, counter):
     sheet = book.sheet("项目计划表")
     columns = schedule_columns(plan_year.year, period.month)
     width = len(columns)
@@ -294,7 +357,7 @@ def _schedule_sheet(book, plan_year, period, rollup, projects):
         leader_names.setdefault(link.project_id, []).append(person(link.user))
     iterator = qs.iterator(chunk_size=2000)
     pending = next(iterator, None)
-    write = sheet.row
+    write, tick = sheet.row, counter.tick
     for n, category_row in enumerate(rollup.rows):
         numeral = CHINESE_NUMERALS[n] if n < 10 else str(n + 1)
         summary_line(f"{numeral}、{category_row.name}（{category_row.projects}个）", category_row, "name")
@@ -349,6 +412,7 @@ def _schedule_sheet(book, plan_year, period, rollup, projects):
                     remarks,
                 ),
             )
+            tick()
             pending = next(iterator, None)
     sheet.row(
         ["unit"],
@@ -435,7 +499,7 @@ def _adjustment_sheet(book, plan_year, versions, before, after):
         )
 
 
-def _milestone_sheet(book, plan_year, projects):
+def _milestone_sheet(book, plan_year, projects, counter):
     sheet = book.sheet("节点目标")
     columns = [
         Col("code", "项目代码", width=24, kind="center"),
@@ -453,23 +517,27 @@ def _milestone_sheet(book, plan_year, projects):
     if projects is not None:
         qs = qs.filter(project_year__in=projects)
     styles = [c.kind for c in columns]
-    for m in (
-        qs.select_related("project_year__project")
-        .order_by("project_year__category__order", "project_year__project__code", "due_date", "pk")
-        .iterator(chunk_size=2000)
-    ):
-        sheet.row(
-            styles,
-            (
-                m.project_year.project.code,
-                m.project_year.project.name,
-                m.title,
-                str(m.get_kind_display()),
-                m.target_percent,
-                m.due_date.isoformat(),
-                m.met_on.isoformat() if m.met_on else "",
-            ),
+    kinds = {value: str(label) for value, label in MilestoneKind.choices}
+    # Plain tuples streamed from the database (200,000 milestones at province scale).
+    rows = (
+        qs.order_by("project_year__category__order", "project_year__project__code", "due_date", "pk")
+        .values_list(
+            "project_year__project__code",
+            "project_year__project__name",
+            "title",
+            "kind",
+            "target_percent",
+            "due_date",
+            "met_on",
         )
+        .iterator(chunk_size=2000)
+    )
+    write, alive = sheet.row, counter.alive
+    for code, name, title, kind, target, due, met in rows:
+        write(
+            styles, (code, name, title, kinds.get(kind, kind), target, due.isoformat(), met.isoformat() if met else "")
+        )
+        alive()
 
 
 def dispatch_columns(month: int) -> list[Col]:
@@ -489,51 +557,62 @@ def dispatch_columns(month: int) -> list[Col]:
     ]
 
 
-def _dispatch_sheet(book, plan_year, month, projects):
+def _dispatch_sheet(book, plan_year, month, projects, counter):
     sheet = book.sheet(f"{month}月调度")
     columns = dispatch_columns(month)
     sheet.setup(columns, header_rows=1, first_header_row=3)
     sheet.title(f"云阳县{plan_year.year}年{month}月县级重大项目调度表", "单位：万元", len(columns))
     sheet.header(columns)
     period = Period(year=plan_year.year, month=month)
-    qs = project_list(plan_year=plan_year, period=period, qs=projects).select_related(None).select_related("project")
-    reports = {
-        r.project_year_id: r
-        for r in ProgressReport.objects.filter(
-            project_year__plan_year=plan_year, year=plan_year.year, month=month, is_current=True
-        ).only(
-            "project_year_id",
-            *(
-                "investment_completed",
-                "physical_percent",
-                "physical_narrative",
-                "problems",
-                "next_month_plan",
-                "percent_drop_reason",
-                "status",
-            ),
+    # The month's current report joined to each row (at most one: a constraint), as plain tuples
+    # streamed from the database: memory stays flat however many projects there are.
+    qs = (
+        project_list(plan_year=plan_year, period=period, qs=projects)
+        .select_related(None)
+        .annotate(
+            month_report=FilteredRelation(
+                "reports",
+                condition=Q(reports__year=plan_year.year, reports__month=month, reports__is_current=True),
+            )
         )
-    }
+        .values_list(
+            "project__code",
+            "project__name",
+            "completed_ytd",
+            "month_report__investment_completed",
+            "month_report__physical_percent",
+            "month_report__physical_narrative",
+            "month_report__problems",
+            "month_report__next_month_plan",
+            "month_report__percent_drop_reason",
+            "month_report__status",
+        )
+    )
+    statuses = {value: str(label) for value, label in ReportStatus.choices}
     styles = [c.kind for c in columns]
-    for i, p in enumerate(qs.iterator(chunk_size=2000), start=1):
-        r = reports.get(p.pk)
-        sheet.row(
+    label = f"{plan_year.year}-{month:02d}"
+    write, tick = sheet.row, counter.tick
+    for i, (code, name, ytd, amount, percent, narrative, problems, plan, drop, status) in enumerate(
+        qs.iterator(chunk_size=2000), start=1
+    ):
+        write(
             styles,
             (
                 i,
-                p.project.code,
-                p.project.name,
-                f"{plan_year.year}-{month:02d}",
-                r.investment_completed if r else None,
-                p.completed_ytd,
-                r.physical_percent if r else None,
-                r.physical_narrative if r else "",
-                r.problems if r else "",
-                r.next_month_plan if r else "",
-                r.percent_drop_reason if r else "",
-                str(r.get_status_display()) if r else "",
+                code,
+                name,
+                label,
+                amount,
+                ytd,
+                percent,
+                narrative or "",
+                problems or "",
+                plan or "",
+                drop or "",
+                statuses.get(status, "") if status else "",
             ),
         )
+        tick()
 
 
 def _problem_sheet(book, plan_year, month, projects):
@@ -551,7 +630,9 @@ def _problem_sheet(book, plan_year, month, projects):
     if projects is not None:
         qs = qs.filter(project_id__in=projects.values("project_id"))
     styles = [c.kind for c in columns]
-    for n, p in enumerate(problems_with_status(qs).order_by("-overdue", "deadline", "pk"), start=1):
+    for n, p in enumerate(
+        problems_with_status(qs).order_by("-overdue", "deadline", "pk").iterator(chunk_size=2000), start=1
+    ):
         sheet.row(styles, [str(v) if not isinstance(v, int) else v for v in problem_row(n, p)])
 
 

@@ -32,6 +32,10 @@ class ScopedAdmin(SimpleHistoryAdmin):
     and unit. A hand-typed URL for a row outside the narrowed queryset is a 404."""
 
     form = ServiceModelForm
+    # Province scale (100,000 projects, 900,000 reports): a page of 50, and no second COUNT of the
+    # whole unfiltered table under a filtered list ("N results (M total)" becomes "Show all").
+    list_per_page = 50
+    show_full_result_count = False
 
     def may_edit(self, user) -> bool:
         """May this user add and change rows of the model (ownership is checked on top)?"""

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from dispatch import services
+from dispatch import services, views
 from dispatch.models import ReviewDecision
 from dispatch.review import Check, review_queue
 from projects.models import ProgressReport, ReportStatus
@@ -182,3 +182,15 @@ def test_a_returned_report_opens_with_the_comment_on_top(client, project_a, offi
     assert 'id="return-comment"' in html
     assert html.index('id="return-comment"') < html.index('name="investment_completed"')
     assert "补充说明" in html.split('id="return-comment"')[1][:600]
+
+
+def test_the_review_page_shows_the_oldest_batch_with_the_whole_count(
+    client, monkeypatch, project_a, project_b, office_a, office_b, reviewer
+):
+    make_report(project_a, office_a, month=1, amount="10.00", status=ReportStatus.SUBMITTED)
+    make_report(project_b, office_b, month=1, amount="10.00", status=ReportStatus.SUBMITTED)
+    monkeypatch.setattr(views, "REVIEW_BATCH", 1)
+    client.force_login(reviewer)
+    response = client.get("/review/")
+    assert len(response.context["items"]) == 1 and response.context["total"] == 2
+    assert 'id="review-batch"' in response.content.decode()

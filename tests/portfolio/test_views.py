@@ -452,14 +452,34 @@ def test_project_list_query_count(client, leader, categories, sized_portfolio, d
         response = client.get(PROJECTS + query)
     assert response.status_code == 200
     assert listed_codes(response)  # the filters match rows at both sizes, so the page query runs
-    with django_assert_num_queries(10):  # no category chosen: one query fewer
+    # No category chosen: one query fewer; sorted by stored columns (the default order), the page
+    # is two queries, its ids then its rows with their progress (portfolio/paging.py): one more.
+    with django_assert_num_queries(11):
         assert client.get(PROJECTS + "?page=1").status_code == 200
+
+
+def test_project_list_pages_by_ids_in_the_sorted_order(client, leader, sized_portfolio):
+    # Page 2 of 5 a page, by code descending (stored: ids first, then the rows) and by points
+    # behind (computed: one ORDER BY … LIMIT query) is the same slice of the whole sorted list.
+    client.force_login(leader)
+    for sort in ("-code", "behind_schedule_points", "name"):
+        whole = listed_codes(client.get(PROJECTS, {"sort": sort, "per_page": "100"}))
+        paged = listed_codes(client.get(PROJECTS, {"sort": sort, "per_page": "5", "page": "2"}))
+        assert paged == whole[5:10], sort
+
+
+def test_project_list_refuses_a_page_deeper_than_the_bound(client, leader, settings, sized_portfolio):
+    client.force_login(leader)
+    settings.LIST_MAX_OFFSET = 10
+    assert client.get(PROJECTS, {"per_page": "5", "page": "2"}).status_code == 200
+    assert client.get(PROJECTS, {"per_page": "5", "page": "3"}).status_code == 400
 
 
 def test_export_query_count(client, finance, sized_portfolio, django_assert_num_queries):
     client.force_login(finance)
-    # session, user, plan year, groups, page count and totals (shared with the page), all rows
-    with django_assert_num_queries(7):
+    # session, user, plan year, groups, totals (shared with the page; their count bounds the
+    # download), all rows: the export does not page (no page count)
+    with django_assert_num_queries(6):
         assert client.get(PROJECTS + "?flag=green&_export=xlsx").status_code == 200
 
 
@@ -489,3 +509,12 @@ def test_project_page_of_a_project_without_history(client, leader, project_a):
     response = client.get(reverse("portfolio:project", args=[project_a.code]))
     assert response.status_code == 200
     assert project_a.name in response.content.decode()
+
+
+def test_project_list_export_past_the_bound_asks_to_narrow(client, finance, settings, sized_portfolio):
+    client.force_login(finance)
+    settings.EXPORT_SYNC_MAX_ROWS = 2
+    response = client.get(PROJECTS, {"flag": "", "_export": "xlsx"})
+    assert response.status_code == 302 and "_export" not in response["Location"]
+    page = client.get(response["Location"])
+    assert "narrow the filters" in page.content.decode() or "缩小" in page.content.decode()
