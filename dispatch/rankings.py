@@ -3,7 +3,6 @@ behind 序时进度, reports filed on time and overdue problems. The figures com
 as every page (projects.selectors: progress, flag, overdue problems); this module only groups and
 orders them, in three queries whatever the number of projects."""
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,19 +12,12 @@ from django.utils.translation import gettext as _
 
 from projects import rules
 from projects.models import ProgressReport, ReportAction, ReportStatus
-from projects.rules import problem_overdue_q
+from projects.rules import problem_overdue_q, report_due
 from projects.selectors import Period, projects_with_progress
 
 from .models import Problem
 
 CENT = Decimal("0.01")
-
-
-def report_due(year: int, month: int) -> datetime.date:
-    """A month's report is due on DISPATCH_REPORT_DUE_DAY of the next month (the 5th by default)."""
-    if month == 12:
-        return datetime.date(year + 1, 1, settings.DISPATCH_REPORT_DUE_DAY)
-    return datetime.date(year, month + 1, settings.DISPATCH_REPORT_DUE_DAY)
 
 
 @dataclass

@@ -583,3 +583,69 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.action}"
+
+
+class ProjectYearProgress(models.Model):
+    """A project's progress in one year's plan, month by month, kept so rollups read one row per
+    project-year instead of scanning its reports: for each month m of the plan year, the approved
+    investment of months 1..m (current revisions), the project's last approved percent of works at
+    the end of month m (from an earlier year when this one has none yet) and how many of months
+    1..m had their report first submitted on time (projects.rules.report_due).
+
+    Derived data, never edited: projects.progress.refresh rewrites a project's rows in the same
+    transaction as every write that changes what counts (the report services, the spreadsheet
+    import, the rollover, a new plan row), and `manage.py rebuild_progress` recomputes them all
+    from the reports. The twelve months are written out as columns, not one row per month, so a
+    page for any period reads one row per project-year."""
+
+    project_year = models.OneToOneField(
+        ProjectYear,
+        verbose_name=_("project in the plan"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="progress",
+    )
+    # Internal columns, never shown or edited as such: no verbose names to translate.
+    completed_m01 = models.DecimalField(default=ZERO, **MONEY)
+    percent_m01 = models.DecimalField(null=True, **PERCENT)
+    on_time_m01 = models.PositiveSmallIntegerField(default=0)
+    completed_m02 = models.DecimalField(default=ZERO, **MONEY)
+    percent_m02 = models.DecimalField(null=True, **PERCENT)
+    on_time_m02 = models.PositiveSmallIntegerField(default=0)
+    completed_m03 = models.DecimalField(default=ZERO, **MONEY)
+    percent_m03 = models.DecimalField(null=True, **PERCENT)
+    on_time_m03 = models.PositiveSmallIntegerField(default=0)
+    completed_m04 = models.DecimalField(default=ZERO, **MONEY)
+    percent_m04 = models.DecimalField(null=True, **PERCENT)
+    on_time_m04 = models.PositiveSmallIntegerField(default=0)
+    completed_m05 = models.DecimalField(default=ZERO, **MONEY)
+    percent_m05 = models.DecimalField(null=True, **PERCENT)
+    on_time_m05 = models.PositiveSmallIntegerField(default=0)
+    completed_m06 = models.DecimalField(default=ZERO, **MONEY)
+    percent_m06 = models.DecimalField(null=True, **PERCENT)
+    on_time_m06 = models.PositiveSmallIntegerField(default=0)
+    completed_m07 = models.DecimalField(default=ZERO, **MONEY)
+    percent_m07 = models.DecimalField(null=True, **PERCENT)
+    on_time_m07 = models.PositiveSmallIntegerField(default=0)
+    completed_m08 = models.DecimalField(default=ZERO, **MONEY)
+    percent_m08 = models.DecimalField(null=True, **PERCENT)
+    on_time_m08 = models.PositiveSmallIntegerField(default=0)
+    completed_m09 = models.DecimalField(default=ZERO, **MONEY)
+    percent_m09 = models.DecimalField(null=True, **PERCENT)
+    on_time_m09 = models.PositiveSmallIntegerField(default=0)
+    completed_m10 = models.DecimalField(default=ZERO, **MONEY)
+    percent_m10 = models.DecimalField(null=True, **PERCENT)
+    on_time_m10 = models.PositiveSmallIntegerField(default=0)
+    completed_m11 = models.DecimalField(default=ZERO, **MONEY)
+    percent_m11 = models.DecimalField(null=True, **PERCENT)
+    on_time_m11 = models.PositiveSmallIntegerField(default=0)
+    completed_m12 = models.DecimalField(default=ZERO, **MONEY)
+    percent_m12 = models.DecimalField(null=True, **PERCENT)
+    on_time_m12 = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("progress of a project in a year's plan")
+        verbose_name_plural = _("progress of projects in a year's plan")
+
+    def __str__(self) -> str:
+        return str(self.project_year_id)

@@ -12,6 +12,7 @@ negative = ahead; one label, BEHIND_SCHEDULE_LABEL (「低于序时进度（百�
 rounded half up to two places before they are compared or subtracted, in Python and in SQL alike,
 so a figure a reader can check (75.00 − 12.35 = 62.65) is the figure the flag is decided on."""
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -206,3 +207,12 @@ def warning_level_expression(points: str, overdue_milestones: str, overdue_probl
         default=Value(Flag.GREEN),
         output_field=CharField(),
     )
+
+
+def report_due(year: int, month: int) -> datetime.date:
+    """A month's report is due on DISPATCH_REPORT_DUE_DAY of the next month (the 5th by default); one
+    first submitted (or imported) on or before that day is on time. The progress summary stores the
+    count, so after changing the setting run `manage.py rebuild_progress`."""
+    if month == 12:
+        return datetime.date(year + 1, 1, settings.DISPATCH_REPORT_DUE_DAY)
+    return datetime.date(year, month + 1, settings.DISPATCH_REPORT_DUE_DAY)
