@@ -44,7 +44,7 @@ class BulkReportMsg:
     YTD_BELOW = _("The year-to-date amount (%(ytd)s) is below what the earlier months already report (%(before)s).")
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectRef:
     """What the report rules need of a project's row in a year's plan, loaded as plain values:
     building ten thousand model instances would cost more than the checks themselves. `pk` is the
@@ -66,7 +66,7 @@ class ImportRejected(Exception):
         self.outcomes = outcomes
 
 
-@dataclass
+@dataclass(slots=True)
 class ReportRow:
     key: Any  # where the row came from (sheet, row); handed back untouched
     code: str
@@ -76,7 +76,7 @@ class ReportRow:
     ytd: Decimal | None = None  # 1-N月 completed, when the month's amount is not given
 
 
-@dataclass
+@dataclass(slots=True)
 class ReportOutcome:
     key: Any
     code: str
