@@ -375,6 +375,10 @@ def bench_import(args) -> None:
             f" refreshing every project-year the file touched would add {ours['full_summary_seconds']:.2f} s",
             flush=True,
         )
+        if n > args.trace_rows:
+            rss, child_rss = ours["rss_mb"], ours["child_rss_mb"]
+            print(f"  peak memory of ours: process RSS {rss:.0f} MB, sandbox child RSS {child_rss:.0f} MB")
+            continue
         traced = measure("ours", path, trace=True)
         print(
             f"  peak memory of ours: tracemalloc {traced['traced_mb']:.0f} MB (a run of its own: tracing is slow),"
@@ -515,6 +519,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000, help="rows of the file read and of the hostile cases")
     parser.add_argument("--import-rows", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--trace-rows", type=int, default=100_000, help="largest file run again under tracemalloc")
     parser.add_argument("--peer-rows", type=int, default=10_000, help="largest file the peers import")
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--months", type=int, default=9)
