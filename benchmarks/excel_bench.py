@@ -296,16 +296,35 @@ def run_floor(path: Path) -> dict:
     return {"seconds": time.perf_counter() - start}
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory since its exec (VmHWM): ru_maxrss would start from the
+    parent's peak, which Linux carries across exec."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def child(kind: str, path: Path, trace: bool) -> None:
     """One measured run in this process; prints its figures as JSON on the last line."""
     import json
-    import resource
 
     from django.conf import settings
 
     # The 100,000-row month needs the row cap raised (config/settings/base.py IMPORT_MAX_ROWS).
     settings.IMPORT_MAX_ROWS = max(settings.IMPORT_MAX_ROWS, 110_000)
     admin = User.objects.get(username="bench-admin")
+    from portfolio.excel import reading
+
+    run_sandbox, sandbox_peak = reading.run_sandbox, [0]
+
+    def measured_sandbox(data, ext):
+        answer = run_sandbox(data, ext)
+        sandbox_peak[0] = max(sandbox_peak[0], answer.get("peak_kb", 0))
+        return answer
+
+    reading.run_sandbox = measured_sandbox  # our own function, wrapped to read the child's peak
     if trace:
         tracemalloc.start()
     if kind == "ours":
@@ -317,8 +336,8 @@ def child(kind: str, path: Path, trace: bool) -> None:
     if trace:
         figures["traced_mb"] = tracemalloc.get_traced_memory()[1] / 1024 / 1024
         tracemalloc.stop()
-    figures["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    figures["child_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the sandbox
+    figures["rss_mb"] = _peak_rss_mb()
+    figures["child_rss_mb"] = sandbox_peak[0] / 1024  # the sandbox's own, as it reports it
     if kind != "floor":
         figures["written"] = ProgressReport.objects.filter(year=YEAR, month=MONTH).count()
         clear_month()
