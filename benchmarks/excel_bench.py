@@ -187,9 +187,13 @@ def month_file(path: Path, n: int) -> Path:
 
 def clear_month():
     """Undo a run: the month's reports, their history and events (the summary is untouched by drafts)."""
-    ReportEvent.objects.filter(report__year=YEAR, report__month=MONTH).delete()
-    ProgressReport.history.filter(year=YEAR, month=MONTH).delete()
-    ProgressReport.objects.filter(year=YEAR, month=MONTH).delete()
+    reports, events = ProgressReport._meta.db_table, ReportEvent._meta.db_table
+    history = ProgressReport.history.model._meta.db_table
+    where, period = "year = %s AND month = %s", [YEAR, MONTH]
+    with connection.cursor() as cursor:  # plain DELETEs: the ORM's cascade collects 100,000 rows first
+        cursor.execute(f"DELETE FROM {events} WHERE report_id IN (SELECT id FROM {reports} WHERE {where})", period)
+        cursor.execute(f"DELETE FROM {history} WHERE {where}", period)
+        cursor.execute(f"DELETE FROM {reports} WHERE {where}", period)
 
 
 def run_ours(path: Path, admin) -> dict:
