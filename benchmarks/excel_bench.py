@@ -24,8 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="excel-bench-"))
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
+# Children (one per measured run, so each has its own peak memory) share the parent's work folder.
+WORK = Path(os.environ.get("EXCEL_BENCH_WORK") or tempfile.mkdtemp(prefix="excel-bench-"))
+os.environ["EXCEL_BENCH_WORK"] = str(WORK)
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 import django  # noqa: E402
@@ -142,28 +144,116 @@ def clear_reports():
     ProgressReport.objects.all().delete()
 
 
-def bench_ours(path: Path, admin, n: int) -> float:
-    from portfolio.excel.importing import import_apply
+YEAR, MONTH = 2022, 10  # the province database holds approved reports for months 1..9
 
+
+def province_db(projects: int, months: int):
+    """The 100,000-project database (benchmarks/scale.py), generated once per database."""
+    from benchmarks.scale import populate
+
+    call_command("migrate", verbosity=0)
+    if not PlanYear.objects.filter(year=YEAR).exists():
+        started = time.perf_counter()
+        counts = populate(projects=projects, months=months, year=YEAR)
+        print(f"generated {projects:,} projects × {months} approved months in {time.perf_counter() - started:.0f} s")
+        print("  " + ", ".join(f"{k} {v:,}" for k, v in counts.items() if isinstance(v, int)))
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True, "is_staff": True})
+    return admin
+
+
+def month_file(path: Path, n: int) -> Path:
+    """Month 10 for the first n projects: new reports, each percent at or above the last approved."""
+    last = (
+        ProgressReport.objects.filter(year=YEAR, month=MONTH - 1, is_current=True)
+        .order_by("project_year_id")
+        .values_list("project_year__project__code", "physical_percent")[:n]
+    )
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("10月调度")
+    ws.append([f"云阳县{YEAR}年{MONTH}月县级重大项目调度表"])
+    ws.append(["单位：万元"])
+    ws.append(["项目代码", "项目名称", "填报月份", "本月完成投资", "累计形象进度（%）", "形象进度"])
+    rows = 0
+    for i, (project_code, percent) in enumerate(last):
+        ws.append(
+            [project_code, "", f"{YEAR}-{MONTH:02d}", float(Decimal("123.45") + i % 100), float(min(100, percent + 1))]
+            + ["主体施工中"]
+        )
+        rows += 1
+    assert rows == n, f"the database has {rows:,} projects with month {MONTH - 1}; {n:,} asked"
+    wb.save(path)
+    return path
+
+
+def clear_month():
+    """Undo a run: the month's reports, their history and events (the summary is untouched by drafts)."""
+    reports, events = ProgressReport._meta.db_table, ReportEvent._meta.db_table
+    history = ProgressReport.history.model._meta.db_table
+    where, period = "year = %s AND month = %s", [YEAR, MONTH]
+    with connection.cursor() as cursor:  # plain DELETEs: the ORM's cascade collects 100,000 rows first
+        cursor.execute(f"DELETE FROM {events} WHERE report_id IN (SELECT id FROM {reports} WHERE {where})", period)
+        cursor.execute(f"DELETE FROM {history} WHERE {where}", period)
+        cursor.execute(f"DELETE FROM {reports} WHERE {where}", period)
+
+
+def run_ours(path: Path, admin) -> dict:
+    from portfolio.excel.importing import import_apply
+    from projects import progress
+
+    refresh, spent = progress.refresh, [0.0]
+
+    def timed_refresh(ids):
+        start = time.perf_counter()
+        refresh(ids)
+        spent[0] += time.perf_counter() - start
+
+    progress.refresh = timed_refresh  # our own function, wrapped to say what the summary costs
     data = path.read_bytes()
     start = time.perf_counter()
     result = import_apply(data=data, filename=path.name, actor=admin)
     elapsed = time.perf_counter() - start
     assert result.applied, [str(p) for p in result.problems[:5]]
-    assert ProgressReport.objects.count() == n
-    return elapsed
+    # What refreshing the summary of every project-year the file wrote to would cost (the import
+    # refreshes only those whose summary it can change: none here, every row is a new draft).
+    touched = ProgressReport.objects.filter(year=YEAR, month=MONTH).values_list("project_year_id", flat=True)
+    start = time.perf_counter()
+    refresh(list(touched))
+    return {"seconds": elapsed, "summary_seconds": spent[0], "full_summary_seconds": time.perf_counter() - start}
 
 
-def bench_import_export(path: Path, admin, n: int) -> float:
+def _dataset(path: Path):
     import tablib
+
+    wb = load_workbook(path, read_only=True)
+    rows = list(wb.worksheets[0].iter_rows(min_row=3, values_only=True))  # tablib wants the header first
+    dataset = tablib.Dataset(*rows[1:], headers=list(rows[0]))
+    months = dataset["填报月份"]
+    dataset.append_col([int(m.split("-")[0]) for m in months], header="year")
+    dataset.append_col([int(m.split("-")[1]) for m in months], header="month")
+    return dataset
+
+
+def run_peer(path: Path, admin, *, tuned: bool) -> dict:
+    """django-import-export 4.4 on the same file and model: a plain ModelResource, or tuned as its
+    documentation's "bulk imports" advice says (use_bulk, skip_diff, force_init_instance, and the
+    foreign key looked up in a dict loaded once instead of one query per row)."""
     from import_export import fields, resources
     from import_export.widgets import ForeignKeyWidget
 
+    class CachedProjectYear(ForeignKeyWidget):
+        def __init__(self):
+            super().__init__(ProjectYear, "project__code")
+            self.cache = None
+
+        def clean(self, value, row=None, **kwargs):
+            if self.cache is None:
+                self.cache = dict(ProjectYear.objects.filter(plan_year__year=YEAR).values_list("project__code", "pk"))
+            return ProjectYear(pk=self.cache[value])
+
+    widget = CachedProjectYear() if tuned else ForeignKeyWidget(ProjectYear, "project__code")
+
     class ReportResource(resources.ModelResource):
-        # One plan year here, so a code names one row of it.
-        project_year = fields.Field(
-            attribute="project_year", column_name="项目代码", widget=ForeignKeyWidget(ProjectYear, "project__code")
-        )
+        project_year = fields.Field(attribute="project_year", column_name="项目代码", widget=widget)
         investment_completed = fields.Field(attribute="investment_completed", column_name="本月完成投资")
         physical_percent = fields.Field(attribute="physical_percent", column_name="累计形象进度（%）")
         physical_narrative = fields.Field(attribute="physical_narrative", column_name="形象进度")
@@ -174,18 +264,150 @@ def bench_import_export(path: Path, admin, n: int) -> float:
             model = ProgressReport
             fields = ("project_year", "year", "month", "investment_completed", "physical_percent", "physical_narrative")
             import_id_fields = ("project_year", "year", "month")
+            use_bulk = tuned
+            skip_diff = tuned
+            force_init_instance = tuned
+            batch_size = 2000
 
     start = time.perf_counter()
-    wb = load_workbook(path, read_only=True)
-    rows = list(wb.active.iter_rows(min_row=3, values_only=True))  # tablib wants the header first
-    dataset = tablib.Dataset(*rows[1:], headers=list(rows[0]))
-    months = dataset["填报月份"]
-    dataset.append_col([int(m.split("-")[0]) for m in months], header="year")
-    dataset.append_col([int(m.split("-")[1]) for m in months], header="month")
+    dataset = _dataset(path)
     result = ReportResource().import_data(dataset, dry_run=False, use_transactions=True, raise_errors=True)
     elapsed = time.perf_counter() - start
-    assert not result.has_errors() and ProgressReport.objects.count() == n
-    return elapsed
+    assert not result.has_errors()
+    return {"seconds": elapsed}
+
+
+def run_floor(path: Path) -> dict:
+    """The floor: a bare read of the file (calamine) and one COPY of its rows into a scratch table
+    (executemany on SQLite), nothing checked."""
+    import python_calamine
+
+    start = time.perf_counter()
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    rows = [(r[0], YEAR, MONTH, Decimal(str(r[3])), Decimal(str(r[4])), r[5]) for r in sheet[3:]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_floor (code varchar(40), year int, month int, amount numeric(14, 2),"
+            " percent numeric(5, 2), narrative text)"
+        )
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy("COPY bench_floor FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany("INSERT INTO bench_floor VALUES (%s, %s, %s, %s, %s, %s)", rows)
+        cursor.execute("DROP TABLE bench_floor")
+    return {"seconds": time.perf_counter() - start}
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory since its exec (VmHWM): ru_maxrss would start from the
+    parent's peak, which Linux carries across exec."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def child(kind: str, path: Path, trace: bool) -> None:
+    """One measured run in this process; prints its figures as JSON on the last line."""
+    import json
+
+    from django.conf import settings
+
+    # The 100,000-row month needs the row cap raised (config/settings/base.py IMPORT_MAX_ROWS).
+    settings.IMPORT_MAX_ROWS = max(settings.IMPORT_MAX_ROWS, 110_000)
+    admin = User.objects.get(username="bench-admin")
+    from portfolio.excel import reading
+
+    run_sandbox, sandbox_peak = reading.run_sandbox, [0]
+
+    def measured_sandbox(data, ext):
+        answer = run_sandbox(data, ext)
+        sandbox_peak[0] = max(sandbox_peak[0], answer.get("peak_kb", 0))
+        return answer
+
+    reading.run_sandbox = measured_sandbox  # our own function, wrapped to read the child's peak
+    if trace:
+        tracemalloc.start()
+    if kind == "ours":
+        figures = run_ours(path, admin)
+    elif kind == "floor":
+        figures = run_floor(path)
+    else:
+        figures = run_peer(path, admin, tuned=kind == "tuned")
+    if trace:
+        figures["traced_mb"] = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+    figures["rss_mb"] = _peak_rss_mb()
+    figures["child_rss_mb"] = sandbox_peak[0] / 1024  # the sandbox's own, as it reports it
+    if kind != "floor":
+        figures["written"] = ProgressReport.objects.filter(year=YEAR, month=MONTH).count()
+        clear_month()
+    print(json.dumps(figures))
+
+
+def measure(kind: str, path: Path, *, trace: bool = False) -> dict:
+    import json
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, "--file", str(path), *(["--trace"] if trace else [])],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode:
+        raise RuntimeError(f"{kind} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_import(args) -> None:
+    admin = province_db(args.projects, args.months)
+    assert admin
+    load = os.getloadavg()
+    print(f"machine load (1/5/15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {os.cpu_count()} cores")
+    for n in args.import_rows:
+        path = month_file(WORK / f"month-{n}.xlsx", n)
+        size = path.stat().st_size / 1024
+        print(f"\n== Importing a {n:,}-row month ({size:,.0f} KB) into {args.projects:,} projects ==")
+        kinds = ["floor", "ours"] + (["tuned", "default"] if n <= args.peer_rows else [])
+        print(f"machine load (1/5/15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+        labels = {
+            "floor": "floor (read + one COPY)" if connection.vendor == "postgresql" else "floor (read + insert)",
+            "ours": "ours (sandbox read, checks, write)",
+            "tuned": "django-import-export, tuned",
+            "default": "django-import-export, default",
+        }
+        runs = {}
+        for kind in kinds:  # each printed as it ends: the default peer takes minutes
+            r = runs[kind] = measure(kind, path)
+            assert kind == "floor" or r["written"] == n, (kind, r)
+            line = f"{labels[kind]:36s} {r['seconds']:7.2f} s {n / r['seconds']:9,.0f} rows/s"
+            if kind == "floor":
+                ratio = ""
+            elif kind == "ours":
+                ratio = f"{r['seconds'] / runs['floor']['seconds']:5.2f}x the floor's time"
+            else:
+                ratio = f"ours {r['seconds'] / runs['ours']['seconds']:5.1f}x faster"
+            print(f"{line}  {ratio:26s} RSS {r['rss_mb']:5.0f} MB, child {r['child_rss_mb']:4.0f} MB", flush=True)
+        ours = runs["ours"]
+        print(
+            f"  of ours, the progress summary (progress.refresh): {ours['summary_seconds']:.2f} s;"
+            f" refreshing every project-year the file touched would add {ours['full_summary_seconds']:.2f} s",
+            flush=True,
+        )
+        if n > args.trace_rows:
+            rss, child_rss = ours["rss_mb"], ours["child_rss_mb"]
+            print(f"  peak memory of ours: process RSS {rss:.0f} MB, sandbox child RSS {child_rss:.0f} MB")
+            continue
+        traced = measure("ours", path, trace=True)
+        print(
+            f"  peak memory of ours: tracemalloc {traced['traced_mb']:.0f} MB (a run of its own: tracing is slow),"
+            f" process RSS {ours['rss_mb']:.0f} MB, sandbox child RSS {ours['child_rss_mb']:.0f} MB",
+            flush=True,
+        )
 
 
 def bench_read(path: Path) -> tuple[float, float, int]:
@@ -318,37 +540,42 @@ def bench_hostile(admin) -> list[tuple[str, float, float, str]]:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--rows", type=int, default=10_000, help="rows of the file read and of the hostile cases")
+    parser.add_argument("--import-rows", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--trace-rows", type=int, default=100_000, help="largest file run again under tracemalloc")
+    parser.add_argument("--peer-rows", type=int, default=10_000, help="largest file the peers import")
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--months", type=int, default=9)
     parser.add_argument("--export-rows", type=int, default=100_000)
-    parser.add_argument("--skip-export", action="store_true")
-    parser.add_argument("--only-export", action="store_true")
+    parser.add_argument("--sections", default="import,read", help="import,read,hostile,export")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return child(args.child, Path(args.file), args.trace)
+    sections = args.sections.split(",")
+    print(f"{connection.vendor} {connection.settings_dict['NAME']}; work folder {WORK}")
+    if "import" in sections:
+        bench_import(args)
     n = args.rows
-    print(f"SQLite at {WORK}; {connection.vendor}")
-    plan_year, admin = setup_db(n)
-    if args.only_export:
-        return export(args, plan_year)
-    path = dispatch_file(WORK / "dispatch.xlsx", n)
-    print(f"\n== Importing a {n:,}-row monthly dispatch file ({path.stat().st_size / 1024:,.0f} KB) ==")
-    ours = bench_ours(path, admin, n)
-    clear_reports()
-    theirs = bench_import_export(path, admin, n)
-    clear_reports()
-    print(f"ours (calamine + bulk service):   {ours:7.2f} s  {n / ours:9,.0f} rows/s")
-    print(f"django-import-export 4.4.3:       {theirs:7.2f} s  {n / theirs:9,.0f} rows/s")
-    print(f"speed-up: {theirs / ours:.1f}x")
-
-    print("\n== Reading the same file ==")
-    o, c, rows = bench_read(path)
-    print(f"openpyxl read-only (defusedxml):  {o:7.2f} s  {rows / o:9,.0f} rows/s")
-    print(f"python-calamine:                  {c:7.2f} s  {rows / c:9,.0f} rows/s   ({o / c:.1f}x)")
-
-    print("\n== Hostile files (import preview, the whole path) ==")
-    for label, elapsed, peak, message in bench_hostile(admin):
-        print(f"{label:48s} {elapsed * 1000:8.1f} ms  peak {peak:6.1f} MB  {message[:70]}")
-
-    if not args.skip_export:
-        export(args, plan_year)
+    if "read" in sections:
+        path = dispatch_file(WORK / "dispatch.xlsx", n)
+        print(f"\n== Reading a {n:,}-row file ==")
+        o, c, rows = bench_read(path)
+        print(f"openpyxl read-only (defusedxml):  {o:7.2f} s  {rows / o:9,.0f} rows/s")
+        print(f"python-calamine:                  {c:7.2f} s  {rows / c:9,.0f} rows/s   ({o / c:.1f}x)")
+    if {"hostile", "export"} & set(sections):
+        if "import" in sections:
+            print("\n(hostile files and the export run on a database of their own: --sections hostile,export)")
+            return
+        plan_year, admin = setup_db(n)
+        if "hostile" in sections:
+            print("\n== Hostile files (import preview, the whole path) ==")
+            for label, elapsed, peak, message in bench_hostile(admin):
+                print(f"{label:48s} {elapsed * 1000:8.1f} ms  peak {peak:6.1f} MB  {message[:70]}")
+        if "export" in sections:
+            export(args, plan_year)
 
 
 def export(args, plan_year):

@@ -15,8 +15,10 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -26,6 +28,7 @@ from .models import PlanYearStatus, ProgressReport, ProjectYear, ReportAction, R
 
 BATCH = 2000  # rows per INSERT; Django splits further where the database caps a statement's parameters
 IN_CHUNK = 900  # stay under SQLite's variable limit on old builds
+PG_CHUNK = 10_000  # projects per round of preloading on PostgreSQL (one array parameter each)
 
 
 class BulkReportMsg:
@@ -41,7 +44,7 @@ class BulkReportMsg:
     YTD_BELOW = _("The year-to-date amount (%(ytd)s) is below what the earlier months already report (%(before)s).")
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectRef:
     """What the report rules need of a project's row in a year's plan, loaded as plain values:
     building ten thousand model instances would cost more than the checks themselves. `pk` is the
@@ -63,7 +66,7 @@ class ImportRejected(Exception):
         self.outcomes = outcomes
 
 
-@dataclass
+@dataclass(slots=True)
 class ReportRow:
     key: Any  # where the row came from (sheet, row); handed back untouched
     code: str
@@ -73,7 +76,7 @@ class ReportRow:
     ytd: Decimal | None = None  # 1-N月 completed, when the month's amount is not given
 
 
-@dataclass
+@dataclass(slots=True)
 class ReportOutcome:
     key: Any
     code: str
@@ -92,76 +95,129 @@ class ReportOutcome:
         self.status = "error"
 
 
+@dataclass(slots=True)
+class CurrentReport:
+    """A month's current report as the checks and the write need it, loaded as plain values (a
+    model instance per row would cost more memory than the whole file)."""
+
+    pk: int
+    project_year_id: int
+    year: int
+    month: int
+    status: str
+    version: int
+    investment_completed: Decimal | None
+    physical_percent: Decimal | None
+    physical_narrative: str
+    problems: str
+    next_month_plan: str
+    percent_drop_reason: str
+
+
+_CURRENT_COLUMNS = ("pk", "project_year_id", "year", "month", "status", "version", *services.REPORT_FIELDS)
+
+
 def _chunks(items: list, size: int = IN_CHUNK):
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
 
+def _chunk_size() -> int:
+    """Projects checked per round of preloading: memory stays bounded by the chunk, not the file.
+    SQLite builds may cap a statement at 999 parameters; PostgreSQL takes far more."""
+    return PG_CHUNK if connection.vendor == "postgresql" else IN_CHUNK
+
+
 def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> list[ReportOutcome]:
-    """Every row's fate (new, changed, unchanged or its errors), without writing. Queries: the
-    projects, the reports of those months, the approved reports before them (plus one for the
-    earlier months' amounts when a file gives year-to-date figures)."""
+    """Every row's fate (new, changed, unchanged or its errors), without writing. The rows are
+    checked a chunk of projects at a time; per chunk, queries: the projects, the current reports
+    of the file's months (of every month up to them when the file gives year-to-date figures),
+    and the approved reports before them. Only what the file touches is loaded, as values."""
     # The same role rule as a report filed by form (projects.roles.can_report).
     try:
         services.check_may_report(actor)
     except ValidationError as exc:
         raise ValidationError(BulkReportMsg.NOT_ALLOWED, code="not_allowed") from exc
-    codes = sorted({row.code for row in rows})
+    by_code: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_code[row.code].append(i)
+    outcomes: list[ReportOutcome | None] = [None] * len(rows)
+    today = timezone.localdate()
+    need_ytd = any(row.ytd is not None for row in rows)
+    plan_years: dict[int, SimpleNamespace] = {}
+    for codes in _chunks(sorted(by_code), _chunk_size()):
+        indexes = sorted(i for code in codes for i in by_code[code])
+        chunk_rows = [rows[i] for i in indexes]
+        checked = _check_chunk(
+            actor=actor, rows=chunk_rows, codes=codes, lock=lock, need_ytd=need_ytd, today=today, plan_years=plan_years
+        )
+        for i, outcome in zip(indexes, checked, strict=True):
+            outcomes[i] = outcome
+    return outcomes
+
+
+def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> list[ReportOutcome]:
     refs: dict[tuple, ProjectRef] = {}  # (code, year) → the project's row in that year's plan
     default_year: dict[str, int] = {}  # a row without a year reports on the project's current plan
-    plan_years: dict[int, SimpleNamespace] = {}
-    for chunk in _chunks(codes):
-        for pk, project_id, code, name, unit_id, year, status in (
-            ProjectYear.objects.filter(project__code__in=chunk)
-            .order_by("plan_year__year")
-            .values_list(
-                "pk",
-                "project_id",
-                "project__code",
-                "project__name",
-                "project__responsible_unit_id",
-                "plan_year__year",
-                "plan_year__status",
-            )
-        ):
-            plan_year = plan_years.setdefault(year, SimpleNamespace(year=year, status=status))
-            refs[(code, year)] = ProjectRef(
-                pk=pk, project_id=project_id, code=code, name=name, responsible_unit_id=unit_id, plan_year=plan_year
-            )
-            if status != PlanYearStatus.DRAFT or code not in default_year:
-                default_year[code] = year
+    for pk, project_id, code, name, unit_id, year, status in (
+        ProjectYear.objects.filter(project__code__in=codes)
+        .order_by("plan_year__year")
+        .values_list(
+            "pk",
+            "project_id",
+            "project__code",
+            "project__name",
+            "project__responsible_unit_id",
+            "plan_year__year",
+            "plan_year__status",
+        )
+    ):
+        plan_year = plan_years.setdefault(year, SimpleNamespace(year=year, status=status))
+        refs[(code, year)] = ProjectRef(
+            pk=pk, project_id=project_id, code=code, name=name, responsible_unit_id=unit_id, plan_year=plan_year
+        )
+        if status != PlanYearStatus.DRAFT or code not in default_year:
+            default_year[code] = year
     for row in rows:
         if row.year is None and row.code in default_year:
             row.year = default_year[row.code]
     ids = sorted({p.pk for p in refs.values()})
     project_ids = sorted({p.project_id for p in refs.values()})
-    years = sorted({row.year for row in rows if row.year})
-    current: dict[tuple, ProgressReport] = {}
+    months_by_year: dict[int, set] = defaultdict(set)
+    for row in rows:
+        if row.year:
+            months_by_year[row.year].add(row.month)
+    current: dict[tuple, CurrentReport] = {}
     approved: dict[int, list] = defaultdict(list)  # project (identity) → [(year, month, percent, pk)]
     amounts_before: dict[tuple, list] = defaultdict(list)  # (project row, year) → [(month, amount)]
-    need_ytd = any(row.ytd is not None for row in rows)
-    for chunk in _chunks(ids):
-        qs = ProgressReport.objects.filter(project_year_id__in=chunk, year__in=years, is_current=True)
+    if ids and months_by_year:
+        period = Q()
+        for year, months in months_by_year.items():
+            # Year-to-date figures need the earlier months' amounts too; otherwise only the file's months.
+            period |= Q(year=year, month__lte=max(months)) if need_ytd else Q(year=year, month__in=sorted(months))
+        qs = ProgressReport.objects.filter(period, project_year_id__in=ids, is_current=True)
         if lock:
             qs = qs.select_for_update()
-        for report in qs:
-            current[(report.project_year_id, report.year, report.month)] = report
+        for values in qs.values_list(*_CURRENT_COLUMNS):
+            report = CurrentReport(*values)
+            if need_ytd:
+                amounts_before[(report.project_year_id, report.year)].append(
+                    (report.month, report.investment_completed)
+                )
+            if report.month in months_by_year[report.year]:
+                current[(report.project_year_id, report.year, report.month)] = report
     # The works carry on across plans: the last approved percent may be last year's.
-    for chunk in _chunks(project_ids):
+    if project_ids and months_by_year:
         for values in ProgressReport.objects.filter(
-            project_year__project_id__in=chunk,
+            project_year__project_id__in=project_ids,
             status=ReportStatus.APPROVED,
             is_current=True,
-            year__lte=max(years or [0]),
+            year__lte=max(months_by_year),
         ).values_list("project_year__project_id", "year", "month", "physical_percent", "pk"):
             approved[values[0]].append(values[1:])
-    if need_ytd:
-        for (pid, year, month), report in current.items():
-            amounts_before[(pid, year)].append((month, report.investment_completed))
     for entries in approved.values():
         entries.sort(reverse=True)
 
-    today = timezone.localdate()
     seen: dict[tuple, Any] = {}
     outcomes = []
     for row in rows:
@@ -196,7 +252,6 @@ def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> 
                 continue
             values["investment_completed"] = row.ytd - before
         report = current.get(ident)
-        outcome.report = report
         merged = {f: values.get(f, getattr(report, f) if report else "") for f in services.REPORT_FIELDS}
         if report is None:
             if values.get("physical_percent") is None:
@@ -247,28 +302,48 @@ def reports_check(*, actor: User, rows: list[ReportRow], lock: bool = False) -> 
         outcome.status = "changed"
         outcome.changes = changes
         outcome.values = merged
+        outcome.report = report  # kept only where the write needs it
     return outcomes
 
 
+def set_based_default() -> bool:
+    """Whether reports_import writes with set-based statements: on PostgreSQL, unless the
+    IMPORT_SET_BASED setting turns it off (tests compare both paths on the same file)."""
+    return connection.vendor == "postgresql" and getattr(settings, "IMPORT_SET_BASED", True)
+
+
 @transaction.atomic
-def reports_import(*, actor: User, rows: list[ReportRow], reason: str = "") -> list[ReportOutcome]:
-    """Check again under lock and write all rows, or raise ImportRejected and write nothing."""
+def reports_import(
+    *, actor: User, rows: list[ReportRow], reason: str = "", set_based: bool | None = None
+) -> list[ReportOutcome]:
+    """Check again under lock and write all rows, or raise ImportRejected and write nothing.
+    `set_based` (default: set_based_default()) picks the PostgreSQL path: a handful of statements
+    whatever the number of rows; otherwise the portable path through the ORM and simple-history.
+    Both write the same reports, history rows and events."""
     outcomes = reports_check(actor=actor, rows=rows, lock=True)
     if any(o.status == "error" for o in outcomes):
         raise ImportRejected(outcomes)
     reason = reason or str(ReportAction.IMPORT.label)
     now = timezone.now()
     new = [o for o in outcomes if o.status == "new"]
-    changed = []
-    previous_status = {}
-    for o in outcomes:
-        if o.status == "changed":
-            report = o.report
-            for f, value in o.values.items():
-                setattr(report, f, value)
-            report.version += 1
-            previous_status[report.pk] = report.status
-            changed.append(report)
+    changed = [o for o in outcomes if o.status == "changed"]
+    if set_based if set_based is not None else set_based_default():
+        from . import bulk_pg
+
+        bulk_pg.write(actor=actor, new=new, changed=changed, reason=reason, now=now)
+    else:
+        _write_portable(actor=actor, new=new, changed=changed, reason=reason, now=now)
+    # The per-project-year summary, recomputed in the same transaction for the project-years this
+    # import can change. progress.computed counts approved reports and the first submission (or
+    # import) of current reports that are not drafts; an import writes drafts and edits drafts or
+    # returned reports without changing their status, so only a returned report's import event
+    # can count (when the report has no earlier submission). tests/projects/test_bulk_paths.py
+    # checks the stored summary equals progress.computed after an import, on both paths.
+    progress.refresh({o.project.pk for o in changed if o.report.status != ReportStatus.DRAFT})
+    return outcomes
+
+
+def _write_portable(*, actor, new, changed, reason, now) -> None:
     events = []
     if new:
         # simple-history's own bulk helper writes the reports and their "+" history rows; every
@@ -305,29 +380,35 @@ def reports_import(*, actor: User, rows: list[ReportRow], reason: str = "") -> l
             )
             for o in new
         ]
-    if changed:
+    for chunk in _chunks(changed, 500):
+        # The history rows copy every field, so the reports changed (only those) are read whole.
+        instances = ProgressReport.objects.in_bulk([o.report.pk for o in chunk])
+        reports = []
+        for o in chunk:
+            report = instances[o.report.pk]
+            for f, value in o.values.items():
+                setattr(report, f, value)
+            report.version = o.report.version + 1
+            o.report_id = report.pk
+            reports.append(report)
+            events.append(
+                ReportEvent(
+                    report_id=report.pk,
+                    action=ReportAction.IMPORT,
+                    actor_id=actor.pk,
+                    at=now,
+                    from_status=o.report.status,
+                    to_status=report.status,
+                    comment=reason,
+                )
+            )
         bulk_update_with_history(
-            changed,
+            reports,
             ProgressReport,
             fields=[*services.REPORT_FIELDS, "version"],
             batch_size=500,
             default_user=actor,
             default_change_reason=reason,
+            default_date=now,
         )
-        events += [
-            ReportEvent(
-                report_id=r.pk,
-                action=ReportAction.IMPORT,
-                actor_id=actor.pk,
-                at=now,
-                from_status=previous_status[r.pk],
-                to_status=r.status,
-                comment=reason,
-            )
-            for r in changed
-        ]
     ReportEvent.objects.bulk_create(events, batch_size=BATCH)
-    # One refresh for every project-year written, in this transaction: a refused file (above)
-    # leaves the summary as it was.
-    progress.refresh({o.project.pk for o in outcomes if o.status in ("new", "changed")})
-    return outcomes

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from ..parsing import Problem
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the file: no per-instance __dict__
 class RowPreview:
     sheet: str
     row: int

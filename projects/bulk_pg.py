@@ -1,0 +1,158 @@
+"""The spreadsheet import's write on PostgreSQL: set-based statements instead of row-by-row
+INSERTs. Each kind of row is one array parameter per column, unnested in the database:
+
+- new reports: one INSERT … SELECT FROM unnest(…) RETURNING id;
+- changed reports: one UPDATE … FROM unnest(…);
+- their history rows ("+" and "~", as simple-history writes them): one INSERT … SELECT from the
+  reports just written, so the history copies exactly what is stored;
+- their events (action IMPORT): one INSERT … SELECT FROM unnest(…).
+
+The rows were checked by projects.bulk.reports_check under lock in the same transaction; every
+rule is applied there, once, for both paths. The columns come from the models' own fields (their
+defaults and database types), so a field added to ProgressReport is written here without an edit.
+tests/projects/test_bulk_paths.py imports the same file through this path and the portable one
+and compares reports, history and events."""
+
+from django.conf import settings
+from django.db import connection
+
+from . import services
+from .models import ProgressReport, ReportAction, ReportEvent, ReportStatus
+
+REPORT = ProgressReport._meta
+HISTORY = ProgressReport.history.model._meta
+EVENT = ReportEvent._meta
+# From the file (one array each) and from the import (one value for all rows); every other column
+# takes the model field's default.
+_ROW_COLUMNS = ("project_year_id", "year", "month", *services.REPORT_FIELDS)
+_HISTORY_OWN = {"history_date", "history_user_id", "history_change_reason", "history_type"}
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _cast(field) -> str:
+    return field.cast_db_type(connection) or field.db_type(connection)
+
+
+def _array(field) -> str:
+    """The array type of a column, without its precision (numeric(14,2)[] → numeric[])."""
+    return _cast(field).split("(")[0] + "[]"
+
+
+def write(*, actor, new: list, changed: list, reason: str, now) -> None:
+    with connection.cursor() as cursor:
+        created = _insert_new(cursor, actor=actor, new=new, now=now) if new else []
+        updated = _update_changed(cursor, changed=changed) if changed else []
+        if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            _history(cursor, created, "+", actor=actor, reason=reason, now=now)
+            _history(cursor, [pk for pk, _status in updated], "~", actor=actor, reason=reason, now=now)
+        events = [(pk, "", ReportStatus.DRAFT) for pk in created]
+        previous = {o.report.pk: o.report.status for o in changed}
+        events += [(pk, previous[pk], status) for pk, status in updated]
+        _events(cursor, events, actor=actor, reason=reason, now=now)
+
+
+def _insert_new(cursor, *, actor, new: list, now) -> list[int]:
+    fixed = {"created_by_id": actor.pk, "created_at": now}
+    columns, select, params = [], [], []
+    arrays = {name: [] for name in _ROW_COLUMNS}
+    for o in new:
+        arrays["project_year_id"].append(o.project.pk)
+        arrays["year"].append(o.year)
+        arrays["month"].append(o.month)
+        for name in services.REPORT_FIELDS:
+            arrays[name].append(o.values[name])
+    unnest = []
+    for field in REPORT.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(_q(field.column))
+        if field.attname in arrays:
+            select.append(f"v.{_q(field.column)}")
+        else:
+            value = fixed[field.attname] if field.attname in fixed else field.get_default()
+            select.append(f"%s::{_cast(field)}")
+            params.append(value)
+    names = []
+    for name in _ROW_COLUMNS:
+        field = REPORT.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
+        unnest.append(f"%s::{_array(field)}")
+        names.append(_q(field.column))
+    sql = (
+        f"INSERT INTO {_q(REPORT.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(select)} FROM unnest({', '.join(unnest)}) AS v({', '.join(names)}) "
+        f"RETURNING {_q(REPORT.pk.column)}, {_q('project_year_id')}, {_q('year')}, {_q('month')}"
+    )
+    cursor.execute(sql, [*params, *(arrays[name] for name in _ROW_COLUMNS)])
+    ids = {(py, year, month): pk for pk, py, year, month in cursor.fetchall()}
+    for o in new:  # (project row, year, month) is unique among the file's new rows
+        o.report_id = ids[(o.project.pk, o.year, o.month)]
+    return [o.report_id for o in new]
+
+
+def _update_changed(cursor, *, changed: list) -> list[tuple[int, str]]:
+    fields = [REPORT.get_field(name) for name in services.REPORT_FIELDS]
+    sets = [f"{_q(f.column)} = v.{_q(f.column)}" for f in fields]
+    version = _q(REPORT.get_field("version").column)
+    sets.append(f"{version} = r.{version} + 1")
+    pk = _q(REPORT.pk.column)
+    sql = (
+        f"UPDATE {_q(REPORT.db_table)} AS r SET {', '.join(sets)} "
+        f"FROM unnest(%s::bigint[], {', '.join(f'%s::{_array(f)}' for f in fields)}) "
+        f"AS v(pk, {', '.join(_q(f.column) for f in fields)}) "
+        f"WHERE r.{pk} = v.pk RETURNING r.{pk}, r.{_q('status')}"
+    )
+    params = [[o.report.pk for o in changed], *([o.values[f.name] for o in changed] for f in fields)]
+    cursor.execute(sql, params)
+    status = dict(cursor.fetchall())
+    for o in changed:
+        o.report_id = o.report.pk
+    return [(o.report.pk, status[o.report.pk]) for o in changed]
+
+
+def _history(cursor, ids: list[int], kind: str, *, actor, reason, now) -> None:
+    """The reports' history rows, copied from the stored rows as simple-history copies them from
+    the instances (every tracked field; history_user, reason, date and type for the import)."""
+    if not ids:
+        return
+    own = {"history_date": now, "history_user_id": actor.pk, "history_change_reason": reason, "history_type": kind}
+    columns, select, params = [], [], []
+    for field in HISTORY.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(_q(field.column))
+        if field.attname in _HISTORY_OWN:
+            select.append(f"%s::{_cast(field)}")
+            params.append(own[field.attname])
+        else:
+            select.append(f"r.{_q(REPORT.get_field(field.name).column)}")
+    sql = (
+        f"INSERT INTO {_q(HISTORY.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(select)} FROM {_q(REPORT.db_table)} AS r "
+        f"JOIN unnest(%s::bigint[]) WITH ORDINALITY AS v(pk, n) ON r.{_q(REPORT.pk.column)} = v.pk ORDER BY v.n"
+    )
+    cursor.execute(sql, [*params, ids])
+
+
+def _events(cursor, events: list[tuple], *, actor, reason, now) -> None:
+    if not events:
+        return
+    sql = (
+        f"INSERT INTO {_q(EVENT.db_table)} (report_id, action, actor_id, at, from_status, to_status, comment) "
+        "SELECT v.report_id, %s, %s, %s, v.from_status, v.to_status, %s "
+        "FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[]) AS v(report_id, from_status, to_status)"
+    )
+    cursor.execute(
+        sql,
+        [
+            ReportAction.IMPORT.value,
+            actor.pk,
+            now,
+            reason,
+            [e[0] for e in events],
+            [e[1] for e in events],
+            [str(e[2]) for e in events],
+        ],
+    )
