@@ -147,8 +147,10 @@ class PlanYear(models.Model):
 class CategoryPlan(models.Model):
     """What the plan document declares for one category in one year."""
 
-    plan_year = models.ForeignKey(PlanYear, on_delete=models.CASCADE, related_name="category_plans")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="plans")
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name=_("plan year"), on_delete=models.CASCADE, related_name="category_plans"
+    )
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="plans")
     declared_projects = models.PositiveIntegerField(_("declared number of projects"))
     declared_total_investment = models.DecimalField(_("declared total investment (万元)"), **MONEY)
     declared_annual_plan = models.DecimalField(_("declared planned investment for the year (万元)"), **MONEY)
@@ -526,9 +528,13 @@ class ProgressReport(models.Model):
         "User", verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+", null=True
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    submitted_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "User", verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "User", verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
