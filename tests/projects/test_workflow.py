@@ -95,9 +95,9 @@ def test_revision_is_reviewed_again_and_the_old_report_kept(project_a, office_a,
     )
     revision = services.report_submit(actor=office_a, report=revision)
     period = current_period(plan_year)
-    assert projects_with_progress(period).get(pk=project_a.pk).completed_ytd == D("300.00")
+    assert projects_with_progress(period).get(pk=row_of(project_a).pk).completed_ytd == D("300.00")
     services.report_approve(actor=reviewer, report=revision)
-    assert projects_with_progress(period).get(pk=project_a.pk).completed_ytd == D("400.00")
+    assert projects_with_progress(period).get(pk=row_of(project_a).pk).completed_ytd == D("400.00")
     first.refresh_from_db()
     assert (first.status, first.is_current, first.investment_completed) == (ReportStatus.SUPERSEDED, False, D("300.00"))
     refused(services.report_revise, ServiceMsg.NOT_REVISABLE, actor=office_a, report=first)
@@ -474,7 +474,7 @@ def test_overdue_milestones_raise_the_flag(plan_year, project_a):
         due_date=datetime.date(2022, 6, 30),
     )
     period = current_period(plan_year)
-    project = projects_with_progress(period).get(pk=project_a.pk)
+    project = projects_with_progress(period).get(pk=row_of(project_a).pk)
     assert project.overdue_milestones == 1
 
 
@@ -490,7 +490,7 @@ def test_completed_to_date_counts_approved_current_reports_only(plan_year, categ
     approved = make_report(project, office_a, month=5, amount="50.00", status=ReportStatus.APPROVED, reviewer=reviewer)
     services.report_revise(actor=office_a, report=approved)  # an open revision changes nothing yet
     make_report(project, office_a, month=10, amount="1000.00", status=ReportStatus.APPROVED, reviewer=reviewer)
-    row = projects_with_progress(current_period(plan_year, 9)).get(pk=project.pk)
+    row = projects_with_progress(current_period(plan_year, 9)).get(pk=row_of(project).pk)
     # Months 1..9: approved 100 + 50 = 150; 150 / 2000 = 7.5 %; 序时进度 9/12 = 75 % → 67.5 points behind.
     assert row.completed_ytd == D("150.00")
     assert row.completion_rate == D("7.5")
