@@ -18,7 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -182,7 +183,6 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
         if row.year is None and row.code in default_year:
             row.year = default_year[row.code]
     ids = sorted({p.pk for p in refs.values()})
-    project_ids = sorted({p.project_id for p in refs.values()})
     months_by_year: dict[int, set] = defaultdict(set)
     for row in rows:
         if row.year:
@@ -195,7 +195,7 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
         for year, months in months_by_year.items():
             # Year-to-date figures need the earlier months' amounts too; otherwise only the file's months.
             period |= Q(year=year, month__lte=max(months)) if need_ytd else Q(year=year, month__in=sorted(months))
-        qs = ProgressReport.objects.filter(period, project_year_id__in=ids, is_current=True)
+        qs = ProgressReport.objects.filter(period, project_year_id__in=ids, is_current=True).order_by()
         if lock:
             qs = qs.select_for_update()
         for values in qs.values_list(*_CURRENT_COLUMNS):
@@ -206,15 +206,32 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
                 )
             if report.month in months_by_year[report.year]:
                 current[(report.project_year_id, report.year, report.month)] = report
-    # The works carry on across plans: the last approved percent may be last year's.
-    if project_ids and months_by_year:
-        for values in ProgressReport.objects.filter(
-            project_year__project_id__in=project_ids,
-            status=ReportStatus.APPROVED,
-            is_current=True,
-            year__lte=max(months_by_year),
-        ).values_list("project_year__project_id", "year", "month", "physical_percent", "pk"):
-            approved[values[0]].append(values[1:])
+    # The works carry on across plans: the last approved percent may be last year's. `ids` holds
+    # every plan year's row of the chunk's projects, so the project's reports are those of `ids`.
+    if ids and months_by_year:
+        project_of = {p.pk: p.project_id for p in refs.values()}
+        qs = ProgressReport.objects.filter(
+            project_year_id__in=ids, status=ReportStatus.APPROVED, is_current=True, year__lte=max(months_by_year)
+        ).order_by()  # the model's ordering joins three tables for nothing here
+        periods = {(row.year, row.month) for row in rows if row.year}
+        if len(periods) == 1:
+            # A month's file (the usual one): only the two latest approved reports up to that month
+            # can be "the last approved" (the first may be the row's own report, which is skipped).
+            # The two latest of each plan year's row hold the project's two latest.
+            ((year, month),) = periods
+            qs = (
+                qs.filter(Q(year__lt=year) | Q(year=year, month__lte=month))
+                .annotate(
+                    rank=Window(
+                        RowNumber(),
+                        partition_by=[F("project_year_id")],
+                        order_by=[F("year").desc(), F("month").desc(), F("physical_percent").desc(), F("pk").desc()],
+                    )
+                )
+                .filter(rank__lte=2)
+            )
+        for project_year_id, *values in qs.values_list("project_year_id", "year", "month", "physical_percent", "pk"):
+            approved[project_of[project_year_id]].append(tuple(values))
     for entries in approved.values():
         entries.sort(reverse=True)
 

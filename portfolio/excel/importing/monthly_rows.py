@@ -114,7 +114,6 @@ def _check_dispatch(*, actor, rows, problems, result, outcomes, created=None):
             month=row.month,
             status=outcome.status,
         )
-        result.rows.append(preview)
         for name, messages in outcome.errors.items():
             column_name = REPORT_COLUMN.get(name, "")
             if name == "investment_completed" and "investment_month" not in columns:
@@ -137,6 +136,7 @@ def _check_dispatch(*, actor, rows, problems, result, outcomes, created=None):
                 labels[name] = services_field_label(name)
             label = labels[name]
             preview.changes.append((label, "" if old is None else str(old), "" if new is None else str(new)))
+        result.add_row(preview)
 
 
 def services_field_label(name: str) -> str:
