@@ -84,16 +84,24 @@ class ReportOutcome:
     year: int | None
     month: int
     status: str = "unchanged"  # new / changed / unchanged / error
-    changes: list = field(default_factory=list)  # (field, old, new)
-    errors: dict = field(default_factory=dict)  # field ("" for the row) → [messages]
+    changes: Any = ()  # (field, old, new) of a changed row; a new row's are its values (field_changes)
+    errors: dict | None = None  # field ("" for the row) → [messages]; None (no dict per row) without
     report: ProgressReport | None = None
     project: ProjectRef | None = None
     values: dict = field(default_factory=dict)
     report_id: int | None = None
 
     def error(self, field_name: str, message) -> None:
+        if self.errors is None:
+            self.errors = {}
         self.errors.setdefault(field_name, []).append(str(message))
         self.status = "error"
+
+    def field_changes(self) -> list:
+        """(field, old, new) for every field the row sets or changes."""
+        if self.status == "new" and not self.changes:
+            return [(f, None, v) for f in services.REPORT_FIELDS if (v := self.values.get(f)) not in ("", None)]
+        return list(self.changes)
 
 
 @dataclass(slots=True)
@@ -304,8 +312,7 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
                     outcome.error(field_name, message)
             continue
         if report is None:
-            outcome.status = "new"
-            outcome.changes = [(f, None, merged[f]) for f in services.REPORT_FIELDS if merged[f] not in ("", None)]
+            outcome.status = "new"  # its changes are its values (field_changes): not kept twice
             outcome.values = merged
             continue
         changes = [

@@ -114,7 +114,7 @@ def _check_dispatch(*, actor, rows, problems, result, outcomes, created=None):
             month=row.month,
             status=outcome.status,
         )
-        for name, messages in outcome.errors.items():
+        for name, messages in (outcome.errors or {}).items():
             column_name = REPORT_COLUMN.get(name, "")
             if name == "investment_completed" and "investment_month" not in columns:
                 column_name = "completed_ytd"
@@ -131,7 +131,7 @@ def _check_dispatch(*, actor, rows, problems, result, outcomes, created=None):
                         value="" if value is None else str(value),
                     )
                 )
-        for name, old, new in outcome.changes:
+        for name, old, new in outcome.field_changes():
             if name not in labels:
                 labels[name] = services_field_label(name)
             label = labels[name]
