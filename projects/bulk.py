@@ -244,6 +244,7 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
         entries.sort(reverse=True)
 
     seen: dict[tuple, Any] = {}
+    refusal_by_unit: dict[int, str | None] = {}
     outcomes = []
     for row in rows:
         outcome = ReportOutcome(key=row.key, code=row.code, year=row.year, month=row.month)
@@ -256,10 +257,16 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
                 outcome.error("code", BulkReportMsg.UNKNOWN_PROJECT)
             continue
         outcome.project = project
-        try:
-            services.check_owner(actor, project)
-        except ValidationError as exc:
-            outcome.error("code", exc.messages[0])
+        # Whether the actor may act for a project depends on its unit only: asked once per unit.
+        unit = project.responsible_unit_id
+        if unit not in refusal_by_unit:
+            try:
+                services.check_owner(actor, project)
+                refusal_by_unit[unit] = None
+            except ValidationError as exc:
+                refusal_by_unit[unit] = exc.messages[0]
+        if refusal_by_unit[unit] is not None:
+            outcome.error("code", refusal_by_unit[unit])
             continue
         ident = (project.pk, row.year, row.month)
         if ident in seen:
@@ -367,7 +374,16 @@ def reports_import(
     return outcomes
 
 
+PORTABLE_CHUNK = 10_000  # rows whose model instances (report, history row, event) exist at once
+
+
 def _write_portable(*, actor, new, changed, reason, now) -> None:
+    for start in range(0, max(len(new), len(changed)), PORTABLE_CHUNK):
+        end = start + PORTABLE_CHUNK
+        _write_portable_chunk(actor=actor, new=new[start:end], changed=changed[start:end], reason=reason, now=now)
+
+
+def _write_portable_chunk(*, actor, new, changed, reason, now) -> None:
     events = []
     if new:
         # simple-history's own bulk helper writes the reports and their "+" history rows; every
