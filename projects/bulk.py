@@ -18,7 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -83,16 +84,24 @@ class ReportOutcome:
     year: int | None
     month: int
     status: str = "unchanged"  # new / changed / unchanged / error
-    changes: list = field(default_factory=list)  # (field, old, new)
-    errors: dict = field(default_factory=dict)  # field ("" for the row) → [messages]
+    changes: Any = ()  # (field, old, new) of a changed row; a new row's are its values (field_changes)
+    errors: dict | None = None  # field ("" for the row) → [messages]; None (no dict per row) without
     report: ProgressReport | None = None
     project: ProjectRef | None = None
     values: dict = field(default_factory=dict)
     report_id: int | None = None
 
     def error(self, field_name: str, message) -> None:
+        if self.errors is None:
+            self.errors = {}
         self.errors.setdefault(field_name, []).append(str(message))
         self.status = "error"
+
+    def field_changes(self) -> list:
+        """(field, old, new) for every field the row sets or changes."""
+        if self.status == "new" and not self.changes:
+            return [(f, None, v) for f in services.REPORT_FIELDS if (v := self.values.get(f)) not in ("", None)]
+        return list(self.changes)
 
 
 @dataclass(slots=True)
@@ -182,7 +191,6 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
         if row.year is None and row.code in default_year:
             row.year = default_year[row.code]
     ids = sorted({p.pk for p in refs.values()})
-    project_ids = sorted({p.project_id for p in refs.values()})
     months_by_year: dict[int, set] = defaultdict(set)
     for row in rows:
         if row.year:
@@ -195,7 +203,7 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
         for year, months in months_by_year.items():
             # Year-to-date figures need the earlier months' amounts too; otherwise only the file's months.
             period |= Q(year=year, month__lte=max(months)) if need_ytd else Q(year=year, month__in=sorted(months))
-        qs = ProgressReport.objects.filter(period, project_year_id__in=ids, is_current=True)
+        qs = ProgressReport.objects.filter(period, project_year_id__in=ids, is_current=True).order_by()
         if lock:
             qs = qs.select_for_update()
         for values in qs.values_list(*_CURRENT_COLUMNS):
@@ -206,19 +214,37 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
                 )
             if report.month in months_by_year[report.year]:
                 current[(report.project_year_id, report.year, report.month)] = report
-    # The works carry on across plans: the last approved percent may be last year's.
-    if project_ids and months_by_year:
-        for values in ProgressReport.objects.filter(
-            project_year__project_id__in=project_ids,
-            status=ReportStatus.APPROVED,
-            is_current=True,
-            year__lte=max(months_by_year),
-        ).values_list("project_year__project_id", "year", "month", "physical_percent", "pk"):
-            approved[values[0]].append(values[1:])
+    # The works carry on across plans: the last approved percent may be last year's. `ids` holds
+    # every plan year's row of the chunk's projects, so the project's reports are those of `ids`.
+    if ids and months_by_year:
+        project_of = {p.pk: p.project_id for p in refs.values()}
+        qs = ProgressReport.objects.filter(
+            project_year_id__in=ids, status=ReportStatus.APPROVED, is_current=True, year__lte=max(months_by_year)
+        ).order_by()  # the model's ordering joins three tables for nothing here
+        periods = {(row.year, row.month) for row in rows if row.year}
+        if len(periods) == 1:
+            # A month's file (the usual one): only the two latest approved reports up to that month
+            # can be "the last approved" (the first may be the row's own report, which is skipped).
+            # The two latest of each plan year's row hold the project's two latest.
+            ((year, month),) = periods
+            qs = (
+                qs.filter(Q(year__lt=year) | Q(year=year, month__lte=month))
+                .annotate(
+                    rank=Window(
+                        RowNumber(),
+                        partition_by=[F("project_year_id")],
+                        order_by=[F("year").desc(), F("month").desc(), F("physical_percent").desc(), F("pk").desc()],
+                    )
+                )
+                .filter(rank__lte=2)
+            )
+        for project_year_id, *values in qs.values_list("project_year_id", "year", "month", "physical_percent", "pk"):
+            approved[project_of[project_year_id]].append(tuple(values))
     for entries in approved.values():
         entries.sort(reverse=True)
 
     seen: dict[tuple, Any] = {}
+    refusal_by_unit: dict[int, str | None] = {}
     outcomes = []
     for row in rows:
         outcome = ReportOutcome(key=row.key, code=row.code, year=row.year, month=row.month)
@@ -231,10 +257,16 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
                 outcome.error("code", BulkReportMsg.UNKNOWN_PROJECT)
             continue
         outcome.project = project
-        try:
-            services.check_owner(actor, project)
-        except ValidationError as exc:
-            outcome.error("code", exc.messages[0])
+        # Whether the actor may act for a project depends on its unit only: asked once per unit.
+        unit = project.responsible_unit_id
+        if unit not in refusal_by_unit:
+            try:
+                services.check_owner(actor, project)
+                refusal_by_unit[unit] = None
+            except ValidationError as exc:
+                refusal_by_unit[unit] = exc.messages[0]
+        if refusal_by_unit[unit] is not None:
+            outcome.error("code", refusal_by_unit[unit])
             continue
         ident = (project.pk, row.year, row.month)
         if ident in seen:
@@ -287,8 +319,7 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
                     outcome.error(field_name, message)
             continue
         if report is None:
-            outcome.status = "new"
-            outcome.changes = [(f, None, merged[f]) for f in services.REPORT_FIELDS if merged[f] not in ("", None)]
+            outcome.status = "new"  # its changes are its values (field_changes): not kept twice
             outcome.values = merged
             continue
         changes = [
@@ -343,7 +374,16 @@ def reports_import(
     return outcomes
 
 
+PORTABLE_CHUNK = 10_000  # rows whose model instances (report, history row, event) exist at once
+
+
 def _write_portable(*, actor, new, changed, reason, now) -> None:
+    for start in range(0, max(len(new), len(changed)), PORTABLE_CHUNK):
+        end = start + PORTABLE_CHUNK
+        _write_portable_chunk(actor=actor, new=new[start:end], changed=changed[start:end], reason=reason, now=now)
+
+
+def _write_portable_chunk(*, actor, new, changed, reason, now) -> None:
     events = []
     if new:
         # simple-history's own bulk helper writes the reports and their "+" history rows; every

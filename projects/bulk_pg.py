@@ -41,17 +41,32 @@ def _array(field) -> str:
     return _cast(field).split("(")[0] + "[]"
 
 
+CHUNK = 20_000  # rows per statement: the arrays and the query buffer stay this size, whatever the file's
+
+
 def write(*, actor, new: list, changed: list, reason: str, now) -> None:
     with connection.cursor() as cursor:
-        created = _insert_new(cursor, actor=actor, new=new, now=now) if new else []
-        updated = _update_changed(cursor, changed=changed) if changed else []
-        if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-            _history(cursor, created, "+", actor=actor, reason=reason, now=now)
-            _history(cursor, [pk for pk, _status in updated], "~", actor=actor, reason=reason, now=now)
-        events = [(pk, "", ReportStatus.DRAFT) for pk in created]
-        previous = {o.report.pk: o.report.status for o in changed}
-        events += [(pk, previous[pk], status) for pk, status in updated]
-        _events(cursor, events, actor=actor, reason=reason, now=now)
+        for start in range(0, max(len(new), len(changed)), CHUNK):
+            _write(
+                cursor,
+                actor=actor,
+                new=new[start : start + CHUNK],
+                changed=changed[start : start + CHUNK],
+                reason=reason,
+                now=now,
+            )
+
+
+def _write(cursor, *, actor, new: list, changed: list, reason: str, now) -> None:
+    created = _insert_new(cursor, actor=actor, new=new, now=now) if new else []
+    updated = _update_changed(cursor, changed=changed) if changed else []
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        _history(cursor, created, "+", actor=actor, reason=reason, now=now)
+        _history(cursor, [pk for pk, _status in updated], "~", actor=actor, reason=reason, now=now)
+    events = [(pk, "", ReportStatus.DRAFT) for pk in created]
+    previous = {o.report.pk: o.report.status for o in changed}
+    events += [(pk, previous[pk], status) for pk, status in updated]
+    _events(cursor, events, actor=actor, reason=reason, now=now)
 
 
 def _insert_new(cursor, *, actor, new: list, now) -> list[int]:

@@ -176,7 +176,8 @@ def run_sandbox(data: bytes, ext: str) -> dict:
             [sys.executable, "-m", "portfolio.excel.sandbox"],
             input=len(params).to_bytes(4, "big") + params + data,
             capture_output=True,
-            timeout=settings.IMPORT_READER_SECONDS,
+            # the CPU limit is the child's own (RLIMIT_CPU); the wall clock allows for a loaded machine
+            timeout=settings.IMPORT_READER_SECONDS * settings.IMPORT_READER_WALL_FACTOR,
             cwd=PROJECT_ROOT,
             env=env,
             check=False,

@@ -213,7 +213,7 @@ def import_view(request):
                 request,
                 result=result,
                 token=token,
-                rows=_rows(result),
+                **_shown(result),
                 office=is_office(request.user),
                 adjustment=form.adjustment,
             ),
@@ -221,8 +221,21 @@ def import_view(request):
     return render(request, "admin/schedules/import.html", _context(request, form=form))
 
 
+PROBLEMS_SHOWN = 500  # a page lists this many of a file's problems, and says how many more
+
+
+def _shown(result) -> dict:
+    """What the preview page renders: the kept rows and the first problems, not the whole file."""
+    return {
+        "rows": _rows(result),
+        "problems_shown_slice": f":{PROBLEMS_SHOWN}",
+        "problems_hidden": max(0, len(result.problems) - PROBLEMS_SHOWN),
+    }
+
+
 def _rows(result):
-    return [{"row": row, "status_label": status_label(row.status)} for row in result.rows]
+    """The rows kept to show (importing.result.SHOWN of each kind), errors first."""
+    return [{"row": row, "status_label": status_label(row.status)} for row in result.shown_rows]
 
 
 def _apply(request):
@@ -240,5 +253,5 @@ def _apply(request):
     return render(
         request,
         "admin/schedules/preview.html",
-        _context(request, result=result, token=None, rows=_rows(result), refused=True),
+        _context(request, result=result, token=None, refused=True, **_shown(result)),
     )

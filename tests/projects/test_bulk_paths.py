@@ -95,7 +95,13 @@ def _import(path, actor, *, set_based: bool):
     return result.applied, rows, problems, state
 
 
-def test_both_paths_write_the_same_reports_history_and_events(tmp_path, scene, finance):
+@pytest.mark.parametrize("chunk", [None, 2])  # either write taking 2 rows at a time
+def test_both_paths_write_the_same_reports_history_and_events(tmp_path, scene, finance, chunk, monkeypatch):
+    from projects import bulk_pg
+
+    if chunk:
+        monkeypatch.setattr(bulk_pg, "CHUNK", chunk)
+        monkeypatch.setattr(bulk, "PORTABLE_CHUNK", chunk)
     path = dispatch_file(
         tmp_path / "d.xlsx",
         [

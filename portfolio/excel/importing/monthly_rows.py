@@ -91,18 +91,20 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
     return rows
 
 
-def _visible_name(actor, outcome, created: dict) -> str:
+def _visible_name(actor, outcome, created: dict, owned: dict) -> str:
     """The project's name as the database has it, only for someone who may see the project (an
-    office typing another unit's code learns nothing from the preview)."""
+    office typing another unit's code learns nothing from the preview). `owned` remembers the
+    answer per unit, which is all it depends on."""
     if outcome.project is None:
         return created.get(outcome.code, {}).get("name", "")
-    if not owns_project(actor, outcome.project):
-        return ""
-    return outcome.project.name
+    unit = outcome.project.responsible_unit_id
+    if unit not in owned:
+        owned[unit] = owns_project(actor, outcome.project)
+    return outcome.project.name if owned[unit] else ""
 
 
 def _check_dispatch(*, actor, rows, problems, result, outcomes, created=None):
-    labels = {}
+    labels, owned = {}, {}
     for outcome, row in zip(outcomes, rows, strict=True):
         sheet, excel_row, columns = row.key
         preview = RowPreview(
@@ -110,12 +112,11 @@ def _check_dispatch(*, actor, rows, problems, result, outcomes, created=None):
             row=excel_row,
             kind="dispatch",
             code=row.code,
-            name=_visible_name(actor, outcome, created or {}),
+            name=_visible_name(actor, outcome, created or {}, owned),
             month=row.month,
             status=outcome.status,
         )
-        result.rows.append(preview)
-        for name, messages in outcome.errors.items():
+        for name, messages in (outcome.errors or {}).items():
             column_name = REPORT_COLUMN.get(name, "")
             if name == "investment_completed" and "investment_month" not in columns:
                 column_name = "completed_ytd"
@@ -132,11 +133,12 @@ def _check_dispatch(*, actor, rows, problems, result, outcomes, created=None):
                         value="" if value is None else str(value),
                     )
                 )
-        for name, old, new in outcome.changes:
+        for name, old, new in outcome.field_changes():
             if name not in labels:
                 labels[name] = services_field_label(name)
             label = labels[name]
             preview.changes.append((label, "" if old is None else str(old), "" if new is None else str(new)))
+        result.add_row(preview)
 
 
 def services_field_label(name: str) -> str:

@@ -183,6 +183,18 @@ def _linked(project) -> list:
 def _check_plan(
     *, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: list, result: ImportResult, owners: dict
 ):
+    """_check_rows, the rows' previews handed to the result once each one's fate is settled."""
+    previews: list[RowPreview] = []
+    try:
+        return _check_rows(
+            actor=actor, plan_year=plan_year, rows=rows, problems=problems, previews=previews, owners=owners
+        )
+    finally:
+        for preview in previews:
+            result.add_row(preview)
+
+
+def _check_rows(*, actor, plan_year: PlanYear, rows: list[_PlanRow], problems: list, previews: list, owners: dict):
     """Every row's fate without writing. A row is a project's identity (matched by code, whatever
     year it was first planned in) and its row in this year's plan; the todo list holds (row,
     project or None, its row in the year or None, identity changes, the year's changes)."""
@@ -202,7 +214,7 @@ def _check_plan(
     todo = []
     for row in rows:
         preview = RowPreview(sheet=row.sheet, row=row.row, kind="plan", code=row.code, name=row.values.get("name", ""))
-        result.rows.append(preview)
+        previews.append(preview)
         if row.code in seen:
             problems.append(_plan_problem(row, "code", ImportMsg.DUPLICATE_CODE % {"row": seen[row.code]}))
             preview.status = "error"

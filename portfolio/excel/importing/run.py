@@ -187,7 +187,7 @@ def _run(*, data, filename, actor, month=None, year=None, apply=False, reason=""
     except IntegrityError:
         # Another import wrote the same rows between our check and our write (the lock makes this
         # rare; a database without row locks can still get here). Nothing of ours stayed written.
-        result.rows.clear()
+        result.clear_rows()
         result.problems.append(Problem(message=str(ImportMsg.CHANGED_MEANWHILE)))
         return result
     result.applied = True

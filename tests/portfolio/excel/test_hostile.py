@@ -130,9 +130,9 @@ def test_hostile_files_write_nothing(tmp_path, admin_user, project_a, counts, bu
     assert counts() == before
 
 
-def test_ods_row_repeated_a_million_times(tmp_path, admin_user):
+def test_ods_row_repeated_a_million_times(tmp_path, admin_user, settings):
     assert refused(corpus.hostile_ods_repeated_rows(tmp_path), admin_user) == [
-        str(reading.FileMsg.TOO_MANY_ROWS % {"sheet": "调度", "max": 20000})
+        str(reading.FileMsg.TOO_MANY_ROWS % {"sheet": "调度", "max": settings.IMPORT_MAX_ROWS})
     ]
 
 

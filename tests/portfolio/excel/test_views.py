@@ -122,3 +122,37 @@ def test_a_preview_with_problems_keeps_nothing(client, office_a, project_b):
 
     assert _preview(client, office_a, [HEADER, [project_b.code, "2022-03", 10, 20]]) is None
     assert not ImportPreview.objects.exists()
+
+
+def test_a_large_preview_shows_the_first_rows_and_problems_and_counts_all(
+    client, office_a, finance, project_a, project_b, monkeypatch
+):
+    from portfolio.excel import views
+    from portfolio.excel.importing import result
+
+    monkeypatch.setattr(result, "SHOWN", 1)  # rows kept of each kind
+    monkeypatch.setattr(views, "PROBLEMS_SHOWN", 1)
+    client.force_login(finance)
+    rows = [HEADER, [project_a.code, "2022-03", 10, 20], [project_b.code, "2022-03", 5, 30]]
+    page = client.post(reverse("schedules:import"), {"file": workbook_bytes(rows)})
+    body = page.content.decode()
+    assert page.context["result"].counts["new"] == 2 and len(page.context["rows"]) == 1
+    assert project_a.code in body and project_b.code not in body and 'id="rows-hidden"' in body
+    # The row not shown is still part of what the apply must find: changed meanwhile, nothing is written.
+    from portfolio.excel.importing import import_apply
+    from portfolio.excel.previews import PreviewMsg
+
+    other = workbook_bytes([HEADER, [project_b.code, "2022-03", 99, 30]]).getvalue()
+    assert import_apply(data=other, filename="other.xlsx", actor=finance).applied
+    done = client.post(reverse("schedules:import"), {"token": page.context["token"]}, follow=True)
+    assert str(PreviewMsg.CHANGED_MEANWHILE) in [str(m) for m in done.context["messages"]]
+    assert ProgressReport.objects.count() == 1
+
+    client.force_login(office_a)  # two rows of another unit's project: two problems, one listed
+    rows = [HEADER, [project_b.code, "2022-04", 10, 40], [project_b.code, "2022-05", 10, 50]]
+    page = client.post(reverse("schedules:import"), {"file": workbook_bytes(rows)})
+    body = page.content.decode()
+    assert len(page.context["result"].problems) == 2 and page.context["problems_hidden"] == 1
+    assert 'id="problems-hidden"' in body
+    table = body[body.index('id="problems"') : body.index("</table>", body.index('id="problems"'))]
+    assert table.count("<tr>") == 2  # the header and one problem
