@@ -109,7 +109,7 @@ def category_rollup(
     # evaluated once, not once per flag counted.
     progress: dict = {}
     for row in (
-        projects_with_progress(period, base, plan_version)
+        projects_with_progress(period, projects, plan_version, plan_year=plan_year)
         .order_by()
         .values("category", "flag")
         .annotate(completed=Sum("completed_ytd"), n=Count("pk"))
