@@ -24,9 +24,9 @@ session alive?), not one made for the benchmark. /healthz never reads the sessio
 is for load balancers, signed out), so it is a harsher floor: it shows what the session and user
 reads themselves cost. The ratio the issue asks for is mix / whoami; mix / healthz is printed too.
 
-Prints req/s, p50, p95 and errors for each, and both ratios. `--threads N` runs gunicorn's gthread
-workers with N threads each (GUNICORN_THREADS). The users: leader, reviewer, finance, admin and
-office accounts of the data's units."""
+Prints req/s, p50, p95 and errors for each, and both ratios. `--threads N` sets gunicorn's threads
+per worker (GUNICORN_THREADS; else config/gunicorn.py's default; 1 = the sync worker). The users:
+leader, reviewer, finance, admin and office accounts of the data's units."""
 
 import argparse
 import http.client
@@ -157,7 +157,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=None, help="gthread threads per worker (GUNICORN_THREADS)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (GUNICORN_THREADS)")
     parser.add_argument("--settings", default="config.settings.production")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL"):
@@ -192,7 +192,7 @@ def main(argv=None) -> int:
                     break
             except OSError:
                 time.sleep(0.2)
-        threads = f" x {env['GUNICORN_THREADS']} threads" if "GUNICORN_THREADS" in env else ""
+        threads = f" x {env.get('GUNICORN_THREADS', 'default')} threads"
         print(
             f"gunicorn (pid {server.pid}), {args.workers} workers{threads}, {len(sessions)} users, "
             f"{args.seconds:.0f} s each; load average {os.getloadavg()[0]:.1f}"
