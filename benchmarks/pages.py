@@ -339,6 +339,8 @@ def measure_size(size: int, runs: int, only: set | None, sorts: list | None) -> 
     add("export", "export (web, finance)", page("finance", export), EXPORT_FLOOR)
     add("export", "export_schedule command", export_command, EXPORT_FLOOR)
     add("trivial", "/healthz", page("leader", "/healthz"), "SELECT 1")
+    # The signed-in trivial view (the session, the user, every middleware): what load.py compares with.
+    add("trivial", "/accounts/whoami (leader)", page("leader", reverse("whoami")), "SELECT 1")
     return results
 
 

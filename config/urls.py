@@ -5,7 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from config.health import healthz
+from config.health import healthz, whoami
 
 
 def favicon(request):
@@ -25,6 +25,7 @@ def build_urlpatterns(admin_url: str) -> list:
         path(admin_url, admin.site.urls),
         path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
         path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+        path("accounts/whoami", whoami, name="whoami"),
         path("", include("dispatch.urls")),
         path("", include("portfolio.urls")),
     ]

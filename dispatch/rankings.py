@@ -71,7 +71,7 @@ def rankings(*, plan_year, period: Period, project_years: QuerySet) -> dict[str,
     # Reports first filed on time in months 1..N: the progress summary's count (projects.progress).
     on_time_column = progress.month_columns(period.month)[2]
     rows = (
-        projects_with_progress(period, scope)
+        projects_with_progress(period, project_years, plan_year=plan_year)
         .annotate(reports_on_time=Coalesce(F(f"progress__{on_time_column}"), Value(0)))
         .order_by()
         .values_list(

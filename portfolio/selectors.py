@@ -29,7 +29,6 @@ from projects.selectors import (
     missing_reports,  # noqa: F401  (read here by the admin's missing-reports page and the overview)
     project_list,
     projects_with_progress,
-    with_version_plan,
 )
 
 CENT = Decimal("0.01")
@@ -86,40 +85,36 @@ def category_rollup(
     projects: QuerySet | None = None,
     plan_version: PlanVersion | None = None,
 ) -> Rollup:
-    """Three queries, whatever the number of projects: categories, the grouped sums, and the
-    flag counts. `projects` narrows the rollup (an office's own projects, a filter);
-    `plan_version` measures against that version's annual figures (调整前) instead of the current."""
+    """Two queries, whatever the number of projects: the categories, and the sums and flag counts
+    grouped by category and flag (each row's flag, and the overdue subqueries under it, evaluated
+    once; the flags' sums are added up here). `projects` narrows the rollup (an office's own
+    projects, a filter); `plan_version` measures against that version's annual figures (调整前)
+    instead of the current."""
     period = current_period(plan_year, month)
-    base = (ProjectYear.objects.all() if projects is None else projects).filter(plan_year=plan_year)
     money = DecimalField(**MONEY)
-    grouped = {
-        row["category"]: row
-        for row in with_version_plan(base, plan_version)
-        .order_by()
-        .values("category")
-        .annotate(
-            n=Count("pk"),
-            total=Coalesce(Sum("total_investment"), ZERO_MONEY, output_field=money),
-            government=Coalesce(Sum("government_investment"), ZERO_MONEY, output_field=money),
-            social=Coalesce(Sum("social_investment"), ZERO_MONEY, output_field=money),
-            plan=Coalesce(Sum("plan_amount"), ZERO_MONEY, output_field=money),
-        )
-    }
-    # Grouped by category and flag, so each row's flag (and the overdue subqueries under it) is
-    # evaluated once, not once per flag counted.
-    progress: dict = {}
+    sums = {"total": "total_investment", "government": "government_investment", "social": "social_investment"}
+    grouped: dict = {}
     for row in (
-        projects_with_progress(period, base, plan_version)
+        projects_with_progress(period, projects, plan_version, plan_year=plan_year)
         .order_by()
         .values("category", "flag")
-        .annotate(completed=Sum("completed_ytd"), n=Count("pk"))
+        .annotate(
+            n=Count("pk"),
+            plan=Coalesce(Sum("plan_amount"), ZERO_MONEY, output_field=money),
+            completed=Sum("completed_ytd"),
+            **{key: Coalesce(Sum(column), ZERO_MONEY, output_field=money) for key, column in sums.items()},
+        )
     ):
-        entry = progress.setdefault(row["category"], {"completed": Decimal("0")})
+        entry = grouped.setdefault(row["category"], {"n": 0, "completed": Decimal("0"), "plan": Decimal("0")})
+        entry["n"] += row["n"]
         entry["completed"] += row["completed"] or 0
+        entry["plan"] += row["plan"]
+        for key in sums:
+            entry[key] = entry.get(key, Decimal("0")) + row[key]
         entry[row["flag"]] = row["n"]
     rows = []
     for category in Category.objects.order_by("order"):
-        g, p = grouped.get(category.pk, {}), progress.get(category.pk, {})
+        g = grouped.get(category.pk, {})
         rows.append(
             RollupRow(
                 category=category,
@@ -128,9 +123,9 @@ def category_rollup(
                 government_investment=_money(g.get("government")),
                 social_investment=_money(g.get("social")),
                 annual_plan=_money(g.get("plan")),
-                completed_ytd=_money(p.get("completed")),
+                completed_ytd=_money(g.get("completed")),
                 time_elapsed=period.time_elapsed,
-                flags={flag: p.get(flag, 0) for flag in (Flag.GREEN, Flag.YELLOW, Flag.RED)},
+                flags={flag: g.get(flag, 0) for flag in (Flag.GREEN, Flag.YELLOW, Flag.RED)},
             )
         )
     total = RollupRow(

@@ -349,7 +349,7 @@ def project_detail(request, code: str):
         raise Http404("The project is in no published plan of that year.")
     period = current_period(row.plan_year)
     row = projects_with_progress(
-        period, ProjectYear.objects.filter(pk=row.pk).select_related("plan_year", "category")
+        period, ProjectYear.objects.filter(pk=row.pk).select_related("plan_year", "category"), plan_year=row.plan_year
     ).get()
     milestones = [
         (m, _milestone_state(m, period.as_of))

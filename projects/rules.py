@@ -161,19 +161,14 @@ def completion_rate_expression(completed: str, annual_plan: str):
 
 
 def behind_schedule_points_expression(elapsed: Decimal, rate: str):
-    """behind_schedule_points() in SQL: 序时进度 minus the (rounded) rate annotation; NULL without one.
-    Rounded again because SQLite subtracts in floating point (41.67 − 31.67 = 9.999…96), and the
-    flag must not miss its threshold by a float's last bit."""
-    return Case(
-        When(
-            **{f"{rate}__isnull": False},
-            then=Round(
-                ExpressionWrapper(Value(elapsed, output_field=RATE) - F(rate), output_field=RATE),
-                2,
-                output_field=RATE,
-            ),
-        ),
-        default=Value(None, output_field=RATE),
+    """behind_schedule_points() in SQL: 序时进度 minus the (rounded) rate annotation; NULL without one
+    (SQL's arithmetic on NULL is NULL, so no CASE is needed: the rate's expression, inlined wherever
+    the points are used — twice in the flag — is written once here, not twice). Rounded again
+    because SQLite subtracts in floating point (41.67 − 31.67 = 9.999…96), and the flag must not
+    miss its threshold by a float's last bit."""
+    return Round(
+        ExpressionWrapper(Value(elapsed, output_field=RATE) - F(rate), output_field=RATE),
+        2,
         output_field=RATE,
     )
 

@@ -84,36 +84,33 @@ def with_version_plan(qs: QuerySet, plan_version) -> QuerySet:
     ).annotate(plan_amount=Coalesce(F("in_version__annual_plan"), ZERO_MONEY))
 
 
-def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_version=None) -> QuerySet:
+def projects_with_progress(
+    period: Period, qs: QuerySet | None = None, plan_version=None, *, plan_year: PlanYear | None = None
+) -> QuerySet:
     """Projects' rows in a plan (ProjectYear) annotated with completed_ytd, plan_amount (the year's
     plan in the current version, or in `plan_version`), completion_rate (percent) against it,
     behind_schedule_points (positive = behind), latest_percent (the project's works, whatever year
     reported it), overdue_milestones, overdue_problems (on the dispatch ledger) and flag — the rules
-    of projects.rules."""
-    qs = with_version_plan(ProjectYear.objects.all() if qs is None else qs, plan_version)
+    of projects.rules.
+
+    `plan_year` (the period's year) narrows the rows to that plan; then every row speaks of the
+    period's year and its figures are the summary's columns as they are, without the expression
+    for rows of other years below — the same figures in a shorter query that Django builds and
+    PostgreSQL plans faster on every page that lists one year."""
+    qs = ProjectYear.objects.all() if qs is None else qs
+    if plan_year is not None:
+        if plan_year.year != period.year:
+            raise ValueError(f"The period is of {period.year}, the plan of {plan_year.year}.")
+        qs = qs.filter(plan_year=plan_year)
+    qs = with_version_plan(qs, plan_version)
     # The summary row (ProjectYearProgress, one LEFT JOIN) holds the month's figures; no report is
-    # read. It speaks of its own plan year, so a row of another year (the admin's list of every
-    # year) keeps what it always showed: nothing completed in the period's year, and the project's
-    # percent as of the period read from its reports (only those rows run that subquery).
+    # read. It speaks of its own plan year: rows that may be of another year take _any_year_columns.
     completed_column, percent_column, _on_time = progress.month_columns(period.month)
-    in_period = Q(plan_year__year=period.year)
-    completed = Case(
-        When(in_period, then=Coalesce(F(f"progress__{completed_column}"), ZERO_MONEY)),
-        default=ZERO_MONEY,
-        output_field=DecimalField(**MONEY),
-    )
-    latest_percent = Case(
-        When(in_period, then=F(f"progress__{percent_column}")),
-        default=Subquery(
-            ProgressReport.objects.filter(
-                project_year__project=OuterRef("project"), status=ReportStatus.APPROVED, is_current=True
-            )
-            .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
-            .order_by("-year", "-month")
-            .values("physical_percent")[:1]
-        ),
-        output_field=DecimalField(**PERCENT),
-    )
+    if plan_year is not None:
+        completed = Coalesce(F(f"progress__{completed_column}"), ZERO_MONEY)
+        latest_percent = F(f"progress__{percent_column}")
+    else:
+        completed, latest_percent = _any_year_columns(period, completed_column, percent_column)
     overdue = (
         Milestone.objects.filter(project_year=OuterRef("pk"), due_date__lt=period.as_of)
         .filter(Q(met_on__isnull=True) | Q(met_on__gt=F("due_date")) & Q(met_on__gt=period.as_of))
@@ -137,6 +134,32 @@ def projects_with_progress(period: Period, qs: QuerySet | None = None, plan_vers
             flag=rules.warning_level_expression("behind_schedule_points", "overdue_milestones", "overdue_problems")
         )
     )
+
+
+def _any_year_columns(period: Period, completed_column: str, percent_column: str):
+    """completed_ytd and latest_percent for rows of any plan year (the admin's list of every
+    year): the summary's columns on a row of the period's year; on another year's row nothing
+    completed in the period's year, and the project's percent as of the period read from its
+    reports (only those rows run that subquery)."""
+    in_period = Q(plan_year__year=period.year)
+    completed = Case(
+        When(in_period, then=Coalesce(F(f"progress__{completed_column}"), ZERO_MONEY)),
+        default=ZERO_MONEY,
+        output_field=DecimalField(**MONEY),
+    )
+    latest_percent = Case(
+        When(in_period, then=F(f"progress__{percent_column}")),
+        default=Subquery(
+            ProgressReport.objects.filter(
+                project_year__project=OuterRef("project"), status=ReportStatus.APPROVED, is_current=True
+            )
+            .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
+            .order_by("-year", "-month")
+            .values("physical_percent")[:1]
+        ),
+        output_field=DecimalField(**PERCENT),
+    )
+    return completed, latest_percent
 
 
 def _overdue_problems(as_of: datetime.date):
@@ -163,9 +186,8 @@ def project_list(*, plan_year: PlanYear, period: Period, qs: QuerySet | None = N
     qs = ProjectYear.objects.all() if qs is None else qs
     return projects_with_progress(
         period,
-        qs.filter(plan_year=plan_year).select_related(
-            "plan_year", "category", "project", "project__responsible_unit", "project__owner_unit"
-        ),
+        qs.select_related("plan_year", "category", "project", "project__responsible_unit", "project__owner_unit"),
+        plan_year=plan_year,
     ).order_by("category__order", "project__code")
 
 

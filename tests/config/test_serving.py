@@ -45,6 +45,19 @@ def test_health_only_reads(client):
     assert client.post("/healthz").status_code == 405
 
 
+@pytest.mark.django_db
+def test_whoami_names_the_signed_in_user_and_sends_others_to_sign_in(client, django_user_model):
+    response = client.get(reverse("whoami"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    user = django_user_model.objects.create_user("wang", first_name="Wu", last_name="Wang")
+    client.force_login(user)
+    response = client.get(reverse("whoami"))
+    assert response.status_code == 200
+    assert response.json() == {"username": "wang", "name": "Wu Wang"}
+    assert "no-cache" in response.headers["Cache-Control"]
+
+
 # --- Content-Security-Policy ------------------------------------------------------------------------
 
 

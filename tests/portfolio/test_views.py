@@ -436,10 +436,11 @@ def sized_portfolio(request, plan_year, categories, unit_a, unit_b):
 
 def test_overview_query_count(client, leader, sized_portfolio, django_assert_num_queries):
     client.force_login(leader)
-    # session, user, plan year, the user's groups (role), rollup ×3 (sums, progress and flags,
-    # categories), the declared category figures, completion by month, the red projects to call
-    # about, the open problems (待协调问题) and their counts, the plan paragraph's sums
-    with django_assert_num_queries(13):
+    # session, user, plan year, the user's groups (role), rollup ×2 (sums, progress and flags
+    # grouped by category and flag in one query — once two, each building the annotated rows —
+    # and the categories), the declared category figures, completion by month, the red projects
+    # to call about, the open problems (待协调问题) and their counts, the plan paragraph's sums
+    with django_assert_num_queries(12):
         assert client.get(OVERVIEW).status_code == 200
 
 
@@ -518,3 +519,19 @@ def test_project_list_export_past_the_bound_asks_to_narrow(client, finance, sett
     assert response.status_code == 302 and "_export" not in response["Location"]
     page = client.get(response["Location"])
     assert "narrow the filters" in page.content.decode() or "缩小" in page.content.decode()
+
+
+def test_list_rows_carry_each_columns_cell_attributes_and_an_empty_list_says_so(client, leader, project_a, project_b):
+    # The table body is written by portfolio_tables.table_body_rows, not django-tables2's loop:
+    # each cell keeps its column's attributes and its rendering (link, badge, money), and a filter
+    # matching nothing shows the empty text across every column.
+    client.force_login(leader)
+    html = client.get(PROJECTS).content.decode()
+    body = html[html.index("<tbody") : html.index("</tbody>")]
+    assert body.count("<tr ") == 2
+    assert f'<td class="code">{project_a.code}</td>' in body
+    assert f'href="/projects/{project_a.code}/?year=' in body
+    assert '<td class="num">' in body and 'class="flag flag-' in body
+    html = client.get(PROJECTS, {"q": "no such project"}).content.decode()
+    body = html[html.index("<tbody") : html.index("</tbody>")]
+    assert '<tr><td colspan="14">没有符合筛选条件的项目。</td></tr>' in body
