@@ -11,10 +11,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -129,7 +128,7 @@ def export_view(request):
 
 def _own_job(request, pk: int) -> ExportJob:
     """The job, for the user who asked for it or a superuser; anyone else gets a 404."""
-    job = get_object_or_404(ExportJob.objects.defer("data"), pk=pk)
+    job = get_object_or_404(ExportJob, pk=pk)
     if job.user_id != request.user.pk and not request.user.is_superuser:
         raise Http404("No such export.")
     return job
@@ -165,10 +164,14 @@ def export_download(request, pk: int):
     job = _own_job(request, pk)
     if job.status != ExportStatus.DONE:
         raise Http404("The file is not ready.")
-    data = ExportJob.objects.filter(pk=job.pk).values_list("data", flat=True).get()
-    response = HttpResponse(bytes(data), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, job.filename)
-    return response
+    if not job.file:
+        raise Http404("The file is not ready.")
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is no longer kept.") from None
+    # Streamed from storage in FileResponse's blocks: the web server never holds the whole file.
+    return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=XLSX)
 
 
 @require_http_methods(["GET"])
