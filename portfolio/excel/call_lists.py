@@ -13,8 +13,10 @@ def _contacts(users) -> str:
     return "；".join(" ".join(x for x in (person(u), u.phone) if x) for u in users)
 
 
-def write_missing_reports(out, *, period, units) -> None:
-    """`units`: what the missing-reports page lists (unit, its projects, its office accounts)."""
+def write_missing_reports(out, *, period, units, count: int) -> None:
+    """`units`: what the missing-reports page lists (unit, its projects, its office accounts), in
+    order; may be a generator whose projects are streamed (each group is read once). `count`: the
+    number of projects in all (the title says it before the rows are read)."""
     columns = [
         Col("unit", "责任单位", width=18),
         Col("person", "联系人", width=10),
@@ -28,7 +30,6 @@ def write_missing_reports(out, *, period, units) -> None:
     book = Book(out)
     sheet = book.sheet("未报项目")
     sheet.setup(columns, header_rows=1, first_header_row=3, freeze_col=1)
-    count = sum(len(item["projects"]) for item in units)
     sheet.title(f"{period.year}年{period.month}月未报月度报表项目", f"共{count}个项目", len(columns))
     sheet.header(columns)
     styles = [c.kind for c in columns]

@@ -5,7 +5,6 @@ server, once."""
 
 import datetime
 import os
-import tempfile
 
 from django import forms
 from django.conf import settings
@@ -23,13 +22,12 @@ from projects.models import PlanYear
 from projects.permissions import visible_project_years
 from projects.roles import can_edit_plan, can_import, can_keep_year, is_office
 
+from ..export import XLSX, xlsx_download
 from ..jobs import schedule_filename, start_export
 from ..models import ExportJob, ExportStatus
 from .previews import PreviewRefused, preview_apply, preview_create
 from .reporting import status_label
 from .writing import schedule_rows, write_schedule, write_template
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -94,13 +92,6 @@ def _month(request) -> int | None:
     return params.month(request.GET)
 
 
-def _download(write, filename: str) -> FileResponse:
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    write(handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
-
-
 @require_http_methods(["GET", "POST"])
 def export_view(request):
     """The county's schedule (the user's own projects for an office) for ?year=&month=: written in
@@ -121,7 +112,7 @@ def export_view(request):
     if request.method == "POST":
         raise PermissionDenied  # nothing to prepare: the file is written on the GET
     name = schedule_filename(plan_year.year, month)
-    return _download(
+    return xlsx_download(
         lambda out: write_schedule(out, plan_year=plan_year, month=month, projects=projects, dispatch_month=month), name
     )
 
@@ -177,7 +168,7 @@ def export_download(request, pk: int):
 @require_http_methods(["GET"])
 def template_view(request):
     plan_year = _plan_year(request)
-    return _download(
+    return xlsx_download(
         lambda out: write_template(out, plan_year=plan_year), f"{plan_year.year}年重大项目计划表-填报模板.xlsx"
     )
 
