@@ -8,7 +8,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -283,6 +285,17 @@ def test_footer_totals_every_filtered_row_from_the_database(client, leader, plan
     assert len(listed_codes(page2)) == 5
     assert page2.context["table"].totals["n"] == 30
     assert page2.context["table"].totals["total_investment"] == Decimal("300000.00")
+
+
+def test_footer_totals_read_the_progress_summary_not_the_reports(client, leader, plan_year, portfolio):
+    # The footer sums every filtered row (100,000 at province scale): one aggregate over the rows and
+    # their summary, never the reports (nor the rules' per-row subqueries when no flag is filtered).
+    client.force_login(leader)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PROJECTS).status_code == 200
+    (totals,) = [q["sql"] for q in queries if '"sum_completed_ytd"' in q["sql"]]
+    assert "projectyearprogress" in totals
+    assert "progressreport" not in totals and "milestone" not in totals and "problem" not in totals
 
 
 def test_columns_sort(client, leader, plan_year, portfolio):
