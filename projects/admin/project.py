@@ -138,6 +138,8 @@ class ProjectYearAdmin(ScopedAdmin):
     list_display_links = ("code", "name")
     list_select_related = ("category", "plan_year", "project", "project__responsible_unit")
     search_fields = ("project__code", "project__name", "project__location", "project__leaders__last_name")
+    # The project of a new row is searched as typed (ProjectAdmin's search, scoped to the user's).
+    autocomplete_fields = ("project",)
     list_per_page = 50
     readonly_fields = ("total_investment", "government_investment", "social_investment")
 
