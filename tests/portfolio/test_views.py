@@ -298,6 +298,28 @@ def test_footer_totals_read_the_progress_summary_not_the_reports(client, leader,
     assert "progressreport" not in totals and "milestone" not in totals and "problem" not in totals
 
 
+def test_location_choices_are_the_projects_locations_an_office_its_own(
+    client, leader, office_a, plan_year, categories, unit_a, unit_b
+):
+    for code, unit, location in (
+        ("L-1", unit_a, "南溪镇"),
+        ("L-2", unit_b, "北城街道"),
+        ("L-3", unit_a, ""),
+        ("L-4", unit_b, "南溪镇"),
+    ):
+        factories.ProjectFactory(
+            plan_year=plan_year, category=categories[0], responsible_unit=unit, code=code, location=location
+        )
+
+    def choices(user):
+        client.force_login(user)
+        field = client.get(PROJECTS).context["filter"].form.fields["location"]
+        return [value for value, _label in field.choices if value]
+
+    assert choices(leader) == sorted(["北城街道", "南溪镇"])  # each once, no empty one, in order
+    assert choices(office_a) == ["南溪镇"]  # never another unit's
+
+
 def test_columns_sort(client, leader, plan_year, portfolio):
     client.force_login(leader)
     codes = listed_codes(client.get(PROJECTS + "?sort=-completed_ytd"))
