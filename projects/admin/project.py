@@ -68,6 +68,8 @@ class ProjectAdmin(ScopedAdmin):
     list_display_links = ("code", "name")
     list_select_related = ("responsible_unit", "owner_unit")
     search_fields = ("code", "name", "location", "leaders__last_name", "leaders__first_name")
+    # Owners grow with the projects (5,000 at province scale): searched as typed, not a dropdown.
+    autocomplete_fields = ("owner_unit",)
     list_per_page = 50
     readonly_fields = ("source", "source_note", "plans")
 

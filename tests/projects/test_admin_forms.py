@@ -155,6 +155,20 @@ def test_autocomplete_does_not_leak_other_units_projects(office_client, project_
     assert _found(office_client, model_name, field_name, project_b.name) == []
 
 
+def test_growing_choices_render_only_the_chosen_row(project_a, project_b, admin_user):
+    """The add forms whose choices grow with the data render a search box, not every row."""
+    client = Client()
+    client.force_login(admin_user)
+    for url, name in (
+        ("/admin/projects/milestone/add/", "project_year"),
+        ("/admin/projects/projectyear/add/", "project"),
+        ("/admin/projects/project/add/", "owner_unit"),
+    ):
+        html = client.get(url).content.decode()
+        assert f'name="{name}"' in html and "admin-autocomplete" in html, url
+        assert project_a.name not in html and project_b.owner_unit.name not in html, url
+
+
 def test_autocomplete_finds_every_unit_for_a_county_role(project_a, project_b, finance):
     client = Client()
     client.force_login(finance)
