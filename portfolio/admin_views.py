@@ -1,7 +1,7 @@
 """Admin pages that read across the portfolio: the category rollup and the missing monthly
 reports. Thin views: narrow to what the user may see, call a selector, render."""
 
-from itertools import chain, groupby
+from itertools import groupby
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +20,9 @@ from projects.permissions import visible_project_years
 from projects.roles import roles_of
 from projects.selectors import Flag, current_period
 
-from .excel.call_lists import write_missing_reports
+from .excel.call_lists import streamed_units, write_missing_reports
 from .export import xlsx_download
+from .jobs import start_missing_export
 from .selectors import category_rollup, missing_reports
 
 
@@ -88,39 +90,6 @@ def _units(projects: list) -> list[dict]:
     ]
 
 
-def _streamed_units(rows, *, chunk_size: int = 2000):
-    """_units for an export: the rows (an iterator ordered by unit) grouped lazily, the accounts to
-    call read for each chunk's new units; memory holds one chunk, not the list."""
-    contacts: dict[int, list[User]] = {}
-
-    def with_contacts():
-        chunk = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == chunk_size:
-                _add_contacts(contacts, chunk)
-                yield from chunk
-                chunk = []
-        _add_contacts(contacts, chunk)
-        yield from chunk
-
-    for unit_id, group in groupby(with_contacts(), key=lambda row: row.project.responsible_unit_id):
-        first = next(group)
-        # The writer reads each unit's projects once, before asking for the next unit.
-        projects = chain([first], group)  # noqa: B031
-        yield {"unit": first.project.responsible_unit, "projects": projects, "contacts": contacts[unit_id]}
-
-
-def _add_contacts(contacts: dict, chunk: list) -> None:
-    new = {row.project.responsible_unit_id for row in chunk} - contacts.keys()
-    if not new:
-        return
-    for unit_id in new:
-        contacts[unit_id] = []
-    for user in User.objects.filter(unit_id__in=new, is_active=True).order_by("username"):
-        contacts[user.unit_id].append(user)
-
-
 def missing(request: HttpRequest) -> TemplateResponse:
     plan_year, month = _plan_year_and_month(request)
     if plan_year is None:
@@ -134,11 +103,21 @@ def missing(request: HttpRequest) -> TemplateResponse:
     if request.GET.get("_export") == "xlsx":
         # The call list to print or send: every unit, the rows streamed from the database into a
         # temporary file and sent from it (memory flat). One COUNT (the title) and one pass over
-        # the anti-join; 100,000 missing projects are written in seconds, inside the request.
+        # the anti-join. Past EXPORT_SYNC_MAX_ROWS (100,000 missing projects take ~30 s) it is
+        # written in the background, as the schedule is: a POST queues the job, its page follows it.
         count = missing_qs.count()
+        if count > settings.EXPORT_SYNC_MAX_ROWS:
+            if request.method == "POST":
+                job = start_missing_export(user=request.user, plan_year=plan_year, month=period.month, rows=count)
+                return redirect("schedules:export_job", pk=job.pk)
+            return TemplateResponse(
+                request,
+                "admin/portfolio/missing_export_large.html",
+                _context(request, _("Missing monthly reports"), period=period, rows=count),
+            )
         return xlsx_download(
             lambda out: write_missing_reports(
-                out, period=period, count=count, units=_streamed_units(missing_qs.iterator(chunk_size=2000))
+                out, period=period, count=count, units=streamed_units(missing_qs.iterator(chunk_size=2000))
             ),
             f"missing-{period.year}-{period.month:02d}.xlsx",
         )

@@ -33,8 +33,10 @@ from django.utils import timezone, translation
 
 from projects.models import PlanYear
 from projects.permissions import visible_project_years
+from projects.selectors import current_period, missing_reports
 
-from .excel.writing import schedule_rows, write_schedule
+from .excel.call_lists import streamed_units, write_missing_reports
+from .excel.writing import PROGRESS_EVERY, schedule_rows, write_schedule
 from .models import ExportJob, ExportStatus
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,53 @@ def start_export(*, user, plan_year: PlanYear, month: int | None) -> ExportJob:
     if settings.EXPORT_JOBS_IN_THREAD:
         transaction.on_commit(lambda: start_thread(job.pk))
     return job
+
+
+def start_missing_export(*, user, plan_year: PlanYear, month: int, rows: int) -> ExportJob:
+    """A queued job for the missing-reports call list of `month` (the projects `user` may see)."""
+    job = ExportJob.objects.create(
+        user=user,
+        kind="missing",
+        year=plan_year.year,
+        month=month,
+        filename=f"missing-{plan_year.year}-{month:02d}.xlsx",
+        rows_total=rows,
+    )
+    if settings.EXPORT_JOBS_IN_THREAD:
+        transaction.on_commit(lambda: start_thread(job.pk))
+    return job
+
+
+def _write_schedule(handle, job: ExportJob, progress) -> None:
+    write_schedule(
+        handle,
+        plan_year=PlanYear.objects.get(year=job.year),
+        month=job.month,
+        projects=visible_project_years(job.user),
+        dispatch_month=job.month,
+        progress=progress,
+    )
+
+
+def _write_missing(handle, job: ExportJob, progress) -> None:
+    plan_year = PlanYear.objects.get(year=job.year)
+    rows = missing_reports(plan_year=plan_year, month=job.month, projects=visible_project_years(job.user))
+
+    def counted(rows):
+        for n, row in enumerate(rows, start=1):
+            if n % PROGRESS_EVERY == 0:
+                progress(n)
+            yield row
+
+    write_missing_reports(
+        handle,
+        period=current_period(plan_year, job.month),
+        count=job.rows_total,
+        units=streamed_units(counted(rows.iterator(chunk_size=2000))),
+    )
+
+
+WRITERS = {"schedule": _write_schedule, "missing": _write_missing}
 
 
 def start_thread(job_id: int) -> threading.Thread:
@@ -125,17 +174,8 @@ def run(job: ExportJob) -> None:
     and mark the job done; any error is kept on the job for its page to show."""
     stored = ""
     try:
-        plan_year = PlanYear.objects.get(year=job.year)
-        projects = visible_project_years(job.user)
         with tempfile.TemporaryFile() as handle, translation.override(settings.LANGUAGE_CODE):
-            write_schedule(
-                handle,
-                plan_year=plan_year,
-                month=job.month,
-                projects=projects,
-                dispatch_month=job.month,
-                progress=lambda done: _beat(job, rows_done=done),
-            )
+            WRITERS[job.kind](handle, job, lambda done: _beat(job, rows_done=done))
             handle.seek(0)
             # A random name: the user's file name is given on download (Content-Disposition).
             job.file.save(f"{uuid.uuid4().hex}.xlsx", File(handle), save=False)

@@ -2,7 +2,10 @@
 需重点调度 projects, each with the person to call and the phone. Text cells are strings, never
 formulas (writing.OPTIONS)."""
 
+from itertools import chain, groupby
+
 from dispatch.selectors import person
+from projects.models import User
 
 from .writing import Book, Col
 
@@ -11,6 +14,39 @@ DRAFT_STATUS = {"draft": "草稿未提交", "returned": "退回未重报"}
 
 def _contacts(users) -> str:
     return "；".join(" ".join(x for x in (person(u), u.phone) if x) for u in users)
+
+
+def streamed_units(rows, *, chunk_size: int = 2000):
+    """_units for an export: the rows (an iterator ordered by unit) grouped lazily, the accounts to
+    call read for each chunk's new units; memory holds one chunk, not the list."""
+    contacts: dict[int, list[User]] = {}
+
+    def with_contacts():
+        chunk = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == chunk_size:
+                _add_contacts(contacts, chunk)
+                yield from chunk
+                chunk = []
+        _add_contacts(contacts, chunk)
+        yield from chunk
+
+    for unit_id, group in groupby(with_contacts(), key=lambda row: row.project.responsible_unit_id):
+        first = next(group)
+        # The writer reads each unit's projects once, before asking for the next unit.
+        projects = chain([first], group)  # noqa: B031
+        yield {"unit": first.project.responsible_unit, "projects": projects, "contacts": contacts[unit_id]}
+
+
+def _add_contacts(contacts: dict, chunk: list) -> None:
+    new = {row.project.responsible_unit_id for row in chunk} - contacts.keys()
+    if not new:
+        return
+    for unit_id in new:
+        contacts[unit_id] = []
+    for user in User.objects.filter(unit_id__in=new, is_active=True).order_by("username"):
+        contacts[user.unit_id].append(user)
 
 
 def write_missing_reports(out, *, period, units, count: int) -> None:

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from portfolio.admin_views import _streamed_units, _units
+from portfolio.admin_views import _units
+from portfolio.excel.call_lists import streamed_units
 from projects.models import ReportStatus
 from projects.selectors import missing_reports
 from tests.factories import ProjectFactory, UserFactory, row_of
@@ -217,7 +218,7 @@ def test_the_missing_reports_download_is_streamed_unit_by_unit(reviewer, categor
     for size in (1, 2, 5):
         streamed = [
             (item["unit"], [r.pk for r in item["projects"]], item["contacts"])
-            for item in _streamed_units(iter(rows), chunk_size=size)
+            for item in streamed_units(iter(rows), chunk_size=size)
         ]
         assert streamed == whole and len(whole) == 2
     response = Client(raise_request_exception=True)
@@ -227,3 +228,28 @@ def test_the_missing_reports_download_is_streamed_unit_by_unit(reviewer, categor
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).worksheets[0]
     assert sheet["A2"].value == "共5个项目"
     assert [r[3] for r in sheet.iter_rows(min_row=4, values_only=True)] == [r.project.code for r in rows]
+
+
+def test_a_large_missing_reports_download_is_a_background_job(settings, reviewer, office_a, portfolio, unit_a):
+    """Past EXPORT_SYNC_MAX_ROWS the call list is not written in the request: a POST queues a job,
+    whose worker writes the same workbook, offered to the one who asked."""
+    from portfolio import jobs
+    from portfolio.models import ExportJob, ExportStatus
+
+    settings.EXPORT_SYNC_MAX_ROWS = 1
+    settings.EXPORT_JOBS_IN_THREAD = False
+    client = client_for(reviewer)
+    page = client.get(MISSING, {"_export": "xlsx"})
+    assert page.status_code == 200 and 'id="prepare-export"' in page.content.decode()
+    assert not ExportJob.objects.exists()  # a link makes no job
+    response = client.post(f"{MISSING}?_export=xlsx")
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.kind == "missing" and job.rows_total > 1
+    assert jobs.run_pending() == 1
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE
+    download = client.get(f"/admin/schedules/export/jobs/{job.pk}/download/")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).worksheets[0]
+    assert sheet["A2"].value == f"共{job.rows_total}个项目"
+    assert len([r for r in sheet.iter_rows(min_row=4, values_only=True) if r[3]]) == job.rows_total
+    assert client_for(office_a).get(f"/admin/schedules/export/jobs/{job.pk}/download/").status_code == 404
