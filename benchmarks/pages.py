@@ -243,6 +243,7 @@ def _ensure_data(size: int) -> None:
 
 
 def measure_size(size: int, runs: int, only: set | None, sorts: list | None) -> list[dict]:
+    from django.conf import settings as django_settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -308,7 +309,9 @@ def measure_size(size: int, runs: int, only: set | None, sorts: list | None) -> 
     add("rollup", "admin rollup (admin)", page("admin", reverse("portfolio_admin:rollup") + rollup_q), ROLLUP_FLOOR)
     add("rollup", "rollup --format json", command("rollup", "--year", str(YEAR), "--format", "json"), ROLLUP_FLOOR)
     n = ProjectYear.objects.filter(plan_year=plan_year).count()
-    last = max(1, -(-n // PER_PAGE))
+    # The last page a list serves: the data's last, or the deepest LIST_MAX_OFFSET allows (a deeper
+    # ?page= is a 400, which measures nothing).
+    last = max(1, min(-(-n // PER_PAGE), django_settings.LIST_MAX_OFFSET // PER_PAGE))
     columns = [c.name for c in ProjectTable(data=[]).columns if c.orderable]
     orders = sorts or [f"{sign}{c}" for c in columns for sign in ("", "-")]
     for order in orders:

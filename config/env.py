@@ -57,6 +57,9 @@ def weak_secret_reason(key: str) -> str | None:
 DATABASE_URL = env_str("DATABASE_URL")
 # Where collectstatic gathers the static files (default: staticfiles/ in the checkout).
 STATIC_ROOT = env_str("DJANGO_STATIC_ROOT")
+# Where Django's default storage keeps files (the export jobs' finished files): default media/ in
+# the checkout; in production a directory every application server mounts (shared storage).
+MEDIA_ROOT = env_str("DJANGO_MEDIA_ROOT")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "yunyang-demo-2022")

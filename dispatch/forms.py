@@ -1,6 +1,7 @@
 """The problem pages' forms. They only collect and clean input; the services decide and write."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import ProgressReport, Project, ResponsibleUnit, User
@@ -41,9 +42,14 @@ class RaiseForm(forms.Form):
     leader = forms.ModelChoiceField(label=_("Coordinating leader"), queryset=User.objects.none(), required=False)
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
 
-    def __init__(self, *args, projects, reports, dispatcher: bool, **kwargs):
+    # At province scale a dispatcher sees 100,000 projects: the dropdown offers the chosen project
+    # and at most this many matching the search (?q=, name or code); any visible project is accepted.
+    PROJECT_CHOICES_MAX = 50
+
+    def __init__(self, *args, projects, reports, dispatcher: bool, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
+        self.fields["project"].widget.choices = self._project_choices(projects, search)
         self.fields["report"].queryset = reports
         self.fields["report"].label_from_instance = lambda r: f"{r.project_year.project.name} {r.year}-{r.month:02d}"
         if dispatcher:
@@ -52,6 +58,19 @@ class RaiseForm(forms.Form):
         else:
             for name in ("unit", "leader", "deadline"):
                 del self.fields[name]
+
+    def _project_choices(self, projects, search: str) -> list[tuple]:
+        offered = projects
+        if search:
+            offered = offered.filter(Q(code__icontains=search) | Q(name__icontains=search))
+        chosen = self.data.get("project") if self.is_bound else self.initial.get("project")
+        chosen = str(getattr(chosen, "pk", chosen) or "")
+        rows = list(offered.values_list("pk", "name", "code")[: self.PROJECT_CHOICES_MAX + 1])
+        self.more_projects = len(rows) > self.PROJECT_CHOICES_MAX
+        rows = rows[: self.PROJECT_CHOICES_MAX]
+        if chosen.isdigit() and int(chosen) not in {pk for pk, _name, _code in rows}:
+            rows = list(projects.filter(pk=int(chosen)).values_list("pk", "name", "code")) + rows
+        return [("", "---------"), *((pk, f"{name} ({code})") for pk, name, code in rows)]
 
 
 class AssignForm(forms.Form):

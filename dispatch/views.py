@@ -117,6 +117,7 @@ def _raise_form(request, data=None):
         projects=projects,
         reports=reports,
         dispatcher=can_dispatch(user),
+        search=(request.GET.get("q") or "").strip()[:50],
     )
 
 

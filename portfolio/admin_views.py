@@ -1,7 +1,6 @@
 """Admin pages that read across the portfolio: the category rollup and the missing monthly
 reports. Thin views: narrow to what the user may see, call a selector, render."""
 
-from io import BytesIO
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -9,7 +8,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +20,9 @@ from projects.permissions import visible_project_years
 from projects.roles import roles_of
 from projects.selectors import Flag, current_period
 
-from .excel.call_lists import write_missing_reports
-from .export import XLSX
+from .excel.call_lists import streamed_units, write_missing_reports
+from .export import xlsx_download
+from .jobs import start_missing_export
 from .selectors import category_rollup, missing_reports
 
 
@@ -99,29 +100,38 @@ def missing(request: HttpRequest) -> TemplateResponse:
         )
     period = current_period(plan_year, month)
     missing_qs = missing_reports(plan_year=plan_year, month=month, projects=visible_project_years(request.user))
-    exporting = request.GET.get("_export") == "xlsx"
-    page = None
-    if exporting:  # the call list to print or send: every unit, written straight to the file
-        projects = list(missing_qs)
-        missing_count = len(projects)
-    else:
-        # A page of the unit-by-unit list (OFFSET + LIMIT, page size capped by the setting). Not
-        # keyset: the order is on three joined tables (unit name, category order, code), so the
-        # database sorts the anti-joined rows whatever the page and a deep page costs what the
-        # first does; the count is one more pass over the same anti-join (a COUNT, no rows sent).
-        per_page = params.integer(
-            request.GET, "per_page", minimum=1, maximum=settings.LIST_MAX_PER_PAGE, default=MISSING_PER_PAGE
+    if request.GET.get("_export") == "xlsx":
+        # The call list to print or send: every unit, the rows streamed from the database into a
+        # temporary file and sent from it (memory flat). One COUNT (the title) and one pass over
+        # the anti-join. Past EXPORT_SYNC_MAX_ROWS (100,000 missing projects take ~30 s) it is
+        # written in the background, as the schedule is: a POST queues the job, its page follows it.
+        count = missing_qs.count()
+        if count > settings.EXPORT_SYNC_MAX_ROWS:
+            if request.method == "POST":
+                job = start_missing_export(user=request.user, plan_year=plan_year, month=period.month, rows=count)
+                return redirect("schedules:export_job", pk=job.pk)
+            return TemplateResponse(
+                request,
+                "admin/portfolio/missing_export_large.html",
+                _context(request, _("Missing monthly reports"), period=period, rows=count),
+            )
+        return xlsx_download(
+            lambda out: write_missing_reports(
+                out, period=period, count=count, units=streamed_units(missing_qs.iterator(chunk_size=2000))
+            ),
+            f"missing-{period.year}-{period.month:02d}.xlsx",
         )
-        page = Paginator(missing_qs, per_page).get_page(params.page(request.GET))
-        projects = list(page.object_list)
-        missing_count = page.paginator.count
+    # A page of the unit-by-unit list (OFFSET + LIMIT, page size capped by the setting). Not
+    # keyset: the order is on three joined tables (unit name, category order, code), so the
+    # database sorts the anti-joined rows whatever the page and a deep page costs what the
+    # first does; the count is one more pass over the same anti-join (a COUNT, no rows sent).
+    per_page = params.integer(
+        request.GET, "per_page", minimum=1, maximum=settings.LIST_MAX_PER_PAGE, default=MISSING_PER_PAGE
+    )
+    page = Paginator(missing_qs, per_page).get_page(params.page(request.GET))
+    projects = list(page.object_list)
+    missing_count = page.paginator.count
     units = _units(projects)
-    if exporting:
-        buffer = BytesIO()
-        write_missing_reports(buffer, period=period, units=units)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="missing-{period.year}-{period.month:02d}.xlsx"'
-        return response
     return TemplateResponse(
         request,
         "admin/portfolio/missing_reports.html",

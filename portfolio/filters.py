@@ -2,11 +2,39 @@
 projects.selectors.project_list, so the flag filter works on the flag computed in the database."""
 
 import django_filters
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Category, ResponsibleUnit, Stage
+from projects.models import Category, Project, ResponsibleUnit, Stage
 from projects.selectors import Flag
+
+
+def project_locations(units=None) -> list[str]:
+    """The distinct non-empty locations of the projects of `units` (None: of every project), in order."""
+    if units is not None:
+        return list(
+            Project.objects.filter(responsible_unit__in=units)
+            .exclude(location="")
+            .order_by("location")
+            .values_list("location", flat=True)
+            .distinct()
+        )
+    # A loose index scan (project_location_idx): each step fetches the next location above the last.
+    table, column = Project._meta.db_table, Project._meta.get_field("location").column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE loc(name) AS (
+                SELECT (SELECT {column} FROM {table} WHERE {column} > '' ORDER BY {column} LIMIT 1)
+                UNION ALL
+                SELECT (SELECT p.{column} FROM {table} p WHERE p.{column} > loc.name ORDER BY p.{column} LIMIT 1)
+                FROM loc WHERE loc.name IS NOT NULL
+            )
+            SELECT name FROM loc WHERE name IS NOT NULL
+            """  # noqa: S608 (table and column names come from the model, no user input)
+        )
+        return [name for (name,) in cursor.fetchall()]
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -28,15 +56,11 @@ class ProjectFilter(django_filters.FilterSet):
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Locations are free text on the project: offer those in use among the rows this user
-        # may see (one query), so nobody has to guess a spelling.
-        locations = (
-            self.queryset.exclude(project__location="")
-            .order_by("project__location")
-            .values_list("project__location", flat=True)
-            .distinct()
-        )
-        self.filters["location"].extra["choices"] = lambda: [(name, name) for name in locations]
+        # Locations are free text on the project: offer those in use, so nobody has to guess a
+        # spelling. An office: its own unit's projects' (a few hundred rows); everyone else: every
+        # project's, read by skipping along the location index (one probe per distinct location,
+        # ~40) instead of a DISTINCT over 100,000 rows joined to the year's plan (270 ms).
+        self.filters["location"].extra["choices"] = lambda: [(name, name) for name in project_locations(units)]
         if units is not None:  # an office sees only its own unit
             self.filters["responsible_unit"].queryset = units
 

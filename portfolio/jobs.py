@@ -1,12 +1,16 @@
 """Exports too large to write in a request, as ExportJob rows: started by the export button, written
 by a worker outside the request, watched on a progress page, downloaded by the user who asked.
 
-Any server can do any part. The job's state and the finished file live in the database (the file
-in ExportJob.data: one table to back up, no shared volume to configure), so the server that shows
-the progress or serves the download need not be the one that wrote it. A worker claims a job with
-one conditional UPDATE (queued, or running with a heartbeat older than EXPORT_JOB_STALE_SECONDS: its
-server died), so two workers never write the same job at once; while writing it beats the heartbeat
-through an UPDATE that matches only its own claim, and stops if another worker took the job over.
+Any server can do any part. The job's state lives in the database and the finished file in Django's
+default storage (ExportJob.file: MEDIA_ROOT, which in production is storage every server shares), so
+the server that shows the progress or serves the download need not be the one that wrote it. The
+file goes from the worker's temporary file to storage in chunks and is served streamed: memory stays
+flat however large the export (the file was once read whole into a database column: 322 MB peak).
+
+A worker claims a job with one conditional UPDATE (queued, or running with a heartbeat older than
+EXPORT_JOB_STALE_SECONDS: its server died), so two workers never write the same job at once; while
+writing it beats the heartbeat through an UPDATE that matches only its own claim, and stops if
+another worker took the job over.
 
 Workers: by default a daemon thread started once the job's row is committed (start_export); a
 deployment may set DJANGO_EXPORT_JOBS_IN_THREAD=0 and run `manage.py run_export_jobs` instead, which
@@ -18,16 +22,21 @@ import os
 import socket
 import tempfile
 import threading
+import uuid
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from projects.models import PlanYear
 from projects.permissions import visible_project_years
+from projects.selectors import current_period, missing_reports
 
-from .excel.writing import schedule_rows, write_schedule
+from .excel.call_lists import streamed_units, write_missing_reports
+from .excel.writing import PROGRESS_EVERY, schedule_rows, write_schedule
 from .models import ExportJob, ExportStatus
 
 log = logging.getLogger(__name__)
@@ -56,6 +65,53 @@ def start_export(*, user, plan_year: PlanYear, month: int | None) -> ExportJob:
     if settings.EXPORT_JOBS_IN_THREAD:
         transaction.on_commit(lambda: start_thread(job.pk))
     return job
+
+
+def start_missing_export(*, user, plan_year: PlanYear, month: int, rows: int) -> ExportJob:
+    """A queued job for the missing-reports call list of `month` (the projects `user` may see)."""
+    job = ExportJob.objects.create(
+        user=user,
+        kind="missing",
+        year=plan_year.year,
+        month=month,
+        filename=f"missing-{plan_year.year}-{month:02d}.xlsx",
+        rows_total=rows,
+    )
+    if settings.EXPORT_JOBS_IN_THREAD:
+        transaction.on_commit(lambda: start_thread(job.pk))
+    return job
+
+
+def _write_schedule(handle, job: ExportJob, progress) -> None:
+    write_schedule(
+        handle,
+        plan_year=PlanYear.objects.get(year=job.year),
+        month=job.month,
+        projects=visible_project_years(job.user),
+        dispatch_month=job.month,
+        progress=progress,
+    )
+
+
+def _write_missing(handle, job: ExportJob, progress) -> None:
+    plan_year = PlanYear.objects.get(year=job.year)
+    rows = missing_reports(plan_year=plan_year, month=job.month, projects=visible_project_years(job.user))
+
+    def counted(rows):
+        for n, row in enumerate(rows, start=1):
+            if n % PROGRESS_EVERY == 0:
+                progress(n)
+            yield row
+
+    write_missing_reports(
+        handle,
+        period=current_period(plan_year, job.month),
+        count=job.rows_total,
+        units=streamed_units(counted(rows.iterator(chunk_size=2000))),
+    )
+
+
+WRITERS = {"schedule": _write_schedule, "missing": _write_missing}
 
 
 def start_thread(job_id: int) -> threading.Thread:
@@ -100,7 +156,7 @@ def claim(job_id: int | None = None) -> ExportJob | None:
             error="",
         )
         if taken:
-            return ExportJob.objects.defer("data").get(pk=pk)
+            return ExportJob.objects.get(pk=pk)
     return None
 
 
@@ -114,26 +170,22 @@ def _beat(job: ExportJob, **fields) -> None:
 
 
 def run(job: ExportJob) -> None:
-    """Write a claimed job's file into a temporary file (flat memory), then store it and mark the
-    job done; any error is kept on the job for its page to show."""
+    """Write a claimed job's file into a temporary file (flat memory), copy it to storage in chunks
+    and mark the job done; any error is kept on the job for its page to show."""
+    stored = ""
     try:
-        plan_year = PlanYear.objects.get(year=job.year)
-        projects = visible_project_years(job.user)
         with tempfile.TemporaryFile() as handle, translation.override(settings.LANGUAGE_CODE):
-            write_schedule(
-                handle,
-                plan_year=plan_year,
-                month=job.month,
-                projects=projects,
-                dispatch_month=job.month,
-                progress=lambda done: _beat(job, rows_done=done),
-            )
+            WRITERS[job.kind](handle, job, lambda done: _beat(job, rows_done=done))
             handle.seek(0)
-            data = handle.read()
-        _beat(job, data=data, status=ExportStatus.DONE, rows_done=job.rows_total, finished_at=timezone.now())
+            # A random name: the user's file name is given on download (Content-Disposition).
+            job.file.save(f"{uuid.uuid4().hex}.xlsx", File(handle), save=False)
+            stored = job.file.name
+        _beat(job, file=stored, status=ExportStatus.DONE, rows_done=job.rows_total, finished_at=timezone.now())
     except Superseded:
         log.warning("export job %s was taken over by another worker", job.pk)
+        _delete_file(stored)
     except Exception as exc:
+        _delete_file(stored)
         log.exception("export job %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk, worker=job.worker).update(
             status=ExportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
@@ -153,10 +205,24 @@ def run_pending(*, limit: int | None = None) -> int:
     return done
 
 
+def _delete_file(name: str) -> None:
+    if name:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            log.warning("could not delete the export file %s", name, exc_info=True)
+
+
 def purge_finished(*, older_than: datetime.timedelta | None = None) -> int:
     """Delete finished (done or failed) jobs, and their files, older than EXPORT_JOB_KEEP_DAYS."""
     older_than = older_than or datetime.timedelta(days=settings.EXPORT_JOB_KEEP_DAYS)
-    deleted, _ = ExportJob.objects.filter(
+    finished = ExportJob.objects.filter(
         status__in=[ExportStatus.DONE, ExportStatus.FAILED], finished_at__lt=timezone.now() - older_than
-    ).delete()
+    )
+    deleted = 0
+    for pk, name in finished.values_list("pk", "file").iterator(chunk_size=500):
+        # The row first: a file left by a failed delete is only litter, a row without its file a 404.
+        if ExportJob.objects.filter(pk=pk).delete()[0]:
+            deleted += 1
+            _delete_file(name)
     return deleted

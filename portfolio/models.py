@@ -42,10 +42,11 @@ class ExportStatus(models.TextChoices):
 
 
 class ExportJob(models.Model):
-    """A large export written outside the request (portfolio/jobs.py). Its state and the finished
-    file are both in the database, so any application server shows its progress and serves the
-    download, whichever server wrote it; `heartbeat_at` lets another worker take over a job whose
-    server died (it is claimed again by one conditional UPDATE, and written from the start)."""
+    """A large export written outside the request (portfolio/jobs.py). Its state is in the database
+    and its finished file in Django's default storage (MEDIA_ROOT, shared storage in production),
+    so any application server shows its progress and serves the download, whichever server wrote
+    it; `heartbeat_at` lets another worker take over a job whose server died (it is claimed again
+    by one conditional UPDATE, and written from the start)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.CASCADE, related_name="+"
@@ -57,7 +58,9 @@ class ExportJob(models.Model):
     rows_done = models.PositiveIntegerField(_("rows written"), default=0)
     rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
     filename = models.CharField(_("file name"), max_length=255, blank=True)
-    data = models.BinaryField(_("file"), null=True, blank=True, editable=False)
+    # Copied into storage in chunks from the worker's temporary file and served streamed, so neither
+    # the worker nor the web server holds the whole file (tens of MB at province scale) in memory.
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", max_length=255, blank=True, editable=False)
     error = models.TextField(_("error"), blank=True)
     worker = models.CharField(_("written by"), max_length=100, blank=True)  # host:pid:thread of the claim
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

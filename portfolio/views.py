@@ -2,7 +2,6 @@
 page. Views parse the request, call selectors and render; who sees which project is decided by
 projects.permissions, on the server."""
 
-import tempfile
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, DecimalField, Sum
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,16 +130,11 @@ def attention_export(request):
         raise Http404
     period = current_period(plan_year)
     rows = attention_projects(plan_year=plan_year, period=period, projects=visible_project_years(request.user))
-    # Streamed from the database into a temporary file (XlsxWriter's constant memory): memory stays
-    # flat however many red projects a province has.
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    write_attention(handle, plan_year=plan_year, period=period, rows=rows.iterator(chunk_size=2000))
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"attention-{plan_year.year}-{period.month:02d}.xlsx",
-        content_type=export.XLSX,
+    # Streamed from the database into a temporary file: memory stays flat however many red
+    # projects a province has.
+    return export.xlsx_download(
+        lambda out: write_attention(out, plan_year=plan_year, period=period, rows=rows.iterator(chunk_size=2000)),
+        f"attention-{plan_year.year}-{period.month:02d}.xlsx",
     )
 
 

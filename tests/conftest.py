@@ -9,6 +9,13 @@ from projects.roles import Role
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Files the application writes (export jobs) go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def plan_year(db):
     return factories.PlanYearFactory(year=2022)

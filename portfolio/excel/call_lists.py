@@ -2,7 +2,10 @@
 需重点调度 projects, each with the person to call and the phone. Text cells are strings, never
 formulas (writing.OPTIONS)."""
 
+from itertools import chain, groupby
+
 from dispatch.selectors import person
+from projects.models import User
 
 from .writing import Book, Col
 
@@ -13,8 +16,43 @@ def _contacts(users) -> str:
     return "；".join(" ".join(x for x in (person(u), u.phone) if x) for u in users)
 
 
-def write_missing_reports(out, *, period, units) -> None:
-    """`units`: what the missing-reports page lists (unit, its projects, its office accounts)."""
+def streamed_units(rows, *, chunk_size: int = 2000):
+    """_units for an export: the rows (an iterator ordered by unit) grouped lazily, the accounts to
+    call read for each chunk's new units; memory holds one chunk, not the list."""
+    contacts: dict[int, list[User]] = {}
+
+    def with_contacts():
+        chunk = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == chunk_size:
+                _add_contacts(contacts, chunk)
+                yield from chunk
+                chunk = []
+        _add_contacts(contacts, chunk)
+        yield from chunk
+
+    for unit_id, group in groupby(with_contacts(), key=lambda row: row.project.responsible_unit_id):
+        first = next(group)
+        # The writer reads each unit's projects once, before asking for the next unit.
+        projects = chain([first], group)  # noqa: B031
+        yield {"unit": first.project.responsible_unit, "projects": projects, "contacts": contacts[unit_id]}
+
+
+def _add_contacts(contacts: dict, chunk: list) -> None:
+    new = {row.project.responsible_unit_id for row in chunk} - contacts.keys()
+    if not new:
+        return
+    for unit_id in new:
+        contacts[unit_id] = []
+    for user in User.objects.filter(unit_id__in=new, is_active=True).order_by("username"):
+        contacts[user.unit_id].append(user)
+
+
+def write_missing_reports(out, *, period, units, count: int) -> None:
+    """`units`: what the missing-reports page lists (unit, its projects, its office accounts), in
+    order; may be a generator whose projects are streamed (each group is read once). `count`: the
+    number of projects in all (the title says it before the rows are read)."""
     columns = [
         Col("unit", "责任单位", width=18),
         Col("person", "联系人", width=10),
@@ -28,7 +66,6 @@ def write_missing_reports(out, *, period, units) -> None:
     book = Book(out)
     sheet = book.sheet("未报项目")
     sheet.setup(columns, header_rows=1, first_header_row=3, freeze_col=1)
-    count = sum(len(item["projects"]) for item in units)
     sheet.title(f"{period.year}年{period.month}月未报月度报表项目", f"共{count}个项目", len(columns))
     sheet.header(columns)
     styles = [c.kind for c in columns]

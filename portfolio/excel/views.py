@@ -5,16 +5,14 @@ server, once."""
 
 import datetime
 import os
-import tempfile
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -24,13 +22,12 @@ from projects.models import PlanYear
 from projects.permissions import visible_project_years
 from projects.roles import can_edit_plan, can_import, can_keep_year, is_office
 
+from ..export import XLSX, xlsx_download
 from ..jobs import schedule_filename, start_export
 from ..models import ExportJob, ExportStatus
 from .previews import PreviewRefused, preview_apply, preview_create
 from .reporting import status_label
 from .writing import schedule_rows, write_schedule, write_template
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -95,13 +92,6 @@ def _month(request) -> int | None:
     return params.month(request.GET)
 
 
-def _download(write, filename: str) -> FileResponse:
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    write(handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
-
-
 @require_http_methods(["GET", "POST"])
 def export_view(request):
     """The county's schedule (the user's own projects for an office) for ?year=&month=: written in
@@ -122,14 +112,14 @@ def export_view(request):
     if request.method == "POST":
         raise PermissionDenied  # nothing to prepare: the file is written on the GET
     name = schedule_filename(plan_year.year, month)
-    return _download(
+    return xlsx_download(
         lambda out: write_schedule(out, plan_year=plan_year, month=month, projects=projects, dispatch_month=month), name
     )
 
 
 def _own_job(request, pk: int) -> ExportJob:
     """The job, for the user who asked for it or a superuser; anyone else gets a 404."""
-    job = get_object_or_404(ExportJob.objects.defer("data"), pk=pk)
+    job = get_object_or_404(ExportJob, pk=pk)
     if job.user_id != request.user.pk and not request.user.is_superuser:
         raise Http404("No such export.")
     return job
@@ -165,16 +155,20 @@ def export_download(request, pk: int):
     job = _own_job(request, pk)
     if job.status != ExportStatus.DONE:
         raise Http404("The file is not ready.")
-    data = ExportJob.objects.filter(pk=job.pk).values_list("data", flat=True).get()
-    response = HttpResponse(bytes(data), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, job.filename)
-    return response
+    if not job.file:
+        raise Http404("The file is not ready.")
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is no longer kept.") from None
+    # Streamed from storage in FileResponse's blocks: the web server never holds the whole file.
+    return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=XLSX)
 
 
 @require_http_methods(["GET"])
 def template_view(request):
     plan_year = _plan_year(request)
-    return _download(
+    return xlsx_download(
         lambda out: write_template(out, plan_year=plan_year), f"{plan_year.year}年重大项目计划表-填报模板.xlsx"
     )
 

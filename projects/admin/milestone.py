@@ -23,6 +23,9 @@ class MilestoneAdmin(ScopedAdmin):
     list_select_related = ("project_year__project", "project_year__plan_year")
     list_filter = ("project_year__plan_year", "kind", "event", "due_date", "project_year__category")
     search_fields = ("title", "project_year__project__name", "project_year__project__code")
+    # The project-year is searched as typed (ProjectYearAdmin's search, scoped to the user's rows),
+    # not a dropdown of every project-year of every plan.
+    autocomplete_fields = ("project_year",)
     list_per_page = 50
 
     def may_edit(self, user) -> bool:

@@ -68,6 +68,8 @@ class ProjectAdmin(ScopedAdmin):
     list_display_links = ("code", "name")
     list_select_related = ("responsible_unit", "owner_unit")
     search_fields = ("code", "name", "location", "leaders__last_name", "leaders__first_name")
+    # Owners grow with the projects (5,000 at province scale): searched as typed, not a dropdown.
+    autocomplete_fields = ("owner_unit",)
     list_per_page = 50
     readonly_fields = ("source", "source_note", "plans")
 
@@ -138,6 +140,8 @@ class ProjectYearAdmin(ScopedAdmin):
     list_display_links = ("code", "name")
     list_select_related = ("category", "plan_year", "project", "project__responsible_unit")
     search_fields = ("project__code", "project__name", "project__location", "project__leaders__last_name")
+    # The project of a new row is searched as typed (ProjectAdmin's search, scoped to the user's).
+    autocomplete_fields = ("project",)
     list_per_page = 50
     readonly_fields = ("total_investment", "government_investment", "social_investment")
 

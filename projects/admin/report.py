@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import csrf_protect_m
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -18,6 +19,7 @@ from ..models import (
     PlanYear,
     ProgressReport,
     Project,
+    ProjectYear,
     ReportStatus,
 )
 from ..permissions import owns_project, visible_projects, visible_reports
@@ -39,10 +41,25 @@ class WorkflowMsg:
     APPROVED = _("%(n)s reports approved.")
 
 
+def _chosen_id(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 class ReportForm(ServiceModelForm):
     # A new report names the project and the year; the service files it on the project's row in
-    # that year's plan (a report is not a model field of its own here).
-    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.order_by("code"), required=False)
+    # that year's plan (a report is not a model field of its own here). At province scale a
+    # dropdown of every project would be 100,000 options: the project is searched as typed
+    # (the admin's autocomplete, scoped by ProjectAdmin.get_queryset to the user's own projects),
+    # and only the chosen one is rendered.
+    project = forms.ModelChoiceField(
+        label=_("project"),
+        queryset=Project.objects.order_by("code"),
+        required=False,
+        widget=AutocompleteSelect(ProjectYear._meta.get_field("project"), admin.site),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,14 +72,30 @@ class ReportForm(ServiceModelForm):
                 self.fields["project"].queryset = visible_projects(self.request.user, self.fields["project"].queryset)
         field = self.fields.get("milestones_met")
         if field is not None:
-            # Only event milestones are ticked by hand; a percent one is met by the percent.
+            # Only event milestones are ticked by hand; a percent one is met by the percent. Only
+            # the report's own project-year's are offered (never every milestone of the plan).
             field.queryset = field.queryset.filter(kind=MilestoneKind.EVENT).select_related(
                 "project_year__project", "project_year__plan_year"
             )
             if self.instance.pk:
                 field.queryset = field.queryset.filter(project_year_id=self.instance.project_year_id)
+            else:
+                field.queryset = self._new_report_milestones(field.queryset)
             # Many projects have a milestone called 开工: say whose it is and when it is due.
             field.label_from_instance = lambda m: f"{m.project_year.project.name}：{m.title}（{m.due_date:%Y-%m-%d}）"
+
+    def _new_report_milestones(self, queryset):
+        """A new report's milestones: those of the chosen project (posted, or ?project= in the add
+        link) in the chosen year; none until a project is chosen (they can be ticked on the draft)."""
+        source = self.data if self.is_bound else self.initial
+        project_id = _chosen_id(source.get("project"))
+        year = _chosen_id(source.get("year"))
+        if project_id is None or year is None:
+            self.fields["milestones_met"].help_text = _(
+                "The milestones of the chosen project are offered once the draft is saved."
+            )
+            return queryset.none()
+        return queryset.filter(project_year__project_id=project_id, project_year__plan_year__year=year)
 
 
 class ReportYearFilter(admin.SimpleListFilter):

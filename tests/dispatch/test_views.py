@@ -198,3 +198,35 @@ def test_overview_and_project_page_show_open_problems(client, project_a, project
     page = client.get(f"/projects/{project_b.code}/")
     assert [p.pk for p in page.context["problems"]] == [other.pk]
     assert "资金缺口2000万元" in page.content.decode()
+
+
+def test_the_raise_form_lists_a_bounded_search_of_the_users_projects(
+    client, monkeypatch, reviewer, office_a, project_a, project_b, plan_year, categories, unit_a
+):
+    """A dispatcher sees every project (100,000 at province scale): the dropdown offers at most
+    PROJECT_CHOICES_MAX, narrowed by ?q=, plus the chosen one; any visible project is accepted,
+    and an office's list and search never show another unit's project."""
+    from dispatch.forms import RaiseForm
+    from tests.factories import ProjectFactory
+
+    for i in range(4):
+        ProjectFactory(
+            plan_year=plan_year, category=categories[0], responsible_unit=unit_a, code=f"ZZ-{i}", name=f"末尾{i}"
+        )
+    monkeypatch.setattr(RaiseForm, "PROJECT_CHOICES_MAX", 3)
+    client.force_login(reviewer)
+    form = client.get("/problems/new/").context["form"]
+    offered = [value for value, _label in form.fields["project"].widget.choices if value]
+    assert len(offered) == 3 and form.more_projects
+    page = client.get("/problems/new/", {"q": "末尾2"})
+    assert [label for value, label in page.context["form"].fields["project"].widget.choices if value] == [
+        "末尾2 (ZZ-2)"
+    ]
+    chosen = client.get("/problems/new/", {"project": project_b.pk, "q": "末尾"}).context["form"]
+    assert project_b.pk in [value for value, _label in chosen.fields["project"].widget.choices]
+    assert 'id="project-search"' in page.content.decode()
+
+    client.force_login(office_a)
+    for query in ({}, {"q": project_b.code}, {"project": project_b.pk}):
+        html = client.get("/problems/new/", query).content.decode()
+        assert project_b.name not in html

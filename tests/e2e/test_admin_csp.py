@@ -59,6 +59,16 @@ def test_an_administrator_walks_the_admin_with_no_csp_violation_or_console_error
     page.wait_for_load_state("networkidle")
     screenshot(page, "admin-csp-project-change")
 
+    # A new report: the project is searched as typed (the admin's vendored select2, no inline script).
+    assert page.goto(reverse("admin:projects_progressreport_add")).ok
+    page.click(".field-project .select2-selection")
+    page.fill(".select2-search__field", project_a.code)
+    option = page.locator(".select2-results__option", has_text=project_a.name)
+    option.wait_for()
+    option.click()
+    assert page.input_value("select[name=project]") == str(project_a.pk)
+    screenshot(page, "admin-csp-report-add-autocomplete")
+
     # A report's review page, then bulk approval through its confirmation page.
     assert page.goto(reverse("admin:projects_progressreport_change", args=[first.pk])).ok
     screenshot(page, "admin-csp-report-review")

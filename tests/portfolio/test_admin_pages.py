@@ -2,14 +2,19 @@
 of approvals, links to the projects behind each figure, narrowing for an office, and query
 counts that do not grow with the data."""
 
+import io
 from decimal import Decimal
 from urllib.parse import parse_qs, urlparse
 
+import openpyxl
 import pytest
 from django.test import Client
 
+from portfolio.admin_views import _units
+from portfolio.excel.call_lists import streamed_units
 from projects.models import ReportStatus
-from tests.factories import ProjectFactory, row_of
+from projects.selectors import missing_reports
+from tests.factories import ProjectFactory, UserFactory, row_of
 from tests.projects.admin_support import make_report
 
 D = Decimal
@@ -200,3 +205,52 @@ def test_missing_reports_are_paged_in_unit_order(portfolio, reviewer, plan_year,
     assert 'rel="next"' in first.content.decode() and 'rel="prev"' in second.content.decode()
     assert client.get(MISSING, {"per_page": "100000"}).status_code == 400
     assert client.get(MISSING, {"per_page": "2", "_export": "xlsx"}).status_code == 200
+
+
+def test_the_missing_reports_download_is_streamed_unit_by_unit(reviewer, categories, unit_a, unit_b, plan_year):
+    """The call list is written from the database into a temporary file and sent from it; its rows
+    are grouped by unit even where a unit's rows straddle two chunks of the stream."""
+    for unit, n in ((unit_a, 3), (unit_b, 2)):
+        for i in range(n):
+            ProjectFactory(plan_year=plan_year, category=categories[0], responsible_unit=unit, code=f"{unit.code}-{i}")
+    UserFactory(username="jtj-office", unit=unit_a)
+    rows = list(missing_reports(plan_year=plan_year))
+    whole = [(item["unit"], [r.pk for r in item["projects"]], item["contacts"]) for item in _units(rows)]
+    for size in (1, 2, 5):
+        streamed = [
+            (item["unit"], [r.pk for r in item["projects"]], item["contacts"])
+            for item in streamed_units(iter(rows), chunk_size=size)
+        ]
+        assert streamed == whole and len(whole) == 2
+    response = Client(raise_request_exception=True)
+    response.force_login(reviewer)
+    download = response.get(MISSING, {"_export": "xlsx"})
+    assert download.status_code == 200 and download.streaming
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).worksheets[0]
+    assert sheet["A2"].value == "共5个项目"
+    assert [r[3] for r in sheet.iter_rows(min_row=4, values_only=True)] == [r.project.code for r in rows]
+
+
+def test_a_large_missing_reports_download_is_a_background_job(settings, reviewer, office_a, portfolio, unit_a):
+    """Past EXPORT_SYNC_MAX_ROWS the call list is not written in the request: a POST queues a job,
+    whose worker writes the same workbook, offered to the one who asked."""
+    from portfolio import jobs
+    from portfolio.models import ExportJob, ExportStatus
+
+    settings.EXPORT_SYNC_MAX_ROWS = 1
+    settings.EXPORT_JOBS_IN_THREAD = False
+    client = client_for(reviewer)
+    page = client.get(MISSING, {"_export": "xlsx"})
+    assert page.status_code == 200 and 'id="prepare-export"' in page.content.decode()
+    assert not ExportJob.objects.exists()  # a link makes no job
+    response = client.post(f"{MISSING}?_export=xlsx")
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.kind == "missing" and job.rows_total > 1
+    assert jobs.run_pending() == 1
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE
+    download = client.get(f"/admin/schedules/export/jobs/{job.pk}/download/")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).worksheets[0]
+    assert sheet["A2"].value == f"共{job.rows_total}个项目"
+    assert len([r for r in sheet.iter_rows(min_row=4, values_only=True) if r[3]]) == job.rows_total
+    assert client_for(office_a).get(f"/admin/schedules/export/jobs/{job.pk}/download/").status_code == 404

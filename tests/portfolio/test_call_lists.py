@@ -36,7 +36,7 @@ def sheet_rows(response) -> list[tuple]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["Content-Disposition"].startswith("attachment;")
-    # The attention list is streamed from a temporary file (FileResponse), the others are not.
+    # The call lists are streamed from a temporary file (FileResponse).
     data = b"".join(response.streaming_content) if response.streaming else response.content
     book = openpyxl.load_workbook(io.BytesIO(data))
     (sheet,) = book.worksheets

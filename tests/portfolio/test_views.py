@@ -8,7 +8,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -283,6 +285,39 @@ def test_footer_totals_every_filtered_row_from_the_database(client, leader, plan
     assert len(listed_codes(page2)) == 5
     assert page2.context["table"].totals["n"] == 30
     assert page2.context["table"].totals["total_investment"] == Decimal("300000.00")
+
+
+def test_footer_totals_read_the_progress_summary_not_the_reports(client, leader, plan_year, portfolio):
+    # The footer sums every filtered row (100,000 at province scale): one aggregate over the rows and
+    # their summary, never the reports (nor the rules' per-row subqueries when no flag is filtered).
+    client.force_login(leader)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PROJECTS).status_code == 200
+    (totals,) = [q["sql"] for q in queries if '"sum_completed_ytd"' in q["sql"]]
+    assert "projectyearprogress" in totals
+    assert "progressreport" not in totals and "milestone" not in totals and "problem" not in totals
+
+
+def test_location_choices_are_the_projects_locations_an_office_its_own(
+    client, leader, office_a, plan_year, categories, unit_a, unit_b
+):
+    for code, unit, location in (
+        ("L-1", unit_a, "南溪镇"),
+        ("L-2", unit_b, "北城街道"),
+        ("L-3", unit_a, ""),
+        ("L-4", unit_b, "南溪镇"),
+    ):
+        factories.ProjectFactory(
+            plan_year=plan_year, category=categories[0], responsible_unit=unit, code=code, location=location
+        )
+
+    def choices(user):
+        client.force_login(user)
+        field = client.get(PROJECTS).context["filter"].form.fields["location"]
+        return [value for value, _label in field.choices if value]
+
+    assert choices(leader) == sorted(["北城街道", "南溪镇"])  # each once, no empty one, in order
+    assert choices(office_a) == ["南溪镇"]  # never another unit's
 
 
 def test_columns_sort(client, leader, plan_year, portfolio):

@@ -87,11 +87,93 @@ def test_add_form_offers_only_own_projects_and_event_milestones(office_client, p
     other_event = MilestoneFactory(
         project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start", target_percent=None
     )
-    form = office_client.get(ADD_REPORT).context["adminform"].form
+    response = office_client.get(ADD_REPORT)
+    form = response.context["adminform"].form
     assert list(form.fields["project"].queryset) == [project_a]
+    # No project chosen yet: no milestone is listed (not every milestone of the plan), and the
+    # project is a search box, not a dropdown of every project.
+    assert list(form.fields["milestones_met"].queryset) == []
+    html = response.content.decode()
+    assert "admin-autocomplete" in html and project_a.name not in html and project_b.name not in html
+    # Chosen (the add link from a project, or the posted form): that project-year's event milestones.
+    form = office_client.get(ADD_REPORT, {"project": project_a.pk, "year": 2022}).context["adminform"].form
     assert list(form.fields["milestones_met"].queryset) == [own_event]
     assert own_percent not in form.fields["milestones_met"].queryset
     assert other_event not in form.fields["milestones_met"].queryset
+    # Another unit's project named in the link: offered neither as project nor through its milestones.
+    form = office_client.get(ADD_REPORT, {"project": project_b.pk, "year": 2022}).context["adminform"].form
+    assert list(form.fields["milestones_met"].queryset) == []
+
+
+def test_a_new_report_ticks_milestones_of_its_own_project_only(office_client, project_a, project_b, office_a):
+    own_event = MilestoneFactory(
+        project_year=row_of(project_a), kind=MilestoneKind.EVENT, event="start", target_percent=None
+    )
+    other_event = MilestoneFactory(
+        project_year=row_of(project_b), kind=MilestoneKind.EVENT, event="start", target_percent=None
+    )
+    post = {
+        "project": project_a.pk,
+        "year": 2022,
+        "month": 5,
+        "investment_completed": "10",
+        "physical_percent": "5",
+        "physical_narrative": "x",
+        "problems": "",
+        "next_month_plan": "",
+        "percent_drop_reason": "",
+        "change_reason": "",
+    }
+    refused = office_client.post(ADD_REPORT, {**post, "milestones_met": [other_event.pk]})
+    assert refused.status_code == 200 and "milestones_met" in refused.context["adminform"].form.errors
+    assert office_client.post(ADD_REPORT, {**post, "milestones_met": [own_event.pk]}).status_code == 302
+    assert list(ProgressReport.objects.get().milestones_met.all()) == [own_event]
+
+
+AUTOCOMPLETE = "/admin/autocomplete/"
+
+
+def _found(client, model_name: str, field_name: str, term: str = "") -> list[str]:
+    response = client.get(
+        AUTOCOMPLETE, {"app_label": "projects", "model_name": model_name, "field_name": field_name, "term": term}
+    )
+    assert response.status_code == 200
+    return [item["text"] for item in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"),
+    [("projectyear", "project"), ("milestone", "project_year")],
+)
+def test_autocomplete_does_not_leak_other_units_projects(office_client, project_a, project_b, model_name, field_name):
+    """The searches behind the report's project, a milestone's project-year and a plan row's
+    project: an office finds its own unit's rows only, whatever it types."""
+    found = _found(office_client, model_name, field_name)
+    assert found and all(project_b.name not in text for text in found)
+    assert any(project_a.name in text or project_a.code in text for text in found)
+    assert _found(office_client, model_name, field_name, project_b.code) == []
+    assert _found(office_client, model_name, field_name, project_b.name) == []
+
+
+def test_growing_choices_render_only_the_chosen_row(project_a, project_b, admin_user):
+    """The add forms whose choices grow with the data render a search box, not every row."""
+    client = Client()
+    client.force_login(admin_user)
+    for url, name in (
+        ("/admin/projects/milestone/add/", "project_year"),
+        ("/admin/projects/projectyear/add/", "project"),
+        ("/admin/projects/project/add/", "owner_unit"),
+    ):
+        html = client.get(url).content.decode()
+        assert f'name="{name}"' in html and "admin-autocomplete" in html, url
+        assert project_a.name not in html and project_b.owner_unit.name not in html, url
+
+
+def test_autocomplete_finds_every_unit_for_a_county_role(project_a, project_b, finance):
+    client = Client()
+    client.force_login(finance)
+    found = " ".join(_found(client, "projectyear", "project"))
+    assert project_a.name in found and project_b.name in found
 
 
 def test_save_and_submit_saves_the_edits_then_submits(office_client, project_a, office_a):

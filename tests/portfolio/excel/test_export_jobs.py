@@ -4,8 +4,10 @@ failure shows its error, and a job whose server died is picked up again by run_e
 
 import datetime
 import io
+from urllib.parse import quote
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse, reverse_lazy
@@ -59,9 +61,12 @@ def test_job_lifecycle(large, finance, project_a, project_b):
     assert state["percent"] == 100 and state["download"] == reverse("schedules:export_download", args=[job.pk])
     html = client.get(response["Location"]).content.decode()
     assert "portfolio/export_job.js" in html and "<script>" not in html  # CSP: no inline script
+    # The file is in storage (not the database) and is streamed to the browser, not read whole.
+    assert job.file and default_storage.exists(job.file.name) and job.file.name.startswith("exports/")
     download = client.get(state["download"])
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(download.content))["项目计划表"]
+    assert download.streaming and quote(job.filename) in download["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content)))["项目计划表"]
     codes = {row[1] for row in sheet.iter_rows(values_only=True)}
     assert {project_a.code, project_b.code} <= codes
     assert jobs.run_pending() == 0  # nothing left: a done job is not written again
@@ -87,7 +92,7 @@ def test_an_office_job_writes_its_own_projects_only(large, settings, office_a, p
     job = ExportJob.objects.get()
     assert job.rows_total == 1  # project_a only
     jobs.run_pending()
-    data = client_for(office_a).get(reverse("schedules:export_download", args=[job.pk])).content
+    data = b"".join(client_for(office_a).get(reverse("schedules:export_download", args=[job.pk])).streaming_content)
     codes = {row[1] for row in load_workbook(io.BytesIO(data))["项目计划表"].iter_rows(values_only=True)}
     assert project_a.code in codes and project_b.code not in codes
 
@@ -156,12 +161,53 @@ def test_the_job_starts_a_thread_once_committed(
     assert started == [ExportJob.objects.get().pk]
 
 
+def test_a_job_whose_file_is_gone_is_a_404(large, finance):
+    client_for(finance).post(EXPORT)
+    jobs.run_pending()
+    job = ExportJob.objects.get()
+    default_storage.delete(job.file.name)
+    assert client_for(finance).get(reverse("schedules:export_download", args=[job.pk])).status_code == 404
+
+
+def test_a_failed_job_leaves_no_file(large, finance, monkeypatch):
+    client_for(finance).post(EXPORT)
+    monkeypatch.setattr(jobs, "_beat", _fail_on_done(jobs._beat))
+    jobs.run_pending()
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.FAILED and not job.file
+    assert not _stored_files()
+
+
+def _fail_on_done(beat):
+    def failing(job, **fields):
+        if fields.get("status") == ExportStatus.DONE:
+            raise RuntimeError("database went away")
+        return beat(job, **fields)
+
+    return failing
+
+
+def _stored_files() -> list[str]:
+    found = []
+    stack = ["exports"]
+    while stack:
+        folder = stack.pop()
+        if not default_storage.exists(folder):
+            continue
+        dirs, files = default_storage.listdir(folder)
+        found += [f"{folder}/{f}" for f in files]
+        stack += [f"{folder}/{d}" for d in dirs]
+    return found
+
+
 def test_finished_jobs_are_purged_after_the_keeping_days(large, settings, finance):
     client_for(finance).post(EXPORT)
     jobs.run_pending()
     job = ExportJob.objects.get()
     assert jobs.purge_finished() == 0  # just written: kept
+    assert _stored_files() == [job.file.name]
     old = timezone.now() - datetime.timedelta(days=settings.EXPORT_JOB_KEEP_DAYS + 1)
     ExportJob.objects.filter(pk=job.pk).update(finished_at=old)
     call_command("run_export_jobs", "--once", stdout=io.StringIO())
     assert not ExportJob.objects.exists()
+    assert _stored_files() == []  # the file went with its job
