@@ -76,6 +76,16 @@ def sign_in(page, username: str, password: str = PASSWORD, next_url: str = "/"):
     page.wait_for_load_state("networkidle")
 
 
+def choose_in_autocomplete(page, field: str, search: str, option_text: str) -> None:
+    """Pick a value in one of the admin's search-as-you-type fields (its vendored select2), as a
+    user does: open it, type, click the matching option."""
+    page.click(f".field-{field} .select2-selection")
+    page.fill(".select2-search__field", search)
+    option = page.locator(".select2-results__option", has_text=option_text)
+    option.wait_for()
+    option.click()
+
+
 def screenshot(page, name: str):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from projects import services
 from projects.models import PlanYearStatus, ProgressReport, ReportStatus
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import choose_in_autocomplete, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -61,11 +61,7 @@ def test_an_administrator_walks_the_admin_with_no_csp_violation_or_console_error
 
     # A new report: the project is searched as typed (the admin's vendored select2, no inline script).
     assert page.goto(reverse("admin:projects_progressreport_add")).ok
-    page.click(".field-project .select2-selection")
-    page.fill(".select2-search__field", project_a.code)
-    option = page.locator(".select2-results__option", has_text=project_a.name)
-    option.wait_for()
-    option.click()
+    choose_in_autocomplete(page, "project", project_a.code, project_a.name)
     assert page.input_value("select[name=project]") == str(project_a.pk)
     screenshot(page, "admin-csp-report-add-autocomplete")
 

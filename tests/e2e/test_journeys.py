@@ -15,7 +15,7 @@ from projects import services
 from projects.models import ProgressReport, ReportStatus
 from projects.selectors import current_period, projects_with_progress
 from tests import factories
-from tests.e2e.conftest import SCREENSHOTS, screenshot, sign_in
+from tests.e2e.conftest import SCREENSHOTS, choose_in_autocomplete, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -59,7 +59,9 @@ def test_office_logs_progress_in_the_admin_and_a_reviewer_approves_it(
     office = new_page()
     sign_in(office, "office_a", next_url=reverse("admin:index"))
     assert office.goto(reverse("admin:projects_progressreport_add")).ok
-    office.select_option("#id_project", str(jianglong.pk))
+    # The project is searched as typed (100,000 options would not fit a dropdown at province scale).
+    choose_in_autocomplete(office, "project", jianglong.code, jianglong.name)
+    assert office.input_value("select[name=project]") == str(jianglong.pk)
     office.fill("#id_year", "2022")
     office.fill("#id_month", "9")
     office.fill("#id_investment_completed", "60000.00")
