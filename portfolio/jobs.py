@@ -29,6 +29,8 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone, translation
 
 from projects.models import PlanYear
@@ -37,7 +39,7 @@ from projects.selectors import current_period, missing_reports
 
 from .excel.call_lists import streamed_units, write_missing_reports
 from .excel.writing import PROGRESS_EVERY, schedule_rows, write_schedule
-from .models import ExportJob, ExportStatus
+from .models import ExportJob, ExportKind, ExportStatus
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ def start_export(*, user, plan_year: PlanYear, month: int | None) -> ExportJob:
     (unless EXPORT_JOBS_IN_THREAD is off: then run_export_jobs picks it up)."""
     job = ExportJob.objects.create(
         user=user,
-        kind="schedule",
+        kind=ExportKind.SCHEDULE,
         year=plan_year.year,
         month=month,
         filename=schedule_filename(plan_year.year, month),
@@ -71,7 +73,7 @@ def start_missing_export(*, user, plan_year: PlanYear, month: int, rows: int) ->
     """A queued job for the missing-reports call list of `month` (the projects `user` may see)."""
     job = ExportJob.objects.create(
         user=user,
-        kind="missing",
+        kind=ExportKind.MISSING,
         year=plan_year.year,
         month=month,
         filename=f"missing-{plan_year.year}-{month:02d}.xlsx",
@@ -111,7 +113,7 @@ def _write_missing(handle, job: ExportJob, progress) -> None:
     )
 
 
-WRITERS = {"schedule": _write_schedule, "missing": _write_missing}
+WRITERS = {ExportKind.SCHEDULE: _write_schedule, ExportKind.MISSING: _write_missing}
 
 
 def start_thread(job_id: int) -> threading.Thread:
@@ -220,9 +222,17 @@ def purge_finished(*, older_than: datetime.timedelta | None = None) -> int:
         status__in=[ExportStatus.DONE, ExportStatus.FAILED], finished_at__lt=timezone.now() - older_than
     )
     deleted = 0
-    for pk, name in finished.values_list("pk", "file").iterator(chunk_size=500):
-        # The row first: a file left by a failed delete is only litter, a row without its file a 404.
-        if ExportJob.objects.filter(pk=pk).delete()[0]:
-            deleted += 1
-            _delete_file(name)
+    for pk in finished.values_list("pk", flat=True).iterator(chunk_size=500):
+        # The row; its file follows it (delete_file_with_job).
+        deleted += ExportJob.objects.filter(pk=pk).delete()[0]
     return deleted
+
+
+@receiver(post_delete, sender=ExportJob)
+def delete_file_with_job(sender, instance: ExportJob, **kwargs) -> None:
+    """However a job goes (the purge, the admin, its user deleted), its file goes too — once the
+    deletion is committed: a file left by a failed delete is only litter, a row without its file
+    a 404."""
+    name = instance.file.name
+    if name:
+        transaction.on_commit(lambda: _delete_file(name))

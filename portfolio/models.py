@@ -41,6 +41,12 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class ExportKind(models.TextChoices):
+    # The page that asked for it names the job: its title is the job page's title.
+    SCHEDULE = "schedule", _("Export the schedule")
+    MISSING = "missing", _("Missing monthly reports")
+
+
 class ExportJob(models.Model):
     """A large export written outside the request (portfolio/jobs.py). Its state is in the database
     and its finished file in Django's default storage (MEDIA_ROOT, shared storage in production),
@@ -51,7 +57,7 @@ class ExportJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.CASCADE, related_name="+"
     )
-    kind = models.CharField(_("kind"), max_length=20, default="schedule")
+    kind = models.CharField(_("kind"), max_length=20, choices=ExportKind.choices, default=ExportKind.SCHEDULE)
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)

@@ -146,7 +146,7 @@ def export_job_view(request, pk: int):
     return render(
         request,
         "admin/schedules/export_job.html",
-        _context(request, title=gettext("Export the schedule"), job=job, download=download),
+        _context(request, title=job.get_kind_display(), job=job, download=download),
     )
 
 

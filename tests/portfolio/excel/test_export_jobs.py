@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from portfolio import jobs
-from portfolio.models import ExportJob, ExportStatus
+from portfolio.models import ExportJob, ExportKind, ExportStatus
 
 EXPORT = reverse_lazy("schedules:export")
 
@@ -200,7 +200,7 @@ def _stored_files() -> list[str]:
     return found
 
 
-def test_finished_jobs_are_purged_after_the_keeping_days(large, settings, finance):
+def test_finished_jobs_are_purged_after_the_keeping_days(large, settings, finance, django_capture_on_commit_callbacks):
     client_for(finance).post(EXPORT)
     jobs.run_pending()
     job = ExportJob.objects.get()
@@ -208,6 +208,30 @@ def test_finished_jobs_are_purged_after_the_keeping_days(large, settings, financ
     assert _stored_files() == [job.file.name]
     old = timezone.now() - datetime.timedelta(days=settings.EXPORT_JOB_KEEP_DAYS + 1)
     ExportJob.objects.filter(pk=job.pk).update(finished_at=old)
-    call_command("run_export_jobs", "--once", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("run_export_jobs", "--once", stdout=io.StringIO())
     assert not ExportJob.objects.exists()
     assert _stored_files() == []  # the file went with its job
+
+
+def test_a_deleted_users_jobs_take_their_files_along(large, finance, django_capture_on_commit_callbacks):
+    # Deleting an account cascades to its jobs; their files must not stay behind in storage.
+    client_for(finance).post(EXPORT)
+    jobs.run_pending()
+    assert len(_stored_files()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        finance.delete()
+    assert not ExportJob.objects.exists()
+    assert _stored_files() == []
+
+
+def test_the_job_page_is_titled_by_what_was_asked_for(large, finance):
+    client = client_for(finance)
+    client.post(EXPORT)
+    job = ExportJob.objects.get()
+    page = client.get(reverse("schedules:export_job", args=[job.pk])).content.decode()
+    assert "导出进度表" in page
+    job.kind = ExportKind.MISSING
+    job.save(update_fields=["kind"])
+    page = client.get(reverse("schedules:export_job", args=[job.pk])).content.decode()
+    assert "导出进度表" not in page and "未报月报" in page
