@@ -203,6 +203,8 @@ def test_missing_reports_are_paged_in_unit_order(portfolio, reviewer, plan_year,
     paged = [pr.pk for r in (first, second) for item in r.context["units"] for pr in item["projects"]]
     assert paged == order
     assert 'rel="next"' in first.content.decode() and 'rel="prev"' in second.content.decode()
+    # The pager's links keep the page size (else page 2 of 3-a-page would be rows 101–200).
+    assert "page=2&amp;per_page=3" in first.content.decode()
     assert client.get(MISSING, {"per_page": "100000"}).status_code == 400
     assert client.get(MISSING, {"per_page": "2", "_export": "xlsx"}).status_code == 200
 
