@@ -4,7 +4,8 @@ each category is behind 序时进度. Sums come from the database, in a fixed nu
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum
+from django.conf import settings
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from projects import progress, rules
@@ -363,3 +364,20 @@ def attention_projects(*, plan_year: PlanYear, period: Period, projects: QuerySe
         .filter(flag=Flag.RED)
         .order_by(F("behind_schedule_points").desc(nulls_last=True), "-overdue_milestones", "project__code")
     )
+
+
+def attention_head(*, plan_year: PlanYear, period: Period, projects: QuerySet, limit: int) -> list:
+    """The first `limit` rows of attention_projects, without working out every project's flag.
+
+    A project at least PORTFOLIO_FLAG_RED_POINTS behind is red whatever its overdue counts, and
+    sorts before every project red only by its overdue milestones or problems (those are less
+    behind, or have no plan). So the head is first sought among the rows that far behind — the
+    database then skips the overdue subqueries for every other row — and only when they are too
+    few is the rest of the list read after them. Same rows, same order (tested against the
+    plain slice)."""
+    rows = attention_projects(plan_year=plan_year, period=period, projects=projects)
+    far_behind = Q(behind_schedule_points__gte=settings.PORTFOLIO_FLAG_RED_POINTS)
+    head = list(rows.filter(far_behind)[:limit])
+    if len(head) < limit:
+        head += list(rows.exclude(far_behind)[: limit - len(head)])
+    return head

@@ -55,6 +55,7 @@ from .narrative import period_label, progress_sentence
 from .paging import DeferredJoinPaginator
 from .review import year_review
 from .selectors import (
+    attention_head,
     attention_projects,
     category_rollup,
     missing_reports,
@@ -154,7 +155,7 @@ def overview(request):
     )
     months = monthly_completion(plan_year=plan_year, annual_plan=rollup.total.annual_plan, projects=projects)
     # The projects to call about: red ones, furthest behind first (one query, capped).
-    attention = list(attention_projects(plan_year=plan_year, period=rollup.period, projects=projects)[:ATTENTION_LIMIT])
+    attention = attention_head(plan_year=plan_year, period=rollup.period, projects=projects, limit=ATTENTION_LIMIT)
     # 调整前 beside 调整后 once the plan was adjusted (queries only then: the versions, a rollup).
     adjustment = None
     if plan_year.version_count > 1:
