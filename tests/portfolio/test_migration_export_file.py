@@ -3,25 +3,17 @@ so a job done before the deployment can still be downloaded after it."""
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from projects.models import User
+from tests.migrating import latest, migrate_to
 
 BEFORE = [("portfolio", "0003_export_jobs")]
 AFTER = [("portfolio", "0004_export_job_file_in_storage")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_done_jobs_files_move_to_storage():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         # The users table is at its latest state (only portfolio went back): today's model writes it.
         user = User.objects.create(username="finance-x")
@@ -29,7 +21,7 @@ def test_done_jobs_files_move_to_storage():
         done = jobs.create(user_id=user.pk, year=2022, status="done", filename="a.xlsx", data=b"PK\x03\x04 the file")
         failed = jobs.create(user_id=user.pk, year=2022, status="failed", filename="b.xlsx")
 
-        new = _migrate(AFTER)
+        new = migrate_to(AFTER)
         jobs = new.get_model("portfolio", "ExportJob").objects
         moved = jobs.get(pk=done.pk)
         assert moved.file.name.startswith("exports/")
@@ -37,4 +29,4 @@ def test_done_jobs_files_move_to_storage():
             assert handle.read() == b"PK\x03\x04 the file"
         assert jobs.get(pk=failed.pk).file.name == ""
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to(latest())

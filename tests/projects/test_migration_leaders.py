@@ -2,23 +2,16 @@
 username or full name, else a new inactive leader account carrying the name, so nothing is lost."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import latest, migrate_to
 
 BEFORE = [("projects", "0009_who_to_call")]
 AFTER = [("projects", "0010_link_leaders_data")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_written_leaders_become_linked_accounts():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         get = lambda name: old.get_model("projects", name)  # noqa: E731
         unit = get("ResponsibleUnit").objects.create(name="县交通局", code="jtj")
@@ -39,7 +32,7 @@ def test_written_leaders_become_linked_accounts():
         d = get("Project").objects.create(code="YY2022-TST-004", name="丁", leader="", **common)
         e = get("Project").objects.create(code="YY2022-TST-005", name="戊", leader="王明、李华", **common)
 
-        new = _migrate(AFTER)
+        new = migrate_to(AFTER)
         Project = new.get_model("projects", "Project")
 
         def leaders(p):
@@ -55,4 +48,4 @@ def test_written_leaders_become_linked_accounts():
         assert not li.password.startswith("pbkdf2")  # no usable password
         assert wang.pk  # the existing account was reused, not copied
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to(latest())

@@ -4,23 +4,16 @@ read the same figures the day it is deployed as the day before."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import latest, migrate_to
 
 BEFORE = [("projects", "0011_drop_leader_text")]
 AFTER = [("projects", "0012_projectyearprogress")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_existing_reports_fill_the_summary():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         get = lambda name: old.get_model("projects", name)  # noqa: E731
         unit = get("ResponsibleUnit").objects.create(name="县交通局", code="jtj")
@@ -57,11 +50,11 @@ def test_existing_reports_fill_the_summary():
                 status=status,
             )
 
-        new = _migrate(AFTER)
+        new = migrate_to(AFTER)
         summary = new.get_model("projects", "ProjectYearProgress").objects
         y22, y23 = summary.get(pk=rows[2022].pk), summary.get(pk=rows[2023].pk)
         assert (y22.completed_m01, y22.completed_m02, y22.completed_m12) == (0, Decimal("5.00"), Decimal("5.00"))
         assert (y22.percent_m01, y22.percent_m03) == (None, Decimal("10"))  # the submitted 30 % does not count
         assert y23.percent_m01 == Decimal("10") and y23.completed_m12 == 0  # the works carry on into 2023
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to(latest())

@@ -8,22 +8,11 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import latest, migrate_to
 
 OLD = [("projects", "0003_funding_split_to_the_cent")]
 MOVED = ("plan_year", "category", "stage", "completed_before_year", "annual_plan", "annual_target")
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def _fixture() -> dict:
@@ -38,7 +27,7 @@ def _fixture() -> dict:
 def test_the_old_shape_is_carried_over_exactly():
     fixture = _fixture()
     years = {o["fields"]["project"]: o for o in fixture["projects.projectyear"]}
-    old = _migrate(OLD)
+    old = migrate_to(OLD)
     try:
         get = lambda name: old.get_model("projects", name)  # noqa: E731
         for model in ("category", "planyear", "categoryplan", "responsibleunit", "ownerunit"):
@@ -88,7 +77,7 @@ def test_the_old_shape_is_carried_over_exactly():
             status="approved",
         )
     finally:
-        new = _migrate(_latest())
+        new = migrate_to(latest())
 
     ProjectYear = new.get_model("projects", "ProjectYear")
     assert ProjectYear.objects.count() == new.get_model("projects", "Project").objects.count() == 165
