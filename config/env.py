@@ -60,6 +60,8 @@ STATIC_ROOT = env_str("DJANGO_STATIC_ROOT")
 # Where Django's default storage keeps files (the export jobs' finished files): default media/ in
 # the checkout; in production a directory every application server mounts (shared storage).
 MEDIA_ROOT = env_str("DJANGO_MEDIA_ROOT")
+# A folder the application server's workers share for the pages' cache (else each process keeps its own).
+PAGE_CACHE_DIR = env_str("DJANGO_PAGE_CACHE_DIR")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "yunyang-demo-2022")

@@ -9,4 +9,8 @@ class PortfolioConfig(AppConfig):
     def ready(self):
         # Connects delete_file_with_job wherever a job is deleted (a shell, a command), not only
         # where a view happened to import the module.
-        from . import jobs  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from . import freshness, jobs  # noqa: F401
+
+        post_migrate.connect(freshness.reinstall_after_migrate, sender=self)

@@ -1,4 +1,5 @@
-"""What the portfolio app stores of its own: import previews waiting to be applied."""
+"""What the portfolio app stores of its own: import previews waiting to be applied, export jobs,
+and the data version the pages' cache is kept under."""
 
 from django.conf import settings
 from django.db import models
@@ -89,3 +90,21 @@ class ExportJob(models.Model):
         if self.status == ExportStatus.DONE:
             return 100
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class DataVersion(models.Model):
+    """One row whose `token` changes in the same transaction as any write to the data the pages
+    show (projects, plans, reports, milestones, problems, units, accounts): database triggers set it
+    (portfolio/freshness.py), so a write by the admin, an import, a command or raw SQL changes it
+    alike. Cached page fragments are kept under it (portfolio/page_cache.py)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=36)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data version")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="data_version_single_row")]
+
+    def __str__(self) -> str:
+        return self.token

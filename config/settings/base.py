@@ -217,6 +217,32 @@ EXPORT_JOB_KEEP_DAYS = 7
 # `run_export_jobs` as its own service may turn this off.
 EXPORT_JOBS_IN_THREAD = env.EXPORT_JOBS_IN_THREAD
 
+# --- The pages' cache (portfolio/page_cache.py) ---
+# Rendered figures are kept under the data token (portfolio/freshness.py): a committed write to the
+# data changes it, so nothing here can be stale. Each process's memory by default; with
+# DJANGO_PAGE_CACHE_DIR, a folder one server's workers share (fewer first renders).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.PAGE_CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+        if env.PAGE_CACHE_DIR
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    ),
+}
+# Kept at most this long (a day changes the key anyway: 序时进度 and overdue milestones move).
+PAGE_CACHE_SECONDS = 6 * 60 * 60
+# The token changes at COMMIT (PostgreSQL: no write holds the version row longer than its commit).
+# The tests turn it to "at the write": their transactions are rolled back, never committed.
+DATA_TOKEN_AT_COMMIT = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
