@@ -4,18 +4,20 @@ handed to its unit, and nothing else; everyone with a county-wide role sees them
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from projects.roles import Role, has_role, is_office, sees_everything
+from projects.permissions import EVERYTHING, NOTHING, scope
+from projects.roles import Role, has_role, is_office
 
 from .models import Problem
 
 
 def visible_problems(user, qs: QuerySet | None = None) -> QuerySet:
     qs = Problem.objects.all() if qs is None else qs
-    if is_office(user):
-        if not user.unit_id:
-            return qs.none()
-        return qs.filter(Q(project__responsible_unit_id=user.unit_id) | Q(unit_id=user.unit_id))
-    return qs if sees_everything(user) else qs.none()
+    seen = scope(user)  # the same scope as the projects' (projects.permissions)
+    if seen == EVERYTHING:
+        return qs
+    if seen == NOTHING:
+        return qs.none()
+    return qs.filter(Q(project__responsible_unit_id=user.unit_id) | Q(unit_id=user.unit_id))
 
 
 def get_problem_for(user, pk: int) -> Problem:

@@ -13,11 +13,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from dispatch.forms import LeadersForm
+from dispatch.models import Problem
 from dispatch.permissions import can_dispatch, can_raise, visible_problems
 from dispatch.selectors import (
     office_queue,
@@ -36,7 +39,7 @@ from projects.models import (
     ProjectYear,
     ResponsibleUnit,
 )
-from projects.permissions import get_project_for, visible_project_years
+from projects.permissions import get_project_for, scope, visible_project_years
 from projects.roles import is_office
 from projects.selectors import (
     ZERO_MONEY,
@@ -52,6 +55,7 @@ from . import export
 from .excel.call_lists import write_attention
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
+from .page_cache import cached, page_keys
 from .paging import DeferredJoinPaginator
 from .review import year_review
 from .selectors import (
@@ -71,9 +75,10 @@ from .tables import ProjectTable
 
 def _plan_years(request) -> tuple[PlanYear | None, list[PlanYear]]:
     """The year asked for (?year=2022), else the current plan (the latest adopted one), and the
-    years the switcher offers, in one query (projects.params.plan_years). A draft plan is not there
-    for these pages (404), whoever asks."""
-    return params.plan_years(request.GET)
+    years the switcher offers (projects.params.plan_years; the published years are kept in the
+    pages' cache). A draft plan is not there for these pages (404), whoever asks."""
+    years = cached(page_keys(request)("plan-years"), params.published_years)
+    return params.plan_years(request.GET, years=years)
 
 
 def _legend() -> dict:
@@ -139,85 +144,140 @@ def attention_export(request):
     )
 
 
+class _OverviewFigures:
+    """The overview's figures for one plan year and scope of rows, each computed on first use: when
+    the page's fragments are in the cache (page_cache), the template asks for none of them."""
+
+    def __init__(self, plan_year: PlanYear, projects, problems, *, office: bool):
+        self.plan_year = plan_year
+        self.projects = projects
+        self.visible_problems = problems
+        self.office = office
+
+    @cached_property
+    def problems(self) -> list:
+        # 「待协调问题」: the open problems of the projects in scope, overdue first (capped).
+        return list(open_problems(self.visible_problems)[:PROBLEMS_LIMIT])
+
+    @cached_property
+    def problem_counts(self) -> dict:
+        return problem_counts(self.visible_problems)
+
+    @cached_property
+    def rollup(self):
+        return category_rollup(plan_year=self.plan_year, projects=self.projects)
+
+    @cached_property
+    def rows(self) -> list:
+        # What the plan document declares, beside the data where they differ (an office's overview
+        # covers its own projects only, so there is nothing to reconcile).
+        declared = (
+            {}
+            if self.office
+            else {plan.category_id: plan for plan in CategoryPlan.objects.filter(plan_year=self.plan_year)}
+        )
+        period = self.rollup.period
+        return [
+            (row, progress_sentence(row, period), _declared_difference(row, declared.get(row.category.pk)))
+            for row in self.rollup.rows
+        ]
+
+    @cached_property
+    def total_declared(self):
+        return None if self.office else _declared_difference(self.rollup.total, self.plan_year)
+
+    @cached_property
+    def total_sentence(self) -> str:
+        return progress_sentence(self.rollup.total, self.rollup.period)
+
+    @cached_property
+    def months(self) -> list:
+        return monthly_completion(
+            plan_year=self.plan_year, annual_plan=self.rollup.total.annual_plan, projects=self.projects
+        )
+
+    @cached_property
+    def attention(self) -> list:
+        # The projects to call about: red ones, furthest behind first (one query, capped).
+        return attention_head(
+            plan_year=self.plan_year, period=self.rollup.period, projects=self.projects, limit=ATTENTION_LIMIT
+        )
+
+    @cached_property
+    def adjustment(self) -> dict | None:
+        # 调整前 beside 调整后 once the plan was adjusted (queries only then: the versions, a rollup).
+        if self.plan_year.version_count <= 1:
+            return None
+        versions = list(self.plan_year.versions.order_by("ordinal"))
+        before = category_rollup(plan_year=self.plan_year, projects=self.projects, plan_version=versions[0])
+        return {
+            "before": before,
+            "after_name": versions[-1].name,
+            "rows": list(zip(before.rows, self.rollup.rows, strict=False)),
+        }
+
+    @cached_property
+    def figures(self) -> dict:
+        return rollup_as_json(self.rollup)
+
+    @cached_property
+    def charts(self) -> dict:
+        return {
+            "categories": [
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "name_en": row.category.name_en,
+                    "annual_plan": str(row.annual_plan),
+                    "completed_ytd": str(row.completed_ytd),
+                }
+                for row in self.rollup.rows
+            ],
+            "months": [
+                {
+                    "month": p.month,
+                    "cumulative": str(p.cumulative),
+                    "cumulative_rate": None if p.cumulative_rate is None else str(p.cumulative_rate),
+                    "time_elapsed": str(p.time_elapsed),
+                }
+                for p in self.months
+            ],
+        }
+
+    @cached_property
+    def plan_summary(self) -> str:
+        return plan_summary_text(self.plan_year)
+
+    @cached_property
+    def review(self):
+        # A closed year is read as its review (执行情况), each clause linked to its projects.
+        return year_review(self.plan_year) if self.plan_year.status == PlanYearStatus.CLOSED else None
+
+
 @login_required
 def overview(request):
     plan_year, plan_years = _plan_years(request)
     if plan_year is None:
         return render(request, "portfolio/empty.html", {"legend": _legend()})
-    projects = visible_project_years(request.user)
-    rollup = category_rollup(plan_year=plan_year, projects=projects)
-    # What the plan document declares, to show beside the data where they differ (an office's
-    # overview covers its own projects only, so there is nothing to reconcile).
-    declared = (
-        {}
-        if is_office(request.user)
-        else {plan.category_id: plan for plan in CategoryPlan.objects.filter(plan_year=plan_year)}
-    )
-    months = monthly_completion(plan_year=plan_year, annual_plan=rollup.total.annual_plan, projects=projects)
-    # The projects to call about: red ones, furthest behind first (one query, capped).
-    attention = attention_head(plan_year=plan_year, period=rollup.period, projects=projects, limit=ATTENTION_LIMIT)
-    # 调整前 beside 调整后 once the plan was adjusted (queries only then: the versions, a rollup).
-    adjustment = None
-    if plan_year.version_count > 1:
-        versions = list(plan_year.versions.order_by("ordinal"))
-        before = category_rollup(plan_year=plan_year, projects=projects, plan_version=versions[0])
-        adjustment = {
-            "before": before,
-            "after_name": versions[-1].name,
-            "rows": list(zip(before.rows, rollup.rows, strict=False)),
-        }
-    # 「待协调问题」: the open problems of the projects this user sees, overdue first (one query, capped).
-    problems = visible_problems(request.user)
-    figures = rollup_as_json(rollup)
-    charts = {
-        "categories": [
-            {
-                "code": row.code,
-                "name": row.name,
-                "name_en": row.category.name_en,
-                "annual_plan": str(row.annual_plan),
-                "completed_ytd": str(row.completed_ytd),
-            }
-            for row in rollup.rows
-        ],
-        "months": [
-            {
-                "month": p.month,
-                "cumulative": str(p.cumulative),
-                "cumulative_rate": None if p.cumulative_rate is None else str(p.cumulative_rate),
-                "time_elapsed": str(p.time_elapsed),
-            }
-            for p in months
-        ],
-    }
+    user = request.user
+    office = is_office(user)
+    period = current_period(plan_year)
+    # The key first (it reads the data token), then anything the fragments show. Users of the same
+    # scope see the same rows and problems (projects.permissions.scope), so share the figures.
+    key = page_keys(request)("overview", scope(user), plan_year.pk)
     return render(
         request,
         "portfolio/overview.html",
         {
             "plan_year": plan_year,
             "plan_years": plan_years,
-            "period": rollup.period,
-            "period_label": period_label(rollup.period),
-            "rollup": rollup,
-            "rows": [
-                (row, progress_sentence(row, rollup.period), _declared_difference(row, declared.get(row.category.pk)))
-                for row in rollup.rows
-            ],
-            "total_declared": None if is_office(request.user) else _declared_difference(rollup.total, plan_year),
-            "total_sentence": progress_sentence(rollup.total, rollup.period),
-            "months": months,
-            "attention": attention,
-            "queue": _queue(request.user, plan_year, rollup.period),
+            "period": period,
+            "period_label": period_label(period),
+            "cache_key": key,
+            "data": _OverviewFigures(plan_year, visible_project_years(user), visible_problems(user), office=office),
+            "queue": _queue(user, plan_year, period),
             # An office's overview covers its own unit only: the page says so under the county's title.
-            "office_unit": request.user.unit if is_office(request.user) else None,
-            "problems": list(open_problems(problems)[:PROBLEMS_LIMIT]),
-            "problem_counts": problem_counts(problems),
-            "figures": figures,
-            "charts": charts,
-            "plan_summary": plan_summary_text(plan_year),
-            "adjustment": adjustment,
-            # A closed year is read as its review (执行情况), each clause linked to its projects.
-            "review": year_review(plan_year) if plan_year.status == PlanYearStatus.CLOSED else None,
+            "office_unit": user.unit if office else None,
             "legend": _legend(),
             "flags": Flag,
         },
@@ -229,7 +289,10 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     table_class = ProjectTable
     filterset_class = ProjectFilter
-    template_name = "portfolio/project_list.html"
+    # The filters and the table, kept in the pages' cache per scope of rows and query (page_cache);
+    # the page around them (header, export link, messages) is rendered on every request.
+    template_name = "portfolio/_project_list_body.html"
+    page_template_name = "portfolio/project_list.html"
     # Sorted by a stored column, a page reads its ids first and computes the progress of its own
     # rows only (portfolio/paging.py); by a computed figure it is one ORDER BY … LIMIT query and
     # the page number is bounded (params.table_pagination, settings.LIST_MAX_OFFSET).
@@ -241,7 +304,24 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         if self.plan_year is None:
             return render(request, "portfolio/empty.html", {"legend": _legend()})
         self.period = current_period(self.plan_year)
-        return super().get(request, *args, **kwargs)
+        if self.exporting():
+            return super().get(request, *args, **kwargs)
+        key = page_keys(request)("project-list", scope(request.user), self.plan_year.pk, sorted(request.GET.lists()))
+        body = cached(key, lambda: super(ProjectListView, self).get(request, *args, **kwargs).rendered_content)
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["_export"] = "xlsx"
+        return render(
+            request,
+            self.page_template_name,
+            {
+                "plan_year": self.plan_year,
+                "plan_years": self.plan_years,
+                "period": self.period,
+                "export_query": query.urlencode(),
+                "body": mark_safe(body),  # rendered by our template, escaped there
+            },
+        )
 
     def get_queryset(self):
         return project_list(plan_year=self.plan_year, period=self.period, qs=visible_project_years(self.request.user))
@@ -306,19 +386,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query["_export"] = "xlsx"
-        context.update(
-            {
-                "plan_year": self.plan_year,
-                "plan_years": self.plan_years,
-                "period": self.period,
-                "period_label": period_label(self.period),
-                "legend": _legend(),
-                "export_query": query.urlencode(),
-            }
-        )
+        context.update({"plan_year": self.plan_year, "period": self.period, "legend": _legend()})
         return context
 
 
@@ -330,57 +398,97 @@ def _milestone_state(milestone: Milestone, as_of) -> str:
     return "overdue" if milestone.overdue else "due"
 
 
+class _ProjectFigures:
+    """A project's figures in one year's plan, each computed on first use (see _OverviewFigures)."""
+
+    def __init__(self, project, base_row: ProjectYear, years: list, period):
+        self.project = project
+        self.base_row = base_row
+        self.years = years
+        self.period = period
+
+    @cached_property
+    def row(self) -> ProjectYear:
+        return projects_with_progress(
+            self.period,
+            ProjectYear.objects.filter(pk=self.base_row.pk).select_related("plan_year", "category"),
+            plan_year=self.base_row.plan_year,
+        ).get()
+
+    @cached_property
+    def milestones(self) -> list:
+        return [
+            (m, _milestone_state(m, self.period.as_of))
+            for m in milestones_with_status(self.row.milestones.order_by("due_date", "id"), as_of=self.period.as_of)
+        ]
+
+    @cached_property
+    def reports(self) -> list:
+        # Its reports across the years, newest year first; the chart is the year shown.
+        return list(
+            ProgressReport.objects.filter(
+                project_year__project=self.project,
+                project_year__plan_year__in=[r.plan_year for r in self.years],
+                is_current=True,
+            ).order_by("-year", "month")
+        )
+
+    @cached_property
+    def problems(self) -> list:
+        return list(open_problems(Problem.objects.filter(project=self.project)))
+
+    @cached_property
+    def chart(self) -> dict:
+        year = self.base_row.plan_year.year
+        return {"months": project_months([r for r in self.reports if r.year == year], self.period)}
+
+    @cached_property
+    def history(self) -> list:
+        return project_history(self.project)
+
+    @cached_property
+    def government_share(self):
+        return rules.percent(self.row.government_investment, self.row.total_investment)
+
+    @cached_property
+    def social_share(self):
+        return rules.percent(self.row.social_investment, self.row.total_investment)
+
+    @cached_property
+    def cumulative_to_date(self):
+        return self.row.completed_before_year + self.row.completed_ytd
+
+
 @login_required
 def project_detail(request, code: str):
     """A project as one year's plan has it (?year=, else its latest published year)."""
+    year = params.year(request.GET)
+    # The key first (it reads the data token). Whoever may see the project sees the same figures
+    # and problems (all of the project's: an office sees only its own unit's projects); who may is
+    # checked on every request, here. Raising a problem is offered by role.
+    key = page_keys(request)("project", code, year, can_raise(request.user))
     project = get_project_for(request.user, code=code)
     # The project's rows in the published plans, newest first, each with what its year's approved
     # reports say (investment completed, % of works at the year's last report): the switcher and
     # the across-years table, in one query.
     rows = list(years_of_project(project, published_plan_years()))
-    year = params.year(request.GET)
     row = next((r for r in rows if r.plan_year.year == year), None) if year else (rows[0] if rows else None)
     if row is None:
         raise Http404("The project is in no published plan of that year.")
     period = current_period(row.plan_year)
-    row = projects_with_progress(
-        period, ProjectYear.objects.filter(pk=row.pk).select_related("plan_year", "category"), plan_year=row.plan_year
-    ).get()
-    milestones = [
-        (m, _milestone_state(m, period.as_of))
-        for m in milestones_with_status(row.milestones.order_by("due_date", "id"), as_of=period.as_of)
-    ]
-    # Its reports across the years, newest year first; the chart is the year shown.
-    all_reports = list(
-        ProgressReport.objects.filter(
-            project_year__project=project, project_year__plan_year__in=[r.plan_year for r in rows], is_current=True
-        ).order_by("-year", "month")
-    )
-    reports = [r for r in all_reports if r.year == row.plan_year.year]
-    chart_months = project_months(reports, period)
-    history = project_history(project)
-    problems = list(open_problems(visible_problems(request.user).filter(project=project)))
     leaders = list(project.leaders.order_by("last_name", "first_name", "username"))
-    total = row.total_investment
     return render(
         request,
         "portfolio/project_detail.html",
         {
             "project": project,
-            "row": row,
             "plan_year": row.plan_year,
             "plan_years": [r.plan_year for r in rows],
             "period": period,
             "period_label": period_label(period),
-            "government_share": rules.percent(row.government_investment, total),
-            "social_share": rules.percent(row.social_investment, total),
-            "cumulative_to_date": row.completed_before_year + row.completed_ytd,
-            "milestones": milestones,
-            "reports": all_reports,
+            "cache_key": key,
+            "data": _ProjectFigures(project, row, rows, period),
             "years": rows,
-            "chart": {"months": chart_months},
-            "history": history,
-            "problems": problems,
             "can_raise": can_raise(request.user),
             "leaders": leaders,
             "leaders_form": LeadersForm(initial={"leaders": leaders}) if can_dispatch(request.user) else None,

@@ -90,16 +90,22 @@ def plan_year(params, name: str = "year", *, published: bool = False) -> PlanYea
         raise Http404(_("There is no plan for %(year)s.") % {"year": asked}) from None
 
 
-def plan_years(params, name: str = "year") -> tuple[PlanYear | None, list[PlanYear]]:
-    """For the leaders' pages and their year switcher, in one query: the published plan years
-    (adopted and closed, newest first, each with `version_count`) and the one asked for, else the
-    latest adopted (else the latest closed). A draft or a year without a plan is a 404."""
-    asked = year(params, name)
-    years = list(
+def published_years() -> list[PlanYear]:
+    """The published plan years (adopted and closed), newest first, each with `version_count`."""
+    return list(
         PlanYear.objects.exclude(status=PlanYearStatus.DRAFT)
         .annotate(version_count=Count("versions"))
         .order_by("-year")
     )
+
+
+def plan_years(params, name: str = "year", years: list[PlanYear] | None = None) -> tuple[PlanYear | None, list]:
+    """For the leaders' pages and their year switcher, in one query (none when `years`, the
+    published_years(), is given): the published plan years and the one asked for, else the latest
+    adopted (else the latest closed). A draft or a year without a plan is a 404."""
+    asked = year(params, name)
+    if years is None:
+        years = published_years()
     if asked is not None:
         chosen = next((y for y in years if y.year == asked), None)
         if chosen is None:

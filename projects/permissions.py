@@ -12,12 +12,28 @@ def visible_projects(user, qs: QuerySet | None = None) -> QuerySet:
     return _by_unit(user, Project.objects.all() if qs is None else qs, "responsible_unit_id")
 
 
+EVERYTHING = "all"
+NOTHING = "none"
+
+
+def scope(user) -> str:
+    """Which rows the user sees, as one value: every unit's ("all"), one unit's ("unit:<id>"), or
+    none. Every narrowing below follows it, so users with the same scope see the same rows — the
+    pages' cache shares rendered figures between them on that ground (portfolio/page_cache.py)."""
+    if is_office(user):
+        return f"unit:{user.unit_id}" if user.unit_id else NOTHING
+    return EVERYTHING if sees_everything(user) else NOTHING
+
+
 def _by_unit(user, qs: QuerySet, unit_lookup: str) -> QuerySet:
     # The responsible unit is the project's (identity), so an office's rights follow its projects
     # into every year's plan.
-    if is_office(user):
-        return qs.filter(**{unit_lookup: user.unit_id}) if user.unit_id else qs.none()
-    return qs if sees_everything(user) else qs.none()
+    seen = scope(user)
+    if seen == EVERYTHING:
+        return qs
+    if seen == NOTHING:
+        return qs.none()
+    return qs.filter(**{unit_lookup: user.unit_id})
 
 
 def visible_project_years(user, qs: QuerySet | None = None) -> QuerySet:

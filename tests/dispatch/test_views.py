@@ -187,16 +187,16 @@ def test_overview_and_project_page_show_open_problems(client, project_a, project
     other = raised(project_b, office_b, description="资金缺口2000万元")
     client.force_login(reviewer)
     overview = client.get("/")
-    assert [p.pk for p in overview.context["problems"]] == [
+    assert [p.pk for p in overview.context["data"].problems] == [
         late.pk,
         other.pk,
     ]  # overdue first
-    assert overview.context["problem_counts"]["overdue"] == 1
+    assert overview.context["data"].problem_counts["overdue"] == 1
     assert 'id="open-problems"' in overview.content.decode()
     client.force_login(office_b)
-    assert [p.pk for p in client.get("/").context["problems"]] == [other.pk]
+    assert [p.pk for p in client.get("/").context["data"].problems] == [other.pk]
     page = client.get(f"/projects/{project_b.code}/")
-    assert [p.pk for p in page.context["problems"]] == [other.pk]
+    assert [p.pk for p in page.context["data"].problems] == [other.pk]
     assert "资金缺口2000万元" in page.content.decode()
 
 

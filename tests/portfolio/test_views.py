@@ -158,7 +158,7 @@ def test_overview_lists_the_red_projects_furthest_behind_first(client, leader, p
     build_portfolio(plan_year=plan_year, categories=categories, units=[unit_a, unit_b], per_category=6)
     client.force_login(leader)
     response = client.get(OVERVIEW)
-    attention = response.context["attention"]
+    attention = response.context["data"].attention
     red = projects_with_progress(current_period(plan_year)).filter(flag="red")
     assert red.count() > len(attention) == 10
     assert all(p.flag == "red" for p in attention)
@@ -423,7 +423,7 @@ def test_project_page_shows_facts_milestones_progress_and_history(
     client.force_login(leader)
     response = client.get(f"/projects/{project_a.code}/")
     html = response.content.decode()
-    states = {m.title: state for m, state in response.context["milestones"]}
+    states = {m.title: state for m, state in response.context["data"].milestones}
     assert states == {due.title: "due", overdue.title: "overdue", met.title: "met"}
     assert "已逾期" in html and "2022-03-15 已完成" in html
     assert 'id="project-completed">300.00<' in html
@@ -434,7 +434,7 @@ def test_project_page_shows_facts_milestones_progress_and_history(
     assert months[2] == {"month": 3, "investment": "300.00", "cumulative": "300.00", "percent": "45.00"}
     assert months[1] == {"month": 2, "investment": None, "cumulative": "0.00", "percent": None}
     assert months[8]["cumulative"] == "300.00"
-    history = response.context["history"]
+    history = response.context["data"].history
     # Each change says what it was and what it became.
     plan_change = FieldChange(field="年度计划投资（万元）", old=str(old_plan), new="1500.00")
     assert any(e["detail"] == "调整年度计划" and e["changes"] == [plan_change] for e in history)
@@ -462,6 +462,12 @@ def test_project_chart_leaves_out_reports_not_yet_approved(client, leader, offic
 # --- query counts --------------------------------------------------------------------------------
 
 
+def same_page(a, b) -> bool:
+    """The same HTML but for the CSRF token of the page's forms (masked afresh on every request)."""
+    token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+    return token.sub(b"", a.content) == token.sub(b"", b.content)
+
+
 @pytest.fixture(params=[1, 4], ids=["6-projects", "24-projects"])
 def sized_portfolio(request, plan_year, categories, unit_a, unit_b):
     return build_portfolio(
@@ -475,22 +481,35 @@ def test_overview_query_count(client, leader, sized_portfolio, django_assert_num
     # grouped by category and flag in one query — once two, each building the annotated rows —
     # and the categories), the declared category figures, completion by month, the red projects
     # to call about (two: those far behind, then — fewer than ten here — the rest; attention_head),
-    # the open problems (待协调问题) and their counts, the plan paragraph's sums
-    with django_assert_num_queries(13):
-        assert client.get(OVERVIEW).status_code == 200
+    # the open problems (待协调问题) and their counts, the plan paragraph's sums; and the data token
+    # (portfolio/freshness.py), read first
+    with django_assert_num_queries(14):
+        first = client.get(OVERVIEW)
+    # Again, nothing changed: the plan years, the figures and the problems come from the pages'
+    # cache. Session, user, the token, groups (a leader has no work queue).
+    with django_assert_num_queries(4):
+        again = client.get(OVERVIEW)
+    assert same_page(again, first)
 
 
 def test_project_list_query_count(client, leader, categories, sized_portfolio, django_assert_num_queries):
     client.force_login(leader)
     # session, user, plan year, groups, the category filter's chosen row, page count, footer
     # totals, category / unit / location choices, the page of rows
-    with django_assert_num_queries(11):
-        query = f"?category={categories[0].pk}&flag=yellow&q=测试&sort=-behind_schedule_points"
+    # totals, category / unit / location choices, the page of rows; and the data token, first
+    query = f"?category={categories[0].pk}&flag=yellow&q=测试&sort=-behind_schedule_points"
+    with django_assert_num_queries(12):
         response = client.get(PROJECTS + query)
     assert response.status_code == 200
     assert listed_codes(response)  # the filters match rows at both sizes, so the page query runs
+    # The same list again: the plan years, the filters and the table come from the pages' cache
+    # (session, user, the token, groups).
+    with django_assert_num_queries(4):
+        again = client.get(PROJECTS + query)
+    assert same_page(again, response)
     # No category chosen: one query fewer; sorted by stored columns (the default order), the page
-    # is two queries, its ids then its rows with their progress (portfolio/paging.py): one more.
+    # is two queries, its ids then its rows with their progress (portfolio/paging.py): one more;
+    # the plan years are in the cache now: one fewer.
     with django_assert_num_queries(11):
         assert client.get(PROJECTS + "?page=1").status_code == 200
 
@@ -514,9 +533,9 @@ def test_project_list_refuses_a_page_deeper_than_the_bound(client, leader, setti
 
 def test_export_query_count(client, finance, sized_portfolio, django_assert_num_queries):
     client.force_login(finance)
-    # session, user, plan year, groups, totals (shared with the page; their count bounds the
-    # download), all rows: the export does not page (no page count)
-    with django_assert_num_queries(6):
+    # session, user, the data token, plan year, groups, totals (shared with the page; their count
+    # bounds the download), all rows: the export does not page (no page count) and is not cached
+    with django_assert_num_queries(7):
         assert client.get(PROJECTS + "?flag=green&_export=xlsx").status_code == 200
 
 
@@ -533,9 +552,15 @@ def test_project_page_query_count(client, leader, admin_user, plan_year, sized_p
     client.force_login(leader)
     # session, user, groups, the project (visibility), its latest published year's row, that row
     # with its progress, milestones, reports, project history, its plan rows' history, milestone
-    # history, report events, its open problems, its linked leaders
-    with django_assert_num_queries(14):
-        assert client.get(f"/projects/{project.code}/").status_code == 200
+    # history, report events, its open problems, its linked leaders; and the data token, first
+    with django_assert_num_queries(15):
+        first = client.get(f"/projects/{project.code}/")
+    # Again: the figures, milestones, reports, history and open problems come from the pages'
+    # cache; session, user, the token, groups, who may see the project, its years (the switcher)
+    # and its linked leaders (the form to change them is the user's) are read again.
+    with django_assert_num_queries(7):
+        again = client.get(f"/projects/{project.code}/")
+    assert same_page(again, first)
 
 
 def test_project_page_of_a_project_without_history(client, leader, project_a):

@@ -53,7 +53,7 @@ def test_a_draft_year_is_invisible_to_leaders(client, leader, plan_year, project
     draft_2023.status = PlanYearStatus.ADOPTED
     draft_2023.save()
     assert client.get("/").context["plan_year"] == draft_2023
-    assert client.get("/?year=2023").context["rollup"].total.annual_plan == Decimal("99999.00")
+    assert client.get("/?year=2023").context["data"].rollup.total.annual_plan == Decimal("99999.00")
 
 
 def test_the_switcher_moves_every_page_between_years(client, leader, plan_year, project_a, categories):
@@ -64,7 +64,7 @@ def test_the_switcher_moves_every_page_between_years(client, leader, plan_year, 
     client.force_login(leader)
     html = client.get("/").content.decode()
     assert 'id="year-switcher"' in html and 'href="/?year=2021"' in html and 'href="/?year=2022"' in html
-    assert client.get("/?year=2021").context["rollup"].total.annual_plan == Decimal("500.00")
+    assert client.get("/?year=2021").context["data"].rollup.total.annual_plan == Decimal("500.00")
     codes = [r.record.project.code for r in client.get("/projects/?year=2021").context["table"].paginated_rows]
     assert codes == [old.code]
     assert client.get("/projects/?year=2022").context["plan_year"] == plan_year
@@ -122,8 +122,8 @@ def test_a_project_carried_into_the_next_year_keeps_code_history_and_reports(
     assert report.project_year == row_2023
     assert ProgressReport.objects.filter(project_year__project=project_a).count() == 4
     client.force_login(leader)
-    assert client.get(f"/projects/{project_a.code}/?year=2022").context["row"].annual_plan == Decimal("1200.00")
-    assert client.get(f"/projects/{project_a.code}/").context["row"] == row_2023
+    assert client.get(f"/projects/{project_a.code}/?year=2022").context["data"].row.annual_plan == Decimal("1200.00")
+    assert client.get(f"/projects/{project_a.code}/").context["data"].row == row_2023
 
 
 def test_rollover_closes_finished_projects_and_flags_overdue_ones(plan_year, categories, unit_a, admin_user):
@@ -345,7 +345,7 @@ def test_the_project_page_shows_all_its_years_and_reports(
     assert sorted(years) == [2022, 2023]
     assert (years[2022].completed_in_year, years[2022].year_end_percent) == (Decimal("500.00"), Decimal("52.00"))
     assert (years[2023].completed_before_year, years[2023].completed_in_year) == (Decimal("1500.00"), Decimal("50.00"))
-    assert [(r.year, r.month) for r in response.context["reports"]] == [(2023, 1), (2022, 5), (2022, 9)]
+    assert [(r.year, r.month) for r in response.context["data"].reports] == [(2023, 1), (2022, 5), (2022, 9)]
     html = response.content.decode()
     assert 'id="project-years"' in html and 'href="?year=2022"' in html
 

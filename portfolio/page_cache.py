@@ -1,0 +1,87 @@
+"""The leaders' pages keep their rendered figures until the data changes.
+
+A page's costly parts (the rollup and its tables, 需重点调度, the charts, a list's rows and
+filters, a project's figures and history) are rendered once and kept in the "pages" cache under a
+key made of:
+
+- the data token (freshness.data_token(), read before any data): every committed write to the
+  tracked tables changes it, so nothing is served after a change;
+- today's date (序时进度, overdue milestones and the reporting month move with it), the language, and
+  the settings the rules read (the flags' thresholds, the reports' due day, the lists' bounds);
+- the page, and what the fragment depends on: the user's scope of rows (projects.permissions.scope:
+  users with the same scope see the same rows) and the request's parameters.
+
+What belongs to one user — their name, the work queue, the problems they may see, forms with a
+CSRF token, messages — is never inside a cached fragment; it is rendered on every request.
+
+The cache is Django's cache framework, alias "pages" (settings.CACHES): memory of each process by
+default, a folder shared by one server's workers with DJANGO_PAGE_CACHE_DIR. Because the token is
+read from the database on every request, separate caches on several servers stay correct: a
+server whose memory holds an old fragment never asks for its key again.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .freshness import data_token
+
+T = TypeVar("T")
+ALIAS = "pages"
+# Settings whose values change what the pages show (projects/rules.py, dispatch, the lists).
+RULE_SETTINGS = ("PORTFOLIO_", "DISPATCH_", "LIST_")
+
+
+def _rule_settings() -> tuple:
+    return tuple((name, getattr(settings, name)) for name in dir(settings) if name.startswith(RULE_SETTINGS))
+
+
+class PageKey(str):
+    """A fragment key; `seconds` is how long to keep it (0 when nothing may be kept)."""
+
+    seconds: int
+
+
+class PageKeys:
+    """The keys of one request's fragments. Made once per request (page_keys), before any data
+    the fragments show is read: it reads the data token then."""
+
+    def __init__(self):
+        self.token = data_token()
+        self.day = timezone.localdate().isoformat()
+        self.language = get_language()
+
+    def __call__(self, name: str, *parts) -> PageKey:
+        if self.token is None:  # no version row (a database being set up): keep nothing
+            key = PageKey(f"{name}:uncached:{uuid.uuid4().hex}")
+            key.seconds = 0
+            return key
+        digest = hashlib.sha256(repr((parts, _rule_settings())).encode()).hexdigest()[:32]
+        key = PageKey(f"{name}:{self.token}:{self.day}:{self.language}:{digest}")
+        key.seconds = settings.PAGE_CACHE_SECONDS
+        return key
+
+
+def page_keys(request) -> PageKeys:
+    """The request's keys (one token read per request, however many fragments)."""
+    keys = getattr(request, "page_keys", None)
+    if keys is None:
+        keys = request.page_keys = PageKeys()
+    return keys
+
+
+def cached(key: PageKey, build: Callable[[], T]) -> T:
+    """What is kept under `key`, else build() (and keep it)."""
+    cache = caches[ALIAS]
+    value = cache.get(key) if key.seconds else None
+    if value is None:
+        value = build()
+        if key.seconds:
+            cache.set(key, value, key.seconds)
+    return value
