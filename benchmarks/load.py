@@ -24,6 +24,10 @@ session alive?), not one made for the benchmark. /healthz never reads the sessio
 is for load balancers, signed out), so it is a harsher floor: it shows what the session and user
 reads themselves cost. The ratio the issue asks for is mix / whoami; mix / healthz is printed too.
 
+The pages' cache (portfolio/page_cache.py) starts empty each run: the first view of each page and
+scope in the mix is rendered in full (`--page-cache shared`, the default: one folder the workers
+share, as production runs it; `memory`: each worker its own).
+
 Prints req/s, p50, p95 and errors for each, and both ratios. `--threads N` sets gunicorn's threads
 per worker (GUNICORN_THREADS; else config/gunicorn.py's default; 1 = the sync worker). The users:
 leader, reviewer, finance, admin and office accounts of the data's units."""
@@ -37,6 +41,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -159,6 +164,13 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=None, help="threads per worker (GUNICORN_THREADS)")
     parser.add_argument("--settings", default="config.settings.production")
+    parser.add_argument(
+        "--page-cache",
+        choices=("shared", "memory"),
+        default="shared",
+        help="the pages' cache: a folder the workers share (DJANGO_PAGE_CACHE_DIR, as the README's production "
+        "section runs it; a fresh one each run) or each worker's memory",
+    )
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL"):
         print("Set DATABASE_URL to the database to load (PostgreSQL, as production).", file=sys.stderr)
@@ -174,6 +186,11 @@ def main(argv=None) -> int:
     sessions = _sessions(args.users)
     port = _free_port()
     env = {**os.environ, "WEB_CONCURRENCY": str(args.workers), "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    cache_dir = tempfile.TemporaryDirectory(prefix="page-cache-")
+    if args.page_cache == "shared":
+        env["DJANGO_PAGE_CACHE_DIR"] = cache_dir.name
+    else:
+        env.pop("DJANGO_PAGE_CACHE_DIR", None)
     if args.threads is not None:
         env["GUNICORN_THREADS"] = str(args.threads)
     (ROOT / "benchmarks" / "out").mkdir(exist_ok=True)
@@ -194,7 +211,8 @@ def main(argv=None) -> int:
                 time.sleep(0.2)
         threads = f" x {env.get('GUNICORN_THREADS', 'default')} threads"
         print(
-            f"gunicorn (pid {server.pid}), {args.workers} workers{threads}, {len(sessions)} users, "
+            f"gunicorn (pid {server.pid}), {args.workers} workers{threads}, pages' cache {args.page_cache}, "
+            f"{len(sessions)} users, "
             f"{args.seconds:.0f} s each; load average {os.getloadavg()[0]:.1f}"
         )
         _run(port, sessions, 3, mix)  # warm-up: imports, template compile, connections
@@ -207,6 +225,7 @@ def main(argv=None) -> int:
         server.terminate()
         server.wait(30)
         log.close()
+        cache_dir.cleanup()
     for name, r in results.items():
         print(
             f"  {name:8} {r['req_s']:>7} req/s  p50 {r['p50_ms']} ms  p95 {r['p95_ms']} ms  "

@@ -56,13 +56,14 @@ class PageKeys:
         self.token = data_token()
         self.day = timezone.localdate().isoformat()
         self.language = get_language()
+        self.rules = _rule_settings()
 
     def __call__(self, name: str, *parts) -> PageKey:
         if self.token is None:  # no version row (a database being set up): keep nothing
             key = PageKey(f"{name}:uncached:{uuid.uuid4().hex}")
             key.seconds = 0
             return key
-        digest = hashlib.sha256(repr((parts, _rule_settings())).encode()).hexdigest()[:32]
+        digest = hashlib.sha256(repr((parts, self.rules)).encode()).hexdigest()[:32]
         key = PageKey(f"{name}:{self.token}:{self.day}:{self.language}:{digest}")
         key.seconds = settings.PAGE_CACHE_SECONDS
         return key

@@ -112,20 +112,23 @@ def _declared_difference(row, declared) -> dict | None:
     return figures
 
 
-def _queue(user, plan_year, period) -> dict | None:
+def _queue(request, plan_year, period) -> dict | None:
     """What waits for this user, shown first on landing: a reviewer's 「待审核」 and problems to hand
-    out or confirm; an office's 「本月未报 / 被退回 / 待整改问题」."""
-    if can_dispatch(user):
-        return {"role": "reviewer", **reviewer_queue(user)}
-    if is_office(user):
-        missing = missing_reports(plan_year=plan_year, month=period.month, projects=visible_project_years(user))
-        return {
-            "role": "office",
-            "missing": missing.count(),
-            "month": period.month,
-            **office_queue(user, year=plan_year.year),
-        }
-    return None
+    out or confirm; an office's 「本月未报 / 被退回 / 待整改问题」. The counts follow the role and
+    the scope of rows only, so they are kept in the pages' cache under both."""
+    user = request.user
+    role = "reviewer" if can_dispatch(user) else "office" if is_office(user) else None
+    if role is None:
+        return None
+    key = page_keys(request)("queue", role, scope(user), plan_year.pk, period.month)
+    return cached(key, lambda: _queue_counts(user, role, plan_year, period))
+
+
+def _queue_counts(user, role: str, plan_year, period) -> dict:
+    if role == "reviewer":
+        return {"role": role, **reviewer_queue(user)}
+    missing = missing_reports(plan_year=plan_year, month=period.month, projects=visible_project_years(user))
+    return {"role": role, "missing": missing.count(), "month": period.month, **office_queue(user, year=plan_year.year)}
 
 
 @login_required
@@ -275,7 +278,7 @@ def overview(request):
             "period_label": period_label(period),
             "cache_key": key,
             "data": _OverviewFigures(plan_year, visible_project_years(user), visible_problems(user), office=office),
-            "queue": _queue(user, plan_year, period),
+            "queue": _queue(request, plan_year, period),
             # An office's overview covers its own unit only: the page says so under the county's title.
             "office_unit": user.unit if office else None,
             "legend": _legend(),
@@ -466,17 +469,23 @@ def project_detail(request, code: str):
     # The key first (it reads the data token). Whoever may see the project sees the same figures
     # and problems (all of the project's: an office sees only its own unit's projects); who may is
     # checked on every request, here. Raising a problem is offered by role.
-    key = page_keys(request)("project", code, year, can_raise(request.user))
+    keys = page_keys(request)
+    key = keys("project", code, year, can_raise(request.user))
     project = get_project_for(request.user, code=code)
     # The project's rows in the published plans, newest first, each with what its year's approved
     # reports say (investment completed, % of works at the year's last report): the switcher and
-    # the across-years table, in one query.
-    rows = list(years_of_project(project, published_plan_years()))
+    # the across-years table, in one query; and its linked leaders. Kept in the cache too.
+    rows, leaders = cached(
+        keys("project-years", project.pk),
+        lambda: (
+            list(years_of_project(project, published_plan_years())),
+            list(project.leaders.order_by("last_name", "first_name", "username")),
+        ),
+    )
     row = next((r for r in rows if r.plan_year.year == year), None) if year else (rows[0] if rows else None)
     if row is None:
         raise Http404("The project is in no published plan of that year.")
     period = current_period(row.plan_year)
-    leaders = list(project.leaders.order_by("last_name", "first_name", "username"))
     return render(
         request,
         "portfolio/project_detail.html",

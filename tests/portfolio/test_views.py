@@ -555,10 +555,10 @@ def test_project_page_query_count(client, leader, admin_user, plan_year, sized_p
     # history, report events, its open problems, its linked leaders; and the data token, first
     with django_assert_num_queries(15):
         first = client.get(f"/projects/{project.code}/")
-    # Again: the figures, milestones, reports, history and open problems come from the pages'
-    # cache; session, user, the token, groups, who may see the project, its years (the switcher)
-    # and its linked leaders (the form to change them is the user's) are read again.
-    with django_assert_num_queries(7):
+    # Again: the figures, milestones, reports, history, open problems, its years (the switcher)
+    # and linked leaders come from the pages' cache; session, user, the token, groups and who may
+    # see the project are read again.
+    with django_assert_num_queries(5):
         again = client.get(f"/projects/{project.code}/")
     assert same_page(again, first)
 
