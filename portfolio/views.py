@@ -280,7 +280,7 @@ def overview(request):
             "data": _OverviewFigures(plan_year, visible_project_years(user), visible_problems(user), office=office),
             "queue": _queue(request, plan_year, period),
             # An office's overview covers its own unit only: the page says so under the county's title.
-            "office_unit": user.unit if office else None,
+            "office_unit": cached(page_keys(request)("unit", user.unit_id), lambda: user.unit) if office else None,
             "legend": _legend(),
             "flags": Flag,
         },
