@@ -28,6 +28,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from .freshness import data_token
@@ -86,3 +87,11 @@ def cached(key: PageKey, build: Callable[[], T]) -> T:
         if key.seconds:
             cache.set(key, value, key.seconds)
     return value
+
+
+def cached_body(request, name: str, parts: tuple, render: Callable) -> SafeString:
+    """A list page's filters and table (a django-filter / django-tables2 view's response, rendered
+    by `render()` with its body template) from the cache, or rendered and kept. Its page around
+    it — header, links, messages — is rendered by the view on every request."""
+    key = page_keys(request)(name, *parts)
+    return mark_safe(cached(key, lambda: render().rendered_content))  # rendered by our template, escaped there

@@ -14,7 +14,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -55,7 +54,7 @@ from . import export
 from .excel.call_lists import write_attention
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
-from .page_cache import cached, page_keys
+from .page_cache import cached, cached_body, page_keys
 from .paging import DeferredJoinPaginator
 from .review import year_review
 from .selectors import (
@@ -309,8 +308,12 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         self.period = current_period(self.plan_year)
         if self.exporting():
             return super().get(request, *args, **kwargs)
-        key = page_keys(request)("project-list", scope(request.user), self.plan_year.pk, sorted(request.GET.lists()))
-        body = cached(key, lambda: super(ProjectListView, self).get(request, *args, **kwargs).rendered_content)
+        body = cached_body(
+            request,
+            "project-list",
+            (scope(request.user), self.plan_year.pk, sorted(request.GET.lists())),
+            lambda: super(ProjectListView, self).get(request, *args, **kwargs),
+        )
         query = request.GET.copy()
         query.pop("page", None)
         query["_export"] = "xlsx"
@@ -322,7 +325,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
                 "plan_years": self.plan_years,
                 "period": self.period,
                 "export_query": query.urlencode(),
-                "body": mark_safe(body),  # rendered by our template, escaped there
+                "body": body,
             },
         )
 
