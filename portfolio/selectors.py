@@ -377,7 +377,9 @@ def attention_head(*, plan_year: PlanYear, period: Period, projects: QuerySet, l
     plain slice)."""
     rows = attention_projects(plan_year=plan_year, period=period, projects=projects)
     far_behind = Q(behind_schedule_points__gte=settings.PORTFOLIO_FLAG_RED_POINTS)
-    head = list(rows.filter(far_behind)[:limit])
-    if len(head) < limit:
-        head += list(rows.exclude(far_behind)[: limit - len(head)])
-    return head
+    # The ids first (the sort needs no unit or owner joined), then those few rows whole.
+    ids = list(rows.filter(far_behind).values_list("pk", flat=True)[:limit])
+    if len(ids) < limit:
+        ids += list(rows.exclude(far_behind).values_list("pk", flat=True)[: limit - len(ids)])
+    whole = {row.pk: row for row in rows.filter(pk__in=ids)} if ids else {}
+    return [whole[pk] for pk in ids]
