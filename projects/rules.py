@@ -24,11 +24,12 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    IntegerField,
     Q,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Round
+from django.db.models.functions import Cast, Greatest, Round
 from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
@@ -173,33 +174,56 @@ def behind_schedule_points_expression(elapsed: Decimal, rate: str):
     )
 
 
-def warning_level_expression(points: str, overdue_milestones: str, overdue_problems: str | None = None):
-    """warning_level() in SQL over the points, overdue-milestone and (when given) overdue-problem
-    annotations."""
-    yellow, red = (
-        settings.PORTFOLIO_FLAG_YELLOW_POINTS,
-        settings.PORTFOLIO_FLAG_RED_POINTS,
-    )
-    yellow_overdue = settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES
-    red_overdue = settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES
-
-    def problems(limit) -> Q:
-        return Q(**{f"{overdue_problems}__gte": limit}) if overdue_problems else Q(pk__in=[])
-
+def overdue_level_expression(count: str, yellow: int, red: int):
+    """2 when `count` (an aggregate in a subquery) reaches `red`, 1 when it reaches `yellow`, else 0:
+    the level one kind of overdue item gives the flag (warning_level_expression), computed where
+    the items are counted, so the flag reads it once per row."""
     return Case(
-        When(
-            Q(**{f"{points}__gte": red})
-            | Q(**{f"{overdue_milestones}__gte": red_overdue})
-            | problems(settings.PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS),
-            then=Value(Flag.RED),
-        ),
-        When(
-            Q(**{f"{points}__gte": yellow})
-            | Q(**{f"{overdue_milestones}__gte": yellow_overdue})
-            | problems(settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS),
-            then=Value(Flag.YELLOW),
-        ),
-        default=Value(Flag.GREEN),
+        When(**{f"{count}__gte": red}, then=Value(2)),
+        When(**{f"{count}__gte": yellow}, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def overdue_milestone_level_expression(count: str):
+    return overdue_level_expression(
+        count, settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES, settings.PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES
+    )
+
+
+def overdue_problem_level_expression(count: str):
+    return overdue_level_expression(
+        count, settings.PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS, settings.PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS
+    )
+
+
+class _FlagOfLevel(Func):
+    """A level 0 / 1 / 2 as green / yellow / red, by a simple CASE (`CASE level WHEN 2 …`): the
+    level, and the overdue subqueries under it, is evaluated once, where a searched CASE would
+    evaluate it once per WHEN."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        level, params = compiler.compile(self.source_expressions[0])
+        return f"CASE {level} WHEN 2 THEN %s WHEN 1 THEN %s ELSE %s END", (*params, Flag.RED, Flag.YELLOW, Flag.GREEN)
+
+
+def warning_level_expression(points: str, milestone_level: str, problem_level: str | None = None):
+    """warning_level() in SQL over the points annotation and the overdue levels
+    (overdue_level_expression) of the milestones and, when given, of the problems. A row at least
+    PORTFOLIO_FLAG_RED_POINTS behind is red without its overdue subqueries being run; any other
+    runs each of them once: the flag is the highest of the three levels."""
+    points_level = Case(
+        When(**{f"{points}__gte": settings.PORTFOLIO_FLAG_YELLOW_POINTS}, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    levels = [points_level, F(milestone_level)] + ([F(problem_level)] if problem_level else [])
+    return Case(
+        When(**{f"{points}__gte": settings.PORTFOLIO_FLAG_RED_POINTS}, then=Value(Flag.RED)),
+        default=_FlagOfLevel(Greatest(*levels)),
         output_field=CharField(),
     )
 

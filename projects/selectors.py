@@ -117,21 +117,27 @@ def projects_with_progress(
         .order_by()
         .values("project_year")
         .annotate(n=Count("pk"))
-        .values("n")
     )
+    # The counts (shown, sorted by) and, for the flag, the level each gives (0 / 1 / 2), computed in
+    # the same subquery so the flag runs it once per row.
+    milestone_level = overdue.annotate(level=rules.overdue_milestone_level_expression("n")).values("level")
     return (
         qs.annotate(
             completed_ytd=completed,
             latest_percent=latest_percent,
-            overdue_milestones=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
+            overdue_milestones=Coalesce(Subquery(overdue.values("n"), output_field=IntegerField()), Value(0)),
             overdue_problems=_overdue_problems(period.as_of),
+            overdue_milestone_level=Coalesce(Subquery(milestone_level, output_field=IntegerField()), Value(0)),
+            overdue_problem_level=_overdue_problems(period.as_of, level=True),
         )
         .annotate(completion_rate=rules.completion_rate_expression("completed_ytd", "plan_amount"))
         .annotate(
             behind_schedule_points=rules.behind_schedule_points_expression(period.time_elapsed, "completion_rate")
         )
         .annotate(
-            flag=rules.warning_level_expression("behind_schedule_points", "overdue_milestones", "overdue_problems")
+            flag=rules.warning_level_expression(
+                "behind_schedule_points", "overdue_milestone_level", "overdue_problem_level"
+            )
         )
     )
 
@@ -162,10 +168,11 @@ def _any_year_columns(period: Period, completed_column: str, percent_column: str
     return completed, latest_percent
 
 
-def _overdue_problems(as_of: datetime.date):
-    """The number of the project's overdue problems on `as_of`, as an annotation; 0 when the
-    dispatch app (which keeps the ledger) is not installed. The ledger's model is reached through
-    the reverse relation Project.problems, so the arrow between the apps stays one way."""
+def _overdue_problems(as_of: datetime.date, *, level: bool = False):
+    """The number of the project's overdue problems on `as_of` (or, with `level`, the flag's level
+    that number gives), as an annotation; 0 when the dispatch app (which keeps the ledger) is not
+    installed. The ledger's model is reached through the reverse relation Project.problems, so the
+    arrow between the apps stays one way."""
     try:
         problem_model = ProjectYear._meta.get_field("project").related_model._meta.get_field("problems").related_model
     except FieldDoesNotExist:
@@ -175,8 +182,11 @@ def _overdue_problems(as_of: datetime.date):
         .order_by()
         .values("project")
         .annotate(n=Count("pk"))
-        .values("n")
     )
+    if level:
+        counted = counted.annotate(level=rules.overdue_problem_level_expression("n")).values("level")
+    else:
+        counted = counted.values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 

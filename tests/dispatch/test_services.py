@@ -372,3 +372,64 @@ def test_python_and_sql_warning_levels_agree_on_overdue_problems(
     row = projects_with_progress(current_period(plan_year)).get(pk=row_of(project).pk)
     assert row.overdue_problems == overdue
     assert row.flag == expected == rules.warning_level(row.behind_schedule_points, row.overdue_milestones, overdue)
+
+
+@pytest.mark.parametrize(
+    "thresholds",
+    [
+        {},  # the defaults: yellow at 10 points / 1 / 1, red at 30 / 2 / 2
+        {
+            "PORTFOLIO_FLAG_YELLOW_POINTS": Decimal("5"),
+            "PORTFOLIO_FLAG_RED_POINTS": Decimal("50"),
+            "PORTFOLIO_FLAG_YELLOW_OVERDUE_MILESTONES": 2,
+            "PORTFOLIO_FLAG_RED_OVERDUE_MILESTONES": 3,
+            "PORTFOLIO_FLAG_YELLOW_OVERDUE_PROBLEMS": 1,
+            "PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS": 3,
+        },
+    ],
+)
+def test_sql_flags_equal_python_flags_over_a_grid(
+    plan_year, categories, unit_a, office_a, reviewer, settings, thresholds
+):
+    """Every combination of points behind (none, ahead, each side of both thresholds), overdue
+    milestones (0–3) and overdue problems (0–3): the flag the pages compute in SQL (the levels of
+    projects.rules.warning_level_expression) is rules.warning_level's."""
+    from projects import rules
+    from projects.models import ReportStatus
+    from tests.factories import MilestoneFactory
+    from tests.projects.admin_support import make_report
+
+    for name, value in thresholds.items():
+        setattr(settings, name, value)
+    amounts = [None, "1000.00", "700.00", "500.00", "100.00"]  # 序时进度 75 %: -25, 5, 25, 65 points behind
+    n = 0
+    for amount in amounts:
+        for milestones in range(4):
+            for problems in (0, 1, 3):
+                n += 1
+                project = ProjectFactory(
+                    plan_year=plan_year,
+                    category=categories[0],
+                    responsible_unit=unit_a,
+                    code=f"YY2022-GRD-{n:03d}",
+                    annual_plan=Decimal("1000.00"),
+                )
+                if amount is not None:
+                    make_report(
+                        project, office_a, month=9, amount=amount, status=ReportStatus.APPROVED, reviewer=reviewer
+                    )
+                for i in range(milestones):
+                    MilestoneFactory(
+                        project_year=row_of(project), title=f"节点{i}", due_date=datetime.date(2022, 6, 1 + i)
+                    )
+                for _ in range(problems):
+                    p = assigned(project, office_a, reviewer)
+                    Problem.objects.filter(pk=p.pk).update(deadline=datetime.date(2022, 9, 1))
+    rows = list(projects_with_progress(current_period(plan_year), plan_year=plan_year))
+    assert len(rows) == n
+    flags = set()
+    for row in rows:
+        expected = rules.warning_level(row.behind_schedule_points, row.overdue_milestones, row.overdue_problems)
+        assert row.flag == expected, (row.project.code, row.behind_schedule_points, row.overdue_milestones)
+        flags.add(row.flag)
+    assert flags == {Flag.GREEN, Flag.YELLOW, Flag.RED}
