@@ -233,7 +233,7 @@ CACHES = {
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_ENTRIES": 500},  # list pages are ~30 KB (165 projects) to ~110 KB (100,000)
         }
     ),
 }
