@@ -10,7 +10,8 @@ never served after a commit that could change it.
 - PostgreSQL: a statement-level trigger notes the writing transaction once (one row in
   `portfolio_datachange`, no lock on a shared row), and a deferred constraint trigger on that row
   sets the token at COMMIT. A write holds the version row only for its own commit, so concurrent
-  writers do not queue behind a long import, and cannot deadlock on it.
+  writers do not queue behind a long import, and cannot deadlock on it. (The tests, which never
+  commit, count write statements in a sequence instead: _PG_AT_WRITE.)
 - SQLite (one writer at a time anyway, and no statement-level triggers): a row-level trigger.
 
 Random, not a counter: after a rolled-back transaction or a restored backup, a counter could
@@ -39,9 +40,15 @@ TRIGGER = "portfolio_data_changed"
 
 
 def data_token(using: str = "default") -> str | None:
-    """The current token; None when the row is missing (a database being set up), when nothing may
-    be cached."""
-    return DataVersion.objects.using(using).filter(pk=1).values_list("token", flat=True).first()
+    """The current token (one query); None when the row is missing (a database being set up), when
+    nothing may be cached."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return DataVersion.objects.using(using).filter(pk=1).values_list("token", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_TOKEN)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def tracked_tables(apps) -> dict[str, list[str] | None]:
@@ -63,11 +70,7 @@ def tracked_tables(apps) -> dict[str, list[str] | None]:
 
 _PG_SETUP = (
     "CREATE TABLE IF NOT EXISTS portfolio_datachange (txid bigint PRIMARY KEY)",
-    """CREATE OR REPLACE FUNCTION portfolio_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      INSERT INTO portfolio_datachange (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
-      RETURN NULL;
-    END $$""",
+    "CREATE SEQUENCE IF NOT EXISTS portfolio_datachange_seq",
     """CREATE OR REPLACE FUNCTION portfolio_new_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       INSERT INTO portfolio_dataversion (id, token) VALUES (1, gen_random_uuid()::text)
@@ -77,12 +80,36 @@ _PG_SETUP = (
     END $$""",
     "DROP TRIGGER IF EXISTS portfolio_new_data_version ON portfolio_datachange",
 )
-# At COMMIT in production; at the write itself in the tests (settings.DATA_TOKEN_AT_COMMIT), whose
-# transactions never commit but must see a page change after a write all the same.
-_PG_NEW_VERSION = """CREATE CONSTRAINT TRIGGER portfolio_new_data_version AFTER INSERT ON portfolio_datachange
-    {timing} FOR EACH ROW EXECUTE FUNCTION portfolio_new_data_version()"""
+# Production (settings.DATA_TOKEN_AT_COMMIT): the writing transaction is noted once and the token
+# set at its COMMIT, as the module's docstring says.
+_PG_AT_COMMIT = (
+    """CREATE OR REPLACE FUNCTION portfolio_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO portfolio_datachange (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
+      RETURN NULL;
+    END $$""",
+    """CREATE CONSTRAINT TRIGGER portfolio_new_data_version AFTER INSERT ON portfolio_datachange
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION portfolio_new_data_version()""",
+)
+# The tests: their transactions are rolled back, never committed, yet a page read after a write in
+# them must not come from the cache. Each write statement takes the next number of a sequence, which
+# data_token() adds to the token: no row is updated (thousands of updates of one row inside one
+# transaction make each later one walk every earlier version), and the numbers never come back
+# after a rollback (the tests' cache is emptied before each test, see tests/conftest.py).
+_PG_AT_WRITE = (
+    """CREATE OR REPLACE FUNCTION portfolio_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM nextval('portfolio_datachange_seq');
+      RETURN NULL;
+    END $$""",
+)
+_PG_TOKEN = (
+    "SELECT token || ':' || (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM portfolio_datachange_seq) "
+    "FROM portfolio_dataversion WHERE id = 1"
+)
 _PG_TEARDOWN = (
     "DROP TABLE IF EXISTS portfolio_datachange",
+    "DROP SEQUENCE IF EXISTS portfolio_datachange_seq",
     "DROP FUNCTION IF EXISTS portfolio_new_data_version()",
     "DROP FUNCTION IF EXISTS portfolio_note_change() CASCADE",  # and every table's trigger
 )
@@ -102,8 +129,7 @@ def _update(columns: list[str] | None, quote) -> str:
 
 def _statements(vendor: str, quote, tables: dict[str, list[str] | None], at_commit: bool) -> list[str]:
     if vendor == "postgresql":
-        timing = "DEFERRABLE INITIALLY DEFERRED" if at_commit else "NOT DEFERRABLE"
-        return [*_PG_SETUP, _PG_NEW_VERSION.format(timing=timing)] + [
+        return [*_PG_SETUP, *(_PG_AT_COMMIT if at_commit else _PG_AT_WRITE)] + [
             f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR {_update(columns, quote)} OR DELETE OR TRUNCATE "
             f"ON {quote(table)} FOR EACH STATEMENT EXECUTE FUNCTION portfolio_note_change()"
             for table, columns in tables.items()
