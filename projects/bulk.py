@@ -77,6 +77,12 @@ class ReportRow:
     ytd: Decimal | None = None  # 1-N月 completed, when the month's amount is not given
 
 
+def _blank(value) -> bool:
+    """None or "": what `value in ("", None)` says, without comparing a Decimal with "" (which
+    goes through the numbers ABCs, per value of every row)."""
+    return value is None or (isinstance(value, str) and not value)
+
+
 @dataclass(slots=True)
 class ReportOutcome:
     key: Any
@@ -100,7 +106,8 @@ class ReportOutcome:
     def field_changes(self) -> list:
         """(field, old, new) for every field the row sets or changes."""
         if self.status == "new" and not self.changes:
-            return [(f, None, v) for f in services.REPORT_FIELDS if (v := self.values.get(f)) not in ("", None)]
+            values = self.values
+            return [(f, None, v) for f in services.REPORT_FIELDS if not _blank(v := values.get(f))]
         return list(self.changes)
 
 

@@ -68,7 +68,7 @@ def limit_check(model, field_name: str):
     tests = _checks(model, field_name)
 
     def errors(value) -> list[str]:
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value):  # not Decimal == "": ABC checks
             return []
         if tests is not None:
             try:

@@ -81,13 +81,15 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
         for name, value in [*values.items(), ("investment_completed", ytd)]:
             if value is ERROR:
                 failed = True
-            elif value is not None and value != "":
+            elif value is not None and not (isinstance(value, str) and not value):  # None or "": no limits
                 check, field_name = limits[name]
                 for message in check(value):
                     problems.append(_Cell(sheet, header, r).problem(field_name, message, value))
         if failed or len(problems) > before:
             continue
-        if (ytd is None or has_investment) and all(v is None or v == "" for v in values.values()):
+        if (ytd is None or has_investment) and all(
+            v is None or (isinstance(v, str) and not v) for v in values.values()
+        ):
             continue  # a project listed with nothing reported for the month
         if values.get("investment_completed") is None:
             values.pop("investment_completed", None)
