@@ -1,9 +1,10 @@
 """The spreadsheet import's write on PostgreSQL: set-based statements instead of row-by-row
-INSERTs, whatever the number of rows (COPY where the rows come from the file, one array
-parameter per column where they are few or already in the database):
+INSERTs, a handful of statements whatever the number of rows. The file's rows go in by COPY
+(psycopg formats COPY rows in C; as array parameters, Django's client-side binding would quote
+every element into the statement's text):
 
 - new reports: COPY into a scratch table, then one INSERT … SELECT … RETURNING id;
-- changed reports: one UPDATE … FROM unnest(…);
+- changed reports: COPY into a scratch table, then one UPDATE … FROM it;
 - their history rows ("+" and "~", as simple-history writes them): one INSERT … SELECT from the
   reports just written, so the history copies exactly what is stored;
 - their events (action IMPORT): one COPY.
@@ -111,20 +112,26 @@ def _insert_new(cursor, *, actor, new: list, now) -> list[int]:
 
 
 def _update_changed(cursor, *, changed: list) -> list[tuple[int, str]]:
+    """The changed reports: their new values COPYed into a scratch table, then one UPDATE … FROM."""
     fields = [REPORT.get_field(name) for name in services.REPORT_FIELDS]
+    pk = _q(REPORT.pk.column)
+    staged = _q("import_changed_reports")
+    definitions = ["pk bigint", *(f"{_q(f.column)} {_cast(f)}" for f in fields)]
+    cursor.execute(f"CREATE TEMPORARY TABLE {staged} ({', '.join(definitions)}) ON COMMIT DROP")
+    with cursor.copy(f"COPY {staged} FROM STDIN") as copy:
+        for o in changed:
+            values = o.values
+            copy.write_row((o.report.pk, *[values[f.name] for f in fields]))
     sets = [f"{_q(f.column)} = v.{_q(f.column)}" for f in fields]
     version = _q(REPORT.get_field("version").column)
     sets.append(f"{version} = r.{version} + 1")
-    pk = _q(REPORT.pk.column)
     sql = (
         f"UPDATE {_q(REPORT.db_table)} AS r SET {', '.join(sets)} "
-        f"FROM unnest(%s::bigint[], {', '.join(f'%s::{_array(f)}' for f in fields)}) "
-        f"AS v(pk, {', '.join(_q(f.column) for f in fields)}) "
-        f"WHERE r.{pk} = v.pk RETURNING r.{pk}, r.{_q('status')}"
+        f"FROM {staged} AS v WHERE r.{pk} = v.pk RETURNING r.{pk}, r.{_q('status')}"
     )
-    params = [[o.report.pk for o in changed], *([o.values[f.name] for o in changed] for f in fields)]
-    cursor.execute(sql, params)
+    cursor.execute(sql)
     status = dict(cursor.fetchall())
+    cursor.execute(f"DROP TABLE {staged}")
     for o in changed:
         o.report_id = o.report.pk
     return [(o.report.pk, status[o.report.pk]) for o in changed]
