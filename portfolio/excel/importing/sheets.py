@@ -31,6 +31,9 @@ class _Cell:
         )
 
 
+MONTHS_REMEMBERED = 1000  # distinct month texts a sheet's reader keeps parsed
+
+
 class _SheetReader:
     def __init__(self, sheet: Sheet, header: Header, problems: list):
         self.sheet, self.header, self.problems = sheet, header, problems
@@ -95,6 +98,21 @@ class _SheetReader:
 
             def parse(value, r):
                 return parse_percent(value, fraction=(r, index) in percent_cells or fractions)
+        elif parser is parse_month:
+            # A month column mostly repeats one text ("2022-10") down the sheet: each text is
+            # parsed once. Only text (str equality is exact; 1 == 1.0 == True are not the same
+            # cell) and only what parsed: a refusal is raised again for every cell.
+            months: dict[str, tuple] = {}
+
+            def parse(value, r):
+                if isinstance(value, str):
+                    period = months.get(value)
+                    if period is None:
+                        period = parse_month(value)
+                        if period is not None and len(months) < MONTHS_REMEMBERED:
+                            months[value] = period
+                    return period
+                return parse_month(value)
         else:
 
             def parse(value, r):
