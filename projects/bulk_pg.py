@@ -38,12 +38,7 @@ def _cast(field) -> str:
     return field.cast_db_type(connection) or field.db_type(connection)
 
 
-def _array(field) -> str:
-    """The array type of a column, without its precision (numeric(14,2)[] → numeric[])."""
-    return _cast(field).split("(")[0] + "[]"
-
-
-CHUNK = 20_000  # rows per statement: the arrays and the query buffer stay this size, whatever the file's
+CHUNK = 20_000  # rows per round (scratch table, statements): the history's id array stays this size
 
 
 def write(*, actor, new: list, changed: list, reason: str, now) -> None:
