@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q, Window
+from django.db.models import F, Lookup, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +77,12 @@ class ReportRow:
     ytd: Decimal | None = None  # 1-N月 completed, when the month's amount is not given
 
 
+def _blank(value) -> bool:
+    """None or "": what `value in ("", None)` says, without comparing a Decimal with "" (which
+    goes through the numbers ABCs, per value of every row)."""
+    return value is None or (isinstance(value, str) and not value)
+
+
 @dataclass(slots=True)
 class ReportOutcome:
     key: Any
@@ -100,7 +106,8 @@ class ReportOutcome:
     def field_changes(self) -> list:
         """(field, old, new) for every field the row sets or changes."""
         if self.status == "new" and not self.changes:
-            return [(f, None, v) for f in services.REPORT_FIELDS if (v := self.values.get(f)) not in ("", None)]
+            values = self.values
+            return [(f, None, v) for f in services.REPORT_FIELDS if not _blank(v := values.get(f))]
         return list(self.changes)
 
 
@@ -124,6 +131,28 @@ class CurrentReport:
 
 
 _CURRENT_COLUMNS = ("pk", "project_year_id", "year", "month", "status", "version", *services.REPORT_FIELDS)
+
+
+class _AnyOf(Lookup):
+    """`column = ANY(%s)` with the values as one array parameter (PostgreSQL): a chunk of ten
+    thousand codes is one parameter, instead of ten thousand placeholders that Django builds and
+    psycopg splits and adapts one by one."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        array = (field.cast_db_type(connection) or field.db_type(connection)).split("(")[0] + "[]"
+        return f"{lhs} = ANY(%s::{array})", [*params, list(self.rhs)]
+
+
+def _among(field_name: str, values: list):
+    """The filter `field_name__in=values`: one array parameter on PostgreSQL, IN elsewhere."""
+    if connection.vendor == "postgresql":
+        return _AnyOf(F(field_name), values)
+    return Q(**{f"{field_name}__in": values})
 
 
 def _chunks(items: list, size: int = IN_CHUNK):
@@ -169,7 +198,7 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
     refs: dict[tuple, ProjectRef] = {}  # (code, year) → the project's row in that year's plan
     default_year: dict[str, int] = {}  # a row without a year reports on the project's current plan
     for pk, project_id, code, name, unit_id, year, status in (
-        ProjectYear.objects.filter(project__code__in=codes)
+        ProjectYear.objects.filter(_among("project__code", codes))
         .order_by("plan_year__year")
         .values_list(
             "pk",
@@ -203,7 +232,7 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
         for year, months in months_by_year.items():
             # Year-to-date figures need the earlier months' amounts too; otherwise only the file's months.
             period |= Q(year=year, month__lte=max(months)) if need_ytd else Q(year=year, month__in=sorted(months))
-        qs = ProgressReport.objects.filter(period, project_year_id__in=ids, is_current=True).order_by()
+        qs = ProgressReport.objects.filter(period, _among("project_year_id", ids), is_current=True).order_by()
         if lock:
             qs = qs.select_for_update()
         for values in qs.values_list(*_CURRENT_COLUMNS):
@@ -219,7 +248,7 @@ def _check_chunk(*, actor, rows, codes, lock, need_ytd, today, plan_years) -> li
     if ids and months_by_year:
         project_of = {p.pk: p.project_id for p in refs.values()}
         qs = ProgressReport.objects.filter(
-            project_year_id__in=ids, status=ReportStatus.APPROVED, is_current=True, year__lte=max(months_by_year)
+            _among("project_year_id", ids), status=ReportStatus.APPROVED, is_current=True, year__lte=max(months_by_year)
         ).order_by()  # the model's ordering joins three tables for nothing here
         periods = {(row.year, row.month) for row in rows if row.year}
         if len(periods) == 1:

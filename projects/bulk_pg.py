@@ -1,11 +1,13 @@
 """The spreadsheet import's write on PostgreSQL: set-based statements instead of row-by-row
-INSERTs. Each kind of row is one array parameter per column, unnested in the database:
+INSERTs, a handful of statements whatever the number of rows. The file's rows go in by COPY
+(psycopg formats COPY rows in C; as array parameters, Django's client-side binding would quote
+every element into the statement's text):
 
-- new reports: one INSERT … SELECT FROM unnest(…) RETURNING id;
-- changed reports: one UPDATE … FROM unnest(…);
+- new reports: COPY into a scratch table, then one INSERT … SELECT … RETURNING id;
+- changed reports: COPY into a scratch table, then one UPDATE … FROM it;
 - their history rows ("+" and "~", as simple-history writes them): one INSERT … SELECT from the
   reports just written, so the history copies exactly what is stored;
-- their events (action IMPORT): one INSERT … SELECT FROM unnest(…).
+- their events (action IMPORT): one COPY.
 
 The rows were checked by projects.bulk.reports_check under lock in the same transaction; every
 rule is applied there, once, for both paths. The columns come from the models' own fields (their
@@ -36,12 +38,7 @@ def _cast(field) -> str:
     return field.cast_db_type(connection) or field.db_type(connection)
 
 
-def _array(field) -> str:
-    """The array type of a column, without its precision (numeric(14,2)[] → numeric[])."""
-    return _cast(field).split("(")[0] + "[]"
-
-
-CHUNK = 20_000  # rows per statement: the arrays and the query buffer stay this size, whatever the file's
+CHUNK = 20_000  # rows per round (scratch table, statements): the history's id array stays this size
 
 
 def write(*, actor, new: list, changed: list, reason: str, now) -> None:
@@ -70,58 +67,66 @@ def _write(cursor, *, actor, new: list, changed: list, reason: str, now) -> None
 
 
 def _insert_new(cursor, *, actor, new: list, now) -> list[int]:
+    """The new reports: their rows COPYed into a scratch table (psycopg formats COPY rows in C;
+    ten thousand rows of array literals cost more to build and parse than to insert), then one
+    INSERT … SELECT in file order."""
     fixed = {"created_by_id": actor.pk, "created_at": now}
     columns, select, params = [], [], []
-    arrays = {name: [] for name in _ROW_COLUMNS}
-    for o in new:
-        arrays["project_year_id"].append(o.project.pk)
-        arrays["year"].append(o.year)
-        arrays["month"].append(o.month)
-        for name in services.REPORT_FIELDS:
-            arrays[name].append(o.values[name])
-    unnest = []
     for field in REPORT.concrete_fields:
         if field.primary_key:
             continue
         columns.append(_q(field.column))
-        if field.attname in arrays:
+        if field.attname in _ROW_COLUMNS:
             select.append(f"v.{_q(field.column)}")
         else:
             value = fixed[field.attname] if field.attname in fixed else field.get_default()
             select.append(f"%s::{_cast(field)}")
             params.append(value)
-    names = []
+    staged = _q("import_new_reports")
+    definitions = ["n integer"]
     for name in _ROW_COLUMNS:
         field = REPORT.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
-        unnest.append(f"%s::{_array(field)}")
-        names.append(_q(field.column))
+        definitions.append(f"{_q(field.column)} {_cast(field)}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {staged} ({', '.join(definitions)}) ON COMMIT DROP")
+    fields = services.REPORT_FIELDS
+    with cursor.copy(f"COPY {staged} FROM STDIN") as copy:
+        for n, o in enumerate(new):
+            values = o.values
+            copy.write_row((n, o.project.pk, o.year, o.month, *[values[name] for name in fields]))
     sql = (
         f"INSERT INTO {_q(REPORT.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(select)} FROM unnest({', '.join(unnest)}) AS v({', '.join(names)}) "
+        f"SELECT {', '.join(select)} FROM {staged} AS v ORDER BY v.n "
         f"RETURNING {_q(REPORT.pk.column)}, {_q('project_year_id')}, {_q('year')}, {_q('month')}"
     )
-    cursor.execute(sql, [*params, *(arrays[name] for name in _ROW_COLUMNS)])
+    cursor.execute(sql, params)
     ids = {(py, year, month): pk for pk, py, year, month in cursor.fetchall()}
+    cursor.execute(f"DROP TABLE {staged}")
     for o in new:  # (project row, year, month) is unique among the file's new rows
         o.report_id = ids[(o.project.pk, o.year, o.month)]
     return [o.report_id for o in new]
 
 
 def _update_changed(cursor, *, changed: list) -> list[tuple[int, str]]:
+    """The changed reports: their new values COPYed into a scratch table, then one UPDATE … FROM."""
     fields = [REPORT.get_field(name) for name in services.REPORT_FIELDS]
+    pk = _q(REPORT.pk.column)
+    staged = _q("import_changed_reports")
+    definitions = ["pk bigint", *(f"{_q(f.column)} {_cast(f)}" for f in fields)]
+    cursor.execute(f"CREATE TEMPORARY TABLE {staged} ({', '.join(definitions)}) ON COMMIT DROP")
+    with cursor.copy(f"COPY {staged} FROM STDIN") as copy:
+        for o in changed:
+            values = o.values
+            copy.write_row((o.report.pk, *[values[f.name] for f in fields]))
     sets = [f"{_q(f.column)} = v.{_q(f.column)}" for f in fields]
     version = _q(REPORT.get_field("version").column)
     sets.append(f"{version} = r.{version} + 1")
-    pk = _q(REPORT.pk.column)
     sql = (
         f"UPDATE {_q(REPORT.db_table)} AS r SET {', '.join(sets)} "
-        f"FROM unnest(%s::bigint[], {', '.join(f'%s::{_array(f)}' for f in fields)}) "
-        f"AS v(pk, {', '.join(_q(f.column) for f in fields)}) "
-        f"WHERE r.{pk} = v.pk RETURNING r.{pk}, r.{_q('status')}"
+        f"FROM {staged} AS v WHERE r.{pk} = v.pk RETURNING r.{pk}, r.{_q('status')}"
     )
-    params = [[o.report.pk for o in changed], *([o.values[f.name] for o in changed] for f in fields)]
-    cursor.execute(sql, params)
+    cursor.execute(sql)
     status = dict(cursor.fetchall())
+    cursor.execute(f"DROP TABLE {staged}")
     for o in changed:
         o.report_id = o.report.pk
     return [(o.report.pk, status[o.report.pk]) for o in changed]
@@ -152,22 +157,11 @@ def _history(cursor, ids: list[int], kind: str, *, actor, reason, now) -> None:
 
 
 def _events(cursor, events: list[tuple], *, actor, reason, now) -> None:
+    """The events, COPYed straight into their table (its id is an identity column)."""
     if not events:
         return
-    sql = (
-        f"INSERT INTO {_q(EVENT.db_table)} (report_id, action, actor_id, at, from_status, to_status, comment) "
-        "SELECT v.report_id, %s, %s, %s, v.from_status, v.to_status, %s "
-        "FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[]) AS v(report_id, from_status, to_status)"
-    )
-    cursor.execute(
-        sql,
-        [
-            ReportAction.IMPORT.value,
-            actor.pk,
-            now,
-            reason,
-            [e[0] for e in events],
-            [e[1] for e in events],
-            [str(e[2]) for e in events],
-        ],
-    )
+    columns = ("report_id", "action", "actor_id", "at", "from_status", "to_status", "comment")
+    action = ReportAction.IMPORT.value
+    with cursor.copy(f"COPY {_q(EVENT.db_table)} ({', '.join(map(_q, columns))}) FROM STDIN") as copy:
+        for report_id, from_status, to_status in events:
+            copy.write_row((report_id, action, actor.pk, now, from_status, str(to_status), reason))

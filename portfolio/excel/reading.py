@@ -147,7 +147,7 @@ def _read_isolated(data: bytes, ext: str) -> list[Sheet]:
     return [
         Sheet(
             name=s["name"],
-            rows=[[_decode(v) for v in row] for row in s["rows"]],
+            rows=s["rows"],  # dates already decoded as the answer was parsed (_decode)
             merges=[tuple(tuple(p) for p in m) for m in s["merges"]],
             formula_cells={tuple(c) for c in s["formula_cells"]},
             percent_cells={tuple(c) for c in s["percent_cells"]},
@@ -185,7 +185,7 @@ def run_sandbox(data: bytes, ext: str) -> dict:
     except subprocess.TimeoutExpired:  # run() has killed the child
         return {"refused": "RESOURCES", "params": {}}
     try:
-        answer = json.loads(done.stdout) if done.returncode == 0 else None
+        answer = json.loads(done.stdout, object_hook=_decode) if done.returncode == 0 else None
     except ValueError:
         answer = None
     if not isinstance(answer, dict) or not ("refused" in answer or "sheets" in answer):
@@ -201,7 +201,9 @@ _DECODERS = {
 }
 
 
-def _decode(value):
-    if isinstance(value, dict):
-        return _DECODERS[value["$"]](value["v"])
-    return value
+def _decode(obj: dict):
+    """A JSON object of the child's answer: a date or time it encoded ({"$": kind, "v": …}) is
+    decoded where json meets it, so the rows need no second pass; any other object stays."""
+    if "$" in obj:
+        return _DECODERS[obj["$"]](obj["v"])
+    return obj

@@ -57,17 +57,32 @@ def limit_errors(model, field_name: str, value) -> list[str]:
     """The model field's own validators on an already parsed value; [] when it fits. A value that
     passes the quick tests fits; one that does not goes through the validators themselves, so
     the messages are exactly Django's."""
-    if value is None or value == "":
-        return []
+    return limit_check(model, field_name)(value)
+
+
+@cache
+def limit_check(model, field_name: str):
+    """limit_errors for one field, as a function of the value: what is looked up per field (the
+    field, its quick tests) is looked up once, not for every cell of a column."""
+    field = model._meta.get_field(field_name)
     tests = _checks(model, field_name)
-    if tests is not None:
+
+    def errors(value) -> list[str]:
+        if value is None or (isinstance(value, str) and not value):  # not Decimal == "": ABC checks
+            return []
+        if tests is not None:
+            try:
+                for test in tests:
+                    if not test(value):
+                        break
+                else:
+                    return []
+            except (TypeError, ArithmeticError):
+                pass
         try:
-            if all(test(value) for test in tests):
-                return []
-        except (TypeError, ArithmeticError):
-            pass
-    try:
-        model._meta.get_field(field_name).run_validators(value)
-    except ValidationError as exc:
-        return [str(m) for m in exc.messages]
-    return []
+            field.run_validators(value)
+        except ValidationError as exc:
+            return [str(m) for m in exc.messages]
+        return []
+
+    return errors

@@ -8,7 +8,7 @@ from projects.permissions import owns_project
 from ..headers import Header
 from ..parsing import Problem, is_blank, parse_money, parse_month, parse_percent, parse_text
 from ..reading import Sheet
-from .limits import limit_errors
+from .limits import limit_check
 from .result import RowPreview
 from .sheets import ERROR, _Cell, _SheetReader, heading_category
 from .vocabulary import _TITLE_MONTH, _TITLE_MONTHS, _TITLE_YEAR, REPORT_COLUMN, ImportMsg
@@ -24,21 +24,43 @@ def _title_period(header: Header) -> tuple[int | None, int | None]:
 def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, default_year, categories=()) -> list:
     reader = _SheetReader(sheet, header, problems)
     title_year, title_month = _title_period(header)
+    # What the sheet's columns are is the same on every row: worked out once, not per cell.
+    has_month = reader.has("month")
+    month_index = header.columns["month"].index if has_month else None
+    read_month = reader.cell_reader("month", parse_month)
+    has_investment = reader.has("investment_month")
+    read_investment = reader.cell_reader("investment_month", parse_money)
+    # 1-N月 is read only when the month's own amount is not given (it is often a formula then).
+    read_ytd = reader.cell_reader("completed_ytd", parse_money) if not has_investment else None
+    has_percent = reader.has("physical_percent")
+    read_percent = reader.cell_reader("physical_percent", parse_percent)
+    texts = [
+        (name, reader.cell_reader(name, parse_text))
+        for name in ("physical_narrative", "problems", "next_month_plan", "percent_drop_reason")
+        if reader.has(name)
+    ]
+    # The database's limits by value, with the column a problem names.
+    limits = {
+        name: (
+            limit_check(ProgressReport, name),
+            REPORT_COLUMN.get(name, name) if name != "investment_completed" or has_investment else "completed_ytd",
+        )
+        for name in ("investment_completed", "physical_percent", *(name for name, _read in texts))
+    }
     rows = []
-    for r, row, texts in reader.data_rows():
+    for r, row, row_texts in reader.data_rows():
         if row is None:
             continue
-        cell = _Cell(sheet, header, r)
         before = len(problems)
         code = reader.code(row)
         if not code:
-            if heading_category(texts, categories):
+            if heading_category(row_texts, categories):
                 continue  # a category heading between the projects
-            problems.append(cell.problem("code", ImportMsg.CODE_MISSING))
+            problems.append(_Cell(sheet, header, r).problem("code", ImportMsg.CODE_MISSING))
             continue
         year, month = None, None
-        if reader.has("month") and not is_blank(reader.value(row, "month")):
-            period = reader.read(r, row, "month", parse_month)
+        if has_month and not is_blank(row[month_index] if month_index < len(row) else None):
+            period = read_month(r, row)
             if period not in (None, ERROR):
                 year, month = period
         if month is None:
@@ -46,33 +68,28 @@ def _read_dispatch(sheet: Sheet, header: Header, problems: list, default_month, 
         if year is None:
             year = default_year or title_year
         if month is None and len(problems) == before:
-            problems.append(cell.problem("month", ImportMsg.MONTH_MISSING))
+            problems.append(_Cell(sheet, header, r).problem("month", ImportMsg.MONTH_MISSING))
         values = {}
-        if reader.has("investment_month"):
-            values["investment_completed"] = reader.read(r, row, "investment_month", parse_money)
-        # 1-N月 is read only when the month's own amount is not given (it is often a formula then).
-        ytd = (
-            reader.read(r, row, "completed_ytd", parse_money)
-            if reader.has("completed_ytd") and not reader.has("investment_month")
-            else None
-        )
-        if reader.has("physical_percent"):
-            values["physical_percent"] = reader.read(r, row, "physical_percent", parse_percent)
-        for name in ("physical_narrative", "problems", "next_month_plan", "percent_drop_reason"):
-            if reader.has(name):
-                values[name] = reader.read(r, row, name, parse_text)
+        if has_investment:
+            values["investment_completed"] = read_investment(r, row)
+        ytd = read_ytd(r, row) if read_ytd is not None else None
+        if has_percent:
+            values["physical_percent"] = read_percent(r, row)
+        for name, read in texts:
+            values[name] = read(r, row)
+        failed = ytd is ERROR
         for name, value in [*values.items(), ("investment_completed", ytd)]:
-            if value is not ERROR:
-                for message in limit_errors(ProgressReport, name, value):
-                    field_name = (
-                        REPORT_COLUMN.get(name, name)
-                        if name != "investment_completed" or reader.has("investment_month")
-                        else "completed_ytd"
-                    )
-                    problems.append(cell.problem(field_name, message, value))
-        if len(problems) > before or ytd is ERROR or any(v is ERROR for v in values.values()):
+            if value is ERROR:
+                failed = True
+            elif value is not None and not (isinstance(value, str) and not value):  # None or "": no limits
+                check, field_name = limits[name]
+                for message in check(value):
+                    problems.append(_Cell(sheet, header, r).problem(field_name, message, value))
+        if failed or len(problems) > before:
             continue
-        if all(v in (None, "") for v in values.values()) and (ytd is None or reader.has("investment_month")):
+        if (ytd is None or has_investment) and all(
+            v is None or (isinstance(v, str) and not v) for v in values.values()
+        ):
             continue  # a project listed with nothing reported for the month
         if values.get("investment_completed") is None:
             values.pop("investment_completed", None)

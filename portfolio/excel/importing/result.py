@@ -20,6 +20,7 @@ class RowPreview:
     changes: list = field(default_factory=list)  # (label, old, new) as text
 
 
+_LINE = json.JSONEncoder(ensure_ascii=False)  # json.dumps(…, ensure_ascii=False) builds one per call
 SHOWN = 200  # rows of each kind an import keeps to show; the rest are counted and fingerprinted
 _KINDS = ("error", "new", "changed", "unchanged")
 
@@ -45,7 +46,7 @@ class ImportResult:
         """One checked row, its status and changes final."""
         self.counts[row.status] += 1
         line = [row.sheet, row.row, row.kind, row.code, row.month, row.status, [list(map(str, c)) for c in row.changes]]
-        self._digest.update(json.dumps(line, ensure_ascii=False).encode() + b"\n")
+        self._digest.update(_LINE.encode(line).encode() + b"\n")
         if self.counts[row.status] <= SHOWN:
             self.rows.append(row)
 

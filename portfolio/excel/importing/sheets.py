@@ -3,6 +3,7 @@ category lines and totals told from project rows."""
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from projects.models import Category
 
@@ -30,10 +31,14 @@ class _Cell:
         )
 
 
+MONTHS_REMEMBERED = 1000  # distinct month texts a sheet's reader keeps parsed
+
+
 class _SheetReader:
     def __init__(self, sheet: Sheet, header: Header, problems: list):
         self.sheet, self.header, self.problems = sheet, header, problems
         self.fraction_columns = self._fraction_columns()
+        self._cell_readers: dict[tuple, Any] = {}  # (field, parser, options) → cell_reader()
 
     def _fraction_columns(self) -> set:
         """Percent columns holding 0.58 for 58 %: cells formatted as percents are known one by
@@ -69,59 +74,95 @@ class _SheetReader:
 
     def read(self, r: int, row: list, field_name: str, parser, **kwargs):
         """Parse one cell; on failure record the problem and return the sentinel ERROR."""
+        key = (field_name, parser, *kwargs.items())
+        cell_reader = self._cell_readers.get(key)
+        if cell_reader is None:
+            cell_reader = self._cell_readers[key] = self.cell_reader(field_name, parser, **kwargs)
+        return cell_reader(r, row)
+
+    def cell_reader(self, field_name: str, parser, **kwargs):
+        """read() of one column as a function of (r, row), with what is the same on every row (the
+        column, its unit's scale, whether it holds fractions) worked out once."""
         column = self.header.columns.get(field_name)
         if column is None:
-            return None
-        value = row[column.index] if column.index < len(row) else None
-        if (r, column.index) in self.sheet.formula_cells and not is_blank(value):
-            self.problems.append(_Cell(self.sheet, self.header, r).problem(field_name, CellMsg.FORMULA, value))
-            return ERROR
-        if (r, column.index) in self.sheet.formula_cells:
-            self.problems.append(_Cell(self.sheet, self.header, r).problem(field_name, CellMsg.FORMULA, "="))
-            return ERROR
-        try:
-            if parser is parse_money:
-                return parse_money(value, scale=self.header.scale_of(column))
-            if parser is parse_percent:
-                fraction = (r, column.index) in self.sheet.percent_cells or column.index in self.fraction_columns
-                return parse_percent(value, fraction=fraction)
-            return parser(value, **kwargs)
-        except CellError as exc:
-            self.problems.append(_Cell(self.sheet, self.header, r).problem(field_name, exc.message, value))
-            return ERROR
-        except (ArithmeticError, ValueError, TypeError, OverflowError):
-            # a value no parser foresaw: still the cell's problem, never a traceback
-            message = CellMsg.NOT_A_MONTH if parser is parse_month else CellMsg.NOT_A_NUMBER
-            self.problems.append(_Cell(self.sheet, self.header, r).problem(field_name, message, value))
-            return ERROR
+            return lambda r, row: None
+        index = column.index
+        formula_cells = self.sheet.formula_cells
+        if parser is parse_money:
+            scale = self.header.scale_of(column)
+
+            def parse(value, r):
+                return parse_money(value, scale=scale)
+        elif parser is parse_percent:
+            percent_cells, fractions = self.sheet.percent_cells, index in self.fraction_columns
+
+            def parse(value, r):
+                return parse_percent(value, fraction=(r, index) in percent_cells or fractions)
+        elif parser is parse_month:
+            # A month column mostly repeats one text ("2022-10") down the sheet: each text is
+            # parsed once. Only text (str equality is exact; 1 == 1.0 == True are not the same
+            # cell) and only what parsed: a refusal is raised again for every cell.
+            months: dict[str, tuple] = {}
+
+            def parse(value, r):
+                if isinstance(value, str):
+                    period = months.get(value)
+                    if period is None:
+                        period = parse_month(value)
+                        if period is not None and len(months) < MONTHS_REMEMBERED:
+                            months[value] = period
+                    return period
+                return parse_month(value)
+        else:
+
+            def parse(value, r):
+                return parser(value, **kwargs)
+
+        # a value no parser foresaw: still the cell's problem, never a traceback
+        unforeseen = CellMsg.NOT_A_MONTH if parser is parse_month else CellMsg.NOT_A_NUMBER
+
+        def read(r: int, row: list):
+            value = row[index] if index < len(row) else None
+            if (r, index) in formula_cells:
+                shown = "=" if is_blank(value) else value
+                self.problems.append(_Cell(self.sheet, self.header, r).problem(field_name, CellMsg.FORMULA, shown))
+                return ERROR
+            try:
+                return parse(value, r)
+            except CellError as exc:
+                self.problems.append(_Cell(self.sheet, self.header, r).problem(field_name, exc.message, value))
+                return ERROR
+            except (ArithmeticError, ValueError, TypeError, OverflowError):
+                self.problems.append(_Cell(self.sheet, self.header, r).problem(field_name, unforeseen, value))
+                return ERROR
+
+        return read
 
     def data_rows(self):
         """(row index, row, texts) of the rows that may be projects; category lines are handed
-        back as ("category", text)."""
-        key_columns = [c.index for c in self.header.columns.values()]
-        for r in range(self.header.first_data_row, len(self.sheet.rows)):
-            row = self.sheet.rows[r]
+        back as ("category", text). A row whose code cell holds a project code is a project row
+        whatever else it holds: its other cells are not normalised for that, and its texts are
+        None (callers look at texts only for rows without a code)."""
+        key_columns = sorted(c.index for c in self.header.columns.values())
+        code_index = self.header.columns["code"].index if self.has("code") else None
+        name_index = self.header.columns["name"].index if self.has("name") else None
+        rows = self.sheet.rows
+        for r in range(self.header.first_data_row, len(rows)):
+            row = rows[r]
+            if code_index is not None and code_index < len(row):
+                code = normalize_text(row[code_index])
+                if _CODE.match(code.replace(" ", "")):
+                    yield r, row, None  # a project code makes it a project row, whatever its name says
+                    continue
             texts = [normalize_text(v) for v in row]
-            code_index = self.header.columns["code"].index if self.has("code") else None
-            if code_index is not None and code_index < len(texts) and _CODE.match(texts[code_index].replace(" ", "")):
-                kind = "data"  # a project code makes it a project row, whatever its name says
-            else:
-                kind = row_kind([texts[i] for i in sorted(key_columns) if i < len(texts)] or texts)
+            kind = row_kind([texts[i] for i in key_columns if i < len(texts)] or texts)
             if kind == "total":
                 yield r, None, " ".join(t for t in texts if t)
                 continue
             if kind in ("blank", "note"):
                 continue
-            code = (
-                texts[self.header.columns["code"].index]
-                if self.has("code") and self.header.columns["code"].index < len(texts)
-                else ""
-            )
-            name = (
-                texts[self.header.columns["name"].index]
-                if self.has("name") and self.header.columns["name"].index < len(texts)
-                else ""
-            )
+            code = texts[code_index] if code_index is not None and code_index < len(texts) else ""
+            name = texts[name_index] if name_index is not None and name_index < len(texts) else ""
             if not code and not name:
                 continue  # a note or a stray figure beside the table
             yield r, row, texts

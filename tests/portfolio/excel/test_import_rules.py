@@ -1,6 +1,7 @@
 """The import follows the workflow's rules: who may import which rows, drafts never bypass
 approval, locked reports stay locked, history and events are written, all or nothing."""
 
+import gc
 import io
 from decimal import Decimal
 
@@ -308,3 +309,31 @@ def test_filled_template_creates_the_project(tmp_path, plan_year, categories, un
     )
     assert project.history.first().history_user == office_a
     assert year.history.first().history_user == office_a
+
+
+def test_the_garbage_collector_runs_again_after_an_import(
+    tmp_path, project_a, project_b, office_a, finance, monkeypatch
+):
+    """The import holds Python's cyclic collector off while it runs (run._collector_paused): on
+    again after an applied file, a refused one, a preview, and an import that raised."""
+    applied = dispatch_file(tmp_path / "a.xlsx", [(project_a.code, "2022-03", 10, 20)])
+    refused = dispatch_file(tmp_path / "r.xlsx", [(project_b.code, "2022-03", 10, 20)])
+    assert apply(applied, finance).applied and gc.isenabled()
+    assert not apply(refused, office_a).applied and gc.isenabled()
+    assert import_preview(data=refused.read_bytes(), filename="r.xlsx", actor=office_a).problems and gc.isenabled()
+    from portfolio.excel.importing import run
+
+    def broken(data, filename):
+        raise RuntimeError("reader broke")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(run, "read_workbook", broken)
+        with pytest.raises(RuntimeError):
+            apply(applied, finance)
+    assert gc.isenabled()
+    gc.disable()  # already off: left off
+    try:
+        import_preview(data=applied.read_bytes(), filename="a.xlsx", actor=finance)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
