@@ -31,6 +31,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from projects import roles
+
 from .freshness import data_token
 
 T = TypeVar("T")
@@ -71,10 +73,15 @@ class PageKeys:
 
 
 def page_keys(request) -> PageKeys:
-    """The request's keys (one token read per request, however many fragments)."""
+    """The request's keys (one token read per request, however many fragments). The user's groups
+    are kept under the token too (they are tracked data: a change of groups changes it), so a
+    repeat view does not read them again."""
     keys = getattr(request, "page_keys", None)
     if keys is None:
         keys = request.page_keys = PageKeys()
+        user = request.user
+        if user.is_authenticated:
+            roles.remember_groups(user, cached(keys("groups", user.pk), lambda: roles.group_names(user)))
     return keys
 
 

@@ -12,17 +12,30 @@ class Role(models.TextChoices):
     OFFICE = "office", _("Project office")  # one responsible unit's projects
 
 
+def group_names(user) -> list[str]:
+    """The names of the user's groups, read from the database."""
+    return list(user.groups.values_list("name", flat=True))
+
+
 def roles_of(user) -> set[str]:
     """The role names a user holds; cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return set()
     cached = getattr(user, "_role_cache", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            cached.add(Role.ADMIN)
-        user._role_cache = cached
+        remember_groups(user, group_names(user))
+        cached = user._role_cache
     return cached
+
+
+def remember_groups(user, names) -> None:
+    """The user's group names for this request, read once (group_names) — or kept elsewhere by
+    whoever can tell when they change (the leaders' pages keep them under the data token, which
+    any change of groups changes: portfolio/page_cache.py)."""
+    cached = set(names)
+    if user.is_superuser:
+        cached.add(Role.ADMIN)
+    user._role_cache = cached
 
 
 def has_role(user, *roles: str) -> bool:

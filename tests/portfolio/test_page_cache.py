@@ -162,6 +162,18 @@ def test_offices_never_see_each_others_cached_figures(client, office_a, office_b
     assert 'id="office-scope"' not in client.get(OVERVIEW).content.decode()
 
 
+def test_a_change_of_groups_shows_at_once(client, leader, unit_a, project_a, project_b):
+    # The user's groups are kept under the token too: a leader made an office of one unit sees that
+    # unit's projects on the next page, not the county's.
+    client.force_login(leader)
+    assert project_b.name in client.get(PROJECTS).content.decode()
+    leader.groups.set([Group.objects.get_or_create(name="office")[0]])
+    leader.unit = unit_a
+    leader.save()
+    page = client.get(PROJECTS).content.decode()
+    assert project_a.name in page and project_b.name not in page
+
+
 def test_users_who_see_the_same_rows_share_figures_but_not_their_own_parts(
     client, leader, reviewer, project_a, django_assert_max_num_queries
 ):
