@@ -471,9 +471,9 @@ def project_detail(request, code: str):
     year = params.year(request.GET)
     # The key first (it reads the data token). Whoever may see the project sees the same figures
     # and problems (all of the project's: an office sees only its own unit's projects); who may is
-    # checked on every request, here. Raising a problem is offered by role.
+    # checked on every request, here, as is the offer to raise a problem (by role).
     keys = page_keys(request)
-    key = keys("project", code, year, can_raise(request.user))
+    key = keys("project", code, year)
     project = get_project_for(request.user, code=code)
     # The project's rows in the published plans, newest first, each with what its year's approved
     # reports say (investment completed, % of works at the year's last report): the switcher and

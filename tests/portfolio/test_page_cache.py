@@ -238,3 +238,11 @@ def test_the_triggers_are_back_after_migrating_away_and_back():
     before = token()
     ResponsibleUnit.objects.create(name="县林业局", code="lyj")
     assert token() != before
+
+
+def test_a_shared_project_page_offers_raising_a_problem_by_role(client, finance, office_a, project_a):
+    raise_link = "/problems/new/?project="
+    client.force_login(finance)  # finance reads, raises nothing
+    assert raise_link not in client.get(f"{PROJECTS}{project_a.code}/").content.decode()
+    client.force_login(office_a)  # the same figures from the cache, the office's own offer
+    assert raise_link in client.get(f"{PROJECTS}{project_a.code}/").content.decode()
