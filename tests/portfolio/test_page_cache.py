@@ -16,9 +16,9 @@ from django.test import override_settings
 from dispatch import services as dispatch_services
 from portfolio import freshness
 from portfolio.models import DataVersion, ExportJob
-from projects import services
-from projects.models import ProgressReport, Project, ResponsibleUnit
+from projects.models import Project, ReportStatus, ResponsibleUnit
 from tests import factories
+from tests.projects.admin_support import make_report
 
 OVERVIEW = "/"
 PROJECTS = "/projects/"
@@ -106,17 +106,8 @@ def test_on_postgresql_the_token_changes_at_commit_not_before(categories):
 # --- pages after writes ------------------------------------------------------------------------
 
 
-def approve(office, reviewer, project, amount, month=9):
-    report = services.report_create(
-        actor=office,
-        project=project,
-        year=2022,
-        month=month,
-        investment_completed=Decimal(amount),
-        physical_percent=Decimal("30"),
-    )
-    services.report_submit(actor=office, report=report)
-    return services.report_approve(actor=reviewer, report=ProgressReport.objects.get(pk=report.pk))
+def approve(office, reviewer, project, amount):
+    return make_report(project, office, month=9, amount=amount, status=ReportStatus.APPROVED, reviewer=reviewer)
 
 
 def kpi_completed(html: str) -> str:
