@@ -43,8 +43,10 @@ def data_token(using: str = "default") -> str | None:
     """The current token (one query); None when the row is missing (a database being set up), when
     nothing may be cached."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
+    if connection.vendor == "sqlite":
         return DataVersion.objects.using(using).filter(pk=1).values_list("token", flat=True).first()
+    if connection.vendor != "postgresql":
+        return None  # no triggers are installed there: the token would never change
     with connection.cursor() as cursor:
         cursor.execute(_PG_TOKEN)
         row = cursor.fetchone()
@@ -142,7 +144,7 @@ def _statements(vendor: str, quote, tables: dict[str, list[str] | None], at_comm
             for table, columns in tables.items()
             for op in _SQLITE_OPS
         ]
-    return []  # another database: no triggers, and data_token() then never changes — see page_cache
+    return []  # another database: no triggers, and data_token() is None there (nothing is cached)
 
 
 def install(connection, tables: dict[str, list[str] | None], at_commit: bool | None = None) -> None:
