@@ -11,8 +11,10 @@ key made of:
 - the page, and what the fragment depends on: the user's scope of rows (projects.permissions.scope:
   users with the same scope see the same rows) and the request's parameters.
 
-What belongs to one user — their name, the work queue, the problems they may see, forms with a
-CSRF token, messages — is never inside a cached fragment; it is rendered on every request.
+What belongs to one user — their name, forms with a CSRF token, messages, the offer to raise a
+problem — is never inside a cached fragment; it is rendered on every request. What follows from the
+role and the scope only (the work queue's counts, the open problems of the projects in scope) is
+kept per role and scope.
 
 The cache is Django's cache framework, alias "pages" (settings.CACHES): memory of each process by
 default, a folder shared by one server's workers with DJANGO_PAGE_CACHE_DIR. Because the token is
