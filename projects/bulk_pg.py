@@ -82,17 +82,17 @@ def _insert_new(cursor, *, actor, new: list, now) -> list[int]:
             value = fixed[field.attname] if field.attname in fixed else field.get_default()
             select.append(f"%s::{_cast(field)}")
             params.append(value)
-    staged = _q("import_new_reports")
     definitions = ["n integer"]
     for name in _ROW_COLUMNS:
         field = REPORT.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
         definitions.append(f"{_q(field.column)} {_cast(field)}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {staged} ({', '.join(definitions)}) ON COMMIT DROP")
     fields = services.REPORT_FIELDS
-    with cursor.copy(f"COPY {staged} FROM STDIN") as copy:
-        for n, o in enumerate(new):
-            values = o.values
-            copy.write_row((n, o.project.pk, o.year, o.month, *[values[name] for name in fields]))
+    staged = _stage(
+        cursor,
+        "import_new_reports",
+        definitions,
+        ((n, o.project.pk, o.year, o.month, *[o.values[name] for name in fields]) for n, o in enumerate(new)),
+    )
     sql = (
         f"INSERT INTO {_q(REPORT.db_table)} ({', '.join(columns)}) "
         f"SELECT {', '.join(select)} FROM {staged} AS v ORDER BY v.n "
@@ -106,17 +106,27 @@ def _insert_new(cursor, *, actor, new: list, now) -> list[int]:
     return [o.report_id for o in new]
 
 
+def _stage(cursor, name: str, definitions: list[str], rows) -> str:
+    """A scratch table (dropped at COMMIT at the latest) holding `rows`, written by one COPY
+    (psycopg formats COPY rows in C); its quoted name, for the statement that reads it."""
+    staged = _q(name)
+    cursor.execute(f"CREATE TEMPORARY TABLE {staged} ({', '.join(definitions)}) ON COMMIT DROP")
+    with cursor.copy(f"COPY {staged} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return staged
+
+
 def _update_changed(cursor, *, changed: list) -> list[tuple[int, str]]:
     """The changed reports: their new values COPYed into a scratch table, then one UPDATE … FROM."""
     fields = [REPORT.get_field(name) for name in services.REPORT_FIELDS]
     pk = _q(REPORT.pk.column)
-    staged = _q("import_changed_reports")
-    definitions = ["pk bigint", *(f"{_q(f.column)} {_cast(f)}" for f in fields)]
-    cursor.execute(f"CREATE TEMPORARY TABLE {staged} ({', '.join(definitions)}) ON COMMIT DROP")
-    with cursor.copy(f"COPY {staged} FROM STDIN") as copy:
-        for o in changed:
-            values = o.values
-            copy.write_row((o.report.pk, *[values[f.name] for f in fields]))
+    staged = _stage(
+        cursor,
+        "import_changed_reports",
+        ["pk bigint", *(f"{_q(f.column)} {_cast(f)}" for f in fields)],
+        ((o.report.pk, *[o.values[f.name] for f in fields]) for o in changed),
+    )
     sets = [f"{_q(f.column)} = v.{_q(f.column)}" for f in fields]
     version = _q(REPORT.get_field("version").column)
     sets.append(f"{version} = r.{version} + 1")
