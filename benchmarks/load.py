@@ -8,7 +8,8 @@ starts `gunicorn -c config/gunicorn.py config.wsgi` (WEB_CONCURRENCY=--workers) 
 the production settings (a throw-away secret key; `collectstatic` first, as a deployment does),
 signs the users in (sessions made in this process with django.test.Client.force_login and stored
 in the database the workers read — no password needed, so any generated or demo database works),
-then runs, each user in its own thread over keep-alive http.client connections:
+then runs, each user in its own thread over keep-alive http.client connections, keeping the cookies
+the site sets as their browser would (the CSRF cookie of the pages' forms):
 
 1. the page mix — the overview `/`, the project list (page 1 in the default order and a few
    sorts) and a project page the user may see — for --seconds;
@@ -34,6 +35,7 @@ leader, reviewer, finance, admin and office accounts of the data's units."""
 
 import argparse
 import http.client
+import http.cookies
 import os
 import random
 import secrets
@@ -98,9 +100,11 @@ def _run(port: int, sessions, seconds: float, paths_for) -> dict:
     def user(name, cookie, codes, seed):
         rng = random.Random(seed)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        # The user's cookie jar, as their browser keeps it: the session, then whatever the pages set
+        # (the CSRF cookie of their forms).
+        jar = {settings.SESSION_COOKIE_NAME: cookie}
         headers = {
             "Host": "127.0.0.1",
-            "Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}",
             "X-Forwarded-Proto": "https",  # as behind the TLS proxy (SECURE_SSL_REDIRECT)
         }
         mine, bad = [], []
@@ -108,9 +112,13 @@ def _run(port: int, sessions, seconds: float, paths_for) -> dict:
             path = paths_for(rng, codes)
             started = time.monotonic()
             try:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
                 conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
+                for header in response.headers.get_all("Set-Cookie") or ():
+                    for name, morsel in http.cookies.SimpleCookie(header).items():
+                        jar[name] = morsel.value
                 if response.status != 200:
                     bad.append(f"{name} {path} {response.status}")
             except (OSError, http.client.HTTPException) as exc:

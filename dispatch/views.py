@@ -10,12 +10,14 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from openpyxl import Workbook
 
+from portfolio.page_cache import cached_page
 from projects import params
 from projects.models import ReportStatus, ResponsibleUnit
 from projects.permissions import (
@@ -53,6 +55,7 @@ class ProblemListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     template_name = "dispatch/problem_list.html"
     table_pagination = {"per_page": 25}
 
+    @method_decorator(cached_page)
     def get(self, request, *args, **kwargs):
         params.table_pagination(request.GET)
         return super().get(request, *args, **kwargs)
@@ -206,6 +209,7 @@ def _detail(request, problem, steps, status=200):
 
 
 @login_required
+@cached_page
 def problem_detail(request, pk: int):
     problem = get_problem_for(request.user, pk)
     return _detail(request, problem, _steps(request.user, problem))
@@ -286,6 +290,7 @@ MY_LIMIT = 200  # rows of each of 「我的项目」's two lists; beyond, the co
 
 
 @login_required
+@cached_page
 def my_projects(request):
     """「我的项目」: a leader's linked projects in the current plan with their warnings, and the open
     problems they follow (coordinating, or on their projects), overdue first."""
@@ -358,6 +363,7 @@ REVIEW_BATCH = 50
 
 
 @login_required
+@cached_page
 def review(request):
     """「待审核」: the submitted reports with their context and plausibility flags, to approve or
     return one by one. Reviewers only."""
@@ -399,6 +405,7 @@ def review_step(request, pk: int):
 
 
 @login_required
+@cached_page
 def rankings_view(request):
     """红黑榜 for the current plan year up to its reporting month; `?_export=xlsx` as a sheet."""
     plan_year = default_plan_year()

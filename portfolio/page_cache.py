@@ -12,9 +12,13 @@ key made of:
   users with the same scope see the same rows) and the request's parameters.
 
 What belongs to one user — their name, forms with a CSRF token, messages, the offer to raise a
-problem — is never inside a cached fragment; it is rendered on every request. What follows from the
-role and the scope only (the work queue's counts, the open problems of the projects in scope) is
-kept per role and scope.
+problem — is never inside a shared fragment. What follows from the role and the scope only (the
+work queue's counts, the open problems of the projects in scope) is kept per role and scope.
+
+A user who asks for the same page again, nothing having changed, is answered with the page they
+were last sent (`cached_page`): kept under the same token and day, and under their own user, session
+and CSRF cookie, so its forms' tokens are still theirs and valid. A page showing messages is never
+kept, nor served from the cache while messages wait for the user.
 
 The cache is Django's cache framework, alias "pages" (settings.CACHES): memory of each process by
 default, a folder shared by one server's workers with DJANGO_PAGE_CACHE_DIR. Because the token is
@@ -25,10 +29,13 @@ server whose memory holds an old fragment never asks for its key again.
 import hashlib
 import uuid
 from collections.abc import Callable
+from functools import wraps
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -104,3 +111,51 @@ def cached_body(request, name: str, parts: tuple, render: Callable) -> SafeStrin
     it — header, links, messages — is rendered by the view on every request."""
     key = page_keys(request)(name, *parts)
     return mark_safe(cached(key, lambda: render().rendered_content))  # rendered by our template, escaped there
+
+
+def cached_page(view):
+    """`view` (a GET page of the leaders' site) answered from the user's own copy while nothing has
+    changed. The copy is keyed by the token, the day, the language and the rules' settings (PageKeys),
+    the user, their session and CSRF cookies, and the full path. It is made only of HTML (a download
+    keeps its own headers), from a 200 that set no cookie (a page that had to issue the CSRF cookie
+    carries a token for a cookie the browser may not have yet) and showed no messages. A hit skips
+    what the view checks per request (who may see the page) only for the user it was made for,
+    under the same data: the check would come out the same."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if (
+            request.method != "GET"
+            or not user.is_authenticated
+            or settings.CSRF_COOKIE_NAME not in request.COOKIES
+            or len(get_messages(request))  # waiting messages: the page shows (and uses) them
+        ):
+            return view(request, *args, **kwargs)
+        key = page_keys(request)(
+            "page",
+            user.pk,
+            request.COOKIES.get(settings.SESSION_COOKIE_NAME),
+            request.COOKIES[settings.CSRF_COOKIE_NAME],
+            request.get_full_path(),
+        )
+        cache = caches[ALIAS]
+        kept = cache.get(key) if key.seconds else None
+        if kept is not None:
+            content_type, content = kept
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if (
+            key.seconds
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and response["Content-Type"].startswith("text/html")
+        ):
+            if callable(getattr(response, "render", None)):
+                response.render()  # a TemplateResponse: its content, before deciding to keep it
+            if not get_messages(request).used:
+                cache.set(key, (response["Content-Type"], response.content), key.seconds)
+        return response
+
+    return wrapper

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
@@ -54,7 +55,7 @@ from . import export
 from .excel.call_lists import write_attention
 from .filters import ProjectFilter
 from .narrative import period_label, progress_sentence
-from .page_cache import cached, cached_body, page_keys
+from .page_cache import cached, cached_body, cached_page, page_keys
 from .paging import DeferredJoinPaginator
 from .review import year_review
 from .selectors import (
@@ -257,6 +258,7 @@ class _OverviewFigures:
 
 
 @login_required
+@cached_page
 def overview(request):
     plan_year, plan_years = _plan_years(request)
     if plan_year is None:
@@ -300,6 +302,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     # the page number is bounded (params.table_pagination, settings.LIST_MAX_OFFSET).
     table_pagination = {"per_page": 25, "paginator_class": DeferredJoinPaginator}
 
+    @method_decorator(cached_page)
     def get(self, request, *args, **kwargs):
         self.plan_year, self.plan_years = _plan_years(request)
         params.table_pagination(request.GET)
@@ -466,6 +469,7 @@ class _ProjectFigures:
 
 
 @login_required
+@cached_page
 def project_detail(request, code: str):
     """A project as one year's plan has it (?year=, else its latest published year)."""
     year = params.year(request.GET)

@@ -237,3 +237,77 @@ def test_a_shared_project_page_offers_raising_a_problem_by_role(client, finance,
     assert raise_link not in client.get(f"{PROJECTS}{project_a.code}/").content.decode()
     client.force_login(office_a)  # the same figures from the cache, the office's own offer
     assert raise_link in client.get(f"{PROJECTS}{project_a.code}/").content.decode()
+
+
+# --- a user's own page again -------------------------------------------------------------------
+
+
+def thrice(client, url):
+    """The first view issues the CSRF cookie (nothing kept), the second is kept, the third read."""
+    client.get(url)
+    return client.get(url), client.get(url)
+
+
+@pytest.mark.parametrize("url", [OVERVIEW, PROJECTS + "?sort=-completed_ytd", "project"])
+def test_the_same_page_again_is_the_users_own_copy(client, leader, project_a, url, django_assert_num_queries):
+    url = f"{PROJECTS}{project_a.code}/" if url == "project" else url
+    client.force_login(leader)
+    kept, _ = thrice(client, url)
+    with django_assert_num_queries(3):  # session, user, the data token: nothing else is read
+        again = client.get(url)
+    assert again.status_code == 200 and again.content == kept.content  # byte for byte: the copy
+    assert again["Content-Type"] == kept["Content-Type"]
+
+
+def test_a_kept_pages_forms_are_valid_for_its_user(leader, project_a):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(leader)
+    kept, again = thrice(client, OVERVIEW)
+    assert again.content == kept.content
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', again.content.decode()).group(1)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": csrf})
+    assert response.status_code == 302  # not 403: the token is a mask of this user's CSRF cookie
+    assert "Overview" in client.get(OVERVIEW).content.decode()  # and English is another copy
+
+
+def test_users_of_one_scope_never_get_each_others_page(client, leader, finance, project_a):
+    client.force_login(leader)
+    thrice(client, OVERVIEW)
+    client.force_login(finance)  # the county's rows too, another user and session
+    page = client.get(OVERVIEW).content.decode()
+    assert "finance" in page and ">leader<" not in page
+
+
+def test_a_new_session_is_not_served_the_old_ones_page(client, leader, project_a):
+    client.force_login(leader)
+    kept, _ = thrice(client, OVERVIEW)
+    client.logout()
+    client.force_login(leader)
+    assert client.get(OVERVIEW).content != kept.content  # rendered again: its forms carry new tokens
+
+
+def test_waiting_messages_are_shown_and_never_kept(client, finance, project_a, settings):
+    client.force_login(finance)
+    thrice(client, PROJECTS)
+    settings.EXPORT_SYNC_MAX_ROWS = 0  # every export too large: a message, then the list
+    with_message = client.get(PROJECTS, {"_export": "xlsx"}, follow=True).content.decode()
+    assert 'id="messages"' in with_message
+    assert 'id="messages"' not in client.get(PROJECTS).content.decode()  # shown once, not kept
+
+
+def test_downloads_are_never_kept(client, finance, project_a):
+    client.force_login(finance)
+    client.get(PROJECTS)
+    for _ in range(3):
+        response = client.get(PROJECTS, {"_export": "xlsx"})
+        assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+
+def test_a_write_between_two_views_is_shown(client, leader, office_a, reviewer, project_a):
+    client.force_login(leader)
+    kept, _ = thrice(client, f"{PROJECTS}{project_a.code}/")
+    approve(office_a, reviewer, project_a, "12345.67")
+    assert "12,345.67" not in kept.content.decode()
+    assert "12,345.67" in client.get(f"{PROJECTS}{project_a.code}/").content.decode()
