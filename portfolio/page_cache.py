@@ -16,9 +16,11 @@ problem — is never inside a shared fragment. What follows from the role and th
 work queue's counts, the open problems of the projects in scope) is kept per role and scope.
 
 A user who asks for the same page again, nothing having changed, is answered with the page they
-were last sent (`cached_page`): kept under the same token and day, and under their own user, session
-and CSRF cookie, so its forms' tokens are still theirs and valid. A page showing messages is never
-kept, nor served from the cache while messages wait for the user.
+were last sent (`cached_page`): kept under the same token and day, and under their own user and
+session. Its forms' CSRF tokens are not kept: the page is rendered with a slot where each token goes
+(`csrf_slot`, a context processor) and every answer, fresh or kept, fills the slots with a token made
+for the request (django.middleware.csrf.get_token, which also issues the CSRF cookie when the browser
+has none). A page showing messages is never kept, nor served from the cache while messages wait.
 
 The cache is Django's cache framework, alias "pages" (settings.CACHES): memory of each process by
 default, a folder shared by one server's workers with DJANGO_PAGE_CACHE_DIR. Because the token is
@@ -29,14 +31,16 @@ server whose memory holds an old fragment never asks for its key again.
 import hashlib
 import uuid
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -113,49 +117,65 @@ def cached_body(request, name: str, parts: tuple, render: Callable) -> SafeStrin
     return mark_safe(cached(key, lambda: render().rendered_content))  # rendered by our template, escaped there
 
 
+@cache
+def _slot() -> str:
+    """What stands for the CSRF token in a page being kept: the same in every process sharing the
+    cache (made from SECRET_KEY), and nothing a user could guess and put in the data."""
+    return "csrf-slot-" + salted_hmac("portfolio.page_cache.csrf_slot", "slot").hexdigest()
+
+
+def csrf_slot(request) -> dict:
+    """Context processor (after Django's own csrf one, so it wins): while cached_page renders a
+    page, {% csrf_token %} writes the slot instead of a token."""
+    return {"csrf_token": _slot()} if getattr(request, "rendering_page_copy", False) else {}
+
+
 def cached_page(view):
     """`view` (a GET page of the leaders' site) answered from the user's own copy while nothing has
     changed. The copy is keyed by the token, the day, the language and the rules' settings (PageKeys),
-    the user, their session and CSRF cookies, and the full path. It is made only of HTML (a download
-    keeps its own headers), from a 200 that set no cookie (a page that had to issue the CSRF cookie
-    carries a token for a cookie the browser may not have yet) and showed no messages. A hit skips
-    what the view checks per request (who may see the page) only for the user it was made for,
-    under the same data: the check would come out the same."""
+    the user, their session and the full path. It is kept only of HTML (a download keeps its own
+    headers), from a 200 that set no cookie and showed no messages; its CSRF slots are filled for each
+    answer (see the module's docstring). A hit skips what the view checks per request (who may see
+    the page) only for the user it was made for, under the same data: the check would come out the
+    same."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        if (
-            request.method != "GET"
-            or not user.is_authenticated
-            or settings.CSRF_COOKIE_NAME not in request.COOKIES
-            or len(get_messages(request))  # waiting messages: the page shows (and uses) them
-        ):
+        if request.method != "GET" or not user.is_authenticated or len(get_messages(request)):
+            # (waiting messages: the page shows, and uses, them)
             return view(request, *args, **kwargs)
         key = page_keys(request)(
-            "page",
-            user.pk,
-            request.COOKIES.get(settings.SESSION_COOKIE_NAME),
-            request.COOKIES[settings.CSRF_COOKIE_NAME],
-            request.get_full_path(),
+            "page", user.pk, request.COOKIES.get(settings.SESSION_COOKIE_NAME), request.get_full_path()
         )
         cache = caches[ALIAS]
         kept = cache.get(key) if key.seconds else None
         if kept is not None:
             content_type, content = kept
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
+            return HttpResponse(_fill(content, request), content_type=content_type)
+        request.rendering_page_copy = True
+        try:
+            response = view(request, *args, **kwargs)
+            if not response.streaming and callable(getattr(response, "render", None)):
+                response.render()  # a TemplateResponse: rendered now, with the slots
+        finally:
+            request.rendering_page_copy = False  # an error page rendered after this has real tokens
+        if response.streaming:
+            return response
         if (
             key.seconds
             and response.status_code == 200
-            and not response.streaming
             and not response.cookies
             and response["Content-Type"].startswith("text/html")
+            and not get_messages(request).used
         ):
-            if callable(getattr(response, "render", None)):
-                response.render()  # a TemplateResponse: its content, before deciding to keep it
-            if not get_messages(request).used:
-                cache.set(key, (response["Content-Type"], response.content), key.seconds)
+            cache.set(key, (response["Content-Type"], response.content), key.seconds)
+        response.content = _fill(response.content, request)
         return response
 
     return wrapper
+
+
+def _fill(content: bytes, request) -> bytes:
+    slot = _slot().encode()
+    return content.replace(slot, get_token(request).encode()) if slot in content else content

@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dispatch.context_processors.dispatch_nav",
+                "portfolio.page_cache.csrf_slot",
             ],
         },
     },

@@ -485,8 +485,8 @@ def test_overview_query_count(client, leader, sized_portfolio, django_assert_num
     # plan paragraph's sums; and the data token (portfolio/freshness.py), read first
     with django_assert_num_queries(15):
         first = client.get(OVERVIEW)
-    # Again, nothing changed: the plan years, the user's groups, the figures and the problems come
-    # from the pages' cache. Session, user, the token (a leader has no work queue).
+    # Again, nothing changed: the user's own copy of the page (page_cache.cached_page). Session,
+    # user, the token.
     with django_assert_num_queries(3):
         again = client.get(OVERVIEW)
     assert same_page(again, first)
@@ -502,8 +502,7 @@ def test_project_list_query_count(client, leader, categories, sized_portfolio, d
         response = client.get(PROJECTS + query)
     assert response.status_code == 200
     assert listed_codes(response)  # the filters match rows at both sizes, so the page query runs
-    # The same list again: the plan years, the user's groups, the filters and the table come from
-    # the pages' cache (session, user, the token).
+    # The same list again: the user's copy (session, user, the token).
     with django_assert_num_queries(3):
         again = client.get(PROJECTS + query)
     assert same_page(again, response)
@@ -555,10 +554,9 @@ def test_project_page_query_count(client, leader, admin_user, plan_year, sized_p
     # history, report events, its open problems, its linked leaders; and the data token, first
     with django_assert_num_queries(15):
         first = client.get(f"/projects/{project.code}/")
-    # Again: the user's groups, the figures, milestones, reports, history, open problems, its years
-    # (the switcher) and linked leaders come from the pages' cache; session, user, the token and
-    # who may see the project are read again.
-    with django_assert_num_queries(4):
+    # Again: the user's own copy of the page (who may see the project was checked when it was made,
+    # under the same data); session, user, the token.
+    with django_assert_num_queries(3):
         again = client.get(f"/projects/{project.code}/")
     assert same_page(again, first)
 
