@@ -111,8 +111,8 @@ def cached(key: PageKey, build: Callable[[], T]) -> T:
 
 def cached_body(request, name: str, parts: tuple, render: Callable) -> SafeString:
     """A list page's filters and table (a django-filter / django-tables2 view's response, rendered
-    by `render()` with its body template) from the cache, or rendered and kept. Its page around
-    it — header, links, messages — is rendered by the view on every request."""
+    by `render()` with its body template) from the cache, or rendered and kept, for every user of
+    the scope. The page around it — header, links, messages — is the user's own (cached_page)."""
     key = page_keys(request)(name, *parts)
     return mark_safe(cached(key, lambda: render().rendered_content))  # rendered by our template, escaped there
 
