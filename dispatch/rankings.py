@@ -122,6 +122,29 @@ def rankings(*, plan_year, period: Period, project_years: QuerySet) -> dict[str,
     return {"units": standings("units"), "townships": standings("townships")}
 
 
+@dataclass
+class Shown:
+    """What the page shows of one ranking: the best, how many between are left out, the worst."""
+
+    head: list[Standing]
+    left_out: int
+    tail: list[Standing]
+
+    @property
+    def worst(self) -> Standing | None:
+        """The last of more than two, marked on the page (the black list's first name)."""
+        rows = self.tail or self.head
+        return rows[-1] if len(self.head) + self.left_out + len(self.tail) > 2 else None
+
+
+def shown_on_page(standings: list[Standing], limit: int) -> Shown:
+    """All of `standings` when they are at most `limit`, else the first and the last limit/2."""
+    if len(standings) <= limit:
+        return Shown(standings, 0, [])
+    half = max(1, limit // 2)
+    return Shown(standings[:half], len(standings) - 2 * half, standings[-half:])
+
+
 def ranking_rule() -> str:
     return _(
         "Ranked by completion rate (approved investment to date ÷ the year's plan), highest first; ties by "

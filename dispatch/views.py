@@ -2,6 +2,7 @@
 problem's page with the steps the user may take. Views parse input, call the services and
 selectors, and render; who sees and does what is decided by dispatch.permissions on the server."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -41,7 +42,7 @@ from .permissions import (
     get_problem_for,
     visible_problems,
 )
-from .rankings import ranking_rule, rankings
+from .rankings import ranking_rule, rankings, shown_on_page
 from .review import review_queue
 from .selectors import leader_problems, problem_counts, problem_list
 from .tables import ProblemTable
@@ -433,6 +434,9 @@ def rankings_view(request):
             "plan_year": plan_year,
             "period": period,
             "standings": standings,
+            "on_page": {
+                kind: shown_on_page(rows, settings.DISPATCH_RANKINGS_SHOWN) for kind, rows in standings.items()
+            },
             "rule": ranking_rule(),
             "title": title,
             "months": range(1, 13),

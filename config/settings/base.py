@@ -171,6 +171,10 @@ PORTFOLIO_FLAG_RED_OVERDUE_PROBLEMS = 2
 # many points in one report.
 DISPATCH_FLAG_MONTH_SHARE = Decimal("30")
 DISPATCH_FLAG_PERCENT_JUMP = Decimal("20")
+# 红黑榜 on the page: up to this many units (and townships) in full; beyond it the best and the
+# worst half each, the rest counted (the circular names those; the .xlsx ranks every one). A county
+# has a few dozen; a province's 1,000 units made a 340-KB page.
+DISPATCH_RANKINGS_SHOWN = 40
 # Mail (the reminders): the console unless DJANGO_EMAIL_HOST names an SMTP server.
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

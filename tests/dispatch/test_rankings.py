@@ -167,3 +167,29 @@ def test_the_schedule_workbook_has_the_problem_list_and_the_rankings(case, tmp_p
     ranking = [[c.value for c in r] for r in wb["红黑榜"].iter_rows()]
     names = [row[1] for row in ranking if isinstance(row[0], int)]
     assert names == ["县水利局", "县交通局", "高阳镇", "双江街道"]
+
+
+def test_a_long_ranking_shows_its_best_and_worst_and_counts_the_rest(client, case, reviewer, categories, settings):
+    # Five more units (no reports: 0 % done, ranked after the two of the case).
+    from tests.factories import ResponsibleUnitFactory
+
+    for i in range(5):
+        unit = ResponsibleUnitFactory(name=f"县第{i}局", code=f"u{i}")
+        code = f"YY2022-TST-2{i:02d}"
+        ProjectFactory(plan_year=case, category=categories[0], responsible_unit=unit, code=code, location="高阳镇")
+    settings.DISPATCH_RANKINGS_SHOWN = 4
+    client.force_login(reviewer)
+    page = client.get("/rankings/")
+    ranked = [s.name for s in page.context["standings"]["units"]]
+    assert len(ranked) == 7
+    html = page.content.decode()
+    units = html.split('id="ranking-units"')[1].split("</section>")[0]
+    shown = [name for name in ranked if f">{name}<" in units]
+    assert shown == ranked[:2] + ranked[-2:]  # the best two, the worst two
+    assert "3" in units.split('class="left-out"')[1].split("</tr>")[0]  # and the three between, counted
+    assert 'class="overdue"><td class="num">7</td>' in units  # the last is marked
+    townships = html.split('id="ranking-townships"')[1].split("</section>")[0]
+    assert 'class="left-out"' not in townships  # two townships: all shown
+    sheet = load_workbook(io.BytesIO(client.get("/rankings/", {"_export": "xlsx"}).content))["红黑榜"]
+    names = [row[1].value for row in sheet.iter_rows()]
+    assert all(name in names for name in ranked)  # the sheet ranks every unit
