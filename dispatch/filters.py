@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.widgets import ListSelect
 from projects.models import ResponsibleUnit
 
 from .forms import leader_accounts
@@ -15,21 +16,26 @@ OPEN_CHOICE = "open"
 class ProblemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     state = django_filters.ChoiceFilter(
+        widget=ListSelect,
         label=_("State"),
         choices=[(OPEN_CHOICE, _("Not closed"))] + ProblemState.choices,
         empty_label=_("All states"),
         method="filter_state",
     )
-    type = django_filters.ChoiceFilter(label=_("Type"), choices=ProblemType.choices, empty_label=_("All types"))
+    type = django_filters.ChoiceFilter(
+        widget=ListSelect, label=_("Type"), choices=ProblemType.choices, empty_label=_("All types")
+    )
     unit = django_filters.ModelChoiceFilter(
+        widget=ListSelect,
         label=_("Unit to solve it"),
         queryset=ResponsibleUnit.objects.order_by("name"),
         empty_label=_("All units"),
     )
     leader = django_filters.ModelChoiceFilter(
-        label=_("Coordinating leader"), queryset=None, empty_label=_("All leaders")
+        widget=ListSelect, label=_("Coordinating leader"), queryset=None, empty_label=_("All leaders")
     )
     overdue = django_filters.ChoiceFilter(
+        widget=ListSelect,
         label=_("Overdue"),
         method="filter_overdue",
         choices=[("true", _("Overdue only")), ("false", _("Not overdue"))],

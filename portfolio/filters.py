@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Category, Project, ResponsibleUnit, Stage
 from projects.selectors import Flag
 
+from .widgets import ListSelect
+
 
 def project_locations(units=None) -> list[str]:
     """The distinct non-empty locations of the projects of `units` (None: of every project), in order."""
@@ -40,19 +42,31 @@ def project_locations(units=None) -> list[str]:
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search name or code"), method="search")
     category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=Category.objects.order_by("order"), empty_label=_("All categories")
+        widget=ListSelect,
+        label=_("Category"),
+        queryset=Category.objects.order_by("order"),
+        empty_label=_("All categories"),
     )
-    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, empty_label=_("All stages"))
+    stage = django_filters.ChoiceFilter(
+        widget=ListSelect, label=_("Stage"), choices=Stage.choices, empty_label=_("All stages")
+    )
     responsible_unit = django_filters.ModelChoiceFilter(
+        widget=ListSelect,
         field_name="project__responsible_unit",
         label=_("Responsible unit"),
         queryset=ResponsibleUnit.objects.order_by("name"),
         empty_label=_("All units"),
     )
     location = django_filters.ChoiceFilter(
-        field_name="project__location", label=_("Location"), choices=[], empty_label=_("All locations")
+        widget=ListSelect,
+        field_name="project__location",
+        label=_("Location"),
+        choices=[],
+        empty_label=_("All locations"),
     )
-    flag = django_filters.ChoiceFilter(label=_("Flag"), choices=Flag.CHOICES, empty_label=_("All flags"))
+    flag = django_filters.ChoiceFilter(
+        widget=ListSelect, label=_("Flag"), choices=Flag.CHOICES, empty_label=_("All flags")
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
