@@ -19,6 +19,7 @@ from django_tables2 import SingleTableMixin
 from openpyxl import Workbook
 
 from portfolio.page_cache import cached_page
+from portfolio.paging import ShortRowsPaginator
 from projects import params
 from projects.models import ReportStatus, ResponsibleUnit
 from projects.permissions import (
@@ -54,7 +55,7 @@ class ProblemListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = ProblemTable
     filterset_class = ProblemFilter
     template_name = "dispatch/problem_list.html"
-    table_pagination = {"per_page": 25}
+    table_pagination = {"per_page": 25, "paginator_class": ShortRowsPaginator}
 
     @method_decorator(cached_page)
     def get(self, request, *args, **kwargs):

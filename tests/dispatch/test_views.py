@@ -65,15 +65,32 @@ def test_the_list_query_count_does_not_grow_with_rows(client, project_a, office_
         assigned(project_a, office_a, reviewer)
     # session, user, the data token (a write since: the user's kept page is not served,
     # portfolio/page_cache.cached_page), groups (roles), leader choices, unit choices, counts, table
-    # count, table rows
-    with django_assert_num_queries(9):
+    # count, the page's ids (sorted over the problems alone: portfolio/paging.ShortRowsPaginator),
+    # those rows with their project, units and leader
+    with django_assert_num_queries(10):
         client.get(PROBLEMS)
     for _ in range(5):
         assigned(project_a, office_a, reviewer)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(PROBLEMS)
     with django_assert_num_queries(3):  # nothing changed: session, user, the token
         client.get(PROBLEMS)
+
+
+def test_the_list_pages_by_ids_in_the_whole_lists_order(client, project_a, project_b, office_a, office_b, reviewer):
+    # Overdue first, then by deadline (an annotation and a column), and by the project's name (a
+    # join): page 2 of 3 a page is the same slice of the whole sorted list.
+    for days in (5, -3, 8, -1, 2, 9, -7):
+        for project, office in ((project_a, office_a), (project_b, office_b)):
+            problem = assigned(project, office, reviewer, days=abs(days))
+            Problem.objects.filter(pk=problem.pk).update(deadline=in_days(days))  # past: overdue now
+    client.force_login(reviewer)
+    for sort in ("", "project", "-deadline"):
+        whole = listed(client.get(PROBLEMS, {"sort": sort, "per_page": "100"}))
+        paged = listed(client.get(PROBLEMS, {"sort": sort, "per_page": "3", "page": "2"}))
+        assert len(whole) == 14 and paged == whole[3:6], sort
+    first = listed(client.get(PROBLEMS, {"per_page": "6"}))
+    assert set(first) == set(Problem.objects.filter(deadline__lt=in_days(0)).values_list("pk", flat=True))
 
 
 def test_raise_from_a_report_hand_out_solve_and_close_through_the_pages(client, project_a, office_a, reviewer, leader):
