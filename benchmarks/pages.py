@@ -417,7 +417,7 @@ def main(argv=None) -> int:
         child = [sys.executable, __file__, "--child", str(size), "--runs", str(args.runs)]
         for flag in ("only", "sorts"):
             if getattr(args, flag):
-                child += [f"--{flag}", getattr(args, flag)]
+                child.append(f"--{flag}={getattr(args, flag)}")  # "=": a sort may begin with "-"
         done = subprocess.run(child, env=env, stdout=subprocess.PIPE, text=True, check=True)
         results += json.loads(done.stdout.strip().splitlines()[-1])
     if args.json:
