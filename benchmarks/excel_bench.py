@@ -40,7 +40,6 @@ from django.db import connection  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
 from projects.models import (  # noqa: E402
-    Milestone,
     OwnerUnit,
     PlanYear,
     PlanYearStatus,
@@ -428,7 +427,7 @@ def bench_read(path: Path) -> tuple[float, float, int]:
 
 
 def bench_export(plan_year, n: int) -> dict:
-    from portfolio.excel.writing import schedule_columns, write_schedule
+    from portfolio.excel.writing import milestone_rows, schedule_columns, write_schedule
     from projects.selectors import current_period, project_list
 
     out = WORK / "export.xlsx"
@@ -472,21 +471,7 @@ def bench_export(plan_year, n: int) -> dict:
     assert len(rows) == n and len(rows[0]) == len(schedule_columns(2022, 9))
     # The milestones sheet's cells too (a schedule writes every milestone of the year: two a
     # project in the generated data), as our writer's own sheet has them.
-    milestones = [
-        (code, name, title, str(kind), target, due.isoformat(), met.isoformat() if met else "")
-        for code, name, title, kind, target, due, met in Milestone.objects.filter(project_year__plan_year=plan_year)
-        .order_by("project_year__category__order", "project_year__project__code", "due_date", "pk")
-        .values_list(
-            "project_year__project__code",
-            "project_year__project__name",
-            "title",
-            "kind",
-            "target_percent",
-            "due_date",
-            "met_on",
-        )
-        .iterator(chunk_size=2000)
-    ]
+    milestones = list(milestone_rows(plan_year))
     start = time.perf_counter()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("bare")

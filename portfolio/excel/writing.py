@@ -513,12 +513,20 @@ def _milestone_sheet(book, plan_year, projects, counter):
     sheet.setup(columns, header_rows=1, first_header_row=3, freeze_col=2)
     sheet.title(f"{plan_year.year}年县级重大项目节点目标", "", len(columns))
     sheet.header(columns)
+    styles = [c.kind for c in columns]
+    write, alive = sheet.row, counter.alive
+    for row in milestone_rows(plan_year, projects):
+        write(styles, row)
+        alive()
+
+
+def milestone_rows(plan_year, projects=None):
+    """The milestones sheet's rows, as written: plain tuples streamed from the database (200,000
+    milestones at province scale)."""
     qs = Milestone.objects.filter(project_year__plan_year=plan_year)
     if projects is not None:
         qs = qs.filter(project_year__in=projects)
-    styles = [c.kind for c in columns]
     kinds = {value: str(label) for value, label in MilestoneKind.choices}
-    # Plain tuples streamed from the database (200,000 milestones at province scale).
     rows = (
         qs.order_by("project_year__category__order", "project_year__project__code", "due_date", "pk")
         .values_list(
@@ -532,12 +540,8 @@ def _milestone_sheet(book, plan_year, projects, counter):
         )
         .iterator(chunk_size=2000)
     )
-    write, alive = sheet.row, counter.alive
     for code, name, title, kind, target, due, met in rows:
-        write(
-            styles, (code, name, title, kinds.get(kind, kind), target, due.isoformat(), met.isoformat() if met else "")
-        )
-        alive()
+        yield code, name, title, kinds.get(kind, kind), target, due.isoformat(), met.isoformat() if met else ""
 
 
 def dispatch_columns(month: int) -> list[Col]:
