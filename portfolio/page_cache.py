@@ -148,8 +148,8 @@ def cached_page(view):
         key = page_keys(request)(
             "page", user.pk, request.COOKIES.get(settings.SESSION_COOKIE_NAME), request.get_full_path()
         )
-        cache = caches[ALIAS]
-        kept = cache.get(key) if key.seconds else None
+        store = caches[ALIAS]
+        kept = store.get(key) if key.seconds else None
         if kept is not None:
             content_type, content = kept
             return HttpResponse(_fill(content, request), content_type=content_type)
@@ -169,7 +169,7 @@ def cached_page(view):
             and response["Content-Type"].startswith("text/html")
             and not get_messages(request).used
         ):
-            cache.set(key, (response["Content-Type"], response.content), key.seconds)
+            store.set(key, (response["Content-Type"], response.content), key.seconds)
         response.content = _fill(response.content, request)
         return response
 
