@@ -50,12 +50,16 @@ class DeferredJoinPaginator(Paginator):
         qs = getattr(getattr(rows, "data", None), "data", rows)  # BoundRows → TableQuerysetData → QuerySet
         if not isinstance(qs, QuerySet) or not (self.ids_first_when_computed or orders_by_stored_columns(qs)):
             return self._get_page(rows[bottom:top], number, self)
-        ids = list(qs.values_list("pk", flat=True)[bottom:top])
+        ids = list(self.sorted_ids(qs)[bottom:top])
         by_id = qs.order_by().in_bulk(ids)
         records = [by_id[pk] for pk in ids if pk in by_id]
         if rows is qs:
             return self._get_page(records, number, self)
         return self._get_page(type(rows)(data=records, table=rows.table, pinned_data=rows.pinned_data), number, self)
+
+    def sorted_ids(self, qs: QuerySet) -> QuerySet:
+        """The ids of every row in the list's order (the project list's sorts end in a unique column)."""
+        return qs.values_list("pk", flat=True)
 
 
 class ShortRowsPaginator(DeferredJoinPaginator):
@@ -65,3 +69,10 @@ class ShortRowsPaginator(DeferredJoinPaginator):
     with every row joined before the sort)."""
 
     ids_first_when_computed = True
+
+    def sorted_ids(self, qs: QuerySet) -> QuerySet:
+        # A sort by a column with ties (the project's name, the unit) ends with the id, so that the
+        # pages are slices of one order: without it the database may order tied rows differently
+        # from one query to the next, and a row could show on two pages or on none.
+        order = list(qs.query.order_by or qs.model._meta.ordering)
+        return qs.order_by(*order, "pk").values_list("pk", flat=True)
