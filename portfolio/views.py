@@ -294,7 +294,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = ProjectTable
     filterset_class = ProjectFilter
     # The filters and the table, kept in the pages' cache per scope of rows and query (page_cache);
-    # the page around them (header, export link, messages) is rendered on every request.
+    # the page around them (header, export link, messages) is the user's own (cached_page).
     template_name = "portfolio/_project_list_body.html"
     page_template_name = "portfolio/project_list.html"
     # Sorted by a stored column, a page reads its ids first and computes the progress of its own
@@ -475,7 +475,8 @@ def project_detail(request, code: str):
     year = params.year(request.GET)
     # The key first (it reads the data token). Whoever may see the project sees the same figures
     # and problems (all of the project's: an office sees only its own unit's projects); who may is
-    # checked on every request, here, as is the offer to raise a problem (by role).
+    # checked here for each user, as is the offer to raise a problem (by role); the user's copy of
+    # the page (cached_page) is made only after that check, under the same data.
     keys = page_keys(request)
     key = keys("project", code, year)
     project = get_project_for(request.user, code=code)
