@@ -366,7 +366,14 @@ def attention_projects(*, plan_year: PlanYear, period: Period, projects: QuerySe
     )
 
 
-def attention_head(*, plan_year: PlanYear, period: Period, projects: QuerySet, limit: int) -> list:
+# Up to this many rows in scope (a county's list), the head is read as whole rows in one query: the
+# ids-first plan below pays for its second query only when thousands of rows are sorted.
+ATTENTION_WHOLE_ROWS_UP_TO = 2000
+
+
+def attention_head(
+    *, plan_year: PlanYear, period: Period, projects: QuerySet, limit: int, rows_in_scope: int | None = None
+) -> list:
     """The first `limit` rows of attention_projects, without working out every project's flag.
 
     A project at least PORTFOLIO_FLAG_RED_POINTS behind is red whatever its overdue counts, and
@@ -377,6 +384,11 @@ def attention_head(*, plan_year: PlanYear, period: Period, projects: QuerySet, l
     plain slice)."""
     rows = attention_projects(plan_year=plan_year, period=period, projects=projects)
     far_behind = Q(behind_schedule_points__gte=settings.PORTFOLIO_FLAG_RED_POINTS)
+    if rows_in_scope is not None and rows_in_scope <= ATTENTION_WHOLE_ROWS_UP_TO:
+        head = list(rows.filter(far_behind)[:limit])
+        if len(head) < limit:
+            head += list(rows.exclude(far_behind)[: limit - len(head)])
+        return head
     # The ids first (the sort needs no unit or owner joined), then those few rows whole.
     ids = list(rows.filter(far_behind).values_list("pk", flat=True)[:limit])
     if len(ids) < limit:

@@ -2,22 +2,15 @@
 footer shows totals the view aggregates in the database over every filtered row (not the page)."""
 
 import django_tables2 as tables
-from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from projects import formatting
+from projects import formatting, rules
 from projects.models import ProjectYear
 from projects.rules import BEHIND_SCHEDULE_LABEL, Flag
 
-FLAG_RANK = Case(
-    When(flag=Flag.GREEN, then=Value(0)),
-    When(flag=Flag.YELLOW, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 FLAG_LABELS = dict(Flag.CHOICES)
 
 
@@ -163,7 +156,10 @@ class ProjectTable(tables.Table):
 
     def order_flag(self, queryset, is_descending):
         # By severity (green < yellow < red), not alphabetically.
-        queryset = queryset.annotate(flag_rank=FLAG_RANK).order_by(
+        rank = rules.warning_rank_expression(
+            "behind_schedule_points", "overdue_milestone_level", "overdue_problem_level"
+        )
+        queryset = queryset.annotate(flag_rank=rank).order_by(
             ("-" if is_descending else "") + "flag_rank", "project__code"
         )
         return queryset, True

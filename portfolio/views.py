@@ -203,7 +203,11 @@ class _OverviewFigures:
     def attention(self) -> list:
         # The projects to call about: red ones, furthest behind first (one query, capped).
         return attention_head(
-            plan_year=self.plan_year, period=self.rollup.period, projects=self.projects, limit=ATTENTION_LIMIT
+            plan_year=self.plan_year,
+            period=self.rollup.period,
+            projects=self.projects,
+            limit=ATTENTION_LIMIT,
+            rows_in_scope=self.rollup.total.projects,
         )
 
     @cached_property

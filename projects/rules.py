@@ -210,21 +210,35 @@ class _FlagOfLevel(Func):
         return f"CASE {level} WHEN 2 THEN %s WHEN 1 THEN %s ELSE %s END", (*params, Flag.RED, Flag.YELLOW, Flag.GREEN)
 
 
-def warning_level_expression(points: str, milestone_level: str, problem_level: str | None = None):
-    """warning_level() in SQL over the points annotation and the overdue levels
-    (overdue_level_expression) of the milestones and, when given, of the problems. A row at least
-    PORTFOLIO_FLAG_RED_POINTS behind is red without its overdue subqueries being run; any other
-    runs each of them once: the flag is the highest of the three levels."""
+def _warning_levels(points: str, milestone_level: str, problem_level: str | None) -> list:
     points_level = Case(
         When(**{f"{points}__gte": settings.PORTFOLIO_FLAG_YELLOW_POINTS}, then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )
-    levels = [points_level, F(milestone_level)] + ([F(problem_level)] if problem_level else [])
+    return [points_level, F(milestone_level)] + ([F(problem_level)] if problem_level else [])
+
+
+def warning_level_expression(points: str, milestone_level: str, problem_level: str | None = None):
+    """warning_level() in SQL over the points annotation and the overdue levels
+    (overdue_level_expression) of the milestones and, when given, of the problems. A row at least
+    PORTFOLIO_FLAG_RED_POINTS behind is red without its overdue subqueries being run; any other
+    runs each of them once: the flag is the highest of the three levels."""
     return Case(
         When(**{f"{points}__gte": settings.PORTFOLIO_FLAG_RED_POINTS}, then=Value(Flag.RED)),
-        default=_FlagOfLevel(Greatest(*levels)),
+        default=_FlagOfLevel(Greatest(*_warning_levels(points, milestone_level, problem_level))),
         output_field=CharField(),
+    )
+
+
+def warning_rank_expression(points: str, milestone_level: str, problem_level: str | None = None):
+    """The same flag as its rank, 0 / 1 / 2 for green / yellow / red: what a list sorted by the flag
+    orders by. Comparing the flag's name with each colour instead would run the flag, and the
+    overdue subqueries under it, once per comparison."""
+    return Case(
+        When(**{f"{points}__gte": settings.PORTFOLIO_FLAG_RED_POINTS}, then=Value(2)),
+        default=Greatest(*_warning_levels(points, milestone_level, problem_level)),
+        output_field=IntegerField(),
     )
 
 

@@ -425,11 +425,14 @@ def test_sql_flags_equal_python_flags_over_a_grid(
                 for _ in range(problems):
                     p = assigned(project, office_a, reviewer)
                     Problem.objects.filter(pk=p.pk).update(deadline=datetime.date(2022, 9, 1))
-    rows = list(projects_with_progress(current_period(plan_year), plan_year=plan_year))
+    # The list sorted by the flag orders by its rank (warning_rank_expression): the same rule.
+    rank = rules.warning_rank_expression("behind_schedule_points", "overdue_milestone_level", "overdue_problem_level")
+    rows = list(projects_with_progress(current_period(plan_year), plan_year=plan_year).annotate(rank=rank))
     assert len(rows) == n
     flags = set()
     for row in rows:
         expected = rules.warning_level(row.behind_schedule_points, row.overdue_milestones, row.overdue_problems)
         assert row.flag == expected, (row.project.code, row.behind_schedule_points, row.overdue_milestones)
+        assert row.rank == [Flag.GREEN, Flag.YELLOW, Flag.RED].index(expected), row.project.code
         flags.add(row.flag)
     assert flags == {Flag.GREEN, Flag.YELLOW, Flag.RED}

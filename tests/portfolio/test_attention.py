@@ -19,6 +19,10 @@ def test_the_overview_head_is_the_head_of_the_whole_list(settings, portfolio, pl
     projects = ProjectYear.objects.all()
     whole = [row.pk for row in attention_projects(plan_year=plan_year, period=period, projects=projects)]
     assert whole  # the data gives red projects at every threshold
-    for limit in (1, 2, 3, 5, 8, 50):
-        head = attention_head(plan_year=plan_year, period=period, projects=projects, limit=limit)
-        assert [row.pk for row in head] == whole[:limit], (red_points, limit)
+    # Both ways of reading it: the ids first (a province), the rows whole (a county's few rows).
+    for rows_in_scope in (None, len(projects)):
+        for limit in (1, 2, 3, 5, 8, 50):
+            head = attention_head(
+                plan_year=plan_year, period=period, projects=projects, limit=limit, rows_in_scope=rows_in_scope
+            )
+            assert [row.pk for row in head] == whole[:limit], (red_points, limit, rows_in_scope)

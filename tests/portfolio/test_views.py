@@ -480,10 +480,10 @@ def test_overview_query_count(client, leader, sized_portfolio, django_assert_num
     # session, user, plan year, the user's groups (role), rollup ×2 (sums, progress and flags
     # grouped by category and flag in one query — once two, each building the annotated rows —
     # and the categories), the declared category figures, completion by month, the red projects
-    # to call about (three: the ids of those far behind, then — fewer than ten here — of the rest,
-    # then those rows whole; attention_head), the open problems (待协调问题) and their counts, the
-    # plan paragraph's sums; and the data token (portfolio/freshness.py), read first
-    with django_assert_num_queries(15):
+    # to call about (two, a county's few rows read whole: those far behind, then — fewer than ten
+    # here — the rest; attention_head), the open problems (待协调问题) and their counts, the plan
+    # paragraph's sums; and the data token (portfolio/freshness.py), read first
+    with django_assert_num_queries(14):
         first = client.get(OVERVIEW)
     # Again, nothing changed: the user's own copy of the page (page_cache.cached_page). Session,
     # user, the token.
