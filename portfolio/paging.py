@@ -40,6 +40,13 @@ class DeferredJoinPaginator(Paginator):
     # anyway. Yes where the annotations are made of the row's own columns (ShortRowsPaginator).
     ids_first_when_computed = False
 
+    def __init__(self, *args, count: int | None = None, **kwargs):
+        """`count`: the number of rows when the caller has counted them already (the project list's
+        footer aggregate counts the filtered rows), so the paginator does not count them again."""
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            self.count = count  # Paginator.count is a cached_property: the value given is kept
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

@@ -363,15 +363,20 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return sums
 
     def get_table(self, **kwargs):
+        # The footer's aggregate first: it counts the filtered rows, which the paginator takes as its
+        # count (one query for both).
+        self.footer = self.totals(self.object_list)
         table = super().get_table(**kwargs)
-        table.totals = self.totals(self.object_list)
+        table.totals = self.footer
         return table
 
     def exporting(self) -> bool:
         return self.request.GET.get("_export") == "xlsx"
 
     def get_table_pagination(self, table):
-        return False if self.exporting() else super().get_table_pagination(table)
+        if self.exporting():
+            return False
+        return {**super().get_table_pagination(table), "count": self.footer["n"]}
 
     def render_to_response(self, context, **response_kwargs):
         if self.exporting():
