@@ -4,6 +4,7 @@ through dispatch.services on the problem's page, which records who did it."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from projects.admin.unit_filter import UnitListFilter
 from projects.roles import is_office, sees_everything
 
 from .models import Problem, ProblemEvent
@@ -24,8 +25,8 @@ class ProblemEventInline(admin.TabularInline):
 @admin.register(Problem)
 class ProblemAdmin(SimpleHistoryAdmin):
     list_display = ("id", "project", "type", "unit", "leader", "deadline", "state")
-    list_filter = ("state", "type", "unit")
-    search_fields = ("description", "project__name", "project__code")
+    list_filter = ("state", "type", ("unit", UnitListFilter))
+    search_fields = ("description", "project__name", "project__code", "unit__name")
     list_select_related = ("project", "unit", "leader")
     list_per_page = 50
     show_full_result_count = False  # no second COUNT of every problem under a filtered list

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.filters import UnitFilter
 from portfolio.widgets import ListSelect
 from projects.models import ResponsibleUnit
 
@@ -25,8 +26,7 @@ class ProblemFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(
         widget=ListSelect, label=_("Type"), choices=ProblemType.choices, empty_label=_("All types")
     )
-    unit = django_filters.ModelChoiceFilter(
-        widget=ListSelect,
+    unit = UnitFilter(
         label=_("Unit to solve it"),
         queryset=ResponsibleUnit.objects.order_by("name"),
         empty_label=_("All units"),

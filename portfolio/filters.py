@@ -2,14 +2,60 @@
 projects.selectors.project_list, so the flag filter works on the flag computed in the database."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Category, Project, ResponsibleUnit, Stage
-from projects.selectors import Flag
+from projects.selectors import Flag, unit_id, units_named
 
-from .widgets import ListSelect
+from .widgets import ListSelect, UnitChoice
+
+
+class UnitField(forms.Field):
+    """A responsible unit: its id (the list's choice, a link) or, where the units are too many to
+    list (UnitChoice), part of its name. Cleans to the units meant, or None when left empty; an id
+    of no unit in `queryset` is an error on the field."""
+
+    widget = UnitChoice
+    default_error_messages = {"invalid_choice": _("There is no such unit (%(value)s) to choose.")}
+
+    def __init__(self, *, queryset, empty_label="", **kwargs):
+        super().__init__(**kwargs)
+        self.queryset = queryset
+        self.widget.units = queryset
+        self.widget.empty_label = empty_label
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        units = units_named(self.queryset, value)
+        if unit_id(value) is None:
+            return units
+        ids = list(units.values_list("pk", flat=True))
+        if not ids:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return ids
+
+
+class UnitFilter(django_filters.Filter):
+    """The rows of the unit(s) a UnitField names; `queryset`: the units one may choose among."""
+
+    field_class = UnitField
+
+    @property
+    def queryset(self):
+        return self.extra["queryset"]
+
+    @queryset.setter
+    def queryset(self, units):
+        self.extra["queryset"] = units
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(**{f"{self.field_name}__in": value})
 
 
 def project_locations(units=None) -> list[str]:
@@ -50,8 +96,7 @@ class ProjectFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(
         widget=ListSelect, label=_("Stage"), choices=Stage.choices, empty_label=_("All stages")
     )
-    responsible_unit = django_filters.ModelChoiceFilter(
-        widget=ListSelect,
+    responsible_unit = UnitFilter(
         field_name="project__responsible_unit",
         label=_("Responsible unit"),
         queryset=ResponsibleUnit.objects.order_by("name"),

@@ -3,6 +3,9 @@
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from projects.selectors import listed_units, unit_id, units_named
 
 
 class ListSelect(forms.Select):
@@ -27,3 +30,26 @@ class ListSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>\n{}\n</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
         )
+
+
+class UnitChoice(ListSelect):
+    """A responsible unit, chosen from the list of units while they are few, typed (part of its
+    name, in a search box) when they are more than settings.LIST_MAX_UNITS: the page stays the
+    same size however many units there are (projects.selectors.listed_units). A unit chosen by id
+    (a link) is shown by its name in the box. `units` and `empty_label` are set by UnitField."""
+
+    units = None
+    empty_label = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        listed = listed_units(self.units)
+        if listed is not None:
+            self.choices = [("", self.empty_label), *listed]
+            return super().render(name, value, attrs, renderer)
+        shown = "" if value is None else str(value)
+        named = units_named(self.units, shown).values_list("name", flat=True) if unit_id(shown) is not None else []
+        shown = next(iter(named), shown)
+        attrs = self.build_attrs(
+            self.attrs, {**(attrs or {}), "type": "search", "placeholder": _("Part of a unit's name")}
+        )
+        return format_html('<input name="{}" value="{}"{}>', name, shown, flatatt(attrs))

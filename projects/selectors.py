@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     BooleanField,
@@ -231,3 +232,24 @@ def missing_reports(*, plan_year: PlanYear, month: int | None = None, projects: 
         .select_related("project", "project__responsible_unit", "category")
         .order_by("project__responsible_unit__name", "category__order", "project__code")
     )
+
+
+def listed_units(units: QuerySet) -> list[tuple[int, str]] | None:
+    """The units a filter offers as a list, (id, name) in the order of their names, or None when
+    they are more than settings.LIST_MAX_UNITS: the filter then takes part of a unit's name
+    (units_named). One query of at most that many rows, however many units there are."""
+    rows = list(units.order_by("name", "pk").values_list("pk", "name")[: settings.LIST_MAX_UNITS + 1])
+    return None if len(rows) > settings.LIST_MAX_UNITS else rows
+
+
+def unit_id(value: str) -> int | None:
+    """The id a unit filter's value gives (ASCII digits within a database id's range), else None."""
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and int(value) < 2**31 else None
+
+
+def units_named(units: QuerySet, value: str) -> QuerySet:
+    """The units a unit filter's value means: the unit of that id (a choice from the list, a link),
+    else every unit whose name contains the text."""
+    pk = unit_id(value)
+    return units.filter(name__icontains=value.strip()) if pk is None else units.filter(pk=pk)

@@ -18,6 +18,7 @@ from ..roles import can_edit_plan, is_office
 from ..rules import BEHIND_SCHEDULE_LABEL, Flag
 from ..selectors import Period, current_period, projects_with_progress
 from .scoping import ScopedAdmin, badge
+from .unit_filter import UnitListFilter
 
 # --- Projects -------------------------------------------------------------------------------
 
@@ -67,7 +68,8 @@ class ProjectAdmin(ScopedAdmin):
     list_display = ("code", "name", "responsible_unit", "owner_unit", "start_year", "end_year", "total_investment")
     list_display_links = ("code", "name")
     list_select_related = ("responsible_unit", "owner_unit")
-    search_fields = ("code", "name", "location", "leaders__last_name", "leaders__first_name")
+    # The unit's name too: beyond settings.LIST_MAX_UNITS units the unit filter is not listed.
+    search_fields = ("code", "name", "location", "responsible_unit__name", "leaders__last_name", "leaders__first_name")
     # Owners grow with the projects (5,000 at province scale): searched as typed, not a dropdown.
     autocomplete_fields = ("owner_unit",)
     list_per_page = 50
@@ -83,7 +85,7 @@ class ProjectAdmin(ScopedAdmin):
         return obj
 
     def get_list_filter(self, request):
-        return [] if is_office(request.user) else ["responsible_unit"]
+        return [] if is_office(request.user) else [("responsible_unit", UnitListFilter)]
 
     def editable_fields(self, request, obj):
         if obj is None:
@@ -139,7 +141,13 @@ class ProjectYearAdmin(ScopedAdmin):
     )
     list_display_links = ("code", "name")
     list_select_related = ("category", "plan_year", "project", "project__responsible_unit")
-    search_fields = ("project__code", "project__name", "project__location", "project__leaders__last_name")
+    search_fields = (
+        "project__code",
+        "project__name",
+        "project__location",
+        "project__responsible_unit__name",
+        "project__leaders__last_name",
+    )
     # The project of a new row is searched as typed (ProjectAdmin's search, scoped to the user's).
     autocomplete_fields = ("project",)
     list_per_page = 50
@@ -174,7 +182,7 @@ class ProjectYearAdmin(ScopedAdmin):
     def get_list_filter(self, request):
         filters = ["plan_year", "category", "stage", FlagFilter, PeriodMonthFilter]
         if not is_office(request.user):
-            filters.insert(3, "project__responsible_unit")
+            filters.insert(3, ("project__responsible_unit", UnitListFilter))
         return filters
 
     def editable_fields(self, request, obj):

@@ -27,6 +27,7 @@ from ..roles import can_report, can_review, is_office
 from ..selectors import current_period, default_plan_year
 from .forms import FORBIDDEN_CODES, ServiceModelForm
 from .scoping import ScopedAdmin, badge
+from .unit_filter import UnitListFilter
 
 
 class WorkflowMsg:
@@ -141,7 +142,11 @@ class ProgressReportAdmin(ScopedAdmin):
         "submitted_at",
     )
     list_filter = ("status", ReportYearFilter, ReportMonthFilter, "is_current", "project_year__category")
-    search_fields = ("project_year__project__name", "project_year__project__code")
+    search_fields = (
+        "project_year__project__name",
+        "project_year__project__code",
+        "project_year__project__responsible_unit__name",
+    )
     list_per_page = 50
     actions = ["approve_selected"]
     WORKFLOW_STEPS = ("_approve", "_return", "_revise")
@@ -195,7 +200,7 @@ class ProgressReportAdmin(ScopedAdmin):
     def get_list_filter(self, request):
         filters = list(self.list_filter)
         if not is_office(request.user):
-            filters.append("project_year__project__responsible_unit")
+            filters.append(("project_year__project__responsible_unit", UnitListFilter))
         return filters
 
     @staticmethod

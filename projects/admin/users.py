@@ -8,6 +8,7 @@ from ..models import (
     User,
 )
 from ..roles import can_administer
+from .unit_filter import UnitListFilter
 
 
 @admin.register(User)
@@ -21,8 +22,9 @@ class UserAdmin(DjangoUserAdmin):
         (_("Responsible unit"), {"fields": ("unit", "groups", "is_staff")}),
     )
     list_display = ("username", "first_name", "last_name", "unit", "is_active", "is_staff")
-    list_filter = ("groups", "unit", "is_active", "is_staff")
+    list_filter = ("groups", ("unit", UnitListFilter), "is_active", "is_staff")
     list_select_related = ("unit",)
+    search_fields = (*DjangoUserAdmin.search_fields, "unit__name")
 
     def _is_admin(self, request):
         return can_administer(request.user)

@@ -1,0 +1,107 @@
+"""The filter by responsible unit lists the units while they are few and takes part of a unit's name
+when they are more than settings.LIST_MAX_UNITS: no page grows with the number of units (a
+province has 1,000). Links that choose a unit by id keep working either way."""
+
+import re
+
+import pytest
+
+from dispatch.models import Problem
+from projects.models import ResponsibleUnit
+from tests import factories
+from tests.dispatch.conftest import assigned
+
+PROJECTS = "/projects/"
+PROBLEMS = "/problems/"
+
+
+def codes(response) -> list[str]:
+    return sorted(row.record.project.code for row in response.context["table"].paginated_rows)
+
+
+def unit_field(html: str, name: str) -> str:
+    """The filter form's element for the unit: a <select> with its options, or an <input>."""
+    found = re.search(rf'<select[^>]*name="{name}".*?</select>|<input[^>]*name="{name}"[^>]*>', html, re.S)
+    return found.group(0)
+
+
+def more_units(n: int) -> None:
+    ResponsibleUnit.objects.bulk_create(ResponsibleUnit(name=f"县第{i}局", code=f"u{i}") for i in range(n))
+
+
+def test_few_units_are_listed_to_choose(client, leader, project_a, project_b):
+    client.force_login(leader)
+    field = unit_field(client.get(PROJECTS).content.decode(), "responsible_unit")
+    assert field.startswith("<select") and "县交通局" in field and "县水利局" in field
+    chosen = client.get(PROJECTS, {"responsible_unit": project_a.responsible_unit_id})
+    assert codes(chosen) == [project_a.code]
+    assert f'<option value="{project_a.responsible_unit_id}" selected>' in chosen.content.decode()
+
+
+def test_many_units_are_typed_and_the_page_does_not_grow(client, leader, settings, project_a, project_b):
+    settings.LIST_MAX_UNITS = 5
+    client.force_login(leader)
+    more_units(4)  # 6 units: one too many to list
+    few = client.get(PROJECTS).content.decode()
+    field = unit_field(few, "responsible_unit")
+    assert field.startswith("<input") and 'type="search"' in field and "县第0局" not in few
+    ResponsibleUnit.objects.bulk_create(ResponsibleUnit(name=f"市第{i}局", code=f"s{i}") for i in range(40))
+    many = client.get(PROJECTS).content.decode()
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert len(strip.sub("", many)) == len(strip.sub("", few))  # 46 units: the same page as 6
+    # Part of a name finds the unit's projects; a unit chosen by id (a link) still filters and the
+    # box shows the unit's name; an id of no unit says so on the field.
+    assert codes(client.get(PROJECTS, {"responsible_unit": "交通"})) == [project_a.code]
+    assert codes(client.get(PROJECTS, {"responsible_unit": " 水利 "})) == [project_b.code]
+    assert codes(client.get(PROJECTS, {"responsible_unit": "没有这个单位"})) == []
+    by_id = client.get(PROJECTS, {"responsible_unit": project_b.responsible_unit_id})
+    assert codes(by_id) == [project_b.code]
+    assert 'value="县水利局"' in unit_field(by_id.content.decode(), "responsible_unit")
+    unknown = client.get(PROJECTS, {"responsible_unit": "999999"})
+    assert unknown.status_code == 200 and codes(unknown) == []
+    assert "999999" in unknown.content.decode() and 'class="errorlist"' in unknown.content.decode()
+
+
+def test_an_office_is_offered_its_own_unit_only(client, office_a, settings, project_a, project_b):
+    settings.LIST_MAX_UNITS = 1
+    more_units(3)
+    client.force_login(office_a)
+    field = unit_field(client.get(PROJECTS).content.decode(), "responsible_unit")
+    assert field.startswith("<select") and "县交通局" in field and "县水利局" not in field
+    # Another unit's id is no unit it may choose.
+    response = client.get(PROJECTS, {"responsible_unit": project_b.responsible_unit_id})
+    assert codes(response) == [] and 'class="errorlist"' in response.content.decode()
+
+
+def test_the_problem_ledger_types_many_units_too(client, reviewer, settings, project_a, project_b, office_a, office_b):
+    assigned(project_a, office_a, reviewer)
+    assigned(project_b, office_b, reviewer)
+    client.force_login(reviewer)
+    assert unit_field(client.get(PROBLEMS).content.decode(), "unit").startswith("<select")
+    settings.LIST_MAX_UNITS = 1
+    field = unit_field(client.get(PROBLEMS).content.decode(), "unit")
+    assert field.startswith("<input") and 'type="search"' in field
+    listed = client.get(PROBLEMS, {"unit": "水利"}).context["table"].paginated_rows
+    assert [row.record for row in listed] == list(Problem.objects.filter(project=project_b))
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter", "row_of"),
+    [
+        ("/admin/projects/project/", "responsible_unit__id__exact", lambda project: project),
+        ("/admin/projects/projectyear/", "project__responsible_unit__id__exact", factories.row_of),
+    ],
+)
+def test_the_admin_lists_few_units_and_searches_by_name_beyond(
+    client, admin_user, settings, project_a, project_b, url, parameter, row_of
+):
+    client.force_login(admin_user)
+    listed = client.get(url).content.decode()
+    assert f"?{parameter}={project_a.responsible_unit_id}" in listed
+    settings.LIST_MAX_UNITS = 1
+    page = client.get(url)
+    assert parameter not in page.content.decode()  # not listed: the filter is not shown
+    found = client.get(url, {"q": "交通"})
+    assert list(found.context["cl"].result_list) == [row_of(project_a)]
+    chosen = client.get(url, {parameter: project_b.responsible_unit_id})  # a link by id still filters
+    assert list(chosen.context["cl"].result_list) == [row_of(project_b)]
