@@ -1,6 +1,7 @@
 """Widgets of the site's own forms."""
 
 from django import forms
+from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -32,24 +33,59 @@ class ListSelect(forms.Select):
         )
 
 
-class UnitChoice(ListSelect):
-    """A responsible unit, chosen from the list of units while they are few, typed (part of its
-    name, in a search box) when they are more than settings.LIST_MAX_UNITS: the page stays the
-    same size however many units there are (projects.selectors.listed_units). A unit chosen by id
-    (a link) is shown by its name in the box. `units` and `empty_label` are set by UnitField."""
+class ListedOrTyped(ListSelect):
+    """A filter's value chosen from a list while the list is short, typed in a search box when it
+    would be longer than settings.LIST_MAX_CHOICES: the page stays the same size however many
+    choices the data holds. `listed()` gives the choices, or None when they are too many;
+    `shown(value)` is what the box shows for a value."""
 
-    units = None
     empty_label = ""
+    placeholder = ""
+
+    def listed(self) -> list | None:
+        raise NotImplementedError
+
+    def shown(self, value: str) -> str:
+        return value
 
     def render(self, name, value, attrs=None, renderer=None):
-        listed = listed_units(self.units)
+        listed = self.listed()
         if listed is not None:
             self.choices = [("", self.empty_label), *listed]
             return super().render(name, value, attrs, renderer)
-        shown = "" if value is None else str(value)
-        named = units_named(self.units, shown).values_list("name", flat=True) if unit_id(shown) is not None else []
-        shown = next(iter(named), shown)
-        attrs = self.build_attrs(
-            self.attrs, {**(attrs or {}), "type": "search", "placeholder": _("Part of a unit's name")}
-        )
+        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "type": "search", "placeholder": self.placeholder})
+        shown = self.shown("" if value is None else str(value))
         return format_html('<input name="{}" value="{}"{}>', name, shown, flatatt(attrs))
+
+
+class UnitChoice(ListedOrTyped):
+    """A responsible unit: the units listed, or part of a unit's name typed
+    (projects.selectors.listed_units); a unit chosen by id (a link) is shown by its name in the box.
+    `units` and `empty_label` are set by the field (portfolio.filters.UnitField)."""
+
+    units = None
+    placeholder = _("Part of a unit's name")
+
+    def listed(self):
+        return listed_units(self.units)
+
+    def shown(self, value):
+        if unit_id(value) is None:
+            return value
+        return next(iter(units_named(self.units, value).values_list("name", flat=True)), value)
+
+
+class LocationChoice(ListedOrTyped):
+    """A location in use: listed, or part of one typed. `locations()` (given by the filter set)
+    returns the locations in use, at most settings.LIST_MAX_CHOICES + 1 of them."""
+
+    placeholder = _("Part of a location")
+
+    def __init__(self, *, locations, empty_label, **kwargs):
+        super().__init__(**kwargs)
+        self.locations = locations
+        self.empty_label = empty_label
+
+    def listed(self):
+        names = self.locations()
+        return None if len(names) > settings.LIST_MAX_CHOICES else [(name, name) for name in names]

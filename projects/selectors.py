@@ -236,10 +236,10 @@ def missing_reports(*, plan_year: PlanYear, month: int | None = None, projects: 
 
 def listed_units(units: QuerySet) -> list[tuple[int, str]] | None:
     """The units a filter offers as a list, (id, name) in the order of their names, or None when
-    they are more than settings.LIST_MAX_UNITS: the filter then takes part of a unit's name
+    they are more than settings.LIST_MAX_CHOICES: the filter then takes part of a unit's name
     (units_named). One query of at most that many rows, however many units there are."""
-    rows = list(units.order_by("name", "pk").values_list("pk", "name")[: settings.LIST_MAX_UNITS + 1])
-    return None if len(rows) > settings.LIST_MAX_UNITS else rows
+    rows = list(units.order_by("name", "pk").values_list("pk", "name")[: settings.LIST_MAX_CHOICES + 1])
+    return None if len(rows) > settings.LIST_MAX_CHOICES else rows
 
 
 def unit_id(value: str) -> int | None:

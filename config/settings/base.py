@@ -210,10 +210,11 @@ IMPORT_READER_WALL_FACTOR = 3  # wall clock = 3x the CPU limit: a loaded machine
 # paged by OFFSET (a deeper ?page= is a 400: narrow the filters or sort the other way instead).
 LIST_MAX_PER_PAGE = 500
 LIST_MAX_OFFSET = 10_000
-# A filter by responsible unit lists the units up to this many (a county has a few dozen); beyond
-# it the unit is typed, part of its name, and the admin's unit filter gives way to its search box
-# (projects.selectors.listed_units): a province's 1,000 units were 1,000 options on every list page.
-LIST_MAX_UNITS = 200
+# A filter lists its choices — responsible units, locations in use — up to this many (a county has
+# a few dozen of each); beyond, the value is typed (part of a unit's name or of a location) and the
+# admin's unit filter gives way to its search box (portfolio.widgets.ListedOrTyped,
+# projects.selectors.listed_units): a province's 1,000 units were 1,000 options on every list page.
+LIST_MAX_CHOICES = 200
 # Exports of up to this many projects are written in the request; larger ones become an ExportJob
 # that a background thread (or `manage.py run_export_jobs`) writes while the page shows progress.
 EXPORT_SYNC_MAX_ROWS = 5_000

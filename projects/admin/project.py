@@ -68,7 +68,7 @@ class ProjectAdmin(ScopedAdmin):
     list_display = ("code", "name", "responsible_unit", "owner_unit", "start_year", "end_year", "total_investment")
     list_display_links = ("code", "name")
     list_select_related = ("responsible_unit", "owner_unit")
-    # The unit's name too: beyond settings.LIST_MAX_UNITS units the unit filter is not listed.
+    # The unit's name too: beyond settings.LIST_MAX_CHOICES units the unit filter is not listed.
     search_fields = ("code", "name", "location", "responsible_unit__name", "leaders__last_name", "leaders__first_name")
     # Owners grow with the projects (5,000 at province scale): searched as typed, not a dropdown.
     autocomplete_fields = ("owner_unit",)

@@ -1,5 +1,5 @@
 """The admin's filter by responsible unit, bounded like the pages' (projects.selectors.listed_units):
-the units as links while there are settings.LIST_MAX_UNITS or fewer; beyond, the changelist's
+the units as links while there are settings.LIST_MAX_CHOICES or fewer; beyond, the changelist's
 search box finds rows by their unit's name, and the filter lists only the unit a link chose (by
 id), so that the choice is shown and applied."""
 

@@ -1,6 +1,7 @@
-"""The filter by responsible unit lists the units while they are few and takes part of a unit's name
-when they are more than settings.LIST_MAX_UNITS: no page grows with the number of units (a
-province has 1,000). Links that choose a unit by id keep working either way."""
+"""The filters by responsible unit and by location list their choices while they are few and take
+part of a unit's name or of a location when they are more than settings.LIST_MAX_CHOICES: no page
+grows with the number of units (a province has 1,000) or of locations. Links that choose a unit by
+id keep working either way."""
 
 import re
 
@@ -39,7 +40,7 @@ def test_few_units_are_listed_to_choose(client, leader, project_a, project_b):
 
 
 def test_many_units_are_typed_and_the_page_does_not_grow(client, leader, settings, project_a, project_b):
-    settings.LIST_MAX_UNITS = 5
+    settings.LIST_MAX_CHOICES = 5
     client.force_login(leader)
     more_units(4)  # 6 units: one too many to list
     few = client.get(PROJECTS).content.decode()
@@ -63,7 +64,7 @@ def test_many_units_are_typed_and_the_page_does_not_grow(client, leader, setting
 
 
 def test_an_office_is_offered_its_own_unit_only(client, office_a, settings, project_a, project_b):
-    settings.LIST_MAX_UNITS = 1
+    settings.LIST_MAX_CHOICES = 1
     more_units(3)
     client.force_login(office_a)
     field = unit_field(client.get(PROJECTS).content.decode(), "responsible_unit")
@@ -78,7 +79,7 @@ def test_the_problem_ledger_types_many_units_too(client, reviewer, settings, pro
     assigned(project_b, office_b, reviewer)
     client.force_login(reviewer)
     assert unit_field(client.get(PROBLEMS).content.decode(), "unit").startswith("<select")
-    settings.LIST_MAX_UNITS = 1
+    settings.LIST_MAX_CHOICES = 1
     field = unit_field(client.get(PROBLEMS).content.decode(), "unit")
     assert field.startswith("<input") and 'type="search"' in field
     listed = client.get(PROBLEMS, {"unit": "水利"}).context["table"].paginated_rows
@@ -98,10 +99,28 @@ def test_the_admin_lists_few_units_and_searches_by_name_beyond(
     client.force_login(admin_user)
     listed = client.get(url).content.decode()
     assert f"?{parameter}={project_a.responsible_unit_id}" in listed
-    settings.LIST_MAX_UNITS = 1
+    settings.LIST_MAX_CHOICES = 1
     page = client.get(url)
     assert parameter not in page.content.decode()  # not listed: the filter is not shown
     found = client.get(url, {"q": "交通"})
     assert list(found.context["cl"].result_list) == [row_of(project_a)]
     chosen = client.get(url, {parameter: project_b.responsible_unit_id})  # a link by id still filters
     assert list(chosen.context["cl"].result_list) == [row_of(project_b)]
+
+
+def test_many_locations_are_typed(client, leader, settings, plan_year, categories, unit_a):
+    for code, location in (("L-1", "南溪镇"), ("L-2", "南溪镇、北城街道"), ("L-3", "北城街道"), ("L-4", "江口镇")):
+        factories.ProjectFactory(
+            plan_year=plan_year, category=categories[0], responsible_unit=unit_a, code=code, location=location
+        )
+    client.force_login(leader)
+    # Listed (4 locations, the bound 4): a choice is that location exactly.
+    settings.LIST_MAX_CHOICES = 4
+    assert unit_field(client.get(PROJECTS).content.decode(), "location").startswith("<select")
+    assert codes(client.get(PROJECTS, {"location": "南溪镇"})) == ["L-1"]
+    # One more than the bound: typed, part of a location; the box keeps what was typed.
+    settings.LIST_MAX_CHOICES = 3
+    typed = client.get(PROJECTS, {"location": "南溪"})
+    assert codes(typed) == ["L-1", "L-2"]
+    field = unit_field(typed.content.decode(), "location")
+    assert field.startswith("<input") and 'value="南溪"' in field and "江口镇" not in typed.content.decode()
