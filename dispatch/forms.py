@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.fields import OneUnitField
 from projects.models import ProgressReport, Project, ResponsibleUnit, User
 from projects.roles import Role
 
@@ -34,11 +35,7 @@ class RaiseForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=ProblemType.choices)
     description = forms.CharField(label=_("Problem"), widget=forms.Textarea(attrs={"rows": 4}))
     # Only a dispatcher hands out at once; an office's form has none of these.
-    unit = forms.ModelChoiceField(
-        label=_("Unit to solve it"),
-        queryset=ResponsibleUnit.objects.all(),
-        required=False,
-    )
+    unit = OneUnitField(label=_("Unit to solve it"), queryset=ResponsibleUnit.objects.all(), required=False)
     leader = forms.ModelChoiceField(label=_("Coordinating leader"), queryset=User.objects.none(), required=False)
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
 
@@ -74,7 +71,8 @@ class RaiseForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit to solve it"), queryset=ResponsibleUnit.objects.all())
+    # Listed while the units are few, typed (part of a name) beyond: OneUnitField.
+    unit = OneUnitField(label=_("Unit to solve it"), queryset=ResponsibleUnit.objects.all())
     leader = forms.ModelChoiceField(label=_("Coordinating leader"), queryset=User.objects.none(), required=False)
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

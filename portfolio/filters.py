@@ -2,45 +2,17 @@
 projects.selectors.project_list, so the flag filter works on the flag computed in the database."""
 
 import django_filters
-from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Category, Project, ResponsibleUnit, Stage
-from projects.selectors import Flag, unit_id, units_named
+from projects.selectors import Flag
 
-from .widgets import ListSelect, LocationChoice, UnitChoice
-
-
-class UnitField(forms.Field):
-    """A responsible unit: its id (the list's choice, a link) or, where the units are too many to
-    list (UnitChoice), part of its name. Cleans to the units meant, or None when left empty; an id
-    of no unit in `queryset` is an error on the field."""
-
-    widget = UnitChoice
-    default_error_messages = {"invalid_choice": _("There is no such unit (%(value)s) to choose.")}
-
-    def __init__(self, *, queryset, empty_label="", **kwargs):
-        super().__init__(**kwargs)
-        self.queryset = queryset
-        self.widget.units = queryset
-        self.widget.empty_label = empty_label
-
-    def to_python(self, value):
-        value = (value or "").strip()
-        if not value:
-            return None
-        units = units_named(self.queryset, value)
-        if unit_id(value) is None:
-            return units
-        ids = list(units.values_list("pk", flat=True))
-        if not ids:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
-        return ids
+from .fields import UnitField
+from .widgets import ListSelect, LocationChoice
 
 
 class UnitFilter(django_filters.Filter):

@@ -87,6 +87,11 @@ class ProjectAdmin(ScopedAdmin):
     def get_list_filter(self, request):
         return [] if is_office(request.user) else [("responsible_unit", UnitListFilter)]
 
+    def get_autocomplete_fields(self, request):
+        # Units grow with a province too (1,000): typed, not a dropdown — but an office keeps its
+        # one-unit list (the search would offer every unit's name).
+        return self.autocomplete_fields if is_office(request.user) else (*self.autocomplete_fields, "responsible_unit")
+
     def editable_fields(self, request, obj):
         if obj is None:
             return [*services.PROJECT_FIELDS, "change_reason"]

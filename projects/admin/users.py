@@ -24,6 +24,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "unit", "is_active", "is_staff")
     list_filter = ("groups", ("unit", UnitListFilter), "is_active", "is_staff")
     list_select_related = ("unit",)
+    autocomplete_fields = ("unit",)  # a province's 1,000 units: typed, not a dropdown
     search_fields = (*DjangoUserAdmin.search_fields, "unit__name")
 
     def _is_admin(self, request):

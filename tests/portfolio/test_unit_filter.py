@@ -124,3 +124,52 @@ def test_many_locations_are_typed(client, leader, settings, plan_year, categorie
     assert codes(typed) == ["L-1", "L-2"]
     field = unit_field(typed.content.decode(), "location")
     assert field.startswith("<input") and 'value="南溪"' in field and "江口镇" not in typed.content.decode()
+
+
+def test_a_problem_is_handed_to_a_unit_typed_when_units_are_many(
+    client, reviewer, settings, project_a, project_b, office_a
+):
+    from dispatch.models import ProblemState
+    from tests.dispatch.conftest import in_days, raised
+
+    problem = raised(project_a, office_a)
+    client.force_login(reviewer)
+    page = client.get(f"/problems/{problem.pk}/").content.decode()
+    assert unit_field(page, "unit").startswith("<select")  # two units: listed
+    settings.LIST_MAX_CHOICES = 1
+    field = unit_field(client.get(f"/problems/{problem.pk}/").content.decode(), "unit")
+    assert field.startswith("<input") and "县水利局" not in field
+
+    def assign(unit):
+        problem.refresh_from_db()
+        data = {"unit": unit, "deadline": in_days(7).isoformat(), "version": problem.version}
+        return client.post(f"/problems/{problem.pk}/assign/", data)
+
+    # Several units or none match: the field says so, and nothing is handed out.
+    several = assign("局")
+    assert several.status_code == 400 and "县交通局、县水利局" in several.content.decode()
+    none = assign("没有这个单位")
+    assert none.status_code == 400 and "“没有这个单位”" in none.content.decode()
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.RAISED
+    # One unit's name, or part of it that only one unit has: handed to that unit.
+    assert assign("水利").status_code == 302
+    problem.refresh_from_db()
+    assert (problem.state, problem.unit) == (ProblemState.ASSIGNED, project_b.responsible_unit)
+    # The form shows the unit chosen by its name, and takes it back as it is shown.
+    shown = unit_field(client.get(f"/problems/{problem.pk}/").content.decode(), "unit")
+    assert 'value="县水利局"' in shown
+    assert assign("县水利局").status_code == 302
+
+
+def test_the_admins_project_form_types_the_unit_but_for_an_office(client, admin_user, office_a, project_a, project_b):
+    more_units(30)
+    url = f"/admin/projects/project/{project_a.pk}/change/"
+    client.force_login(admin_user)
+    form = client.get(url).content.decode()
+    select = re.search(r'<select[^>]*name="responsible_unit".*?</select>', form, re.S).group(0)
+    assert "admin-autocomplete" in select and select.count("<option") <= 2 and "县第7局" not in select
+    client.force_login(office_a)
+    form = client.get(url).content.decode()
+    select = re.search(r'<select[^>]*name="responsible_unit".*?</select>', form, re.S).group(0)
+    assert "admin-autocomplete" not in select and "县交通局" in select and "县水利局" not in select
