@@ -201,7 +201,7 @@ class _OverviewFigures:
 
     @cached_property
     def attention(self) -> list:
-        # The projects to call about: red ones, furthest behind first (one query, capped).
+        # The projects to call about: red ones, furthest behind first (capped; a county's read whole).
         return attention_head(
             plan_year=self.plan_year,
             period=self.rollup.period,
