@@ -2,9 +2,11 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from projects.selectors import unit_id, units_named
+from projects.params import as_object_id
+from projects.selectors import units_named
 
 from .widgets import UnitChoice
 
@@ -15,7 +17,10 @@ class UnitField(forms.Field):
     of no unit in `queryset` is an error on the field."""
 
     widget = UnitChoice
-    default_error_messages = {"invalid_choice": _("There is no such unit (%(value)s) to choose.")}
+    default_error_messages = {
+        "invalid_choice": _("There is no such unit (%(value)s) to choose."),
+        "null_characters_not_allowed": ProhibitNullCharactersValidator.message,
+    }
 
     def __init__(self, *, queryset, empty_label="---------", **kwargs):
         super().__init__(**kwargs)
@@ -27,8 +32,11 @@ class UnitField(forms.Field):
         value = (value or "").strip()
         if not value:
             return None
+        if "\x00" in value:  # before any query: PostgreSQL refuses NUL in a string
+            message = self.error_messages["null_characters_not_allowed"]
+            raise ValidationError(message, code="null_characters_not_allowed")
         units = units_named(self.queryset, value)
-        if unit_id(value) is None:
+        if as_object_id(value) is None:
             return units
         ids = list(units.values_list("pk", flat=True))
         if not ids:

@@ -6,7 +6,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from projects.selectors import listed_units, unit_id, units_named
+from projects.params import as_object_id
+from projects.selectors import listed_units, units_named
 
 
 class ListSelect(forms.Select):
@@ -70,7 +71,7 @@ class UnitChoice(ListedOrTyped):
         return listed_units(self.units)
 
     def shown(self, value):
-        if unit_id(value) is None:
+        if as_object_id(value) is None:
             return value
         return next(iter(units_named(self.units, value).values_list("name", flat=True)), value)
 

@@ -74,6 +74,13 @@ def object_id(params, name: str) -> int | None:
     return integer(params, name, minimum=0, maximum=2**31 - 1)
 
 
+def as_object_id(value) -> int | None:
+    """`value` as a database id when it is one (plain ASCII digits in range), else None: for a value
+    that may be an id or text (the unit filters'), or a form's prefilled relation."""
+    value = str(value).strip()
+    return int(value) if PLAIN_INTEGER.fullmatch(value) and int(value) <= 2**31 - 1 else None
+
+
 def plan_year(params, name: str = "year", *, published: bool = False) -> PlanYear | None:
     """The plan year asked for (?year=2022), else the latest; None when no plan year exists yet.
     A year asked for that has no plan is a 404 naming it. `published`: leave drafts out (pages

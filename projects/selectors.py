@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from . import progress, rules
 from .models import MONEY, PERCENT, Milestone, PlanYear, PlanYearStatus, ProgressReport, ProjectYear, ReportStatus
+from .params import as_object_id
 
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
 Flag = rules.Flag  # re-exported: the pages and the admin filter on it
@@ -242,14 +243,8 @@ def listed_units(units: QuerySet) -> list[tuple[int, str]] | None:
     return None if len(rows) > settings.LIST_MAX_CHOICES else rows
 
 
-def unit_id(value: str) -> int | None:
-    """The id a unit filter's value gives (ASCII digits within a database id's range), else None."""
-    value = value.strip()
-    return int(value) if value.isascii() and value.isdigit() and int(value) < 2**31 else None
-
-
 def units_named(units: QuerySet, value: str) -> QuerySet:
     """The units a unit filter's value means: the unit of that id (a choice from the list, a link),
     else every unit whose name contains the text."""
-    pk = unit_id(value)
+    pk = as_object_id(value)
     return units.filter(name__icontains=value.strip()) if pk is None else units.filter(pk=pk)

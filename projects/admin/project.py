@@ -31,7 +31,10 @@ class FlagFilter(admin.SimpleListFilter):
         return Flag.CHOICES
 
     def queryset(self, request, queryset):
-        return queryset.filter(flag=self.value()) if self.value() else queryset
+        if not self.value():
+            return queryset
+        # A colour there is no flag of matches nothing (and is not sent to the database as text).
+        return queryset.filter(flag=self.value()) if self.value() in dict(Flag.CHOICES) else queryset.none()
 
 
 class PeriodMonthFilter(admin.SimpleListFilter):

@@ -5,7 +5,8 @@ id), so that the choice is shown and applied."""
 
 from django.contrib import admin
 
-from ..selectors import listed_units, unit_id
+from ..params import as_object_id
+from ..selectors import listed_units
 
 
 class UnitListFilter(admin.RelatedFieldListFilter):
@@ -14,7 +15,7 @@ class UnitListFilter(admin.RelatedFieldListFilter):
         listed = listed_units(units)
         if listed is not None:
             return listed
-        chosen = [pk for pk in (unit_id(value) for value in self.lookup_val or ()) if pk is not None]
+        chosen = [pk for pk in (as_object_id(value) for value in self.lookup_val or ()) if pk is not None]
         return list(units.filter(pk__in=chosen).order_by("name").values_list("pk", "name"))
 
     def has_output(self):

@@ -8,11 +8,12 @@ from ..models import (
     User,
 )
 from ..roles import can_administer
+from .scoping import PrefilledRelations
 from .unit_filter import UnitListFilter
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PrefilledRelations, DjangoUserAdmin):
     """Accounts are the administrators' business; the unit ties an office account to its projects."""
 
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Responsible unit"), {"fields": ("unit", "phone")}))

@@ -31,6 +31,7 @@ ODD = [
     "0x1F",
     "２０２２",
     "2022\n",
+    "a\x00b",
 ]
 # Fewer values on the pass that tries every URL as every role, to keep the suite quick.
 ODD_SHORT = ["²", "9" * 400]

@@ -173,3 +173,14 @@ def test_the_admins_project_form_types_the_unit_but_for_an_office(client, admin_
     form = client.get(url).content.decode()
     select = re.search(r'<select[^>]*name="responsible_unit".*?</select>', form, re.S).group(0)
     assert "admin-autocomplete" not in select and "县交通局" in select and "县水利局" not in select
+
+
+def test_the_admins_add_form_prefills_a_unit_by_id_and_ignores_what_is_no_id(client, admin_user, project_a):
+    client.force_login(admin_user)
+    unit = project_a.responsible_unit
+    prefilled = client.get("/admin/projects/project/add/", {"responsible_unit": unit.pk}).content.decode()
+    select = re.search(r'<select[^>]*name="responsible_unit".*?</select>', prefilled, re.S).group(0)
+    assert f'<option value="{unit.pk}" selected>{unit.name}</option>' in select
+    for odd in ("²", "a\x00b", "9" * 30, "1,2"):
+        for name in ("responsible_unit", "owner_unit"):
+            assert client.get("/admin/projects/project/add/", {name: odd}).status_code == 200, (name, odd)
