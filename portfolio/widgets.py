@@ -62,7 +62,7 @@ class ListedOrTyped(ListSelect):
 class UnitChoice(ListedOrTyped):
     """A responsible unit: the units listed, or part of a unit's name typed
     (projects.selectors.listed_units); a unit chosen by id (a link) is shown by its name in the box.
-    `units` and `empty_label` are set by the field (portfolio.filters.UnitField)."""
+    `units` and `empty_label` are set by the field (portfolio.fields.UnitField)."""
 
     units = None
     placeholder = _("Part of a unit's name")
