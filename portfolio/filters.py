@@ -104,11 +104,13 @@ class ProjectFilter(django_filters.FilterSet):
         return project_locations(self.units, limit=settings.LIST_MAX_CHOICES + 1)
 
     def filter_location(self, queryset, name, value):
-        # One chosen from the list is that location; typed (too many to list), part of one.
+        # One chosen from the list is that location; any other text (typed: too many to list, or a
+        # hand-made URL) is part of one.
         value = value.strip()
         if not value:
             return queryset
-        if len(self.locations_in_use) <= settings.LIST_MAX_CHOICES:
+        listed = len(self.locations_in_use) <= settings.LIST_MAX_CHOICES
+        if listed and value in self.locations_in_use:
             return queryset.filter(project__location=value)
         return queryset.filter(project__location__icontains=value)
 

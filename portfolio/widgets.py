@@ -38,7 +38,8 @@ class ListedOrTyped(ListSelect):
     """A filter's value chosen from a list while the list is short, typed in a search box when it
     would be longer than settings.LIST_MAX_CHOICES: the page stays the same size however many
     choices the data holds. `listed()` gives the choices, or None when they are too many;
-    `shown(value)` is what the box shows for a value."""
+    `shown(value)` is what the box shows for a value (also for text that is none of the listed
+    choices, as a hand-typed URL may give)."""
 
     empty_label = ""
     placeholder = ""
@@ -51,11 +52,14 @@ class ListedOrTyped(ListSelect):
 
     def render(self, name, value, attrs=None, renderer=None):
         listed = self.listed()
-        if listed is not None:
+        typed = "" if value is None else str(value)
+        # Listed: a select, unless the value is text that is none of the choices (typed into a URL):
+        # then the box, so that the page shows what it is filtered by.
+        if listed is not None and (not typed or typed in {str(choice) for choice, _label in listed}):
             self.choices = [("", self.empty_label), *listed]
             return super().render(name, value, attrs, renderer)
         attrs = self.build_attrs(self.attrs, {**(attrs or {}), "type": "search", "placeholder": self.placeholder})
-        shown = self.shown("" if value is None else str(value))
+        shown = self.shown(typed)
         return format_html('<input name="{}" value="{}"{}>', name, shown, flatatt(attrs))
 
 

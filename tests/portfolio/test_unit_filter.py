@@ -37,6 +37,13 @@ def test_few_units_are_listed_to_choose(client, leader, project_a, project_b):
     chosen = client.get(PROJECTS, {"responsible_unit": project_a.responsible_unit_id})
     assert codes(chosen) == [project_a.code]
     assert f'<option value="{project_a.responsible_unit_id}" selected>' in chosen.content.decode()
+    # Part of a name in a hand-made URL filters too, and the page shows it in a box (not "all units").
+    typed = client.get(PROJECTS, {"responsible_unit": "水利"})
+    assert codes(typed) == [project_b.code]
+    field = unit_field(typed.content.decode(), "responsible_unit")
+    assert field.startswith("<input") and 'value="水利"' in field
+    html = client.get(PROJECTS, {"responsible_unit": '"><b>x'}).content.decode()
+    assert "<b>x" not in html and 'value="&quot;&gt;&lt;b&gt;x"' in html  # shown, escaped
 
 
 def test_many_units_are_typed_and_the_page_does_not_grow(client, leader, settings, project_a, project_b):
@@ -114,10 +121,16 @@ def test_many_locations_are_typed(client, leader, settings, plan_year, categorie
             plan_year=plan_year, category=categories[0], responsible_unit=unit_a, code=code, location=location
         )
     client.force_login(leader)
-    # Listed (4 locations, the bound 4): a choice is that location exactly.
+    # Listed (4 locations, the bound 4): a choice is that location exactly; other text (a hand-made
+    # URL) is part of one, shown in a box.
     settings.LIST_MAX_CHOICES = 4
     assert unit_field(client.get(PROJECTS).content.decode(), "location").startswith("<select")
-    assert codes(client.get(PROJECTS, {"location": "南溪镇"})) == ["L-1"]
+    chosen = client.get(PROJECTS, {"location": "南溪镇"})
+    assert codes(chosen) == ["L-1"]
+    assert '<option value="南溪镇" selected>' in unit_field(chosen.content.decode(), "location")
+    part = client.get(PROJECTS, {"location": "北城"})
+    assert codes(part) == ["L-2", "L-3"]
+    assert 'value="北城"' in unit_field(part.content.decode(), "location")
     # One more than the bound: typed, part of a location; the box keeps what was typed.
     settings.LIST_MAX_CHOICES = 3
     typed = client.get(PROJECTS, {"location": "南溪"})
