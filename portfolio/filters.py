@@ -2,14 +2,13 @@
 projects.selectors.project_list, so the flag filter works on the flag computed in the database."""
 
 import django_filters
-from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Category, Project, ResponsibleUnit, Stage
-from projects.selectors import Flag
+from projects.selectors import Flag, listed
 
 from .fields import UnitField
 from .widgets import ListSelect, LocationChoice
@@ -90,18 +89,19 @@ class ProjectFilter(django_filters.FilterSet):
         # Locations are free text on the project: offer those in use, so nobody has to guess a
         # spelling, while they are few enough to list (LocationChoice).
         self.filters["location"].extra["widget"] = LocationChoice(
-            locations=lambda: self.locations_in_use, empty_label=_("All locations")
+            locations=lambda: self.listed_locations, empty_label=_("All locations")
         )
         if units is not None:  # an office sees only its own unit
             self.filters["responsible_unit"].queryset = units
 
     @cached_property
-    def locations_in_use(self) -> list[str]:
-        """The locations the filter lists, one more than it may (then it lists none). An office: its
-        own unit's projects' (a few hundred rows); everyone else: every project's, read by skipping
-        along the location index (one probe per distinct location, ~40) instead of a DISTINCT over
-        100,000 rows joined to the year's plan (270 ms)."""
-        return project_locations(self.units, limit=settings.LIST_MAX_CHOICES + 1)
+    def listed_locations(self) -> list[str] | None:
+        """The locations in use the filter lists, or None when they are too many to list
+        (projects.selectors.listed). An office: its own unit's projects' (a few hundred rows);
+        everyone else: every project's, read by skipping along the location index (one probe per
+        distinct location, ~40) instead of a DISTINCT over 100,000 rows joined to the year's plan
+        (270 ms)."""
+        return listed(lambda limit: project_locations(self.units, limit=limit))
 
     def filter_location(self, queryset, name, value):
         # One chosen from the list is that location; any other text (typed: too many to list, or a
@@ -109,8 +109,7 @@ class ProjectFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        listed = len(self.locations_in_use) <= settings.LIST_MAX_CHOICES
-        if listed and value in self.locations_in_use:
+        if self.listed_locations is not None and value in self.listed_locations:
             return queryset.filter(project__location=value)
         return queryset.filter(project__location__icontains=value)
 

@@ -1,7 +1,6 @@
 """Widgets of the site's own forms."""
 
 from django import forms
-from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -82,7 +81,7 @@ class UnitChoice(ListedOrTyped):
 
 class LocationChoice(ListedOrTyped):
     """A location in use: listed, or part of one typed. `locations()` (given by the filter set)
-    returns the locations in use, at most settings.LIST_MAX_CHOICES + 1 of them."""
+    returns the locations to list, or None when they are too many (projects.selectors.listed)."""
 
     placeholder = _("Part of a location")
 
@@ -93,4 +92,4 @@ class LocationChoice(ListedOrTyped):
 
     def listed(self):
         names = self.locations()
-        return None if len(names) > settings.LIST_MAX_CHOICES else [(name, name) for name in names]
+        return None if names is None else [(name, name) for name in names]

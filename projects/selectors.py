@@ -3,6 +3,7 @@ database so a page's query count does not grow with its rows."""
 
 import calendar
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -235,12 +236,18 @@ def missing_reports(*, plan_year: PlanYear, month: int | None = None, projects: 
     )
 
 
-def listed_units(units: QuerySet) -> list[tuple[int, str]] | None:
-    """The units a filter offers as a list, (id, name) in the order of their names, or None when
-    they are more than settings.LIST_MAX_CHOICES: the filter then takes part of a unit's name
-    (units_named). One query of at most that many rows, however many units there are."""
-    rows = list(units.order_by("name", "pk").values_list("pk", "name")[: settings.LIST_MAX_CHOICES + 1])
+def listed(read: Callable[[int], Iterable]) -> list | None:
+    """What a filter offers as a list: the choices `read(limit)` gives, read with one more than
+    settings.LIST_MAX_CHOICES, or None when there are more than that (the filter then takes typed
+    text). One bounded read, however many choices the data holds."""
+    rows = list(read(settings.LIST_MAX_CHOICES + 1))
     return None if len(rows) > settings.LIST_MAX_CHOICES else rows
+
+
+def listed_units(units: QuerySet) -> list[tuple[int, str]] | None:
+    """The units a filter offers as a list (`listed`), (id, name) in the order of their names; None
+    beyond the bound, where the filter takes part of a unit's name (units_named)."""
+    return listed(lambda limit: units.order_by("name", "pk").values_list("pk", "name")[:limit])
 
 
 def units_named(units: QuerySet, value: str) -> QuerySet:

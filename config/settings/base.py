@@ -213,7 +213,7 @@ LIST_MAX_OFFSET = 10_000
 # A filter lists its choices — responsible units, locations in use — up to this many (a county has
 # a few dozen of each); beyond, the value is typed (part of a unit's name or of a location) and the
 # admin's unit filter gives way to its search box (portfolio.widgets.ListedOrTyped,
-# projects.selectors.listed_units): a province's 1,000 units were 1,000 options on every list page.
+# projects.selectors.listed): a province's 1,000 units were 1,000 options on every list page.
 LIST_MAX_CHOICES = 200
 # Exports of up to this many projects are written in the request; larger ones become an ExportJob
 # that a background thread (or `manage.py run_export_jobs`) writes while the page shows progress.
