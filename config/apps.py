@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 
 
 class SiteConfig(AppConfig):
@@ -13,3 +14,9 @@ class SiteConfig(AppConfig):
         from config.sessions import stamp_sign_in
 
         user_logged_in.connect(stamp_sign_in, dispatch_uid="config.sessions.stamp_sign_in")
+
+
+class AdminConfig(DjangoAdminConfig):
+    """django.contrib.admin with the project's site (config/admin_site.py) as admin.site."""
+
+    default_site = "config.admin_site.AdminSite"
