@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import csrf_protect_m
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -26,6 +25,7 @@ from ..permissions import owns_project, visible_projects, visible_reports
 from ..roles import can_report, can_review, is_office
 from ..selectors import current_period, default_plan_year
 from .forms import FORBIDDEN_CODES, ServiceModelForm
+from .relations import Autocomplete
 from .scoping import ScopedAdmin, badge
 from .unit_filter import UnitListFilter
 
@@ -59,7 +59,7 @@ class ReportForm(ServiceModelForm):
         label=_("project"),
         queryset=Project.objects.order_by("code"),
         required=False,
-        widget=AutocompleteSelect(ProjectYear._meta.get_field("project"), admin.site),
+        widget=Autocomplete(ProjectYear._meta.get_field("project"), admin.site),
     )
 
     def __init__(self, *args, **kwargs):

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.admin.options import csrf_protect_m
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,7 +15,6 @@ from ..models import (
     ProjectYear,
     ResponsibleUnit,
 )
-from ..params import as_object_id
 from ..permissions import (
     owns_project,
     visible_milestones,
@@ -26,27 +25,10 @@ from ..permissions import (
 from ..roles import can_administer, is_office, roles_of
 from .forms import ServiceModelForm
 from .history import HistoryDisplay
+from .relations import SafeRelations
 
 
-class PrefilledRelations:
-    """An add form prefilled from its URL (?field=value, as Django's admin does) keeps a relation
-    only when its value is an id: a relation searched as typed (autocomplete_fields) looks the value
-    up to show it, and a value that is no id ("²") was a server error instead of an empty field."""
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        for name, value in list(initial.items()):
-            try:
-                field = self.model._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            values = value if field.many_to_many else [value]
-            if field.is_relation and any(as_object_id(v) is None for v in values):
-                del initial[name]
-        return initial
-
-
-class ScopedAdmin(PrefilledRelations, SimpleHistoryAdmin):
+class ScopedAdmin(SafeRelations, SimpleHistoryAdmin):
     """Narrows the queryset, foreign-key choices, permissions and history to the user's role
     and unit. A hand-typed URL for a row outside the narrowed queryset is a 404."""
 

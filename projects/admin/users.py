@@ -8,12 +8,12 @@ from ..models import (
     User,
 )
 from ..roles import can_administer
-from .scoping import PrefilledRelations
+from .relations import SafeRelations
 from .unit_filter import UnitListFilter
 
 
 @admin.register(User)
-class UserAdmin(PrefilledRelations, DjangoUserAdmin):
+class UserAdmin(SafeRelations, DjangoUserAdmin):
     """Accounts are the administrators' business; the unit ties an office account to its projects."""
 
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Responsible unit"), {"fields": ("unit", "phone")}))
