@@ -20,7 +20,11 @@ PLAIN_INTEGER = re.compile(r"[0-9]{1,10}")
 SHOWN = 40  # characters of a bad value repeated in the message
 
 
-class InvalidParameter(BadRequest):
+class ParameterRefused(BadRequest):
+    """A request parameter refused with a message saying which and why (config/errors.py shows it)."""
+
+
+class InvalidParameter(ParameterRefused):
     """A request parameter that is not a whole number in its range; the message says which."""
 
     def __init__(self, name: str, value: str, minimum: int, maximum: int):
@@ -29,6 +33,24 @@ class InvalidParameter(BadRequest):
             _("The parameter “%(name)s” must be a whole number from %(minimum)s to %(maximum)s, not “%(value)s”.")
             % {"name": name, "value": shown, "minimum": minimum, "maximum": maximum}
         )
+
+
+class NulInParameter(ParameterRefused):
+    """A query parameter holding a NUL character, which no text here may hold (PostgreSQL refuses
+    it in any string, and no form or link writes one)."""
+
+    def __init__(self, name: str):
+        shown = name.replace("\x00", "\\0")[:SHOWN]
+        super().__init__(
+            _("The parameter “%(name)s” contains a NUL character, which no text may hold.") % {"name": shown}
+        )
+
+
+def refuse_nul(params) -> None:
+    """NulInParameter for the first parameter of `params` (a QueryDict) whose name or a value holds NUL."""
+    for name, values in params.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise NulInParameter(name)
 
 
 def integer(params, name: str, *, minimum: int, maximum: int, default: int | None = None) -> int | None:
