@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.fields import OneUnitField
 from projects.models import ProgressReport, Project, ResponsibleUnit, User
+from projects.params import as_object_id
 from projects.roles import Role
 
 from .models import ProblemType
@@ -61,12 +62,12 @@ class RaiseForm(forms.Form):
         if search:
             offered = offered.filter(Q(code__icontains=search) | Q(name__icontains=search))
         chosen = self.data.get("project") if self.is_bound else self.initial.get("project")
-        chosen = str(getattr(chosen, "pk", chosen) or "")
+        chosen = as_object_id(getattr(chosen, "pk", chosen) or "")
         rows = list(offered.values_list("pk", "name", "code")[: self.PROJECT_CHOICES_MAX + 1])
         self.more_projects = len(rows) > self.PROJECT_CHOICES_MAX
         rows = rows[: self.PROJECT_CHOICES_MAX]
-        if chosen.isdigit() and int(chosen) not in {pk for pk, _name, _code in rows}:
-            rows = list(projects.filter(pk=int(chosen)).values_list("pk", "name", "code")) + rows
+        if chosen is not None and chosen not in {pk for pk, _name, _code in rows}:
+            rows = list(projects.filter(pk=chosen).values_list("pk", "name", "code")) + rows
         return [("", "---------"), *((pk, f"{name} ({code})") for pk, name, code in rows)]
 
 

@@ -100,9 +100,9 @@ def _raise_form(request, data=None):
     user = request.user
     projects = visible_projects(user).order_by("code")
     reports = visible_reports(user).filter(is_current=True).select_related("project_year__project")
-    report_pk = request.GET.get("report") or (data or {}).get("report")
+    report_pk = params.as_object_id(request.GET.get("report") or (data or {}).get("report") or "")
     initial = {}
-    if report_pk and str(report_pk).isdigit():
+    if report_pk is not None:
         reports = reports.filter(pk=report_pk)
         report = reports.first()
         if report is not None:
@@ -113,8 +113,8 @@ def _raise_form(request, data=None):
             }
     else:
         reports = reports.none()
-        project_pk = request.GET.get("project")
-        if project_pk and project_pk.isdigit():
+        project_pk = params.as_object_id(request.GET.get("project") or "")
+        if project_pk is not None:
             initial = {"project": project_pk}
     return RaiseForm(
         data,
@@ -235,8 +235,7 @@ def problem_step(request, pk: int, step: str):
     if form_class is None:
         raise Http404("No such step.")
     form = form_class(request.POST)
-    version = request.POST.get("version")
-    expected = int(version) if version and version.isdigit() else None
+    expected = params.object_id(request.POST, "version")  # a 400 saying why when it is no version
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -387,14 +386,13 @@ def review_step(request, pk: int):
     report = visible_reports(request.user).filter(pk=pk).first()
     if report is None:
         raise Http404("No such report.")
-    version = request.POST.get("version", "")
     try:
         services.review_decide(
             actor=request.user,
             report=report,
             approve="_approve" in request.POST,
             comment=request.POST.get("comment", "").strip(),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=params.object_id(request.POST, "version"),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
