@@ -36,7 +36,7 @@ class InvalidParameter(ParameterRefused):
 
 
 class NulInParameter(ParameterRefused):
-    """A query parameter holding a NUL character, which no text here may hold (PostgreSQL refuses
+    """A request parameter holding a NUL character, which no text here may hold (PostgreSQL refuses
     it in any string, and no form or link writes one)."""
 
     def __init__(self, name: str):

@@ -45,7 +45,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.sessions.IdleSessionMiddleware",
     # After the language and the user: its 400 page speaks the reader's language, with their menu.
-    "config.parameters.QueryParametersMiddleware",
+    "config.parameters.RequestParametersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
