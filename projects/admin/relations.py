@@ -5,21 +5,25 @@ where the field's own "Select a valid choice" was due."""
 
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from ..params import as_object_id
 
 
-def _can_be_key(relation, value) -> bool:
-    """Whether `value` can be the key the relation points at (its to_field, else the pk)."""
+def _can_be_key(relation, value, using) -> bool:
+    """Whether `value` can be the key the relation points at (its to_field, else the pk): of the
+    field's type, and for a number within what the database can compare (SQLite overflows)."""
     remote = relation.remote_field
     target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
-    text = str(value)
-    if "\x00" in text:
+    if "\x00" in str(value):
         return False
     try:
-        target.to_python(value)
+        key = target.to_python(value)
     except ValidationError:
         return False
+    if isinstance(key, int):
+        low, high = connections[using or DEFAULT_DB_ALIAS].ops.integer_field_range(target.get_internal_type())
+        return (low is None or low <= key) and (high is None or key <= high)
     return True
 
 
@@ -27,7 +31,7 @@ class _Shown:
     def optgroups(self, name, value, attr=None):
         # What the stock widget would look up, less what cannot be a key: such a value was
         # refused by the form field already, and there is nothing to label.
-        return super().optgroups(name, [v for v in value if _can_be_key(self.field, v)], attr)
+        return super().optgroups(name, [v for v in value if _can_be_key(self.field, v, self.db)], attr)
 
 
 class Autocomplete(_Shown, AutocompleteSelect):
