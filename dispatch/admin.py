@@ -4,6 +4,7 @@ through dispatch.services on the problem's page, which records who did it."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from projects.admin.history import ScopedHistory
 from projects.admin.unit_filter import UnitListFilter
 from projects.roles import is_office, sees_everything
 
@@ -23,7 +24,7 @@ class ProblemEventInline(admin.TabularInline):
 
 
 @admin.register(Problem)
-class ProblemAdmin(SimpleHistoryAdmin):
+class ProblemAdmin(ScopedHistory, SimpleHistoryAdmin):
     list_display = ("id", "project", "type", "unit", "leader", "deadline", "state")
     list_filter = ("state", "type", ("unit", UnitListFilter))
     search_fields = ("description", "project__name", "project__code", "unit__name")

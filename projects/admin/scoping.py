@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib.admin.options import csrf_protect_m
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.html import format_html
@@ -24,11 +23,11 @@ from ..permissions import (
 )
 from ..roles import can_administer, is_office, roles_of
 from .forms import ServiceModelForm
-from .history import HistoryDisplay
+from .history import ScopedHistory
 from .relations import SafeRelations
 
 
-class ScopedAdmin(SafeRelations, SimpleHistoryAdmin):
+class ScopedAdmin(SafeRelations, ScopedHistory, SimpleHistoryAdmin):
     """Narrows the queryset, foreign-key choices, permissions and history to the user's role
     and unit. A hand-typed URL for a row outside the narrowed queryset is a 404."""
 
@@ -149,24 +148,6 @@ class ScopedAdmin(SafeRelations, SimpleHistoryAdmin):
             # Not offered on any page here; refuse rather than turn a change page into an add.
             raise PermissionDenied
         return super().changeform_view(request, object_id, form_url, extra_context)
-
-    # History: narrowed like everything else, read-only (a revert would bypass the services)
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return HistoryDisplay(self.model, historical_record)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self.get_object(request, unquote(object_id))  # 404 outside the user's rows
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self.get_object(request, unquote(object_id))
-        if request.method != "GET":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def badge(text, colour: str):
