@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -158,6 +159,12 @@ def problem_new(request):
     return render(request, "dispatch/problem_new.html", {"form": form})
 
 
+# A step posted without the version its page showed (a hand-made request, a page of another kind).
+NO_VERSION = gettext_lazy(
+    "This page did not say which version it showed, so nothing was done: reload the page and try again."
+)
+
+
 def _attach(form, exc: ValidationError) -> None:
     """A service's refusal shown on the form: by field where it names one, else on top."""
     if hasattr(exc, "error_dict"):
@@ -236,7 +243,12 @@ def problem_step(request, pk: int, step: str):
         raise Http404("No such step.")
     form = form_class(request.POST)
     expected = params.object_id(request.POST, "version")  # a 400 saying why when it is no version
-    if form.is_valid():
+    valid = form.is_valid()
+    if valid and expected is None:
+        # Acting on whatever is current would skip the check that nobody changed it meanwhile.
+        form.add_error(None, NO_VERSION)
+        valid = False
+    if valid:
         data = form.cleaned_data
         try:
             if step == "assign":
@@ -386,13 +398,17 @@ def review_step(request, pk: int):
     report = visible_reports(request.user).filter(pk=pk).first()
     if report is None:
         raise Http404("No such report.")
+    expected = params.object_id(request.POST, "version")
+    if expected is None:
+        messages.error(request, NO_VERSION)
+        return redirect("dispatch:review")
     try:
         services.review_decide(
             actor=request.user,
             report=report,
             approve="_approve" in request.POST,
             comment=request.POST.get("comment", "").strip(),
-            expected_version=params.object_id(request.POST, "version"),
+            expected_version=expected,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

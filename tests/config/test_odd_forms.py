@@ -9,9 +9,13 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from dispatch.models import Problem
+from dispatch.views import NO_VERSION
 from projects.models import ReportStatus
 
 from .test_odd_parameters import client_for, every_url
@@ -172,5 +176,23 @@ def test_a_step_on_a_problem_with_an_unreadable_version_does_nothing(world, revi
     report = world["submitted"]
     response = client.post(reverse("dispatch:review_step", args=[report.pk]), {"version": "²", "_approve": "1"})
     assert response.status_code == 400
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
+def test_a_step_without_the_version_its_page_showed_does_nothing(world, reviewer):
+    """As the admin's workflow buttons: acting on whatever is current would skip the check that
+    nobody changed the row meanwhile."""
+    problem, report = world["problem"], world["submitted"]
+    client = client_for(reviewer)
+    unit = world["project"].responsible_unit
+    url = reverse("dispatch:problem_step", args=[problem.pk, "assign"])
+    with translation.override(settings.LANGUAGE_CODE):
+        refusal = escape(str(NO_VERSION))
+    response = client.post(url, {"unit": unit.name, "deadline": "2099-12-31"})
+    assert response.status_code == 400 and refusal in response.content.decode()
+    assert Problem.objects.get(pk=problem.pk).version == problem.version
+    response = client.post(reverse("dispatch:review_step", args=[report.pk]), {"_approve": "1"}, follow=True)
+    assert refusal in response.content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
