@@ -2,7 +2,6 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from projects.params import as_object_id
@@ -14,12 +13,12 @@ from .widgets import UnitChoice
 class UnitField(forms.Field):
     """A responsible unit: its id (the list's choice, a link) or, where the units are too many to
     list (UnitChoice), part of its name. Cleans to the units meant, or None when left empty; an id
-    of no unit in `queryset` is an error on the field."""
+    of no unit in `queryset` is an error on the field. Text holding NUL never reaches it: every
+    request parameter is checked for that first (config/parameters.py)."""
 
     widget = UnitChoice
     default_error_messages = {
         "invalid_choice": _("There is no such unit (%(value)s) to choose."),
-        "null_characters_not_allowed": ProhibitNullCharactersValidator.message,
     }
 
     def __init__(self, *, queryset, empty_label="---------", **kwargs):
@@ -32,9 +31,6 @@ class UnitField(forms.Field):
         value = (value or "").strip()
         if not value:
             return None
-        if "\x00" in value:  # before any query: PostgreSQL refuses NUL in a string
-            message = self.error_messages["null_characters_not_allowed"]
-            raise ValidationError(message, code="null_characters_not_allowed")
         units = units_named(self.queryset, value)
         if as_object_id(value) is None:
             return units
